@@ -1,0 +1,273 @@
+"""Organisations: the governance actors that decide, as Mesa agents (design §2.1).
+
+Organisations are few (tens to hundreds), so their decision logic is ordinary Python. They touch
+residents only through the model's vectorised resident arrays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+
+from coop_agents.governance import GovernanceState as G
+from coop_agents.governance import Message
+
+if TYPE_CHECKING:
+    from coop_agents.model import CoordinationModel
+
+__all__ = [
+    "Organisation",
+    "Government",
+    "StreetOffice",
+    "CommunityCommittee",
+    "PartyBranch",
+    "SocialOrganisation",
+    "ResponsePlatform",
+    "ORGANISATION_KINDS",
+]
+
+
+class Organisation(mesa.Agent):
+    """Any organisation: a node of the district graph that handles messages.
+
+    Attributes:
+        node: its node in the district graph.
+        index: its position in the model's organisation list (message bus index).
+        stock: resources it holds (units: resident-days of supplies).
+        inbox: messages delivered to it this step.
+    """
+
+    kind: ClassVar[str] = ""
+    label_zh: ClassVar[str] = ""
+    capacity_factor: ClassVar[float] = 1.0  # messages/day relative to a committee's
+
+    model: CoordinationModel
+
+    def __init__(self, model: CoordinationModel, node: int, attrs: dict) -> None:
+        super().__init__(model)
+        self.node = node
+        self.index = -1
+        self.name = attrs.get("name", f"{self.kind} {node}")
+        self.street = int(attrs.get("street", -1))
+        self.community = int(attrs.get("community", -1))
+        self.stock = 0.0
+        self.inbox: list[Message] = []
+        self.resource_request_open = False
+
+    def handle(self, msg: Message) -> None:
+        """React to one delivered message; subclasses add the kinds they act on."""
+        if msg.kind == "resource_request":
+            self.supply(msg)
+        elif msg.kind == "delivery":
+            self.stock += msg.value
+            self.resource_request_open = False
+
+    def supply(self, msg: Message) -> None:
+        """Deliver what is asked from this organisation's stock; ask upward for any shortfall."""
+        give = min(self.stock, msg.value)
+        if give > 0:
+            self.stock -= give
+            self.model.send("delivery", self, msg.sender, msg.community, give)
+        upstream = self.model.supplier_of(self)
+        if give < msg.value and upstream is not None and not self.resource_request_open:
+            self.resource_request_open = True
+            self.model.send("resource_request", self, upstream, msg.community, 2 * (msg.value - give))
+
+    def step(self) -> None:
+        inbox, self.inbox = self.inbox, []
+        for msg in inbox:
+            self.handle(msg)
+
+
+class Authority(Organisation):
+    """An organisation that may approve state changes: it keeps a picture of each community."""
+
+    def __init__(self, model, node, attrs) -> None:
+        super().__init__(model, node, attrs)
+        self.picture: dict[int, float] = {}  # community -> last reported risk
+
+    def handle(self, msg: Message) -> None:
+        if msg.kind == "report":
+            self.picture[msg.community] = msg.value
+        elif msg.kind == "request":
+            self.decide(msg)
+        else:
+            super().handle(msg)
+
+    def decide(self, msg: Message) -> None:
+        """Approve or decline a committee's request for a new state, after deliberation.
+
+        The authority judges the community's risk from what reached it (the request and the last
+        report), with its own misjudgement; an escalation needs the judged risk to reach the
+        threshold of the proposed state, a de-escalation needs it below the alert threshold.
+        """
+        model = self.model
+        target = G(msg.state)
+        judged = max(msg.value, self.picture.get(msg.community, 0.0) if target != G.POST_TRANSITION else 0.0)
+        judged *= model.misjudgement()
+        cfg = model.config
+        if target in (G.PRE_TRANSITION, G.EMERGENCY):
+            ok = judged >= (cfg.alert_threshold if target == G.PRE_TRANSITION else cfg.emergency_threshold) * 0.8
+        else:
+            ok = judged < cfg.alert_threshold * 1.25
+        committee = model.committees[msg.community]
+        model.send("decision", self, committee, msg.community, state=int(target) if ok else -1,
+                   delay=model.deliberation_days)
+
+
+class Government(Authority):
+    """基层政府 (district or county): top of the administrative line, command node, large stock."""
+
+    kind = "government"
+    label_zh = "基层政府"
+    capacity_factor = 2.0
+
+
+class StreetOffice(Authority):
+    """街道办事处 / 乡镇: middle of the administrative line; may hold escalation authority."""
+
+    kind = "street_office"
+    label_zh = "街道办事处"
+    capacity_factor = 1.5
+
+
+class PartyBranch(Organisation):
+    """党组织: a community branch, a street party working committee or the district committee.
+
+    Party bodies relay on the party line and, with the party overlay (大党委), across lines and
+    blocks; a community branch mobilises party-member residents as volunteers (see
+    :meth:`coop_agents.model.CoordinationModel.needs_capacity`).
+    """
+
+    kind = "party_committee"
+    label_zh = "党组织"
+
+    def __init__(self, model, node, attrs) -> None:
+        super().__init__(model, node, attrs)
+        self.level = attrs.get("level", "community")
+
+
+class SocialOrganisation(Organisation):
+    """社会组织: specialised capacity serving several communities (care, logistics, ...)."""
+
+    kind = "social_organisation"
+    label_zh = "社会组织"
+    help_per_day: ClassVar[float] = 15.0  # residents helped per day at full coordination
+
+    def __init__(self, model, node, attrs) -> None:
+        super().__init__(model, node, attrs)
+        self.specialty = attrs.get("specialty", "care")
+
+
+class ResponsePlatform(Organisation):
+    """社区应急响应平台: the hub of the platform pattern; a fast relay every organisation reaches."""
+
+    kind = "platform"
+    label_zh = "应急响应平台"
+    capacity_factor = 50.0
+
+
+class CommunityCommittee(Organisation):
+    """居委会 / 村委会: the last kilometre. Monitors, proposes state changes, acts.
+
+    Its state machine (design §2.4) runs on its *perceived* risk, never the true one:
+    normal → pre-transition at the alert threshold; pre-transition → emergency at the emergency
+    threshold, or back to normal (de-crisis, 去危机化) after ``clear_days`` quiet days;
+    emergency → post-transition after ``clear_days`` days below the alert threshold;
+    post-transition → emergency again (a secondary crisis, 次生危机) at the emergency threshold,
+    or → normal once measures are withdrawn and risk stays low (then the after-action review).
+    Changes other than de-crisis and the return to normal need the authority's approval unless the
+    committee holds it (``authority = committee`` or delegated emergency powers).
+    """
+
+    kind = "committee"
+    label_zh = "社区居委会"
+
+    def __init__(self, model, node, attrs) -> None:
+        super().__init__(model, node, attrs)
+        self.profile = attrs.get("profile", "urban")
+        self.infrastructure = float(attrs.get("infrastructure", 0.5))
+        self.trust = float(attrs.get("trust", 0.6))
+        self.state = G.NORMAL
+        self.perceived = 0.0
+        self.quiet_days = 0
+        self.pending: tuple[G, int] | None = None  # (wanted state, day asked)
+        self.vigilant_until = -1
+        self.lessons = 0.0
+        self.stage = 0  # de-escalation stage reached in post-transition
+        self.stage_since = 0
+        self.decided_at: int | None = None  # first authorised state change
+
+    @property
+    def alert_threshold(self) -> float:
+        base = self.model.config.alert_threshold * (1 - 0.4 * self.lessons)
+        return base * (0.6 if self.model.steps <= self.vigilant_until else 1.0)
+
+    def handle(self, msg: Message) -> None:
+        if msg.kind == "decision":
+            asked = self.pending[1] if self.pending is not None else self.model.steps
+            self.pending = None
+            if msg.state >= 0 and self.still_wants(G(msg.state)):
+                self.model.change_state(self, G(msg.state), asked)
+        elif msg.kind == "alert":
+            self.vigilant_until = self.model.steps + 14
+        else:
+            super().handle(msg)
+
+    def still_wants(self, new: G) -> bool:
+        """Whether an approval that arrives now still makes sense in the current state."""
+        if new == G.POST_TRANSITION:
+            return self.state == G.EMERGENCY
+        severity = {G.NORMAL: 0, G.PRE_TRANSITION: 1, G.POST_TRANSITION: 1, G.EMERGENCY: 2}
+        return severity[new] > severity[self.state] and not (
+            new == G.PRE_TRANSITION and self.state == G.POST_TRANSITION
+        )
+
+    def decide(self, step: int) -> None:
+        """One day's decision: report, then propose or make a state change."""
+        model, cfg = self.model, self.model.config
+        r = self.perceived
+        authority = model.authority_of(self)
+        if authority is not self and (self.state != G.NORMAL or r > 0):
+            model.send("report", self, authority, self.community, r)
+        low = r < self.alert_threshold * (0.5 if self.state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
+        self.quiet_days = self.quiet_days + 1 if low else 0
+        wanted = None
+        if self.state == G.NORMAL:
+            if r >= cfg.emergency_threshold:
+                wanted = G.EMERGENCY
+            elif r >= self.alert_threshold:
+                wanted = G.PRE_TRANSITION
+        elif self.state == G.PRE_TRANSITION:
+            if r >= cfg.emergency_threshold:
+                wanted = G.EMERGENCY
+            elif self.quiet_days >= cfg.clear_days:
+                model.change_state(self, G.NORMAL, step)  # de-crisis: the committee's own call
+        elif self.state == G.EMERGENCY:
+            if self.quiet_days >= cfg.clear_days:
+                wanted = G.POST_TRANSITION
+        elif self.state == G.POST_TRANSITION:
+            if r >= cfg.emergency_threshold:
+                wanted = G.EMERGENCY
+            elif model.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
+                model.change_state(self, G.NORMAL, step)
+        if wanted is None:
+            return
+        if self.pending is not None and self.pending[0] == wanted and step - self.pending[1] <= model.resend_days:
+            return
+        self.pending = (wanted, step)
+        if authority is self:
+            model.schedule_change(self, wanted, step, delay=model.deliberation_days * 0.5)
+        else:
+            model.send("request", self, authority, self.community, r, state=int(wanted))
+
+
+ORGANISATION_KINDS: dict[str, type[Organisation]] = {
+    "government": Government,
+    "street_office": StreetOffice,
+    "committee": CommunityCommittee,
+    "party_committee": PartyBranch,
+    "social_organisation": SocialOrganisation,
+    "platform": ResponsePlatform,
+}

@@ -1,0 +1,87 @@
+"""Residents (居民/村民): Mesa agents for inspection, with their hot state in numpy arrays.
+
+The model owns one :class:`ResidentArrays`; each :class:`Resident` agent is a thin view onto row
+``index`` of it. Every per-resident rule in the model works on the arrays, so no step loops over
+residents in Python (design §6.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+__all__ = ["ResidentArrays", "Resident"]
+
+
+@dataclass
+class ResidentArrays:
+    """Columns of resident state, one row per resident (row = graph node = agent ``index``)."""
+
+    community: np.ndarray  # int, community number
+    vulnerable: np.ndarray  # bool, 老弱病残
+    party_member: np.ndarray  # bool
+    trust: np.ndarray  # float 0..1, trust in the committee
+    compliance: np.ndarray  # float 0..1, chance of following measures and warnings
+    detected: np.ndarray = field(default=None)  # bool, known to the committee as affected
+    isolated: np.ndarray = field(default=None)  # bool, isolated (contagion)
+    isolate_at: np.ndarray = field(default=None)  # int, day the isolation task gets an owner
+    safe: np.ndarray = field(default=None)  # bool, in safety (shock)
+    protection: np.ndarray = field(default=None)  # float 0..1, cut in exposure from measures
+    need_days: np.ndarray = field(default=None)  # int, days in need so far
+    met_days: np.ndarray = field(default=None)  # int, days in need with the need met
+
+    def __post_init__(self) -> None:
+        n = self.community.size
+        self.detected = np.zeros(n, dtype=bool)
+        self.isolated = np.zeros(n, dtype=bool)
+        self.isolate_at = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)
+        self.safe = np.zeros(n, dtype=bool)
+        self.protection = np.zeros(n)
+        self.need_days = np.zeros(n, dtype=np.int32)
+        self.met_days = np.zeros(n, dtype=np.int32)
+
+    @property
+    def n(self) -> int:
+        return self.community.size
+
+    def care_share(self) -> np.ndarray:
+        """Share of each resident's days in need on which the need was met (0 if never in need)."""
+        return np.divide(self.met_days, self.need_days, out=np.zeros(self.n), where=self.need_days > 0)
+
+
+class Resident(mesa.Agent):
+    """One resident. Read-only properties show its row of the model's resident arrays."""
+
+    def __init__(self, model: mesa.Model, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def community(self) -> int:
+        return int(self.model.residents.community[self.index])
+
+    @property
+    def vulnerable(self) -> bool:
+        return bool(self.model.residents.vulnerable[self.index])
+
+    @property
+    def party_member(self) -> bool:
+        return bool(self.model.residents.party_member[self.index])
+
+    @property
+    def trust(self) -> float:
+        return float(self.model.residents.trust[self.index])
+
+    @property
+    def affected(self) -> bool:
+        """Currently affected by the hazard (infected, or exposed and not in safety)."""
+        return bool(self.model.hazard.active[self.index])
+
+    @property
+    def detected(self) -> bool:
+        return bool(self.model.residents.detected[self.index])
+
+    def __repr__(self) -> str:
+        return f"Resident({self.index}, community={self.community}, vulnerable={self.vulnerable})"

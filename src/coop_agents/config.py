@@ -1,0 +1,348 @@
+"""The one parameter table, the frozen run configuration, and validation.
+
+Every setting of the model is a row of :data:`PARAMETERS`: its type, default, bounds, unit,
+English and Chinese labels and help text. Scenario files, pattern files, CLI ``--set`` overrides,
+``run_once(**overrides)``, batch designs, the app's controls and ``docs/odd.md`` all read this
+table, so a setting exists in one place only.
+
+Roles follow the XLRM vocabulary of exploratory modelling: ``scenario`` rows are uncertainties
+(population, hazard, horizon) that a scenario file sets; ``lever`` rows are what a coordination
+pattern sets (pillars, guarantees, authority, de-escalation, links, actions).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from coop_agents.errors import ConfigError
+
+__all__ = ["PARAMETERS", "Param", "Config", "make_config", "validate_overrides", "parse_value"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One row of the parameter table."""
+
+    name: str
+    type: str  # "float" | "int" | "bool" | "choice"
+    default: Any
+    role: str  # "scenario" | "lever"
+    group: str
+    label_en: str
+    label_zh: str
+    help: str
+    unit: str = ""
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and docs."""
+        if self.type == "bool":
+            return "true or false"
+        if self.type == "choice":
+            return "one of " + ", ".join(self.choices)
+        kind = "an integer" if self.type == "int" else "a number"
+        return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
+
+    def coerce(self, value: Any, where: str = "") -> Any:
+        """Return ``value`` as this parameter's type, or raise :class:`ConfigError`."""
+        origin = f" in {where}" if where else ""
+        bad = ConfigError(f"{self.name}={value!r}{origin}: not allowed; expected {self.allowed()}")
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+                return value.lower() in ("true", "1", "yes")
+            if isinstance(value, int) and value in (0, 1):
+                return bool(value)
+            raise bad
+        if self.type == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return value
+            raise bad
+        if isinstance(value, bool):
+            raise bad
+        try:
+            number = float(value) if self.type == "float" else _as_int(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if not math.isfinite(number) or not (self.low <= number <= self.high):
+            raise bad
+        return number
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    if isinstance(value, str):
+        value = float(value) if "." in value or "e" in value.lower() else int(value)
+        return _as_int(value)
+    return int(value)
+
+
+def _fmt(x: float | None) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _p(name, type_, default, role, group, en, zh, help_, unit="", low=None, high=None, choices=()):
+    if type_ in ("float", "int") and (low is None or high is None):
+        raise AssertionError(f"{name}: numeric parameters need bounds")
+    if type_ == "float":
+        default, low, high = float(default), float(low), float(high)
+    return Param(name, type_, default, role, group, en, zh, help_, unit, low, high, tuple(choices))
+
+
+ACTIONS = ("monitoring", "preparation", "prevention", "mitigation", "response", "recovery", "learning")
+PILLARS = ("technology", "information", "coordination", "resources", "intellect")
+
+# fmt: off
+_ROWS: list[Param] = [
+    # --- scenario: population and structure ------------------------------------------------------
+    _p("hazard", "choice", "contagion", "scenario", "hazard", "Hazard", "风险类型",
+       "Which major sudden risk strikes: an epidemic spreading over resident contacts, or a "
+       "localised shock (flood, fire, chemical leak).", choices=("contagion", "shock")),
+    _p("residents", "int", 4800, "scenario", "population", "Residents", "居民人数",
+       "Total number of residents in the district, split evenly over its communities.",
+       "residents", 20, 5_000_000),
+    _p("street_offices", "int", 2, "scenario", "population", "Street offices", "街道办事处数",
+       "Number of street offices (or townships) under the district government.", "", 1, 500),
+    _p("communities_per_street", "int", 6, "scenario", "population", "Communities per street",
+       "每街道社区数", "Communities (residents' or villagers' committees) under each street office.",
+       "", 1, 100),
+    _p("profile", "choice", "mixed", "scenario", "population", "Community profile", "社区类型",
+       "urban, old_urban (老旧小区) or rural communities differ in contact density, share of "
+       "vulnerable residents, infrastructure and trust; mixed cycles through all three.",
+       choices=("mixed", "urban", "old_urban", "rural")),
+    _p("social_organisations", "int", 4, "scenario", "population", "Social organisations", "社会组织数",
+       "NGOs, volunteer teams, property companies and expert services, each serving several "
+       "communities.", "", 0, 5000),
+    _p("communities_per_organisation", "int", 4, "scenario", "population",
+       "Communities served per organisation", "每个社会组织服务社区数",
+       "How many communities each social organisation serves.", "", 1, 100),
+    _p("cross_community_ties", "float", 0.03, "scenario", "population", "Cross-community contacts",
+       "跨社区接触比例", "Share of resident contacts that reach a neighbouring community.",
+       "share", 0.0, 0.5),
+    _p("party_member_share", "float", 0.08, "scenario", "population", "Party members", "党员比例",
+       "Share of residents who are party members (mobilised as volunteers by party branches).",
+       "share", 0.0, 0.5),
+    _p("steps", "int", 120, "scenario", "horizon", "Days simulated", "模拟天数",
+       "Length of a run; one step is one day.", "days", 1, 20_000),
+    # --- scenario: contagion -------------------------------------------------------------------
+    _p("transmission", "float", 0.06, "scenario", "contagion", "Transmission per contact",
+       "每接触传染概率", "Daily chance that an infectious resident infects one susceptible contact.",
+       "per contact-day", 0.0, 1.0),
+    _p("latent_days", "float", 4.0, "scenario", "contagion", "Latent period", "潜伏期",
+       "Mean days from infection to becoming infectious (the long latency).", "days", 1.0, 60.0),
+    _p("infectious_days", "float", 6.0, "scenario", "contagion", "Infectious period", "传染期",
+       "Mean days a resident stays infectious.", "days", 1.0, 60.0),
+    _p("severe_share", "float", 0.04, "scenario", "contagion", "Severe share", "重症比例",
+       "Chance that an infection of a non-vulnerable resident without care becomes severe.",
+       "share", 0.0, 1.0),
+    _p("vulnerable_severity", "float", 4.0, "scenario", "contagion", "Vulnerable severity multiplier",
+       "弱势群体重症倍数", "How many times likelier a vulnerable resident (老弱病残) is to suffer "
+       "severe harm.", "x", 1.0, 25.0),
+    _p("initial_cases", "int", 4, "scenario", "contagion", "Initial cases", "初始病例",
+       "Infections seeded at the start, in the outbreak sites.", "residents", 0, 100_000),
+    _p("outbreak_sites", "int", 1, "scenario", "contagion", "Outbreak sites", "暴发点数",
+       "Number of communities where the first cases appear at once.", "communities", 1, 10_000),
+    _p("critical_prevalence", "float", 0.03, "scenario", "contagion", "Critical point (prevalence)",
+       "临界点（感染率）", "Share of a community's residents infected (latent or infectious) "
+       "beyond which mitigation can no longer prevent an emergency.", "share", 0.001, 1.0),
+    # --- scenario: shock -----------------------------------------------------------------------
+    _p("shock_sites", "int", 2, "scenario", "shock", "Shock footprint", "冲击波及社区数",
+       "Number of neighbouring communities in the shock's footprint.", "communities", 1, 10_000),
+    _p("shock_onset", "int", 10, "scenario", "shock", "Precursor onset", "前兆出现时间",
+       "Day the first precursor signals appear (rising water, a small leak).", "day", 0, 20_000),
+    _p("shock_lead", "int", 6, "scenario", "shock", "Lead time", "预警时间",
+       "Days from the first precursor to full intensity: the window to warn and evacuate.",
+       "days", 1, 365),
+    _p("shock_duration", "int", 4, "scenario", "shock", "Duration at peak", "峰值持续时间",
+       "Days the shock stays at full intensity before it recedes.", "days", 1, 365),
+    _p("shock_intensity", "float", 0.25, "scenario", "shock", "Peak harm rate", "峰值伤害率",
+       "Daily chance that an exposed resident who is not in safety is harmed at full intensity.",
+       "per day", 0.0, 1.0),
+    _p("critical_intensity", "float", 0.5, "scenario", "shock", "Critical point (intensity)",
+       "临界点（强度）", "Share of full intensity beyond which harm can no longer be prevented by "
+       "early warning alone.", "share", 0.01, 1.0),
+    # --- levers: the seven actions -------------------------------------------------------------
+    *[
+        _p(a, "bool", True, "lever", "actions", en, zh, help_)
+        for a, en, zh, help_ in (
+            ("monitoring", "Monitoring", "监测", "Grid workers, sensors and resident reports detect "
+             "affected residents and precursors; with it off nobody perceives the risk."),
+            ("preparation", "Preparation", "准备", "Plans, stockpiles and drills: shorter decision "
+             "delays, larger initial stocks, prepared residents."),
+            ("prevention", "Prevention", "预防", "Hazard screening in normal times: fewer index "
+             "cases, a smaller shock."),
+            ("mitigation", "Mitigation", "减缓", "Targeted measures in pre-transition: isolating "
+             "detected cases, warnings, pre-positioned resources."),
+            ("response", "Response", "响应", "Broad measures in emergency, needs delivery, care "
+             "for vulnerable residents, volunteers."),
+            ("recovery", "Recovery", "恢复", "Withdrawal of measures on the de-escalation schedule "
+             "in post-transition; with it off measures drop at once."),
+            ("learning", "Learning", "学习", "After-action review when an event closes: lower "
+             "thresholds, faster detection and decisions next time."),
+        )
+    ],
+    # --- levers: the five pillars (五有) --------------------------------------------------------
+    _p("technology", "float", 0.2, "lever", "pillars", "Technology empowerment", "技术赋能",
+       "Sensors, big data and IoT: raises detection, and narrows the gap of low-infrastructure "
+       "communities.", "level", 0.0, 1.0),
+    _p("information", "float", 0.2, "lever", "pillars", "Information integration", "信息整合",
+       "A shared, low-latency picture: shortens every link's latency and raises its reliability.",
+       "level", 0.0, 1.0),
+    _p("coordination", "float", 0.2, "lever", "pillars", "Organisational coordination", "组织协同",
+       "How well the administrative, social and party systems pool people and capacity: scales "
+       "the help of social organisations and volunteers and the resource pool.", "level", 0.0, 1.0),
+    _p("resources", "float", 0.3, "lever", "pillars", "Resource guarantee", "资源保障",
+       "Stocks held by actors and the speed of their flow.", "level", 0.0, 1.0),
+    _p("intellect", "float", 0.1, "lever", "pillars", "Intellectual support", "智力支持",
+       "Experts and universities: less misjudgement of the state, better plans.", "level", 0.0, 1.0),
+    # --- levers: guarantees ----------------------------------------------------------------------
+    _p("responsibility_lists", "float", 0.2, "lever", "guarantees", "Responsibility lists",
+       "权责清单", "Clarity of who owns a task at a boundary between communities, lines and "
+       "blocks; without it tasks bounce (推诿扯皮).", "clarity", 0.0, 1.0),
+    _p("evaluation", "float", 0.2, "lever", "guarantees", "Evaluation and rewards", "绩效考核与奖惩",
+       "Implementation fidelity of measures (less 打折扣).", "level", 0.0, 1.0),
+    _p("training", "float", 0.2, "lever", "guarantees", "Training", "培训",
+       "Staff skill (processing capacity) and the effect of party-member volunteers.", "level",
+       0.0, 1.0),
+    _p("participation", "float", 0.2, "lever", "guarantees", "Resident participation", "居民参与",
+       "Peacetime participation: volunteers, self-reporting and compliance in a crisis.", "level",
+       0.0, 1.0),
+    _p("vulnerable_registry", "bool", False, "lever", "guarantees", "Vulnerable registry",
+       "弱势群体台账", "A register of vulnerable residents so their needs are known and served "
+       "first."),
+    _p("privacy", "bool", False, "lever", "guarantees", "Privacy of needs data", "需求数据隐私保护",
+       "Protected needs data: residents, vulnerable ones above all, report their needs more "
+       "readily."),
+    # --- levers: authority and de-escalation ----------------------------------------------------
+    _p("authority", "choice", "street", "lever", "authority", "Who may declare a state",
+       "状态宣布权限", "The lowest level allowed to move a community into pre-transition, "
+       "emergency or post-transition; requests travel the vertical chain to it.",
+       choices=("committee", "street", "district")),
+    _p("delegated_emergency_powers", "bool", False, "lever", "authority",
+       "Delegated emergency powers", "紧急权力下放", "While any community is in emergency, every "
+       "committee may declare its own state; the power returns once none is."),
+    _p("deescalation", "choice", "graded", "lever", "deescalation", "De-escalation", "降级方式",
+       "graded: measures step down over several stages; abrupt: all measures end at once.",
+       choices=("graded", "abrupt")),
+    _p("deescalation_stages", "int", 4, "lever", "deescalation", "De-escalation stages", "降级阶段数",
+       "Stages of graded withdrawal (each lowers measures by an equal step).", "stages", 1, 20),
+    _p("stage_days", "int", 4, "lever", "deescalation", "Days per stage", "每阶段天数",
+       "Days each de-escalation stage lasts.", "days", 1, 60),
+    _p("alert_threshold", "float", 0.25, "lever", "thresholds", "Alert threshold", "预警阈值",
+       "Perceived risk, as a share of the critical point, at which a committee moves to "
+       "pre-transition.", "x critical point", 0.0, 10.0),
+    _p("emergency_threshold", "float", 0.7, "lever", "thresholds", "Emergency threshold",
+       "应急阈值", "Perceived risk, as a share of the critical point, at which emergency is "
+       "declared.", "x critical point", 0.0, 10.0),
+    _p("clear_days", "int", 4, "lever", "thresholds", "Days to clear", "解除观察天数",
+       "Consecutive days of low perceived risk before de-crisis or de-escalation.", "days", 1, 60),
+    _p("mitigation_level", "float", 0.3, "lever", "thresholds", "Mitigation strength", "减缓措施强度",
+       "Strength of targeted measures in pre-transition, relative to full emergency measures.",
+       "share", 0.0, 1.0),
+    _p("learning_rate", "float", 0.3, "lever", "thresholds", "Learning rate", "学习率",
+       "How much one after-action review improves thresholds, detection and plans.", "share",
+       0.0, 1.0),
+    # --- levers: links -----------------------------------------------------------------------------
+    _p("vertical_latency", "float", 1.0, "lever", "links", "Vertical latency", "纵向层级时延",
+       "Days a message takes per hop along the administrative and party lines (条).", "days/hop",
+       0.0, 30.0),
+    _p("horizontal_latency", "float", 0.3, "lever", "links", "Horizontal latency", "横向时延",
+       "Days a message takes per hop between blocks (块): committee, branch, peers, "
+       "organisations.", "days/hop", 0.0, 30.0),
+    _p("platform_latency", "float", 0.05, "lever", "links", "Platform latency", "平台时延",
+       "Days a message takes to or from the response platform hub.", "days/hop", 0.0, 30.0),
+    _p("horizontal_links", "float", 0.2, "lever", "links", "Horizontal links active",
+       "横向联系启用比例", "Share of the possible horizontal ties (committee-branch, peer "
+       "committees, committee-organisation) that carry messages.", "share", 0.0, 1.0),
+    _p("platform", "bool", False, "lever", "links", "Response platform", "社区应急响应平台",
+       "A hub that every organisation reaches in one low-latency hop."),
+    _p("party_overlay", "bool", False, "lever", "links", "Party overlay (大党委)", "党建引领网络",
+       "Street party working committees linked across committees, street offices and social "
+       "organisations; party-member volunteers mobilised."),
+    _p("command", "bool", False, "lever", "links", "Unified command", "统一指挥",
+       "One command node at the district with direct links to every committee: reports up, "
+       "orders down, owners assigned centrally."),
+    _p("resource_pooling", "choice", "silo", "lever", "links", "Resource pooling", "资源统筹",
+       "silo: each line holds its own stock and requests go up it; central: one pool at the "
+       "district; pooled: stocks shared across the street and its partners.",
+       choices=("silo", "central", "pooled")),
+    _p("monitoring_coverage", "float", 0.4, "lever", "links", "Grid coverage", "网格覆盖率",
+       "Share of households that grid workers visit regularly.", "share", 0.0, 1.0),
+    _p("org_capacity", "float", 20.0, "lever", "links", "Processing capacity", "处理能力",
+       "Messages a community committee can handle per day; other organisations scale from it.",
+       "messages/day", 0.5, 10_000.0),
+]
+# fmt: on
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _ROWS}
+if len(PARAMETERS) != len(_ROWS):
+    raise AssertionError("duplicate parameter names in the table")
+
+Config = dataclasses.make_dataclass(
+    "Config",
+    [(p.name, {"float": float, "int": int, "bool": bool, "choice": str}[p.type]) for p in _ROWS],
+    frozen=True,
+    slots=True,
+    namespace={
+        "__doc__": "A complete, validated setting of every parameter (frozen).",
+        "as_dict": lambda self: dataclasses.asdict(self),
+    },
+)
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Parse a ``key=value`` override given as text (CLI) into the parameter's type."""
+    return _param(name, "--set").coerce(text.strip(), "--set")
+
+
+def _param(name: str, where: str) -> Param:
+    try:
+        return PARAMETERS[name]
+    except KeyError:
+        close = [k for k in PARAMETERS if k.startswith(name[:4])] if len(name) >= 4 else []
+        hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
+        raise ConfigError(
+            f"unknown parameter {name!r} in {where}{hint}; run 'coop-agents params' for the list"
+        ) from None
+
+
+def validate_overrides(values: Mapping[str, Any], where: str, role: str | None = None) -> dict:
+    """Check keys and values against the table; return them coerced to their types.
+
+    Args:
+        values: parameter settings, e.g. from a TOML file or keyword arguments.
+        where: what the values came from, named in error messages.
+        role: if given, only parameters of this role (``scenario`` or ``lever``) are allowed.
+    """
+    out = {}
+    for key, value in values.items():
+        param = _param(key, where)
+        if role is not None and param.role != role:
+            kind = "a scenario" if role == "scenario" else "a pattern"
+            raise ConfigError(
+                f"{key!r} in {where} is a {param.role} parameter and cannot be set by {kind}; "
+                f"set it in a {'pattern' if param.role == 'lever' else 'scenario'} or with --set"
+            )
+        out[key] = param.coerce(value, where)
+    return out
+
+
+def make_config(*layers: Mapping[str, Any]) -> Config:
+    """Build a :class:`Config` from the defaults overlaid by already validated layers, in order."""
+    values = {name: p.default for name, p in PARAMETERS.items()}
+    for layer in layers:
+        values.update(layer)
+    if values["emergency_threshold"] < values["alert_threshold"]:
+        raise ConfigError(
+            f"emergency_threshold={values['emergency_threshold']:g} is below "
+            f"alert_threshold={values['alert_threshold']:g}; it must be at least as high"
+        )
+    return Config(**values)

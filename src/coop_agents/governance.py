@@ -1,0 +1,218 @@
+"""Governance: the four states, the seven actions, messages on active links, and routing.
+
+Messages travel between organisations along the *active* links of the district graph (which
+channels are active is the pattern's choice, :func:`active_channels`). Each organisation is a
+single server with a processing capacity (messages per day): a message waits in its queue, is
+handled, then crosses the next link after the link's latency, or is lost with the chance the
+link's reliability leaves. Time inside a day is continuous, so a busy top node builds a real
+queue and delays everything routed through it (the bottleneck of centralised designs).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from coop_agents.network import channel_view, organisation_view
+
+if TYPE_CHECKING:
+    from coop_agents.config import Config
+
+__all__ = [
+    "GovernanceState",
+    "Action",
+    "Message",
+    "MessageBus",
+    "active_channels",
+    "active_org_graph",
+]
+
+
+class GovernanceState(IntEnum):
+    """The four governance states of a community (design §2.4)."""
+
+    NORMAL = 0  # 常态
+    PRE_TRANSITION = 1  # 前转换态
+    EMERGENCY = 2  # 应急态
+    POST_TRANSITION = 3  # 后转换态
+
+    @property
+    def label_zh(self) -> str:
+        return ("常态", "前转换态", "应急态", "后转换态")[self]
+
+
+class Action(IntEnum):
+    """The seven full-cycle actions (design §2.5); each is a boolean lever of the same name."""
+
+    MONITORING = 0  # 监测
+    PREPARATION = 1  # 准备
+    PREVENTION = 2  # 预防
+    MITIGATION = 3  # 减缓
+    RESPONSE = 4  # 响应
+    RECOVERY = 5  # 恢复
+    LEARNING = 6  # 学习
+
+    @property
+    def lever(self) -> str:
+        return self.name.lower()
+
+
+# Channels a pattern can switch on as a whole; the horizontal ones in HORIZONTAL are switched on
+# edge by edge for the share ``horizontal_links``.
+ALWAYS = frozenset({"admin", "party", "grid", "contract"})
+HORIZONTAL = frozenset({"branch", "peer", "service"})
+
+
+def active_channels(config: Config) -> frozenset[str]:
+    """Channels that carry messages under this configuration (besides sampled horizontal ties)."""
+    on = set(ALWAYS)
+    if config.platform:
+        on.add("platform")
+    if config.party_overlay:
+        on.add("overlay")
+    if config.command:
+        on.add("command")
+    return frozenset(on)
+
+
+def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
+    """The organisations and the ties between them that carry messages under ``config``.
+
+    A horizontal tie (branch, peer, service) is active when its rank, a number in [0, 1) drawn once
+    per district from the network stream, is below ``horizontal_links``: raising the share adds
+    ties and never removes one, so "the first few cross-links" is a well-defined experiment.
+    """
+    whole = active_channels(config)
+    share = config.horizontal_links
+
+    def keep(u, v):
+        ch = g.edges[u, v]["channel"]
+        return ch in whole or (ch in HORIZONTAL and edge_rank[(min(u, v), max(u, v))] < share)
+
+    orgs = organisation_view(g)
+    return nx.subgraph_view(orgs, filter_edge=keep)
+
+
+@dataclass(slots=True)
+class Message:
+    """A message between organisations (org indices), with what it is about."""
+
+    kind: str  # report | request | decision | alert | resource_request | delivery
+    sender: int
+    target: int
+    community: int = -1
+    value: float = 0.0  # perceived risk (report, request) or amount (resources)
+    state: int = -1  # proposed state (request) or approved state, -1 for declined (decision)
+    sent_at: float = 0.0
+    route: list[int] = field(default_factory=list)
+    hop: int = 0
+
+
+class MessageBus:
+    """Moves messages through organisation queues and active links in continuous time.
+
+    Args:
+        graph: the active organisation graph (nodes are graph node ids).
+        node_index: graph node id -> organisation index.
+        capacity: messages per day each organisation handles (by organisation index).
+        latency_factor, reliability_gain: the information pillar's effect on every link.
+        rng: the messages stream (loss draws).
+    """
+
+    def __init__(self, graph, node_index, capacity, latency_factor, reliability_gain, rng):
+        self.graph = graph
+        self.node_index = node_index
+        self.nodes = {i: n for n, i in node_index.items()}
+        self.capacity = np.asarray(capacity, dtype=float)
+        self.latency_factor = latency_factor
+        self.reliability_gain = reliability_gain
+        self.rng = rng
+        self.free_at = np.zeros(len(capacity))
+        self.handled = np.zeros(len(capacity), dtype=np.int64)
+        self.max_queue = 0.0
+        self.lost = 0
+        self.undeliverable = 0
+        self._events: list = []
+        self._seq = itertools.count()
+        self._routes: dict[tuple[int, int], list[int] | None] = {}
+        self.delivered: list[Message] = []
+
+    def route(self, src: int, dst: int) -> list[int] | None:
+        """Fastest path (organisation indices) from ``src`` to ``dst`` over active links."""
+        key = (src, dst)
+        if key not in self._routes:
+            a, b = self.nodes[src], self.nodes[dst]
+
+            def cost(u, v, data):
+                return data["latency"] * self.latency_factor + 1.0 / self.capacity[self.node_index[v]]
+
+            try:
+                path = nx.dijkstra_path(self.graph, a, b, weight=cost)
+                self._routes[key] = [self.node_index[n] for n in path]
+            except nx.NetworkXNoPath:
+                self._routes[key] = None
+        return self._routes[key]
+
+    def hops(self, src: int, dst: int) -> int | None:
+        path = self.route(src, dst)
+        return None if path is None else len(path) - 1
+
+    def send(self, msg: Message, at: float) -> bool:
+        """Queue ``msg`` at its sender at time ``at``; False if no active route reaches its target."""
+        path = self.route(msg.sender, msg.target)
+        if path is None:
+            self.undeliverable += 1
+            return False
+        msg.route, msg.hop, msg.sent_at = path, 0, at
+        heapq.heappush(self._events, (at, next(self._seq), msg))
+        return True
+
+    def advance(self, until: float) -> list[Message]:
+        """Process every event before ``until``; return the messages delivered, in time order."""
+        delivered = []
+        events = self._events
+        while events and events[0][0] < until:
+            t, _, msg = heapq.heappop(events)
+            node = msg.route[msg.hop]
+            cap = self.capacity[node]
+            start = max(t, self.free_at[node])
+            waiting = (start - t) * cap
+            if waiting > self.max_queue:
+                self.max_queue = waiting
+            done = start + 1.0 / cap
+            self.free_at[node] = done
+            self.handled[node] += 1
+            if msg.hop == len(msg.route) - 1:
+                delivered.append((done, msg))
+                continue
+            a, b = self.nodes[node], self.nodes[msg.route[msg.hop + 1]]
+            edge = self.graph.edges[a, b]
+            reliability = edge["reliability"] + (1 - edge["reliability"]) * self.reliability_gain
+            if self.rng.random() > reliability:
+                self.lost += 1
+                continue
+            msg.hop += 1
+            heapq.heappush(events, (done + edge["latency"] * self.latency_factor, next(self._seq), msg))
+        return [m for _, m in sorted(delivered, key=lambda x: x[0])]
+
+    def backlog(self, at: float) -> np.ndarray:
+        """Messages waiting at each organisation at time ``at``."""
+        return np.maximum(self.free_at - at, 0.0) * self.capacity
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._events)
+
+    def in_flight_edges(self) -> list[tuple[int, int, str]]:
+        """(from org, to org, kind) for every message in flight, for drawing."""
+        out = []
+        for _, _, msg in self._events:
+            i = max(msg.hop - 1, 0)
+            out.append((msg.route[i], msg.route[min(i + 1, len(msg.route) - 1)], msg.kind))
+        return out

@@ -1,0 +1,118 @@
+"""The small interface every hazard implements, and the registry users add their own to."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import dataclasses
+
+import numpy as np
+
+from coop_agents.config import PARAMETERS
+
+if TYPE_CHECKING:
+    from coop_agents.model import CoordinationModel
+
+__all__ = ["Hazard", "HAZARDS", "register_hazard", "make_hazard"]
+
+
+class Hazard:
+    """A risk process acting on residents' true state, vectorised over residents.
+
+    Subclasses set :attr:`name` and implement the methods below. The model calls them in the
+    documented step order (see :meth:`coop_agents.model.CoordinationModel.step`); a hazard reads
+    what governance does to residents only through the model's resident arrays
+    (``model.residents.protection``, ``.isolated``, ``.safe``, ``.care_share()``).
+
+    To keep common random numbers, :meth:`advance` receives exactly one uniform number per resident
+    per step from the hazard stream, whatever the pattern does.
+
+    Attributes:
+        active: residents currently affected (counted in prevalence).
+        detectable: residents whose condition monitoring can detect now.
+        affected: residents ever affected (the ``harm`` outcome counts them).
+        severe: residents who suffered severe harm.
+        onset_step: first step the hazard was present at all (for delays).
+    """
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, model: CoordinationModel) -> None:
+        self.model = model
+        n = model.residents.n
+        self.active = np.zeros(n, dtype=bool)
+        self.detectable = np.zeros(n, dtype=bool)
+        self.affected = np.zeros(n, dtype=bool)
+        self.severe = np.zeros(n, dtype=bool)
+        self.onset_step: int | None = None
+
+    def start(self, rng: np.random.Generator, prevention: float) -> None:
+        """Place the hazard (index cases, footprint) using the hazard stream.
+
+        Args:
+            rng: the hazard stream.
+            prevention: strength of screening in normal times, 0..1 (0 when prevention is off).
+        """
+        raise NotImplementedError
+
+    def advance(self, step: int, u: np.ndarray) -> None:
+        """Move the true state one step, given one uniform number per resident."""
+        raise NotImplementedError
+
+    def true_risk(self, step: int) -> np.ndarray:
+        """Per community: the true risk as a multiple of the critical point (1.0 = critical)."""
+        raise NotImplementedError
+
+    def observe(self, detected: np.ndarray, notice: np.ndarray, u: np.ndarray, step: int) -> np.ndarray:
+        """Per community: the risk monitoring can see, as a multiple of the critical point.
+
+        Args:
+            detected: residents detected so far (bool per resident).
+            notice: per community, the chance today that monitoring notices a precursor.
+            u: one uniform number per community (monitoring stream).
+            step: the current step.
+        """
+        raise NotImplementedError
+
+    def contained(self, step: int) -> bool:
+        """True once the hazard can cause no more harm without a new event."""
+        raise NotImplementedError
+
+    def needs(self, step: int) -> np.ndarray:
+        """Residents who need help today because of the hazard (care, supplies, evacuation)."""
+        raise NotImplementedError
+
+    def warn(self, effect: np.ndarray, u: np.ndarray, information: float) -> None:
+        """Warnings reach residents where measures are on (``effect`` per community, 0..1).
+
+        Args:
+            effect: per community, the strength of measures today (0 where none).
+            u: one uniform number per resident (actions stream).
+            information: the information-integration pillar (how far warnings reach).
+        """
+
+    def serve(self, served: np.ndarray) -> None:
+        """Apply the help given today to the residents in ``served`` (bool per resident)."""
+
+
+HAZARDS: dict[str, type[Hazard]] = {}
+
+
+def register_hazard(cls: type[Hazard]) -> type[Hazard]:
+    """Class decorator: make a hazard available by its ``name`` (scenario key ``hazard``)."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} needs a non-empty name")
+    HAZARDS[cls.name] = cls
+    # The scenario key ``hazard`` accepts every registered name.
+    param = PARAMETERS["hazard"]
+    if cls.name not in param.choices:
+        PARAMETERS["hazard"] = dataclasses.replace(param, choices=(*param.choices, cls.name))
+    return cls
+
+
+def make_hazard(name: str, model: CoordinationModel) -> Hazard:
+    """Create the registered hazard ``name`` for ``model``."""
+    try:
+        return HAZARDS[name](model)
+    except KeyError:
+        raise ValueError(f"hazard={name!r}: unknown; allowed: {', '.join(sorted(HAZARDS))}") from None

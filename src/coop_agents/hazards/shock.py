@@ -1,0 +1,106 @@
+"""Shock (flood, fire, chemical leak): a footprint over communities with an intensity curve."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coop_agents.hazards.base import Hazard, register_hazard
+
+__all__ = ["Shock"]
+
+# Non-vulnerable residents who are not in safety see the danger themselves and leave with this
+# daily chance per unit of intensity; vulnerable residents need someone to help them out.
+SELF_RESCUE = 0.3
+RECEDE_DAYS = 3
+
+
+@register_hazard
+class Shock(Hazard):
+    """A localised shock with a long, quiet build-up and a short, violent peak.
+
+    Intensity in the footprint rises as ``((t - onset) / lead)^3`` (precursors that are easy to
+    miss, then a fast rise), stays at 1 for ``shock_duration`` days and recedes over three days.
+    Each day an exposed resident not in safety is harmed with chance ``shock_intensity`` ×
+    intensity (×1.5 if vulnerable). Residents reach safety by being warned and complying, by being
+    helped (vulnerable residents: the needs served by committees, organisations and volunteers), or
+    by seeing the danger themselves. Prevention (screening) lowers the peak intensity by up to 30 %.
+    """
+
+    name = "shock"
+
+    def __init__(self, model) -> None:
+        super().__init__(model)
+        cfg = model.config
+        self.footprint = np.zeros(model.n_communities, dtype=bool)
+        self.in_footprint = np.zeros(model.residents.n, dtype=bool)
+        self.peak = 1.0
+        self.onset = cfg.shock_onset
+        self.full = cfg.shock_onset + cfg.shock_lead
+        self.end = self.full + cfg.shock_duration + RECEDE_DAYS
+        self.noticed = np.zeros(model.n_communities, dtype=bool)
+        self.severity_u = np.zeros(model.residents.n)
+
+    def start(self, rng, prevention):
+        cfg = self.model.config
+        res = self.model.residents
+        n_comm = self.model.n_communities
+        first = int(rng.integers(n_comm))
+        self.footprint[[(first + j) % n_comm for j in range(min(cfg.shock_sites, n_comm))]] = True
+        self.in_footprint = self.footprint[res.community]
+        self.severity_u = rng.random(res.n)
+        self.peak = 1.0 - 0.3 * prevention
+        self.onset_step = self.onset
+
+    def intensity(self, step: int) -> float:
+        if step < self.onset or step >= self.end:
+            return 0.0
+        if step < self.full:
+            return self.peak * ((step - self.onset + 1) / (self.full - self.onset)) ** 3
+        if step < self.full + self.model.config.shock_duration:
+            return self.peak
+        left = self.end - step
+        return self.peak * left / (RECEDE_DAYS + 1)
+
+    def advance(self, step, u):
+        res = self.model.residents
+        level = self.intensity(step)
+        exposed = self.in_footprint & (level > 0)
+        # Half of each resident's uniform decides harm, the other half self-rescue, so one number
+        # per resident per step still suffices.
+        at_risk = exposed & ~res.safe
+        p_harm = self.model.config.shock_intensity * level * np.where(res.vulnerable, 1.5, 1.0)
+        harmed = at_risk & (u < p_harm)
+        new = harmed & ~self.affected
+        self.severe[new] = self.severity_u[new] < np.where(res.vulnerable[new], 0.5, 0.15)
+        self.affected |= harmed
+        res.safe |= at_risk & ~harmed & ~res.vulnerable & (u > 1.0 - SELF_RESCUE * level)
+        self.active = exposed & ~res.safe
+        self.detectable = self.active
+
+    def true_risk(self, step):
+        return self.footprint * (self.intensity(step) / self.model.config.critical_intensity)
+
+    def observe(self, detected, notice, u, step):
+        level = self.intensity(step)
+        if level > 0:
+            self.noticed |= self.footprint & (u < notice)
+        else:
+            self.noticed[:] = False
+        return self.noticed * (level / self.model.config.critical_intensity)
+
+    def contained(self, step):
+        return step >= self.end
+
+    def needs(self, step):
+        res = self.model.residents
+        stranded = self.active & res.vulnerable
+        return stranded | (self.affected & self.in_footprint & (self.intensity(step) > 0))
+
+    def warn(self, effect, u, information):
+        res = self.model.residents
+        reach = (0.4 + 0.5 * information) * np.minimum(1.0, 2 * effect)[res.community]
+        heeded = self.active & ~res.vulnerable & (u < reach * res.compliance)
+        res.safe |= heeded
+
+    def serve(self, served):
+        self.model.residents.safe |= served & self.active

@@ -1,0 +1,213 @@
+"""Outcomes (design §2.8): running tallies, the per-step time series, and the final numbers.
+
+:data:`OUTCOMES` is the one table of outcome names, units and definitions; the CLI, the docs and
+the experiments read it. :func:`outcomes` is a pure function of a model that has run.
+
+Delays are measured per community from the day its hazard first appeared there (its *onset*) and
+averaged over the communities the hazard reached; a community where the event never happened
+(no detection, no decision, no mitigation) counts with the days left in the run (censored), so a
+pattern that never acts is never rewarded for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coop_agents.governance import GovernanceState
+
+if TYPE_CHECKING:
+    from coop_agents.model import CoordinationModel
+
+__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes"]
+
+# Severe harm of a vulnerable resident weighs this much more (vulnerability-weighted severe harm).
+VULNERABLE_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    unit: str
+    label_en: str
+    label_zh: str
+    definition: str
+    better: str = "lower"  # which direction is better, for tables and briefs
+
+
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("harm", "residents", "Residents harmed", "受影响居民",
+            "Residents ever affected: infected (contagion) or harmed (shock)."),
+    Outcome("severe_harm", "weighted residents", "Severe harm (weighted)", "严重伤害（加权）",
+            f"Residents with a severe outcome, vulnerable ones counted {VULNERABLE_WEIGHT:g} times."),
+    Outcome("peak_prevalence", "share", "Peak prevalence", "峰值感染率",
+            "Largest share of residents affected on one day (latent or infectious; exposed and not in safety)."),
+    Outcome("detection_delay", "days", "Detection delay", "发现时延",
+            "Days from a community's onset to its committee's first detection (censored at the run's end)."),
+    Outcome("decision_latency", "days", "Decision latency", "决策时延",
+            "Days from a community's first detection to its first authorised state change (censored)."),
+    Outcome("response_delay", "days", "Response delay", "响应时延",
+            "Days from a community's onset to the first measure on site (censored)."),
+    Outcome("containment_time", "days", "Containment time", "控制时间",
+            "Days from the hazard's onset until it can do no more harm (censored at the run's end)."),
+    Outcome("missed_windows", "communities", "Missed windows", "错失治理良机",
+            "Communities whose true risk crossed the critical point before any measure there."),
+    Outcome("secondary_crises", "events", "Secondary crises", "次生危机",
+            "Relapses from post-transition back into emergency."),
+    Outcome("emergencies", "events", "Emergencies declared", "进入应急态次数",
+            "Times a community entered emergency (secondary crises included)."),
+    Outcome("decrisis", "events", "De-crises", "去危机化次数",
+            "Times a community returned from pre-transition to normal without an emergency.", "higher"),
+    Outcome("over_response_days", "resident-days", "Over-response", "应急过度",
+            "Resident-days under emergency or post-transition measures while the community's true "
+            "risk was below the alert threshold."),
+    Outcome("unmet_need_days", "resident-days", "Unmet need-days", "未满足需求天数",
+            "Resident-days of need (care, supplies, evacuation help) that nobody met."),
+    Outcome("unmet_need_days_vulnerable", "resident-days", "Unmet need-days (vulnerable)",
+            "弱势群体未满足需求天数", "The same, for vulnerable residents only."),
+    Outcome("equity_gap", "share", "Equity gap", "公平差距",
+            "Unmet share of need-days of vulnerable residents minus that of the others."),
+    Outcome("buck_passing_events", "bounces", "Buck-passing", "推诿扯皮",
+            "Times a boundary task bounced to another actor before someone owned it."),
+    Outcome("messages", "message-hops", "Messages handled", "信息处理量",
+            "Messages handled by organisations, each relay counted."),
+    Outcome("max_queue", "messages", "Largest queue", "最大积压",
+            "Most messages waiting at one organisation at any moment (the bottleneck)."),
+    Outcome("top_share", "share", "Top node's share", "最忙节点占比",
+            "Share of all message handling done by the busiest organisation."),
+    Outcome("resources_spent", "units", "Resources spent", "资源消耗",
+            "Supplies consumed by measures and needs delivery (one unit ≈ one resident-day of supplies)."),
+    Outcome("days_normal", "community-days", "Days in normal", "常态天数",
+            "Community-days in the normal state (常态)."),
+    Outcome("days_pre_transition", "community-days", "Days in pre-transition", "前转换态天数",
+            "Community-days in pre-transition (前转换态)."),
+    Outcome("days_emergency", "community-days", "Days in emergency", "应急态天数",
+            "Community-days in emergency (应急态)."),
+    Outcome("days_post_transition", "community-days", "Days in post-transition", "后转换态天数",
+            "Community-days in post-transition (后转换态)."),
+)}
+PROFILE_DELAYS = ("urban", "old_urban", "rural")
+for _p in PROFILE_DELAYS:
+    OUTCOMES[f"detection_delay_{_p}"] = Outcome(
+        f"detection_delay_{_p}", "days", f"Detection delay ({_p})", f"发现时延（{_p}）",
+        f"Detection delay over the {_p} communities only (NaN where none was reached).")
+
+
+@dataclass
+class Tally:
+    """Running counts kept while the model steps (everything :func:`outcomes` needs)."""
+
+    n_communities: int
+    onset: np.ndarray = field(init=False)
+    first_detection: np.ndarray = field(init=False)
+    first_decision: np.ndarray = field(init=False)
+    first_measure: np.ndarray = field(init=False)
+    missed: np.ndarray = field(init=False)
+    secondary_crises: int = 0
+    emergencies: int = 0
+    decrisis: int = 0
+    over_response_days: float = 0.0
+    need_days: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [others, vulnerable]
+    unmet_days: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    buck_passing: int = 0
+    resources_spent: float = 0.0
+    state_days: np.ndarray = field(default_factory=lambda: np.zeros(4))
+    contained_at: int | None = None
+
+    def __post_init__(self) -> None:
+        never = np.full(self.n_communities, -1, dtype=np.int64)
+        self.onset = never.copy()
+        self.first_detection = never.copy()
+        self.first_decision = never.copy()
+        self.first_measure = never.copy()
+        self.missed = np.zeros(self.n_communities, dtype=bool)
+
+    @staticmethod
+    def mark_first(arr: np.ndarray, mask: np.ndarray, step: int) -> None:
+        arr[mask & (arr < 0)] = step
+
+
+class TimeSeries:
+    """Per-step records, preallocated and grown by doubling; row 0 is the state before step 1."""
+
+    SCALARS = ("prevalence", "harm", "severe", "detected", "messages", "in_flight", "max_backlog",
+               "resources", "unmet_needs", "measures", "lost_messages")
+
+    def __init__(self, steps: int, n_communities: int) -> None:
+        rows = steps + 1
+        self.n = 0
+        self.data = {k: np.zeros(rows) for k in self.SCALARS}
+        self.states = np.zeros((rows, n_communities), dtype=np.int8)
+
+    def record(self, **values) -> None:
+        if self.n == self.states.shape[0]:
+            self.data = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.data.items()}
+            self.states = np.concatenate([self.states, np.zeros_like(self.states)])
+        states = values.pop("states")
+        for k, v in values.items():
+            self.data[k][self.n] = v
+        self.states[self.n] = states
+        self.n += 1
+
+    def frame(self):
+        """The series as a pandas DataFrame: one row per step, one column per community's state."""
+        import pandas as pd
+
+        df = pd.DataFrame({k: v[: self.n] for k, v in self.data.items()})
+        df.insert(0, "step", np.arange(self.n))
+        for c in range(self.states.shape[1]):
+            df[f"state_{c}"] = self.states[: self.n, c]
+        return df
+
+
+def _censored_mean(end: np.ndarray, start: np.ndarray, horizon: int, among: np.ndarray) -> float:
+    if not among.any():
+        return float("nan")
+    done = np.where(end[among] >= 0, end[among], horizon)
+    return float(np.mean(np.maximum(done - start[among], 0)))
+
+
+def outcomes(model: CoordinationModel) -> dict[str, float]:
+    """Every outcome of :data:`OUTCOMES` for a model that has run, as plain floats."""
+    t = model.tally
+    horizon = model.steps
+    res = model.residents
+    hz = model.hazard
+    reached = t.onset >= 0
+    detected = t.first_detection >= 0
+    weights = np.where(res.vulnerable, VULNERABLE_WEIGHT, 1.0)
+    series = model.series.data["prevalence"][: model.series.n]
+    handled = model.bus.handled
+    total_msgs = int(handled.sum())
+    unmet_share = np.divide(t.unmet_days, t.need_days, out=np.zeros(2), where=t.need_days > 0)
+    hz_onset = hz.onset_step if hz.onset_step is not None else horizon
+    out = {
+        "harm": float(hz.affected.sum()),
+        "severe_harm": float((hz.severe * weights).sum()),
+        "peak_prevalence": float(series.max()) if series.size else 0.0,
+        "detection_delay": _censored_mean(t.first_detection, t.onset, horizon, reached),
+        "decision_latency": _censored_mean(t.first_decision, t.first_detection, horizon, detected),
+        "response_delay": _censored_mean(t.first_measure, t.onset, horizon, reached),
+        "containment_time": float(max((t.contained_at if t.contained_at is not None else horizon) - hz_onset, 0)),
+        "missed_windows": float(t.missed.sum()),
+        "secondary_crises": float(t.secondary_crises),
+        "emergencies": float(t.emergencies),
+        "decrisis": float(t.decrisis),
+        "over_response_days": float(t.over_response_days),
+        "unmet_need_days": float(t.unmet_days.sum()),
+        "unmet_need_days_vulnerable": float(t.unmet_days[1]),
+        "equity_gap": float(unmet_share[1] - unmet_share[0]),
+        "buck_passing_events": float(t.buck_passing),
+        "messages": float(total_msgs),
+        "max_queue": float(model.bus.max_queue),
+        "top_share": float(handled.max() / total_msgs) if total_msgs else 0.0,
+        "resources_spent": float(t.resources_spent),
+    }
+    for state in GovernanceState:
+        out[f"days_{state.name.lower()}"] = float(t.state_days[state])
+    for p in PROFILE_DELAYS:
+        among = reached & (model.community_profile == p)
+        out[f"detection_delay_{p}"] = _censored_mean(t.first_detection, t.onset, horizon, among)
+    return out

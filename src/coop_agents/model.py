@@ -1,0 +1,541 @@
+"""CoordinationModel: the wiring of district, residents, organisations, hazard and governance."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from coop_agents.agents.organisations import (
+    ORGANISATION_KINDS,
+    CommunityCommittee,
+    Government,
+    Organisation,
+    PartyBranch,
+    SocialOrganisation,
+    StreetOffice,
+)
+from coop_agents.agents.residents import Resident, ResidentArrays
+from coop_agents.config import Config, make_config, validate_overrides
+from coop_agents.governance import GovernanceState as G
+from coop_agents.governance import Message, MessageBus, active_org_graph
+from coop_agents.hazards import make_hazard
+from coop_agents.metrics import Tally, TimeSeries, outcomes
+from coop_agents.network import DistrictSpec, build_district, contact_matrix, load_graphml
+from coop_agents.patterns import Pattern, load_pattern
+from coop_agents.rng import make_streams
+from coop_agents.scenarios import Scenario, load_scenario
+
+__all__ = ["CoordinationModel", "run_once", "resolve"]
+
+# Fixed rates of the mechanisms, documented in docs/odd.md (Details: submodels). They are not
+# levers: a pattern changes them only through the pillars and guarantees that scale them.
+DETECT_GRID = 0.35  # daily chance a grid worker who covers a household spots a case there
+SELF_REPORT = 0.12  # daily chance a fully trusting resident reports their own case
+MEASURE_EFFICACY = 0.85  # cut in contacts under full emergency measures, at full compliance
+ISOLATION_LEAK = 0.1  # an isolated case still transmits this much
+STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
+VOLUNTEER_HELP = 0.03  # residents helped per day, per resident, at full participation
+PARTY_HELP = 0.3  # residents one mobilised party member helps per day, at full training
+NEED_REPORT = 0.3  # daily chance a resident in need makes it known
+STOCK_PER_RESIDENT = 0.05  # initial committee stock per resident at resources = 0.7
+MEASURE_COST = 0.002  # units per resident-day of full measures
+SERVICE_COST = 0.01  # units per need met
+SHORTAGE_EFFECT = 0.4  # effect of measures and help when the committee has run out
+MAX_BOUNCES = 6
+
+
+def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
+            **overrides: Any) -> tuple[Config, Scenario, Pattern]:
+    """Combine defaults, scenario, pattern and overrides (in that order) into a :class:`Config`.
+
+    Raises:
+        ConfigError: unknown scenario, pattern or key; a value out of bounds; a malformed file.
+    """
+    sc = load_scenario(scenario)
+    pat = load_pattern(pattern)
+    extra = validate_overrides(overrides, "overrides")
+    return make_config(sc.parameters, pat.levers, extra), sc, pat
+
+
+class CoordinationModel(mesa.Model):
+    """Community governance actors coordinating against a major sudden risk.
+
+    Args:
+        scenario: a preset name or a scenario TOML path (population, hazard, horizon).
+        pattern: a preset name or a pattern TOML path (the levers).
+        seed: the master seed; all randomness derives from it (see :mod:`coop_agents.rng`).
+        graph: a district graph (or GraphML path) to use instead of building one.
+        **overrides: any parameter-table keys, applied last (e.g. ``residents=1200``).
+
+    Attributes:
+        config: the resolved, frozen configuration.
+        graph: the district (networkx); ``active`` its organisation ties that carry messages.
+        residents: resident state arrays; ``contacts`` the contact matrix (CSR).
+        committees: one :class:`CommunityCommittee` per community, by community number.
+        hazard, bus, tally, series: the hazard, the message bus, running counts, time series.
+    """
+
+    def __init__(self, scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
+                 seed: int = 0, *, graph: nx.Graph | str | Path | None = None, **overrides: Any) -> None:
+        config, sc, pat = resolve(scenario, pattern, **overrides)
+        self.streams = make_streams(seed)
+        super().__init__(rng=self.streams["mesa"])
+        self.seed_value = int(seed)
+        self.config = config
+        self.scenario_spec = sc
+        self.pattern_spec = pat
+        if graph is None and sc.structure is not None:
+            graph = sc.structure
+        if isinstance(graph, (str, Path)):
+            graph = load_graphml(graph)
+        self.graph = graph if graph is not None else build_district(
+            DistrictSpec.from_config(config), self.streams["network"])
+        self._build_residents()
+        self._build_organisations()
+        self._derive_effects()
+        self.hazard = make_hazard(config.hazard, self)
+        self.hazard.start(self.streams["hazard"], self.prevention_strength)
+        self.tally = Tally(self.n_communities)
+        self.series = TimeSeries(config.steps, self.n_communities)
+        self._scheduled: list[tuple[float, CommunityCommittee, G, int]] = []
+        self._closed: list[CommunityCommittee] = []
+        self.measures = np.zeros(self.n_communities)
+        self.available = np.ones(self.n_communities)
+        self._handled_before = 0
+        self.tally.mark_first(self.tally.onset, self.hazard.true_risk(0) > 0, 0)
+        self._record()
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "prevalence": lambda m: m.series.data["prevalence"][m.series.n - 1],
+            "harm": lambda m: m.series.data["harm"][m.series.n - 1],
+            "emergency_communities": lambda m: sum(c.state == G.EMERGENCY for c in m.committees),
+        })
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_residents(self) -> None:
+        g, cfg = self.graph, self.config
+        nodes = [n for n, k in g.nodes(data="kind") if k == "resident"]
+        n = len(nodes)
+        community = np.fromiter((g.nodes[i]["community"] for i in range(n)), dtype=np.int32, count=n)
+        vulnerable = np.fromiter((g.nodes[i]["vulnerable"] for i in range(n)), dtype=bool, count=n)
+        party = np.fromiter((g.nodes[i]["party_member"] for i in range(n)), dtype=bool, count=n)
+        committees = sorted((d["community"], node) for node, d in g.nodes(data=True) if d["kind"] == "committee")
+        self.n_communities = len(committees)
+        self.community_trust = np.array([g.nodes[node]["trust"] for _, node in committees])
+        self.community_infrastructure = np.array([g.nodes[node]["infrastructure"] for _, node in committees])
+        self.community_profile = np.array([g.nodes[node].get("profile", "urban") for _, node in committees])
+        self.community_size = np.bincount(community, minlength=self.n_communities).astype(float)
+        rng = self.streams["population"]
+        trust = np.clip(self.community_trust[community] + rng.normal(0, 0.1, n), 0, 1)
+        drills = 0.1 if cfg.preparation else 0.0
+        compliance = np.clip(trust * (0.6 + 0.4 * cfg.participation) + 0.2 + drills, 0, 1)
+        self.residents = ResidentArrays(community, vulnerable, party, trust, compliance)
+        self.contacts = contact_matrix(g, n)
+        # A resident with a contact in another community makes every task about it a boundary task.
+        coo = self.contacts.tocoo()
+        cross = community[coo.row] != community[coo.col]
+        self.boundary = np.bincount(coo.row[cross], minlength=n) > 0
+        for i in range(n):
+            Resident(self, i)
+
+    def _build_organisations(self) -> None:
+        g, cfg = self.graph, self.config
+        self.organisations: list[Organisation] = []
+        node_index = {}
+        for node in sorted(n for n, k in g.nodes(data="kind") if k != "resident"):
+            attrs = g.nodes[node]
+            org = ORGANISATION_KINDS[attrs["kind"]](self, node, attrs)
+            org.index = len(self.organisations)
+            node_index[node] = org.index
+            self.organisations.append(org)
+        self.committees = sorted((o for o in self.organisations if isinstance(o, CommunityCommittee)),
+                                 key=lambda o: o.community)
+        self.government = next(o for o in self.organisations if isinstance(o, Government))
+        self.street_offices = {o.street: o for o in self.organisations if isinstance(o, StreetOffice)}
+        self.branches = {o.community: o for o in self.organisations
+                         if isinstance(o, PartyBranch) and o.level == "community"}
+        self.social = [o for o in self.organisations if isinstance(o, SocialOrganisation)]
+        horizontal = sorted((min(u, v), max(u, v)) for u, v, ch in g.edges(data="channel")
+                            if ch in ("branch", "peer", "service"))
+        ranks = self.streams["network"].random(len(horizontal))
+        self.edge_rank = dict(zip(horizontal, ranks))
+        self.active = active_org_graph(g, cfg, self.edge_rank)
+        skill = 1.0 + cfg.training
+        capacity = [cfg.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
+                    for o in self.organisations]
+        self.bus = MessageBus(self.active, node_index, capacity,
+                              latency_factor=1.0 - 0.6 * cfg.information,
+                              reliability_gain=0.8 * cfg.information, rng=self.streams["messages"])
+        self.node_index = node_index
+
+    def _derive_effects(self) -> None:
+        """Turn levers into the rates the step uses (one place, documented in docs/odd.md)."""
+        cfg, g = self.config, self.graph
+        plan = (0.3 + 0.35 * cfg.intellect + 0.35 * cfg.training) if cfg.preparation else 0.0
+        self.deliberation_days = 1.5 * (1 - 0.6 * plan)
+        self.resend_days = 4
+        self.fidelity = 0.55 + 0.45 * cfg.evaluation
+        self.misjudgement_sigma = 0.6 * (1 - cfg.intellect)
+        self.prevention_strength = cfg.prevention * (0.2 + 0.4 * cfg.technology + 0.4 * cfg.intellect)
+        infra = self.community_infrastructure + cfg.technology * (1 - self.community_infrastructure)
+        self.effective_infrastructure = infra
+        self.grid_detection = cfg.monitoring_coverage * (0.3 + 0.7 * infra) * DETECT_GRID
+        self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.25
+        # Who hears a committee's alert: its peers always (routed over whatever links are active,
+        # so under silos the news goes up to a common superior and back down); everyone through
+        # the platform or the command node; the whole street through the party overlay.
+        peers = {c.community: set() for c in self.committees}
+        by_node = {c.node: c for c in self.committees}
+        for c in self.committees:
+            for nb in g.neighbors(c.node):
+                if nb in by_node and g.edges[c.node, nb]["channel"] == "peer":
+                    peers[c.community].add(nb)
+            if cfg.platform or cfg.command:
+                peers[c.community].update(by_node)
+            if cfg.party_overlay:
+                peers[c.community].update(o.node for o in self.committees if o.street == c.street)
+            peers[c.community].discard(c.node)
+        self.alert_recipients = {k: [by_node[n] for n in sorted(v)] for k, v in peers.items()}
+        # Party-member volunteers are mobilised where the branch hears of the crisis in time.
+        linked = np.array([self.active.has_edge(c.node, self.branches[c.community].node)
+                           if c.community in self.branches else False for c in self.committees])
+        self.branch_mobilised = linked | cfg.party_overlay | cfg.platform
+        self.party_members = np.bincount(self.residents.community, weights=self.residents.party_member,
+                                         minlength=self.n_communities)
+        # Social organisations: help reaches a community over an active service tie, or (half as
+        # well) through the government's contract once the community is in emergency.
+        self.service_direct = np.zeros(self.n_communities)
+        self.service_contract = np.zeros(self.n_communities)
+        for org in self.social:
+            served = [by_node[n] for n in g.neighbors(org.node)
+                      if n in by_node and g.edges[org.node, n]["channel"] == "service"]
+            share = org.help_per_day * (0.3 + 0.7 * cfg.coordination) / max(len(served), 1)
+            for c in served:
+                if self.active.has_edge(org.node, c.node):
+                    self.service_direct[c.community] += share
+                else:
+                    self.service_contract[c.community] += 0.5 * share
+        # Stocks: where supplies sit before the event, by pooling rule (design §2.7).
+        base = STOCK_PER_RESIDENT * (0.3 + cfg.resources) * (1.5 if cfg.preparation else 1.0)
+        committee_share, street_share, top_share = {
+            "silo": (1.0, 1.0, 2.0), "central": (0.5, 0.0, 3.5), "pooled": (1.0, 2.0, 1.0)
+        }[cfg.resource_pooling]
+        for c in self.committees:
+            c.stock = committee_share * base * self.community_size[c.community]
+        for s, office in self.street_offices.items():
+            members = [c for c in self.committees if c.street == s]
+            office.stock = street_share * base * sum(self.community_size[c.community] for c in members)
+        self.government.stock = top_share * base * self.residents.n
+
+    # ------------------------------------------------------------------ helpers for agents
+
+    @property
+    def delegated(self) -> bool:
+        """Whether committees hold emergency powers now (delegated while any emergency lasts)."""
+        return self.config.delegated_emergency_powers and any(c.state == G.EMERGENCY for c in self.committees)
+
+    def authority_of(self, committee: CommunityCommittee) -> Organisation:
+        """The organisation that approves this committee's state changes now."""
+        level = self.config.authority
+        if level == "committee" or self.delegated:
+            return committee
+        if level == "street":
+            return self.street_offices.get(committee.street, self.government)
+        return self.government
+
+    def supplier_of(self, org: Organisation) -> Organisation | None:
+        """Where an organisation asks for resources (by the pooling rule), or None at the top."""
+        if isinstance(org, CommunityCommittee):
+            if self.config.resource_pooling == "central":
+                return self.government
+            return self.street_offices.get(org.street, self.government)
+        if isinstance(org, StreetOffice):
+            return self.government
+        return None
+
+    def misjudgement(self) -> float:
+        """A multiplicative error of judging a state (smaller with intellectual support)."""
+        return float(math.exp(self.misjudgement_sigma * self.streams["decisions"].standard_normal()))
+
+    def measure_level(self, committee: CommunityCommittee) -> float:
+        """Intensity of measures in a community (0..1) given its state and the schedule."""
+        cfg, state = self.config, committee.state
+        if state == G.PRE_TRANSITION:
+            return cfg.mitigation_level if cfg.mitigation else 0.0
+        if state == G.EMERGENCY:
+            return 1.0 if cfg.response else (cfg.mitigation_level if cfg.mitigation else 0.0)
+        if state == G.POST_TRANSITION:
+            if not (cfg.recovery and cfg.response) or cfg.deescalation == "abrupt":
+                return 0.0
+            return max(0.0, 1.0 - committee.stage / cfg.deescalation_stages)
+        return 0.0
+
+    def send(self, kind: str, sender: Organisation, target: Organisation | int, community: int = -1,
+             value: float = 0.0, state: int = -1, delay: float = 0.0) -> None:
+        """Send a message; it leaves at the end of today (plus ``delay`` days of deliberation)."""
+        target_index = target if isinstance(target, int) else target.index
+        msg = Message(kind, sender.index, target_index, community, float(value), state)
+        self.bus.send(msg, at=self.steps + 1 + delay)
+
+    def schedule_change(self, committee: CommunityCommittee, new: G, asked: int, delay: float) -> None:
+        """A committee's own decision, taking effect after its deliberation."""
+        self._scheduled.append((asked + delay, committee, new, asked))
+
+    def change_state(self, committee: CommunityCommittee, new: G, asked: int) -> None:
+        """Move a community to a new governance state and count what that means."""
+        old, t, c = committee.state, self.steps, committee.community
+        if new == old:
+            return
+        committee.state = new
+        committee.quiet_days = 0
+        tally = self.tally
+        if new == G.EMERGENCY:
+            tally.emergencies += 1
+            if old == G.POST_TRANSITION:
+                tally.secondary_crises += 1
+        if old == G.PRE_TRANSITION and new == G.NORMAL:
+            tally.decrisis += 1
+        if new in (G.PRE_TRANSITION, G.EMERGENCY, G.POST_TRANSITION) and tally.first_decision[c] < 0:
+            tally.first_decision[c] = t
+        if new == G.POST_TRANSITION:
+            committee.stage, committee.stage_since = 0, t
+        if new in (G.PRE_TRANSITION, G.EMERGENCY) and old in (G.NORMAL, G.PRE_TRANSITION):
+            for peer in self.alert_recipients[c]:
+                self.send("alert", committee, peer, c, float(new))
+        if old == G.POST_TRANSITION and new == G.NORMAL:
+            self._closed.append(committee)
+
+    # ------------------------------------------------------------------ the step
+
+    def step(self) -> None:
+        """Advance one day, in this order (design §2.9):
+
+        1. **Hazard** advances on the true state (vectorised over residents; one uniform number
+           per resident from the hazard stream, whatever the pattern).
+        2. **Monitoring** (监测): grid workers, sensors and residents' own reports detect affected
+           residents; boundary tasks (cases with contacts in other communities) look for an owner
+           and bounce where ownership is unclear (buck-passing); committees form their perceived
+           risk with misjudgement.
+        3. **Messages** move through organisation queues and along active links (latency,
+           capacity, loss); delivered messages land in inboxes.
+        4. **Decisions**: authorities answer requests and take reports; committees report, propose
+           or make state changes; scheduled own decisions take effect.
+        5. **Actions**: measures by state and de-escalation schedule, isolation of owned cases,
+           needs met by staff, volunteers and organisations (vulnerable first with a registry),
+           resources consumed and requested (vectorised over residents).
+        6. **Learning** (学习): after-action review where an event closed today.
+        7. **Metrics** are recorded.
+        """
+        t = self.steps
+        cfg = self.config
+        res = self.residents
+        # 1. hazard
+        self.hazard.advance(t, self.streams["hazard"].random(res.n))
+        true_risk = self.hazard.true_risk(t)
+        self.tally.mark_first(self.tally.onset, true_risk > 0, t)
+        if self.tally.contained_at is None and self.hazard.contained(t) and self.tally.onset.max() >= 0:
+            self.tally.contained_at = t
+        # 2. monitoring
+        u_res = self.streams["monitoring"].random(res.n)
+        u_comm = self.streams["monitoring"].random(self.n_communities)
+        noise = np.exp(self.misjudgement_sigma * self.streams["decisions"].standard_normal(self.n_communities))
+        bounce_u = self.streams["decisions"].random(res.n)
+        if cfg.monitoring:
+            vigilance = np.array([2.0 if t <= c.vigilant_until or c.state != G.NORMAL else 1.0
+                                  for c in self.committees])
+            lessons = np.array([c.lessons for c in self.committees])
+            grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
+            p_detect = grid[res.community] + SELF_REPORT * res.trust * (0.5 + cfg.participation)
+            new = self.hazard.detectable & ~res.detected & (u_res < p_detect)
+            res.detected |= new
+            self._assign_tasks(new, bounce_u, t)
+            observed = self.hazard.observe(res.detected, np.minimum(0.95, grid * 1.5), u_comm, t)
+            self.tally.mark_first(self.tally.first_detection, observed > 0, t)
+            perceived = observed * noise
+        else:
+            perceived = np.zeros(self.n_communities)
+        for c in self.committees:
+            c.perceived = float(perceived[c.community])
+        # 3. messages
+        for msg in self.bus.advance(t + 1):
+            self.organisations[msg.target].inbox.append(msg)
+        # 4. decisions
+        due = [s for s in self._scheduled if s[0] <= t]
+        self._scheduled = [s for s in self._scheduled if s[0] > t]
+        for _, committee, new_state, asked in due:
+            if committee.pending is not None and committee.pending[0] == new_state:
+                committee.pending = None
+                if committee.still_wants(new_state) or new_state == G.NORMAL:
+                    self.change_state(committee, new_state, asked)
+        for org in self.organisations:
+            org.step()
+        if cfg.monitoring:
+            for c in self.committees:
+                c.decide(t)
+        # 5. actions
+        self._act(t, true_risk)
+        # 6. learning
+        if self._closed:
+            for committee in self._closed:
+                if cfg.learning:
+                    committee.lessons += cfg.learning_rate * (1 - committee.lessons)
+            self._closed = []
+        # 7. metrics
+        self._record()
+        self.datacollector.collect(self)
+        if self.steps >= cfg.steps:
+            self.running = False
+
+    def _assign_tasks(self, new: np.ndarray, u: np.ndarray, t: int) -> None:
+        """Newly detected cases become tasks; boundary ones bounce until someone owns them."""
+        res = self.residents
+        idx = np.flatnonzero(new)
+        if idx.size == 0:
+            return
+        bounces = np.zeros(idx.size, dtype=np.int64)
+        at_boundary = self.boundary[idx]
+        if at_boundary.any() and self.p_own < 1:
+            # Geometric number of failures before an owner accepts, by inversion of one uniform.
+            draws = np.floor(np.log1p(-u[idx[at_boundary]]) / math.log1p(-self.p_own)).astype(np.int64)
+            bounces[at_boundary] = np.minimum(draws, MAX_BOUNCES)
+        self.tally.buck_passing += int(bounces.sum())
+        res.isolate_at[idx] = t + bounces
+
+    def _act(self, t: int, true_risk: np.ndarray) -> None:
+        cfg, res = self.config, self.residents
+        states = np.array([c.state for c in self.committees], dtype=np.int8)
+        for c in self.committees:
+            if c.state == G.POST_TRANSITION and t - c.stage_since >= cfg.stage_days:
+                c.stage, c.stage_since = c.stage + 1, t
+        level = np.array([self.measure_level(c) for c in self.committees])
+        self.measures = level
+        acting = level > 0
+        tally = self.tally
+        tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
+        tally.missed |= (true_risk >= 1.0) & (tally.first_measure < 0)
+        tally.state_days += np.bincount(states, minlength=4)
+        strong = (states == G.EMERGENCY) | (states == G.POST_TRANSITION)
+        tally.over_response_days += float(
+            self.community_size[acting & strong & (true_risk < cfg.alert_threshold)].sum())
+        # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance.
+        effect = level * self.available * self.fidelity
+        res.protection = np.minimum(0.95, MEASURE_EFFICACY * effect[res.community] * res.compliance)
+        if cfg.mitigation or cfg.response:
+            owned = res.detected & (res.isolate_at <= t) & acting[res.community]
+            res.isolated = owned & self.hazard.active
+        u_act = self.streams["actions"].random(res.n)
+        self.hazard.warn(effect, u_act, cfg.information)
+        served = self._meet_needs(t, level, states, u_act)
+        # Resources: consumption by measures and help; refills requested down the pooling rule.
+        served_by_comm = np.bincount(res.community, weights=served, minlength=self.n_communities)
+        use = self.community_size * level * MEASURE_COST + served_by_comm * SERVICE_COST
+        for c in self.committees:
+            need = use[c.community]
+            spent = min(need, c.stock)
+            c.stock -= spent
+            tally.resources_spent += spent
+            self.available[c.community] = 1.0 if spent >= need else SHORTAGE_EFFECT
+            if need > 0 and c.stock < 5 * need and not c.resource_request_open:
+                supplier = self.supplier_of(c)
+                if supplier is not None:
+                    c.resource_request_open = True
+                    self.send("resource_request", c, supplier, c.community, 10 * need)
+
+    def _meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Who in need gets help today; vectorised, at most ``capacity`` per community."""
+        cfg, res = self.config, self.residents
+        priority = self.streams["actions"].random(res.n)
+        need = self.hazard.needs(t) | (res.vulnerable & (level >= 0.5)[res.community])
+        served = np.zeros(res.n, dtype=bool)
+        if need.any():
+            report = NEED_REPORT * res.trust * np.where(res.vulnerable, 1.0 if cfg.privacy else 0.5, 1.0)
+            report *= 1.5 if cfg.privacy else 1.0
+            known = need & (res.detected | (u < report) | (res.vulnerable & cfg.vulnerable_registry))
+            capacity = self.needs_capacity(states) * self.available
+            idx = np.flatnonzero(known)
+            if idx.size and capacity.any():
+                # Order within each community: vulnerable first with a registry, else at random.
+                key = priority[idx]
+                if cfg.vulnerable_registry:
+                    key = key - res.vulnerable[idx]
+                comm = res.community[idx]
+                order = np.lexsort((key, comm))
+                comm_sorted = comm[order]
+                starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
+                rank = np.arange(order.size) - starts
+                quota = np.floor(capacity + 0.5)[comm_sorted]
+                served[idx[order[rank < quota]]] = True
+            self.hazard.serve(served)
+        vul = res.vulnerable
+        res.need_days += need
+        res.met_days += served
+        unmet = need & ~served
+        self.tally.need_days += [np.count_nonzero(need & ~vul), np.count_nonzero(need & vul)]
+        self.tally.unmet_days += [np.count_nonzero(unmet & ~vul), np.count_nonzero(unmet & vul)]
+        self._unmet_today = int(unmet.sum())
+        return served
+
+    def needs_capacity(self, states: np.ndarray) -> np.ndarray:
+        """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""
+        cfg = self.config
+        if not (cfg.mitigation or cfg.response):
+            return np.zeros(self.n_communities)
+        n = self.community_size
+        staff = STAFF_HELP * n * (1 + cfg.training)
+        crisis = states != G.NORMAL
+        volunteers = VOLUNTEER_HELP * cfg.participation * n
+        party = self.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * np.where(self.branch_mobilised, 1.0, 0.2)
+        social = self.service_direct + self.service_contract * (states == G.EMERGENCY)
+        return staff + crisis * (volunteers + party + social)
+
+    def _record(self) -> None:
+        res, hz = self.residents, self.hazard
+        total = int(self.bus.handled.sum())
+        self.series.record(
+            prevalence=hz.active.mean(),
+            harm=float(hz.affected.sum()),
+            severe=float(hz.severe.sum()),
+            detected=float((res.detected & hz.active).sum()),
+            messages=total - self._handled_before,
+            in_flight=self.bus.in_flight,
+            max_backlog=float(self.bus.backlog(self.steps + 1).max()),
+            resources=float(sum(o.stock for o in self.organisations)),
+            unmet_needs=float(getattr(self, "_unmet_today", 0)),
+            measures=float((self.measures * self.community_size).sum() / res.n),
+            lost_messages=float(self.bus.lost),
+            states=np.array([c.state for c in self.committees], dtype=np.int8),
+        )
+        self._handled_before = total
+
+    # ------------------------------------------------------------------ results
+
+    def outcomes(self) -> dict[str, float]:
+        """Every outcome of :data:`coop_agents.metrics.OUTCOMES` so far."""
+        return outcomes(self)
+
+    def run(self, steps: int | None = None) -> dict[str, float]:
+        """Step until ``steps`` (default: the scenario's horizon) and return the outcomes."""
+        target = self.config.steps if steps is None else steps
+        while self.steps < target:
+            self.step()
+        return self.outcomes()
+
+
+def run_once(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
+             seed: int = 0, steps: int | None = None, **overrides: Any) -> dict[str, float]:
+    """Build one model, run it and return its outcomes (a plain function any runner can call).
+
+    Examples:
+        >>> out = run_once("default", "full_cycle", seed=1, residents=600, steps=30)
+        >>> sorted(out)[:3]
+        ['buck_passing_events', 'containment_time', 'days_emergency']
+    """
+    if steps is not None:
+        overrides["steps"] = steps
+    return CoordinationModel(scenario, pattern, seed, **overrides).run()

@@ -1,0 +1,130 @@
+"""Coordination patterns as data, and the registry of presets (design §2.7).
+
+A pattern is a named setting of levers (rows of the parameter table with role ``lever``). Presets
+ship as TOML files in ``coop_agents/presets/patterns/``; users write their own in the same form::
+
+    name = "my_pattern"
+    label_en = "My pattern"
+    label_zh = "我的模式"
+    description = "One line on what differs."
+    based_on = "platform"        # optional: start from a preset's levers
+
+    [levers]
+    authority = "committee"
+    horizontal_links = 0.8
+
+Levers a pattern leaves out keep their table defaults (or the ``based_on`` preset's values).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coop_agents.config import validate_overrides
+from coop_agents.errors import ConfigError
+
+__all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names", "read_toml"]
+
+_KEYS = {"name", "label_en", "label_zh", "description", "description_zh", "based_on", "levers"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A coordination pattern: a name, labels and its lever settings."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    description: str
+    levers: dict[str, Any] = field(default_factory=dict)
+    description_zh: str = ""
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """Read a TOML file, turning every failure into a one-line :class:`ConfigError`."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what} file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror})") from None
+
+
+def _from_dict(data: dict, where: str) -> Pattern:
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ConfigError(
+            f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_KEYS))}"
+        )
+    levers_raw = data.get("levers", {})
+    if not isinstance(levers_raw, dict):
+        raise ConfigError(f"[levers] in {where} must be a table of lever = value")
+    levers: dict[str, Any] = {}
+    base = data.get("based_on")
+    if base is not None:
+        levers.update(load_pattern(str(base)).levers)
+    levers.update(validate_overrides(levers_raw, where, role="lever"))
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where}: a pattern needs name = \"...\"")
+    return Pattern(
+        name=name,
+        label_en=str(data.get("label_en", name)),
+        label_zh=str(data.get("label_zh", name)),
+        description=str(data.get("description", "")),
+        description_zh=str(data.get("description_zh", "")),
+        levers=levers,
+    )
+
+
+def _presets() -> dict[str, Pattern]:
+    folder = resources.files("coop_agents") / "presets" / "patterns"
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            # Presets spell out their levers (no based_on), so they load in any order.
+            pat = _from_dict(tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}")
+            found[pat.name] = pat
+    return found
+
+
+ORDER = ("no_response", "siloed", "command", "platform", "party_led", "co_governance", "full_cycle")
+PRESET_PATTERNS: dict[str, Pattern] = {}
+
+
+def preset_names() -> list[str]:
+    """Preset pattern names, in the order of the design (baseline first, full cycle last)."""
+    _ensure()
+    return sorted(PRESET_PATTERNS, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+
+def _ensure() -> None:
+    if not PRESET_PATTERNS:
+        PRESET_PATTERNS.update(_presets())
+
+
+def load_pattern(pattern: str | Path | Pattern) -> Pattern:
+    """A preset by name, a pattern TOML file by path, or a :class:`Pattern` as it is.
+
+    Raises:
+        ConfigError: unknown preset, unreadable or malformed file, unknown or out-of-range lever.
+    """
+    if isinstance(pattern, Pattern):
+        return pattern
+    text = str(pattern)
+    if text.endswith(".toml") or "/" in text or Path(text).suffix:
+        path = Path(text)
+        return _from_dict(read_toml(path, "pattern"), str(path))
+    _ensure()
+    if text not in PRESET_PATTERNS:
+        raise ConfigError(
+            f"unknown pattern {text!r}; allowed: {', '.join(preset_names())} or a path to a .toml file"
+        )
+    return PRESET_PATTERNS[text]

@@ -1,0 +1,101 @@
+"""Scenarios: the uncertainties of a run (population, hazard, horizon) as named presets or files.
+
+A scenario file sets rows of the parameter table with role ``scenario`` and may name a district
+structure of its own (GraphML, relative to the file)::
+
+    name = "my_district"
+    title_en = "An epidemic in my district"
+    title_zh = "我的辖区疫情"
+    description = "One line."
+    structure = "my_district.graphml"   # optional; otherwise a district is built
+
+    [parameters]
+    residents = 12000
+    hazard = "contagion"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coop_agents.config import validate_overrides
+from coop_agents.errors import ConfigError
+from coop_agents.patterns import read_toml
+
+__all__ = ["Scenario", "load_scenario", "preset_scenarios"]
+
+_KEYS = {"name", "title_en", "title_zh", "description", "description_zh", "story_en", "story_zh",
+         "notes_en", "notes_zh", "structure", "parameters"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named setting of uncertainties, with titles and an optional structure file."""
+
+    name: str
+    title_en: str
+    title_zh: str
+    description: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    structure: Path | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_KEYS))}")
+    params = data.get("parameters", {})
+    if not isinstance(params, dict):
+        raise ConfigError(f"[parameters] in {where} must be a table of key = value")
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where}: a scenario needs name = \"...\"")
+    structure = data.get("structure")
+    if structure is not None:
+        if not isinstance(structure, str) or folder is None:
+            raise ConfigError(f"structure in {where} must be a path to a GraphML file")
+        structure = folder / structure
+    return Scenario(
+        name=name,
+        title_en=str(data.get("title_en", name)),
+        title_zh=str(data.get("title_zh", name)),
+        description=str(data.get("description", "")),
+        parameters=validate_overrides(params, where, role="scenario"),
+        structure=structure,
+        texts={k: str(v) for k, v in data.items() if k.startswith(("story_", "notes_", "description_"))},
+    )
+
+
+_PRESETS: dict[str, Scenario] = {}
+
+
+def preset_scenarios() -> dict[str, Scenario]:
+    """The scenarios shipped with the package, by name ("default" first)."""
+    if not _PRESETS:
+        folder = resources.files("coop_agents") / "presets" / "scenarios"
+        found = {}
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                sc = _from_dict(tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}", None)
+                found[sc.name] = sc
+        _PRESETS.update(sorted(found.items(), key=lambda kv: (kv[0] != "default", kv[0])))
+    return _PRESETS
+
+
+def load_scenario(scenario: str | Path | Scenario) -> Scenario:
+    """A preset by name, a scenario TOML file by path, or a :class:`Scenario` as it is."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    text = str(scenario)
+    if text.endswith(".toml") or "/" in text or Path(text).suffix:
+        path = Path(text)
+        return _from_dict(read_toml(path, "scenario"), str(path), path.parent)
+    presets = preset_scenarios()
+    if text not in presets:
+        raise ConfigError(f"unknown scenario {text!r}; allowed: {', '.join(presets)} or a path to a .toml file")
+    return presets[text]
