@@ -3,10 +3,11 @@
 :data:`OUTCOMES` is the one table of outcome names, units and definitions; the CLI, the docs and
 the experiments read it. :func:`outcomes` is a pure function of a model that has run.
 
-Delays are measured per community from the day its hazard first appeared there (its *onset*) and
-averaged over the communities the hazard reached; a community where the event never happened
-(no detection, no decision, no mitigation) counts with the days left in the run (censored), so a
-pattern that never acts is never rewarded for it.
+Delays are measured per community from the day its *true* risk first reached the alert threshold
+(its *onset*: the risk was real enough to act on) and averaged over the communities where that
+happened; a community where the event never happened (no detection, no mitigation) counts with the
+days left in the run (censored), so a pattern that never acts is never rewarded for it. Detection
+or measures already in place at the onset count as a delay of 0.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("peak_prevalence", "share", "Peak prevalence", "峰值感染率",
             "Largest share of residents affected on one day (latent or infectious; exposed and not in safety)."),
     Outcome("detection_delay", "days", "Detection delay", "发现时延",
-            "Days from a community's onset to its committee's first detection (censored at the run's end)."),
+            "Days from a community's onset (true risk reaching the alert threshold) to its committee's "
+            "first detection (censored at the run's end)."),
     Outcome("decision_latency", "days", "Decision latency", "决策时延",
-            "Days from a community's first detection to its first authorised state change (censored)."),
+            "Days from a committee's first request for a state change (its perceived risk reached a "
+            "threshold) to the first authorised change (censored)."),
     Outcome("response_delay", "days", "Response delay", "响应时延",
             "Days from a community's onset to the first measure on site (censored)."),
     Outcome("containment_time", "days", "Containment time", "控制时间",
@@ -102,6 +105,7 @@ class Tally:
     n_communities: int
     onset: np.ndarray = field(init=False)
     first_detection: np.ndarray = field(init=False)
+    first_request: np.ndarray = field(init=False)
     first_decision: np.ndarray = field(init=False)
     first_measure: np.ndarray = field(init=False)
     missed: np.ndarray = field(init=False)
@@ -120,6 +124,7 @@ class Tally:
         never = np.full(self.n_communities, -1, dtype=np.int64)
         self.onset = never.copy()
         self.first_detection = never.copy()
+        self.first_request = never.copy()
         self.first_decision = never.copy()
         self.first_measure = never.copy()
         self.missed = np.zeros(self.n_communities, dtype=bool)
@@ -176,7 +181,7 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     res = model.residents
     hz = model.hazard
     reached = t.onset >= 0
-    detected = t.first_detection >= 0
+    requested = t.first_request >= 0
     weights = np.where(res.vulnerable, VULNERABLE_WEIGHT, 1.0)
     series = model.series.data["prevalence"][: model.series.n]
     handled = model.bus.handled
@@ -188,7 +193,7 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         "severe_harm": float((hz.severe * weights).sum()),
         "peak_prevalence": float(series.max()) if series.size else 0.0,
         "detection_delay": _censored_mean(t.first_detection, t.onset, horizon, reached),
-        "decision_latency": _censored_mean(t.first_decision, t.first_detection, horizon, detected),
+        "decision_latency": _censored_mean(t.first_decision, t.first_request, horizon, requested),
         "response_delay": _censored_mean(t.first_measure, t.onset, horizon, reached),
         "containment_time": float(max((t.contained_at if t.contained_at is not None else horizon) - hz_onset, 0)),
         "missed_windows": float(t.missed.sum()),

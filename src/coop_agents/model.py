@@ -36,6 +36,7 @@ __all__ = ["CoordinationModel", "run_once", "resolve"]
 # levers: a pattern changes them only through the pillars and guarantees that scale them.
 DETECT_GRID = 0.35  # daily chance a grid worker who covers a household spots a case there
 SELF_REPORT = 0.12  # daily chance a fully trusting resident reports their own case
+INFORMANT_GAIN = 0.6  # most extra detection that horizontal informants (branch, organisations) add
 MEASURE_EFFICACY = 0.85  # cut in contacts under full emergency measures, at full compliance
 ISOLATION_LEAK = 0.1  # an isolated case still transmits this much
 STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
@@ -47,6 +48,7 @@ MEASURE_COST = 0.002  # units per resident-day of full measures
 SERVICE_COST = 0.01  # units per need met
 SHORTAGE_EFFECT = 0.4  # effect of measures and help when the committee has run out
 MAX_BOUNCES = 6
+LOCKDOWN_NEED = 0.3  # daily chance a vulnerable resident under strong measures needs help
 
 
 def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
@@ -107,7 +109,7 @@ class CoordinationModel(mesa.Model):
         self.measures = np.zeros(self.n_communities)
         self.available = np.ones(self.n_communities)
         self._handled_before = 0
-        self.tally.mark_first(self.tally.onset, self.hazard.true_risk(0) > 0, 0)
+        self.tally.mark_first(self.tally.onset, self.hazard.true_risk(0) >= config.alert_threshold, 0)
         self._record()
         self.datacollector = mesa.DataCollector(model_reporters={
             "prevalence": lambda m: m.series.data["prevalence"][m.series.n - 1],
@@ -179,14 +181,23 @@ class CoordinationModel(mesa.Model):
         cfg, g = self.config, self.graph
         plan = (0.3 + 0.35 * cfg.intellect + 0.35 * cfg.training) if cfg.preparation else 0.0
         self.deliberation_days = 1.5 * (1 - 0.6 * plan)
-        self.resend_days = 4
         self.fidelity = 0.55 + 0.45 * cfg.evaluation
         self.misjudgement_sigma = 0.6 * (1 - cfg.intellect)
         self.prevention_strength = cfg.prevention * (0.2 + 0.4 * cfg.technology + 0.4 * cfg.intellect)
         infra = self.community_infrastructure + cfg.technology * (1 - self.community_infrastructure)
         self.effective_infrastructure = infra
-        self.grid_detection = cfg.monitoring_coverage * (0.3 + 0.7 * infra) * DETECT_GRID
-        self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.25
+        # Horizontal informants: party branch and organisations tied to the committee by an active
+        # horizontal link pass on what they see (联防联控). Each further tie adds half as much new
+        # information as the one before, so the first few ties give most of the gain.
+        informants = np.array([sum(1 for nb in self.active.neighbors(c.node)
+                                   if self.active.edges[c.node, nb]["channel"] in ("branch", "service"))
+                               for c in self.committees])
+        self.informant_boost = 1 + INFORMANT_GAIN * (1 - 0.5 ** informants)
+        self.grid_detection = cfg.monitoring_coverage * infra * DETECT_GRID * self.informant_boost
+        # Reporting one's own case needs channels (hotlines, apps): infrastructure matters here too.
+        self.self_report = SELF_REPORT * (0.5 + cfg.participation) * (0.3 + 0.7 * infra)
+        # Chance that a boundary task or a request finds an owner at the first try.
+        self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.4
         # Who hears a committee's alert: its peers always (routed over whatever links are active,
         # so under silos the news goes up to a common superior and back down); everyone through
         # the platform or the command node; the whole street through the party overlay.
@@ -259,6 +270,13 @@ class CoordinationModel(mesa.Model):
             return self.government
         return None
 
+    def resend_days(self, committee: CommunityCommittee, authority: Organisation) -> float:
+        """Days a committee waits for an answer before asking again: a round trip plus slack."""
+        path = self.bus.route(committee.index, authority.index) or []
+        one_way = sum(self.graph.edges[self.organisations[a].node, self.organisations[b].node]["latency"]
+                      for a, b in zip(path, path[1:])) * self.bus.latency_factor
+        return 2 * one_way + self.deliberation_days + 3
+
     def misjudgement(self) -> float:
         """A multiplicative error of judging a state (smaller with intellectual support)."""
         return float(math.exp(self.misjudgement_sigma * self.streams["decisions"].standard_normal()))
@@ -286,6 +304,10 @@ class CoordinationModel(mesa.Model):
     def schedule_change(self, committee: CommunityCommittee, new: G, asked: int, delay: float) -> None:
         """A committee's own decision, taking effect after its deliberation."""
         self._scheduled.append((asked + delay, committee, new, asked))
+
+    def note_request(self, committee: CommunityCommittee, step: int) -> None:
+        """A committee wants a state change: the clock of decision latency starts."""
+        self.tally.mark_first(self.tally.first_request, np.arange(self.n_communities) == committee.community, step)
 
     def change_state(self, committee: CommunityCommittee, new: G, asked: int) -> None:
         """Move a community to a new governance state and count what that means."""
@@ -338,8 +360,8 @@ class CoordinationModel(mesa.Model):
         # 1. hazard
         self.hazard.advance(t, self.streams["hazard"].random(res.n))
         true_risk = self.hazard.true_risk(t)
-        self.tally.mark_first(self.tally.onset, true_risk > 0, t)
-        if self.tally.contained_at is None and self.hazard.contained(t) and self.tally.onset.max() >= 0:
+        self.tally.mark_first(self.tally.onset, true_risk >= cfg.alert_threshold, t)
+        if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
             self.tally.contained_at = t
         # 2. monitoring
         u_res = self.streams["monitoring"].random(res.n)
@@ -351,7 +373,8 @@ class CoordinationModel(mesa.Model):
                                   for c in self.committees])
             lessons = np.array([c.lessons for c in self.committees])
             grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
-            p_detect = grid[res.community] + SELF_REPORT * res.trust * (0.5 + cfg.participation)
+            own = self.self_report[res.community] * res.trust
+            p_detect = 1 - (1 - grid[res.community]) * (1 - own)
             new = self.hazard.detectable & ~res.detected & (u_res < p_detect)
             res.detected |= new
             self._assign_tasks(new, bounce_u, t)
@@ -451,7 +474,10 @@ class CoordinationModel(mesa.Model):
         """Who in need gets help today; vectorised, at most ``capacity`` per community."""
         cfg, res = self.config, self.residents
         priority = self.streams["actions"].random(res.n)
-        need = self.hazard.needs(t) | (res.vulnerable & (level >= 0.5)[res.community])
+        # Vulnerable residents under strong measures need supplies or care every few days.
+        lockdown = res.vulnerable & (level >= 0.5)[res.community] & (priority < LOCKDOWN_NEED)
+        priority = self.streams["actions"].random(res.n)
+        need = self.hazard.needs(t) | lockdown
         served = np.zeros(res.n, dtype=bool)
         if need.any():
             report = NEED_REPORT * res.trust * np.where(res.vulnerable, 1.0 if cfg.privacy else 0.5, 1.0)

@@ -346,7 +346,9 @@ def validate_district(g: nx.Graph) -> None:
             _fail(f"edge {u}-{v} has latency={lat!r}; allowed: a number of days from 0 to 365")
         if not isinstance(rel, (int, float)) or not 0 < rel <= 1:
             _fail(f"edge {u}-{v} has reliability={rel!r}; allowed: a number above 0 and at most 1")
-    orgs = organisation_view(g)
+    # The platform hub hangs on platform ties only; every other organisation must reach the
+    # government over the administrative and party lines.
+    orgs = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] not in ("resident", "platform"))
     admin = channel_view(orgs, {"admin", "contract", "party", "branch"})
     if not nx.is_connected(admin.to_undirected(as_view=True)):
         _fail("the administrative and party lines do not connect every organisation to the government")
@@ -421,9 +423,14 @@ def _canonical(raw: nx.Graph) -> nx.Graph:
             _fail(f"edge {u}-{v} has channel={ch!r}; allowed: {', '.join(CHANNELS)}")
         link = data.get("link", CHANNELS[ch])
         defaults = {"vertical": 1.0, "horizontal": 0.3, "platform": 0.05}
-        g.add_edge(mapping[u], mapping[v], channel=ch, link=link,
-                   latency=float(data.get("latency", 0.0 if ch == "contact" else defaults.get(link, 1.0))),
-                   reliability=float(data.get("reliability", RELIABILITY.get(link, 1.0))))
+        numbers = {"latency": data.get("latency", 0.0 if ch == "contact" else defaults.get(link, 1.0)),
+                   "reliability": data.get("reliability", RELIABILITY.get(link, 1.0))}
+        for key, value in numbers.items():
+            try:
+                numbers[key] = float(value)
+            except (TypeError, ValueError):
+                _fail(f"edge {u}-{v} has {key}={value!r}; expected a number")
+        g.add_edge(mapping[u], mapping[v], channel=ch, link=link, **numbers)
     for c in (n for n, k in g.nodes(data="kind") if k == "committee"):
         g.nodes[c]["residents"] = 0
     by_comm = {g.nodes[c]["community"]: c for c in g if g.nodes[c]["kind"] == "committee"}

@@ -57,7 +57,7 @@ def read_toml(path: Path, what: str) -> dict:
         raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror})") from None
 
 
-def _from_dict(data: dict, where: str) -> Pattern:
+def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
     unknown = set(data) - _KEYS
     if unknown:
         raise ConfigError(
@@ -69,7 +69,7 @@ def _from_dict(data: dict, where: str) -> Pattern:
     levers: dict[str, Any] = {}
     base = data.get("based_on")
     if base is not None:
-        levers.update(load_pattern(str(base)).levers)
+        levers.update(_load(str(base), chain).levers)
     levers.update(validate_overrides(levers_raw, where, role="lever"))
     name = data.get("name")
     if not isinstance(name, str) or not name:
@@ -116,12 +116,19 @@ def load_pattern(pattern: str | Path | Pattern) -> Pattern:
     Raises:
         ConfigError: unknown preset, unreadable or malformed file, unknown or out-of-range lever.
     """
+    return _load(pattern, ())
+
+
+def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
+    """:func:`load_pattern`, remembering the files already being read (``based_on`` loops)."""
     if isinstance(pattern, Pattern):
         return pattern
     text = str(pattern)
     if text.endswith(".toml") or "/" in text or Path(text).suffix:
         path = Path(text)
-        return _from_dict(read_toml(path, "pattern"), str(path))
+        if path.resolve() in chain:
+            raise ConfigError(f"{path}: based_on loops back to this file; a pattern cannot build on itself")
+        return _from_dict(read_toml(path, "pattern"), str(path), (*chain, path.resolve()))
     _ensure()
     if text not in PRESET_PATTERNS:
         raise ConfigError(

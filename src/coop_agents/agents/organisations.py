@@ -98,11 +98,20 @@ class Authority(Organisation):
     def decide(self, msg: Message) -> None:
         """Approve or decline a committee's request for a new state, after deliberation.
 
+        Where responsibility is unclear the request may first be passed back unanswered
+        (buck-passing), with chance ``1 - model.p_own``.
         The authority judges the community's risk from what reached it (the request and the last
         report), with its own misjudgement; an escalation needs the judged risk to reach the
         threshold of the proposed state, a de-escalation needs it below the alert threshold.
         """
         model = self.model
+        committee = model.committees[msg.community]
+        if model.streams["decisions"].random() > model.p_own:
+            # Nobody owns the call (推诿扯皮): the request is passed back unanswered and the
+            # committee must ask again.
+            model.tally.buck_passing += 1
+            model.send("decision", self, committee, msg.community, state=-1, delay=model.deliberation_days)
+            return
         target = G(msg.state)
         judged = max(msg.value, self.picture.get(msg.community, 0.0) if target != G.POST_TRANSITION else 0.0)
         judged *= model.misjudgement()
@@ -111,7 +120,6 @@ class Authority(Organisation):
             ok = judged >= (cfg.alert_threshold if target == G.PRE_TRANSITION else cfg.emergency_threshold) * 0.8
         else:
             ok = judged < cfg.alert_threshold * 1.25
-        committee = model.committees[msg.community]
         model.send("decision", self, committee, msg.community, state=int(target) if ok else -1,
                    delay=model.deliberation_days)
 
@@ -254,8 +262,10 @@ class CommunityCommittee(Organisation):
                 model.change_state(self, G.NORMAL, step)
         if wanted is None:
             return
-        if self.pending is not None and self.pending[0] == wanted and step - self.pending[1] <= model.resend_days:
+        if (self.pending is not None and self.pending[0] == wanted
+                and step - self.pending[1] <= model.resend_days(self, authority)):
             return
+        model.note_request(self, step)
         self.pending = (wanted, step)
         if authority is self:
             model.schedule_change(self, wanted, step, delay=model.deliberation_days * 0.5)

@@ -1,0 +1,5 @@
+import sys
+
+from coop_agents.cli import main
+
+sys.exit(main())

@@ -1,0 +1,198 @@
+"""The ``coop-agents`` command line: run, patterns, scenarios, params.
+
+Bad input (an unknown pattern, scenario or key, a value out of bounds, a malformed file) ends
+with exit status 2 and one line on stderr naming the problem and what is allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from coop_agents.errors import CoopError
+
+__all__ = ["main"]
+
+
+def _parse_sets(items: list[str]) -> dict:
+    from coop_agents.config import parse_value
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CoopError(f"--set {item!r}: expected key=value, e.g. --set residents=1200")
+        out[key.strip()] = parse_value(key.strip(), value)
+    return out
+
+
+def _number(x: float) -> str:
+    if isinstance(x, float) and math.isnan(x):
+        return "n/a"
+    if abs(x) >= 1000 or float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
+
+
+def _table(results: dict[str, dict[str, float]], replicates: int) -> str:
+    from coop_agents.metrics import OUTCOMES
+
+    names = list(results)
+    rows = [["outcome", "unit", *names]]
+    for key, meta in OUTCOMES.items():
+        if key.startswith("detection_delay_"):
+            continue
+        rows.append([meta.label_en, meta.unit, *(_number(results[n][key]) for n in names)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for j, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:])]
+        lines.append("  ".join(cells))
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if replicates > 1:
+        lines.append(f"(means over {replicates} paired seeds)")
+    return "\n".join(lines)
+
+
+def _json_safe(d: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from coop_agents.model import CoordinationModel, resolve
+
+    overrides = _parse_sets(args.set or [])
+    if args.steps is not None:
+        overrides["steps"] = args.steps
+    if args.compare and args.pattern:
+        raise CoopError("use either --pattern or --compare, not both")
+    patterns = [p.strip() for p in args.compare.split(",")] if args.compare else [args.pattern or "siloed"]
+    if any(not p for p in patterns):
+        raise CoopError(f"--compare {args.compare!r}: empty pattern name; give P1,P2,...")
+    if args.replicates < 1:
+        raise CoopError(f"--replicates {args.replicates}: expected an integer of at least 1")
+    if args.seed < 0:
+        raise CoopError(f"--seed {args.seed}: expected a non-negative integer")
+    for p in patterns:  # fail on any bad name before the first run
+        resolve(args.scenario, p, **overrides)
+    out_dir = Path(args.out) if args.out else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    seeds = list(range(args.seed, args.seed + args.replicates))
+    total = len(patterns) * len(seeds)
+    show_progress = sys.stderr.isatty() and total > 1
+    results: dict[str, dict[str, float]] = {}
+    done = 0
+    for pattern in patterns:
+        per_seed, frames = [], []
+        for seed in seeds:
+            model = CoordinationModel(args.scenario, pattern, seed, **overrides)
+            per_seed.append(model.run())
+            if out_dir is not None:
+                frame = model.series.frame()
+                frame.insert(0, "seed", seed)
+                frames.append(frame)
+            done += 1
+            if show_progress:
+                print(f"\r{done}/{total} runs", end="", file=sys.stderr, flush=True)
+        results[pattern] = {k: float(np.nanmean([r[k] for r in per_seed])) if not all(
+            math.isnan(r[k]) for r in per_seed) else float("nan") for k in per_seed[0]}
+        if out_dir is not None:
+            # Written as each pattern finishes, so an interruption loses no finished pattern.
+            import pandas as pd
+
+            pd.concat(frames).to_parquet(out_dir / f"timeseries_{Path(pattern).stem}.parquet", index=False)
+            (out_dir / f"outcomes_{Path(pattern).stem}.json").write_text(
+                json.dumps({"scenario": str(args.scenario), "pattern": pattern, "seeds": seeds,
+                            "overrides": overrides, "per_seed": [_json_safe(r) for r in per_seed],
+                            "mean": _json_safe(results[pattern])}, indent=2, ensure_ascii=False))
+    if show_progress:
+        print(file=sys.stderr)
+    if args.json:
+        payload = {p: _json_safe(r) for p, r in results.items()} if args.compare else _json_safe(
+            results[patterns[0]])
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(f"scenario: {args.scenario}   seed: {args.seed}" + (
+            f"..{seeds[-1]}" if len(seeds) > 1 else ""))
+        print(_table(results, len(seeds)))
+    return 0
+
+
+def cmd_patterns(args: argparse.Namespace) -> int:
+    from coop_agents.patterns import load_pattern, preset_names
+
+    for name in preset_names():
+        p = load_pattern(name)
+        print(f"{name:15s} {p.label_zh}  {p.description}")
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from coop_agents.scenarios import preset_scenarios
+
+    for name, sc in preset_scenarios().items():
+        print(f"{name:20s} {sc.title_zh}  {sc.title_en}: {sc.description}")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from coop_agents.config import PARAMETERS
+
+    for p in PARAMETERS.values():
+        if args.role and p.role != args.role:
+            continue
+        print(f"{p.name:28s} {p.role:8s} {p.type:6s} default={p.default!s:10s} {p.allowed()}"
+              f"{' [' + p.unit + ']' if p.unit else ''}  {p.label_zh}: {p.help}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coop-agents",
+        description="Agent-based models of coordination among community governance actors "
+                    "facing a major sudden risk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one pattern, or compare several on the same seeds")
+    run.add_argument("--scenario", default="default", help="preset name or scenario .toml (default: default)")
+    run.add_argument("--pattern", help="preset name or pattern .toml (default: siloed)")
+    run.add_argument("--compare", help="comma-separated patterns to run side by side on the same seeds")
+    run.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    run.add_argument("--replicates", type=int, default=1,
+                     help="paired seeds to average over, from --seed on (default 1)")
+    run.add_argument("--steps", type=int, help="days to simulate (default: the scenario's)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a parameter (repeatable); see 'coop-agents params'")
+    run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    run.add_argument("--out", help="folder for time series (Parquet) and outcomes (JSON)")
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("patterns", help="list preset coordination patterns").set_defaults(func=cmd_patterns)
+    sub.add_parser("scenarios", help="list preset scenarios").set_defaults(func=cmd_scenarios)
+    params = sub.add_parser("params", help="list every parameter with its default and range")
+    params.add_argument("--role", choices=("scenario", "lever"), help="only scenario or lever parameters")
+    params.set_defaults(func=cmd_params)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CoopError as exc:
+        print(f"coop-agents: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coop-agents: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
