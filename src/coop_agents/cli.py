@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -76,6 +77,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     patterns = [p.strip() for p in args.compare.split(",")] if args.compare else [args.pattern or "siloed"]
     if any(not p for p in patterns):
         raise CoopError(f"--compare {args.compare!r}: empty pattern name; give P1,P2,...")
+    if len(set(patterns)) < len(patterns):
+        raise CoopError(f"--compare {args.compare!r}: a pattern is listed twice; list each once")
+    stems = [Path(p).stem for p in patterns]
+    if len(set(stems)) < len(stems):
+        raise CoopError(f"--compare {args.compare!r}: two patterns share the file name "
+                        f"{next(s for s in stems if stems.count(s) > 1)!r}; their outputs would collide")
     if args.replicates < 1:
         raise CoopError(f"--replicates {args.replicates}: expected an integer of at least 1")
     if args.seed < 0:
@@ -192,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coop-agents: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ class MessageBus:
             node = msg.route[msg.hop]
             cap = self.capacity[node]
             start = max(t, self.free_at[node])
-            waiting = (start - t) * cap
+            waiting = round((start - t) * cap, 6)  # float noise would show as 1.000000000007
             if waiting > self.max_queue:
                 self.max_queue = waiting
             done = start + 1.0 / cap

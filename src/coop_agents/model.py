@@ -71,6 +71,8 @@ class CoordinationModel(mesa.Model):
         scenario: a preset name or a scenario TOML path (population, hazard, horizon).
         pattern: a preset name or a pattern TOML path (the levers).
         seed: the master seed; all randomness derives from it (see :mod:`coop_agents.rng`).
+            ``None`` draws a fresh seed and keeps it in ``seed_value``. Mesa's ``batch_run``
+            passes its ``rng`` values here.
         graph: a district graph (or GraphML path) to use instead of building one.
         **overrides: any parameter-table keys, applied last (e.g. ``residents=1200``).
 
@@ -83,8 +85,10 @@ class CoordinationModel(mesa.Model):
     """
 
     def __init__(self, scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
-                 seed: int = 0, *, graph: nx.Graph | str | Path | None = None, **overrides: Any) -> None:
+                 seed: int | None = 0, *, graph: nx.Graph | str | Path | None = None, **overrides: Any) -> None:
         config, sc, pat = resolve(scenario, pattern, **overrides)
+        if seed is None:  # as Mesa does for rng=None: a fresh seed, kept so the run can be repeated
+            seed = int(np.random.SeedSequence().entropy % 2**63)
         self.streams = make_streams(seed)
         super().__init__(rng=self.streams["mesa"])
         self.seed_value = int(seed)

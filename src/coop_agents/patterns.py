@@ -7,7 +7,7 @@ ship as TOML files in ``coop_agents/presets/patterns/``; users write their own i
     label_en = "My pattern"
     label_zh = "我的模式"
     description = "One line on what differs."
-    based_on = "platform"        # optional: start from a preset's levers
+    based_on = "platform"        # optional: a preset's or another file's levers (path relative to this file)
 
     [levers]
     authority = "committee"
@@ -69,7 +69,10 @@ def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
     levers: dict[str, Any] = {}
     base = data.get("based_on")
     if base is not None:
-        levers.update(_load(str(base), chain).levers)
+        base = str(base)
+        if chain and _looks_like_path(base) and not Path(base).is_absolute():
+            base = str(chain[-1].parent / base)  # relative to the file that names it
+        levers.update(_load(base, chain).levers)
     levers.update(validate_overrides(levers_raw, where, role="lever"))
     name = data.get("name")
     if not isinstance(name, str) or not name:
@@ -119,12 +122,16 @@ def load_pattern(pattern: str | Path | Pattern) -> Pattern:
     return _load(pattern, ())
 
 
+def _looks_like_path(text: str) -> bool:
+    return text.endswith(".toml") or "/" in text or bool(Path(text).suffix)
+
+
 def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
     """:func:`load_pattern`, remembering the files already being read (``based_on`` loops)."""
     if isinstance(pattern, Pattern):
         return pattern
     text = str(pattern)
-    if text.endswith(".toml") or "/" in text or Path(text).suffix:
+    if _looks_like_path(text):
         path = Path(text)
         if path.resolve() in chain:
             raise ConfigError(f"{path}: based_on loops back to this file; a pattern cannot build on itself")
