@@ -96,7 +96,9 @@ def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
         return ch in whole or (ch in HORIZONTAL and edge_rank[(min(u, v), max(u, v))] < share)
 
     orgs = organisation_view(g)
-    return nx.subgraph_view(orgs, filter_edge=keep)
+    # A concrete copy, not a view: routing walks it often, and a view of the whole district would
+    # filter every committee's thousands of resident ties on each walk.
+    return nx.Graph(nx.subgraph_view(orgs, filter_edge=keep))
 
 
 @dataclass(slots=True)
@@ -140,24 +142,19 @@ class MessageBus:
         self.undeliverable = 0
         self._events: list = []
         self._seq = itertools.count()
-        self._routes: dict[tuple[int, int], list[int] | None] = {}
+        self._routes: dict[int, dict[int, list[int]]] = {}  # source -> target -> path
         self.delivered: list[Message] = []
 
     def route(self, src: int, dst: int) -> list[int] | None:
         """Fastest path (organisation indices) from ``src`` to ``dst`` over active links."""
-        key = (src, dst)
-        if key not in self._routes:
-            a, b = self.nodes[src], self.nodes[dst]
+        if src not in self._routes:
 
             def cost(u, v, data):
                 return data["latency"] * self.latency_factor + 1.0 / self.capacity[self.node_index[v]]
 
-            try:
-                path = nx.dijkstra_path(self.graph, a, b, weight=cost)
-                self._routes[key] = [self.node_index[n] for n in path]
-            except nx.NetworkXNoPath:
-                self._routes[key] = None
-        return self._routes[key]
+            _, paths = nx.single_source_dijkstra(self.graph, self.nodes[src], weight=cost)
+            self._routes[src] = {self.node_index[n]: [self.node_index[x] for x in p] for n, p in paths.items()}
+        return self._routes[src].get(dst)
 
     def hops(self, src: int, dst: int) -> int | None:
         path = self.route(src, dst)

@@ -109,6 +109,7 @@ class CoordinationModel(mesa.Model):
         self.tally = Tally(self.n_communities)
         self.series = TimeSeries(config.steps, self.n_communities)
         self._scheduled: list[tuple[float, CommunityCommittee, G, int]] = []
+        self.delegated = False
         self._closed: list[CommunityCommittee] = []
         self.measures = np.zeros(self.n_communities)
         self.available = np.ones(self.n_communities)
@@ -250,10 +251,13 @@ class CoordinationModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers for agents
 
-    @property
-    def delegated(self) -> bool:
-        """Whether committees hold emergency powers now (delegated while any emergency lasts)."""
-        return self.config.delegated_emergency_powers and any(c.state == G.EMERGENCY for c in self.committees)
+    def _update_delegation(self) -> None:
+        """Emergency powers are delegated to committees while any community is in emergency.
+
+        Decided once a day, before the decisions, so every committee sees the same rule today.
+        """
+        self.delegated = self.config.delegated_emergency_powers and any(
+            c.state == G.EMERGENCY for c in self.committees)
 
     def authority_of(self, committee: CommunityCommittee) -> Organisation:
         """The organisation that approves this committee's state changes now."""
@@ -400,6 +404,7 @@ class CoordinationModel(mesa.Model):
                 committee.pending = None
                 if committee.still_wants(new_state) or new_state == G.NORMAL:
                     self.change_state(committee, new_state, asked)
+        self._update_delegation()
         for org in self.organisations:
             org.step()
         if cfg.monitoring:
