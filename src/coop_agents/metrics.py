@@ -71,7 +71,8 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("unmet_need_days_vulnerable", "resident-days", "Unmet need-days (vulnerable)",
             "弱势群体未满足需求天数", "The same, for vulnerable residents only."),
     Outcome("equity_gap", "share", "Equity gap", "公平差距",
-            "Unmet share of need-days of vulnerable residents minus that of the others."),
+            "Unmet share of need-days of vulnerable residents minus that of the others "
+            "(NaN when either group had no need)."),
     Outcome("buck_passing_events", "bounces", "Buck-passing", "推诿扯皮",
             "Times a boundary task bounced to another actor before someone owned it."),
     Outcome("messages", "message-hops", "Messages handled", "信息处理量",
@@ -186,7 +187,8 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     series = model.series.data["prevalence"][: model.series.n]
     handled = model.bus.handled
     total_msgs = int(handled.sum())
-    unmet_share = np.divide(t.unmet_days, t.need_days, out=np.zeros(2), where=t.need_days > 0)
+    # NaN where a group had no need at all: there is no gap to speak of, not a gap of -1 or 1.
+    unmet_share = np.divide(t.unmet_days, t.need_days, out=np.full(2, np.nan), where=t.need_days > 0)
     hz_onset = hz.onset_step if hz.onset_step is not None else horizon
     out = {
         "harm": float(hz.affected.sum()),
