@@ -78,12 +78,13 @@ def test_common_random_numbers_two_patterns_share_district_and_first_draws():
 
 
 def test_common_random_numbers_reduce_noise_of_comparisons():
-    """Paired comparison (same seeds) has a smaller spread than unpaired (shifted seeds)."""
-    seeds = range(20)
+    """Paired comparison (same seeds) of two close arms is far less noisy than unpaired."""
+    seeds = range(30)
     base = np.array([run_once("default", "siloed", seed=s, **TINY)["harm"] for s in seeds])
-    paired = np.array([run_once("default", "platform", seed=s, **TINY)["harm"] for s in seeds])
-    unpaired = np.array([run_once("default", "platform", seed=s + 1000, **TINY)["harm"] for s in seeds])
-    assert np.std(paired - base) < np.std(unpaired - base)
+    variant = dict(TINY, vertical_latency=1.5)
+    paired = np.array([run_once("default", "siloed", seed=s, **variant)["harm"] for s in seeds])
+    unpaired = np.array([run_once("default", "siloed", seed=s + 1000, **variant)["harm"] for s in seeds])
+    assert np.std(paired - base) < 0.7 * np.std(unpaired - base)
 
 
 def test_agents_of_every_kind_are_mesa_agents():
@@ -241,3 +242,16 @@ def test_infectious_residents_get_isolated_under_mitigation():
         assert not (m.residents.isolated & ~m.residents.detected).any()
         assert (m.residents.isolate_at[m.residents.isolated] <= m.steps).all()
     assert isolated_days > 0
+
+
+def test_solaraviz_reset_keeps_scenario_pattern_and_seed():
+    """Mesa's SolaraViz rebuilds a model on reset as ``cls(scenario=<class of model.scenario>(
+    fields from the app's parameters), other parameters...)``; the scenario must survive that."""
+    from coop_agents.scenarios import PresetScenario
+
+    m = CoordinationModel("rural_flood", "full_cycle", 4, residents=600)
+    assert isinstance(m.scenario, PresetScenario) and m.scenario.scenario_name == "rural_flood"
+    rebuilt_scenario = type(m.scenario)(rng=None, scenario_name="rural_flood")
+    again = type(m)(scenario=rebuilt_scenario, pattern="full_cycle", residents=600, rng=4)
+    assert again.config == m.config and again.scenario_spec.name == "rural_flood"
+    assert np.array_equal(again.residents.vulnerable, m.residents.vulnerable)

@@ -185,8 +185,8 @@ _ROWS: list[Param] = [
              "for vulnerable residents, volunteers."),
             ("recovery", "Recovery", "恢复", "Withdrawal of measures on the de-escalation schedule "
              "in post-transition; with it off measures drop at once."),
-            ("learning", "Learning", "学习", "After-action review when an event closes: lower "
-             "thresholds, faster detection and decisions next time."),
+            ("learning", "Learning", "学习", "After-action review when an event closes: a lower "
+             "alert threshold and faster detection next time."),
         )
     ],
     # --- levers: the five pillars (五有) --------------------------------------------------------
@@ -197,10 +197,11 @@ _ROWS: list[Param] = [
        "A shared, low-latency picture: shortens every link's latency and raises its reliability.",
        "level", 0.0, 1.0),
     _p("coordination", "float", 0.2, "lever", "pillars", "Organisational coordination", "组织协同",
-       "How well the administrative, social and party systems pool people and capacity: scales "
-       "the help of social organisations and volunteers and the resource pool.", "level", 0.0, 1.0),
+       "How well the administrative, social and party systems pool their capacity: scales the "
+       "help social organisations give the communities they serve.", "level", 0.0, 1.0),
     _p("resources", "float", 0.3, "lever", "pillars", "Resource guarantee", "资源保障",
-       "Stocks held by actors and the speed of their flow.", "level", 0.0, 1.0),
+       "Stocks held by committees, street offices and the district before the event.", "level",
+       0.0, 1.0),
     _p("intellect", "float", 0.1, "lever", "pillars", "Intellectual support", "智力支持",
        "Experts and universities: less misjudgement of the state, better plans.", "level", 0.0, 1.0),
     # --- levers: guarantees ----------------------------------------------------------------------

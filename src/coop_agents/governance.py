@@ -111,6 +111,7 @@ class Message:
     community: int = -1
     value: float = 0.0  # perceived risk (report, request) or amount (resources)
     state: int = -1  # proposed state (request) or approved state, -1 for declined (decision)
+    threshold: float = 0.0  # the committee's threshold for the proposed state (request)
     sent_at: float = 0.0
     route: list[int] = field(default_factory=list)
     hop: int = 0

@@ -74,7 +74,8 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Unmet share of need-days of vulnerable residents minus that of the others "
             "(NaN when either group had no need)."),
     Outcome("buck_passing_events", "bounces", "Buck-passing", "推诿扯皮",
-            "Times a boundary task bounced to another actor before someone owned it."),
+            "Times a boundary task, or a request for a state change, was passed on or back "
+            "unowned before someone took it."),
     Outcome("messages", "message-hops", "Messages handled", "信息处理量",
             "Messages handled by organisations, each relay counted."),
     Outcome("max_queue", "messages", "Largest queue", "最大积压",
@@ -84,7 +85,7 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("resources_spent", "units", "Resources spent", "资源消耗",
             "Supplies consumed by measures and needs delivery (one unit ≈ one resident-day of supplies)."),
     Outcome("days_normal", "community-days", "Days in normal", "常态天数",
-            "Community-days in the normal state (常态)."),
+            "Community-days in the normal state (常态).", "higher"),
     Outcome("days_pre_transition", "community-days", "Days in pre-transition", "前转换态天数",
             "Community-days in pre-transition (前转换态)."),
     Outcome("days_emergency", "community-days", "Days in emergency", "应急态天数",
@@ -92,10 +93,10 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("days_post_transition", "community-days", "Days in post-transition", "后转换态天数",
             "Community-days in post-transition (后转换态)."),
 )}
-PROFILE_DELAYS = ("urban", "old_urban", "rural")
-for _p in PROFILE_DELAYS:
+PROFILE_DELAYS = {"urban": "城市社区", "old_urban": "老旧小区", "rural": "农村社区"}
+for _p, _zh in PROFILE_DELAYS.items():
     OUTCOMES[f"detection_delay_{_p}"] = Outcome(
-        f"detection_delay_{_p}", "days", f"Detection delay ({_p})", f"发现时延（{_p}）",
+        f"detection_delay_{_p}", "days", f"Detection delay ({_p})", f"发现时延（{_zh}）",
         f"Detection delay over the {_p} communities only (NaN where none was reached).")
 
 

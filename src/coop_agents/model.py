@@ -28,7 +28,7 @@ from coop_agents.metrics import Tally, TimeSeries, outcomes
 from coop_agents.network import DistrictSpec, build_district, contact_matrix, load_graphml
 from coop_agents.patterns import Pattern, load_pattern
 from coop_agents.rng import make_streams
-from coop_agents.scenarios import Scenario, load_scenario
+from coop_agents.scenarios import PresetScenario, Scenario, load_scenario
 
 __all__ = ["CoordinationModel", "run_once", "resolve"]
 
@@ -38,7 +38,6 @@ DETECT_GRID = 0.35  # daily chance a grid worker who covers a household spots a 
 SELF_REPORT = 0.12  # daily chance a fully trusting resident reports their own case
 INFORMANT_GAIN = 0.6  # most extra detection that horizontal informants (branch, organisations) add
 MEASURE_EFFICACY = 0.85  # cut in contacts under full emergency measures, at full compliance
-ISOLATION_LEAK = 0.1  # an isolated case still transmits this much
 STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
 VOLUNTEER_HELP = 0.03  # residents helped per day, per resident, at full participation
 PARTY_HELP = 0.3  # residents one mobilised party member helps per day, at full training
@@ -74,7 +73,12 @@ class CoordinationModel(mesa.Model):
             ``None`` draws a fresh seed and keeps it in ``seed_value``. Mesa's ``batch_run``
             passes its ``rng`` values here.
         graph: a district graph (or GraphML path) to use instead of building one.
+        rng: an integer seed under Mesa's name for it; overrides ``seed`` when given.
         **overrides: any parameter-table keys, applied last (e.g. ``residents=1200``).
+
+    Under Mesa's ``SolaraViz``, choose the scenario with the app parameter ``scenario_name``
+    (a field of :class:`coop_agents.scenarios.PresetScenario`, kept as ``model.scenario``), so a
+    reset keeps it.
 
     Attributes:
         config: the resolved, frozen configuration.
@@ -84,13 +88,19 @@ class CoordinationModel(mesa.Model):
         hazard, bus, tally, series: the hazard, the message bus, running counts, time series.
     """
 
-    def __init__(self, scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
-                 seed: int | None = 0, *, graph: nx.Graph | str | Path | None = None, **overrides: Any) -> None:
+    def __init__(self, scenario: str | Path | Scenario | PresetScenario = "default",
+                 pattern: str | Path | Pattern = "siloed", seed: int | None = 0, *,
+                 graph: nx.Graph | str | Path | None = None, rng: int | None = None, **overrides: Any) -> None:
+        if isinstance(scenario, PresetScenario):  # what Mesa's SolaraViz passes on reset
+            scenario = scenario.scenario_name
         config, sc, pat = resolve(scenario, pattern, **overrides)
+        if rng is not None:  # Mesa's name for the seed
+            seed = rng
         if seed is None:  # as Mesa does for rng=None: a fresh seed, kept so the run can be repeated
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.streams = make_streams(seed)
-        super().__init__(rng=self.streams["mesa"])
+        mesa_rng = self.streams["mesa"]
+        super().__init__(rng=mesa_rng, scenario=PresetScenario(rng=mesa_rng, scenario_name=str(scenario)))
         self.seed_value = int(seed)
         self.config = config
         self.scenario_spec = sc
@@ -102,6 +112,10 @@ class CoordinationModel(mesa.Model):
         self.graph = graph if graph is not None else build_district(
             DistrictSpec.from_config(config), self.streams["network"])
         self._build_residents()
+        # Each community's requests draw from a stream of their own, so how one community's
+        # requests are judged does not depend on how many requests others sent (common random
+        # numbers between patterns that differ in message traffic).
+        self.community_rng = self.streams["decisions"].spawn(self.n_communities)
         self._build_organisations()
         self._derive_effects()
         self.hazard = make_hazard(config.hazard, self)
@@ -285,9 +299,9 @@ class CoordinationModel(mesa.Model):
                       for a, b in zip(path, path[1:])) * self.bus.latency_factor
         return 2 * one_way + self.deliberation_days + 3
 
-    def misjudgement(self) -> float:
-        """A multiplicative error of judging a state (smaller with intellectual support)."""
-        return float(math.exp(self.misjudgement_sigma * self.streams["decisions"].standard_normal()))
+    def misjudgement(self, community: int) -> float:
+        """A multiplicative error of judging a community's state (smaller with intellectual support)."""
+        return float(math.exp(self.misjudgement_sigma * self.community_rng[community].standard_normal()))
 
     def measure_level(self, committee: CommunityCommittee) -> float:
         """Intensity of measures in a community (0..1) given its state and the schedule."""
@@ -303,10 +317,10 @@ class CoordinationModel(mesa.Model):
         return 0.0
 
     def send(self, kind: str, sender: Organisation, target: Organisation | int, community: int = -1,
-             value: float = 0.0, state: int = -1, delay: float = 0.0) -> None:
+             value: float = 0.0, state: int = -1, delay: float = 0.0, threshold: float = 0.0) -> None:
         """Send a message; it leaves at the end of today (plus ``delay`` days of deliberation)."""
         target_index = target if isinstance(target, int) else target.index
-        msg = Message(kind, sender.index, target_index, community, float(value), state)
+        msg = Message(kind, sender.index, target_index, community, float(value), state, threshold)
         self.bus.send(msg, at=self.steps + 1 + delay)
 
     def schedule_change(self, committee: CommunityCommittee, new: G, asked: int, delay: float) -> None:
@@ -317,7 +331,7 @@ class CoordinationModel(mesa.Model):
         """A committee wants a state change: the clock of decision latency starts."""
         self.tally.mark_first(self.tally.first_request, np.arange(self.n_communities) == committee.community, step)
 
-    def change_state(self, committee: CommunityCommittee, new: G, asked: int) -> None:
+    def change_state(self, committee: CommunityCommittee, new: G) -> None:
         """Move a community to a new governance state and count what that means."""
         old, t, c = committee.state, self.steps, committee.community
         if new == old:
@@ -399,11 +413,11 @@ class CoordinationModel(mesa.Model):
         # 4. decisions
         due = [s for s in self._scheduled if s[0] <= t]
         self._scheduled = [s for s in self._scheduled if s[0] > t]
-        for _, committee, new_state, asked in due:
+        for _, committee, new_state, _asked in due:
             if committee.pending is not None and committee.pending[0] == new_state:
                 committee.pending = None
-                if committee.still_wants(new_state) or new_state == G.NORMAL:
-                    self.change_state(committee, new_state, asked)
+                if committee.still_wants(new_state):
+                    self.change_state(committee, new_state)
         self._update_delegation()
         for org in self.organisations:
             org.step()
@@ -461,9 +475,9 @@ class CoordinationModel(mesa.Model):
         if cfg.mitigation or cfg.response:
             owned = res.detected & (res.isolate_at <= t) & acting[res.community]
             res.isolated = owned & self.hazard.active
-        u_act = self.streams["actions"].random(res.n)
-        self.hazard.warn(effect, u_act, cfg.information)
-        served = self._meet_needs(t, level, states, u_act)
+        actions = self.streams["actions"]
+        self.hazard.warn(effect, actions.random(res.n), cfg.information)
+        served = self._meet_needs(t, level, states, actions.random(res.n))
         # Resources: consumption by measures and help; refills requested down the pooling rule.
         served_by_comm = np.bincount(res.community, weights=served, minlength=self.n_communities)
         use = self.community_size * level * MEASURE_COST + served_by_comm * SERVICE_COST
@@ -473,11 +487,8 @@ class CoordinationModel(mesa.Model):
             c.stock -= spent
             tally.resources_spent += spent
             self.available[c.community] = 1.0 if spent >= need else SHORTAGE_EFFECT
-            if need > 0 and c.stock < 5 * need and not c.resource_request_open:
-                supplier = self.supplier_of(c)
-                if supplier is not None:
-                    c.resource_request_open = True
-                    self.send("resource_request", c, supplier, c.community, 10 * need)
+            if need > 0 and c.stock < 5 * need:
+                c.ask_for_resources(10 * need)
 
     def _meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Who in need gets help today; vectorised, at most ``capacity`` per community."""

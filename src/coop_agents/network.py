@@ -207,10 +207,12 @@ def build_district(spec: DistrictSpec, rng: np.random.Generator) -> nx.Graph:
                 tie(a, b, "peer")
         if spec.street_offices > 1:
             tie(streets[s], streets[(s + 1) % spec.street_offices], "peer")
-    # Neighbouring communities across a street boundary are peers too.
-    for s in range(spec.street_offices - 1):
-        tie(committees[(s + 1) * spec.communities_per_street - 1],
-            committees[(s + 1) * spec.communities_per_street], "peer")
+    # Neighbouring communities across a street boundary are peers too; like the contacts, the
+    # communities form a ring, so the last one neighbours the first.
+    if spec.street_offices > 1:
+        for s in range(spec.street_offices):
+            last = committees[(s + 1) * spec.communities_per_street - 1]
+            tie(last, committees[((s + 1) * spec.communities_per_street) % n_comm], "peer")
     for k in range(spec.social_organisations):
         start = int(rng.integers(n_comm))
         served = [(start + j) % n_comm for j in range(min(spec.communities_per_organisation, n_comm))]

@@ -22,11 +22,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mesa.experimental.scenarios import Scenario as MesaScenario
+
 from coop_agents.config import validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.patterns import read_toml
 
-__all__ = ["Scenario", "load_scenario", "preset_scenarios"]
+__all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios"]
 
 _KEYS = {"name", "title_en", "title_zh", "description", "description_zh", "story_en", "story_zh",
          "notes_en", "notes_zh", "structure", "parameters"}
@@ -69,6 +71,17 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         structure=structure,
         texts={k: str(v) for k, v in data.items() if k.startswith(("story_", "notes_", "description_"))},
     )
+
+
+class PresetScenario(MesaScenario):
+    """Our scenario choice, in the form Mesa 3.5 keeps on ``model.scenario``.
+
+    Mesa's ``SolaraViz`` rebuilds a model on reset with ``scenario=<model.scenario's class>(...)``
+    filled from the app's parameters whose names are fields of that class. Carrying the choice in
+    the field ``scenario_name`` lets an app choose a scenario that survives a reset.
+    """
+
+    scenario_name: str = "default"
 
 
 _PRESETS: dict[str, Scenario] = {}

@@ -53,26 +53,43 @@ class Organisation(mesa.Agent):
         self.community = int(attrs.get("community", -1))
         self.stock = 0.0
         self.inbox: list[Message] = []
-        self.resource_request_open = False
+        self.resources_asked_at: int | None = None  # day of the open request upward, if any
+        self.owed: list[tuple[int, int, float]] = []  # (asker, community, amount) still to deliver
 
     def handle(self, msg: Message) -> None:
         """React to one delivered message; subclasses add the kinds they act on."""
         if msg.kind == "resource_request":
-            self.supply(msg)
+            self.owed.append((msg.sender, msg.community, msg.value))
+            self.pay_owed()
         elif msg.kind == "delivery":
             self.stock += msg.value
-            self.resource_request_open = False
+            self.resources_asked_at = None
+            self.pay_owed()
 
-    def supply(self, msg: Message) -> None:
-        """Deliver what is asked from this organisation's stock; ask upward for any shortfall."""
-        give = min(self.stock, msg.value)
-        if give > 0:
+    def pay_owed(self) -> None:
+        """Deliver what others asked for, in order, from stock; ask upward for any shortfall."""
+        while self.owed and self.stock > 0:
+            asker, community, amount = self.owed[0]
+            give = min(self.stock, amount)
             self.stock -= give
-            self.model.send("delivery", self, msg.sender, msg.community, give)
+            self.model.send("delivery", self, asker, community, give)
+            if give < amount:
+                self.owed[0] = (asker, community, amount - give)
+            else:
+                self.owed.pop(0)
+        if self.owed:
+            self.ask_for_resources(2 * sum(a for _, _, a in self.owed))
+
+    def ask_for_resources(self, amount: float) -> None:
+        """Ask the supplier for more, unless a request is still open (lost ones are re-sent)."""
         upstream = self.model.supplier_of(self)
-        if give < msg.value and upstream is not None and not self.resource_request_open:
-            self.resource_request_open = True
-            self.model.send("resource_request", self, upstream, msg.community, 2 * (msg.value - give))
+        if upstream is None:
+            return
+        t = self.model.steps
+        if self.resources_asked_at is not None and t - self.resources_asked_at <= self.model.resend_days(self, upstream):
+            return
+        self.resources_asked_at = t
+        self.model.send("resource_request", self, upstream, self.community, amount)
 
     def step(self) -> None:
         inbox, self.inbox = self.inbox, []
@@ -106,22 +123,25 @@ class Authority(Organisation):
         """
         model = self.model
         committee = model.committees[msg.community]
-        if model.streams["decisions"].random() > model.p_own:
+        if model.community_rng[msg.community].random() > model.p_own:
             # Nobody owns the call (推诿扯皮): the request is passed back unanswered and the
             # committee must ask again.
             model.tally.buck_passing += 1
-            model.send("decision", self, committee, msg.community, state=-1, delay=model.deliberation_days)
+            model.send("decision", self, committee, msg.community, value=msg.state, state=-1,
+                       delay=model.deliberation_days)
             return
         target = G(msg.state)
         judged = max(msg.value, self.picture.get(msg.community, 0.0) if target != G.POST_TRANSITION else 0.0)
-        judged *= model.misjudgement()
+        judged *= model.misjudgement(msg.community)
         cfg = model.config
+        # The request states the committee's own threshold (lowered by learning or a peer's
+        # alert); the authority holds the risk it judges against that, with some leeway.
         if target in (G.PRE_TRANSITION, G.EMERGENCY):
-            ok = judged >= (cfg.alert_threshold if target == G.PRE_TRANSITION else cfg.emergency_threshold) * 0.8
+            ok = judged >= msg.threshold * 0.8
         else:
-            ok = judged < cfg.alert_threshold * 1.25
-        model.send("decision", self, committee, msg.community, state=int(target) if ok else -1,
-                   delay=model.deliberation_days)
+            ok = judged < msg.threshold * 1.25
+        model.send("decision", self, committee, msg.community, value=int(target),
+                   state=int(target) if ok else -1, delay=model.deliberation_days)
 
 
 class Government(Authority):
@@ -205,7 +225,6 @@ class CommunityCommittee(Organisation):
         self.lessons = 0.0
         self.stage = 0  # de-escalation stage reached in post-transition
         self.stage_since = 0
-        self.decided_at: int | None = None  # first authorised state change
 
     @property
     def alert_threshold(self) -> float:
@@ -214,10 +233,11 @@ class CommunityCommittee(Organisation):
 
     def handle(self, msg: Message) -> None:
         if msg.kind == "decision":
-            asked = self.pending[1] if self.pending is not None else self.model.steps
-            self.pending = None
+            # ``value`` names the state asked for: only the answer to the open request closes it.
+            if self.pending is not None and int(self.pending[0]) == int(msg.value):
+                self.pending = None
             if msg.state >= 0 and self.still_wants(G(msg.state)):
-                self.model.change_state(self, G(msg.state), asked)
+                self.model.change_state(self, G(msg.state))
         elif msg.kind == "alert":
             self.vigilant_until = self.model.steps + 14
         else:
@@ -251,7 +271,7 @@ class CommunityCommittee(Organisation):
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
             elif self.quiet_days >= cfg.clear_days:
-                model.change_state(self, G.NORMAL, step)  # de-crisis: the committee's own call
+                model.change_state(self, G.NORMAL)  # de-crisis: the committee's own call
         elif self.state == G.EMERGENCY:
             if self.quiet_days >= cfg.clear_days:
                 wanted = G.POST_TRANSITION
@@ -259,7 +279,7 @@ class CommunityCommittee(Organisation):
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
             elif model.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
-                model.change_state(self, G.NORMAL, step)
+                model.change_state(self, G.NORMAL)
         if wanted is None:
             return
         if (self.pending is not None and self.pending[0] == wanted
@@ -270,7 +290,8 @@ class CommunityCommittee(Organisation):
         if authority is self:
             model.schedule_change(self, wanted, step, delay=model.deliberation_days * 0.5)
         else:
-            model.send("request", self, authority, self.community, r, state=int(wanted))
+            threshold = cfg.emergency_threshold if wanted == G.EMERGENCY else self.alert_threshold
+            model.send("request", self, authority, self.community, r, state=int(wanted), threshold=threshold)
 
 
 ORGANISATION_KINDS: dict[str, type[Organisation]] = {

@@ -12,6 +12,7 @@ SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED = 0, 1, 2, 3
 
 # How much care (needs met while ill) cuts the chance of a severe outcome.
 CARE_EFFECT = 0.75
+ISOLATION_LEAK = 0.1  # an isolated case still transmits this much
 
 
 @register_hazard
@@ -72,7 +73,7 @@ class Contagion(Hazard):
         s = self.state
         infectious = s == INFECTIOUS
         keep = 1.0 - res.protection
-        weight = np.where(infectious, keep * np.where(res.isolated, 0.1, 1.0), 0.0)
+        weight = np.where(infectious, keep * np.where(res.isolated, ISOLATION_LEAK, 1.0), 0.0)
         pressure = self.contacts @ weight
         p_infect = keep * -np.expm1(pressure * self.log_escape)
         new_e = (s == SUSCEPTIBLE) & (u < p_infect)

@@ -18,8 +18,9 @@ RECEDE_DAYS = 3
 class Shock(Hazard):
     """A localised shock with a long, quiet build-up and a short, violent peak.
 
-    Intensity in the footprint rises as ``((t - onset) / lead)^3`` (precursors that are easy to
-    miss, then a fast rise), stays at 1 for ``shock_duration`` days and recedes over three days.
+    Intensity in the footprint rises as ``((t - onset + 1) / (lead + 1))^3`` from day ``onset``
+    (precursors that are easy to miss, then a fast rise), is 1 from day ``onset + lead`` for
+    ``shock_duration`` days and recedes over three days.
     Each day an exposed resident not in safety is harmed with chance ``shock_intensity`` ×
     intensity (×1.5 if vulnerable). Residents reach safety by being warned and complying, by being
     helped (vulnerable residents: the needs served by committees, organisations and volunteers), or
@@ -39,6 +40,7 @@ class Shock(Hazard):
         self.end = self.full + cfg.shock_duration + RECEDE_DAYS
         self.noticed = np.zeros(model.n_communities, dtype=bool)
         self.severity_u = np.zeros(model.residents.n)
+        self.cared = np.zeros(model.residents.n, dtype=bool)  # harmed residents who got care
 
     def start(self, rng, prevention):
         cfg = self.model.config
@@ -55,7 +57,7 @@ class Shock(Hazard):
         if step < self.onset or step >= self.end:
             return 0.0
         if step < self.full:
-            return self.peak * ((step - self.onset + 1) / (self.full - self.onset)) ** 3
+            return self.peak * ((step - self.onset + 1) / (self.full - self.onset + 1)) ** 3
         if step < self.full + self.model.config.shock_duration:
             return self.peak
         left = self.end - step
@@ -94,7 +96,7 @@ class Shock(Hazard):
     def needs(self, step):
         res = self.model.residents
         stranded = self.active & res.vulnerable
-        return stranded | (self.affected & self.in_footprint & (self.intensity(step) > 0))
+        return stranded | (self.affected & ~self.cared & (self.intensity(step) > 0))
 
     def warn(self, effect, u, information):
         res = self.model.residents
@@ -104,3 +106,4 @@ class Shock(Hazard):
 
     def serve(self, served):
         self.model.residents.safe |= served & self.active
+        self.cared |= served & self.affected
