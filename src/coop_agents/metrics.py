@@ -5,9 +5,9 @@ the experiments read it. :func:`outcomes` is a pure function of a model that has
 
 Delays are measured per community from the day its *true* risk first reached the alert threshold
 (its *onset*: the risk was real enough to act on) and averaged over the communities where that
-happened; a community where the event never happened (no detection, no mitigation) counts with the
-days left in the run (censored), so a pattern that never acts is never rewarded for it. Detection
-or measures already in place at the onset count as a delay of 0.
+happened. A community that never detected or never acted counts with the days its true risk stayed
+at or above the alert threshold (censored there, or at the run's end), so a pattern that never
+acts is never rewarded for it. Detection or measures already in place at the onset count as 0.
 """
 
 from __future__ import annotations
@@ -47,12 +47,12 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
             "Largest share of residents affected on one day (latent or infectious; exposed and not in safety)."),
     Outcome("detection_delay", "days", "Detection delay", "发现时延",
             "Days from a community's onset (true risk reaching the alert threshold) to its committee's "
-            "first detection (censored at the run's end)."),
+            "first detection (censored when the risk ends)."),
     Outcome("decision_latency", "days", "Decision latency", "决策时延",
             "Days from a committee's first request for a state change (its perceived risk reached a "
             "threshold) to the first authorised change (censored)."),
     Outcome("response_delay", "days", "Response delay", "响应时延",
-            "Days from a community's onset to the first measure on site (censored)."),
+            "Days from a community's onset to the first measure on site (censored when the risk ends)."),
     Outcome("containment_time", "days", "Containment time", "控制时间",
             "Days from the hazard's onset until it can do no more harm (censored at the run's end)."),
     Outcome("missed_windows", "communities", "Missed windows", "错失治理良机",
@@ -106,6 +106,7 @@ class Tally:
 
     n_communities: int
     onset: np.ndarray = field(init=False)
+    last_at_risk: np.ndarray = field(init=False)
     first_detection: np.ndarray = field(init=False)
     first_request: np.ndarray = field(init=False)
     first_decision: np.ndarray = field(init=False)
@@ -125,6 +126,7 @@ class Tally:
     def __post_init__(self) -> None:
         never = np.full(self.n_communities, -1, dtype=np.int64)
         self.onset = never.copy()
+        self.last_at_risk = never.copy()
         self.first_detection = never.copy()
         self.first_request = never.copy()
         self.first_decision = never.copy()
@@ -169,10 +171,12 @@ class TimeSeries:
         return df
 
 
-def _censored_mean(end: np.ndarray, start: np.ndarray, horizon: int, among: np.ndarray) -> float:
+def _censored_mean(end: np.ndarray, start: np.ndarray, censor: np.ndarray | int, among: np.ndarray) -> float:
+    """Mean of ``end - start`` over ``among``, taking ``censor`` where ``end`` never happened."""
     if not among.any():
         return float("nan")
-    done = np.where(end[among] >= 0, end[among], horizon)
+    censor = np.broadcast_to(censor, end.shape)
+    done = np.where(end[among] >= 0, np.minimum(end[among], censor[among]), censor[among])
     return float(np.mean(np.maximum(done - start[among], 0)))
 
 
@@ -183,6 +187,8 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     res = model.residents
     hz = model.hazard
     reached = t.onset >= 0
+    # Still at risk on the last day: censored at the run's end; else the day after the last one.
+    risk_end = np.where(t.last_at_risk >= horizon, horizon, t.last_at_risk + 1)
     requested = t.first_request >= 0
     weights = np.where(res.vulnerable, VULNERABLE_WEIGHT, 1.0)
     series = model.series.data["prevalence"][: model.series.n]
@@ -195,9 +201,9 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),
         "peak_prevalence": float(series.max()) if series.size else 0.0,
-        "detection_delay": _censored_mean(t.first_detection, t.onset, horizon, reached),
+        "detection_delay": _censored_mean(t.first_detection, t.onset, risk_end, reached),
         "decision_latency": _censored_mean(t.first_decision, t.first_request, horizon, requested),
-        "response_delay": _censored_mean(t.first_measure, t.onset, horizon, reached),
+        "response_delay": _censored_mean(t.first_measure, t.onset, risk_end, reached),
         "containment_time": float(max((t.contained_at if t.contained_at is not None else horizon) - hz_onset, 0)),
         "missed_windows": float(t.missed.sum()),
         "secondary_crises": float(t.secondary_crises),
@@ -217,5 +223,5 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         out[f"days_{state.name.lower()}"] = float(t.state_days[state])
     for p in PROFILE_DELAYS:
         among = reached & (model.community_profile == p)
-        out[f"detection_delay_{p}"] = _censored_mean(t.first_detection, t.onset, horizon, among)
+        out[f"detection_delay_{p}"] = _censored_mean(t.first_detection, t.onset, risk_end, among)
     return out

@@ -128,7 +128,9 @@ class CoordinationModel(mesa.Model):
         self.measures = np.zeros(self.n_communities)
         self.available = np.ones(self.n_communities)
         self._handled_before = 0
-        self.tally.mark_first(self.tally.onset, self.hazard.true_risk(0) >= config.alert_threshold, 0)
+        risk0 = self.hazard.true_risk(0) >= config.alert_threshold
+        self.tally.mark_first(self.tally.onset, risk0, 0)
+        self.tally.last_at_risk[risk0] = 0
         self._record()
         self.datacollector = mesa.DataCollector(model_reporters={
             "prevalence": lambda m: m.series.data["prevalence"][m.series.n - 1],
@@ -382,7 +384,9 @@ class CoordinationModel(mesa.Model):
         # 1. hazard
         self.hazard.advance(t, self.streams["hazard"].random(res.n))
         true_risk = self.hazard.true_risk(t)
-        self.tally.mark_first(self.tally.onset, true_risk >= cfg.alert_threshold, t)
+        at_risk = true_risk >= cfg.alert_threshold
+        self.tally.mark_first(self.tally.onset, at_risk, t)
+        self.tally.last_at_risk[at_risk] = t
         if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
             self.tally.contained_at = t
         # 2. monitoring
