@@ -1,4 +1,4 @@
-"""The ``coop-agents`` command line: run, patterns, scenarios, params.
+"""The ``coop-agents`` command line: run, batch, analyse, patterns, scenarios, params.
 
 Bad input (an unknown pattern, scenario or key, a value out of bounds, a malformed file) ends
 with exit status 2 and one line on stderr naming the problem and what is allowed.
@@ -133,6 +133,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from coop_agents.experiments import BatchInterrupted, load_experiment, run_batch
+
+    exp = load_experiment(args.experiment, replicates=args.replicates, residents=args.residents)
+    if args.scheduler and args.executor != "dask":
+        raise CoopError("--scheduler needs --executor dask")
+    try:
+        report = run_batch(exp, args.out, executor=args.executor, workers=args.workers,
+                           scheduler=args.scheduler, progress=sys.stderr.isatty())
+    except BatchInterrupted as exc:
+        print(f"coop-agents: {exc}", file=sys.stderr)
+        return 130
+    print(f"{exp.name}: {report.total} runs in {args.out} ({report.already_done} already done, "
+          f"{report.ran} run now in {report.seconds:.1f} s, {report.failed} failed)")
+    if report.failed:
+        print(f"failed runs are recorded with their error; see 'coop-agents analyse {args.out}'")
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from coop_agents.experiments import analyse
+
+    tables = analyse(args.out)
+    print(f"wrote {Path(args.out) / 'summary.md'}, summary.csv"
+          + (", paired.csv" if not tables["paired"].empty else "")
+          + (", sensitivity.csv" if not tables["sensitivity"].empty else "")
+          + " and figures (PNG, SVG)")
+    return 0
+
+
 def cmd_patterns(args: argparse.Namespace) -> int:
     from coop_agents.patterns import load_pattern, preset_names
 
@@ -180,6 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     run.add_argument("--out", help="folder for time series (Parquet) and outcomes (JSON)")
     run.set_defaults(func=cmd_run)
+    batch = sub.add_parser("batch", help="run an experiment file's paired replicates, resumably")
+    batch.add_argument("experiment", help="experiment .toml file (see experiments/)")
+    batch.add_argument("--out", required=True, help="results folder; the same command again resumes")
+    batch.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    batch.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"),
+                       help="where runs execute (default: processes)")
+    batch.add_argument("--scheduler", help="Dask scheduler address (with --executor dask); default: a local cluster")
+    batch.add_argument("--replicates", type=int, help="override the file's replicates (a quick trial)")
+    batch.add_argument("--residents", type=int, help="override the residents (a quick trial)")
+    batch.set_defaults(func=cmd_batch)
+    analyse = sub.add_parser("analyse", help="summarise a results folder: CIs, paired differences, indices, figures")
+    analyse.add_argument("out", help="results folder written by 'coop-agents batch'")
+    analyse.set_defaults(func=cmd_analyse)
     sub.add_parser("patterns", help="list preset coordination patterns").set_defaults(func=cmd_patterns)
     sub.add_parser("scenarios", help="list preset scenarios").set_defaults(func=cmd_scenarios)
     params = sub.add_parser("params", help="list every parameter with its default and range")

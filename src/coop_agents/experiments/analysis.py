@@ -1,0 +1,259 @@
+"""Analysis of a batch's results: per-arm means with CIs, paired differences, sensitivity indices.
+
+Every function takes the results DataFrame (see :func:`load_results`) and returns a DataFrame,
+so the same numbers feed the Markdown summary, the figures, briefs and a user's own notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from coop_agents.errors import CoopError
+from coop_agents.metrics import OUTCOMES
+
+__all__ = ["load_results", "load_definition", "summarise", "paired_differences", "sensitivity", "analyse"]
+
+_ID_COLUMNS = {"run_id", "arm_id", "arm", "replicate", "seed", "scenario", "pattern", "error", "seconds"}
+
+
+def load_results(out: str | Path) -> pd.DataFrame:
+    """Every finished run of the results folder ``out``, one row each."""
+    runs = Path(out) / "runs"
+    parts = sorted(runs.glob("part-*.parquet")) if runs.is_dir() else []
+    if not parts:
+        raise CoopError(f"{out}: no results found (expected {runs}/part-*.parquet); run 'coop-agents batch' first")
+    df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    return df.sort_values(["arm_id", "replicate"], kind="stable").reset_index(drop=True)
+
+
+def load_definition(out: str | Path) -> dict:
+    """The experiment definition a results folder was made with (from its experiment.json)."""
+    meta = Path(out) / "experiment.json"
+    try:
+        return json.loads(meta.read_text())["experiment"]
+    except (OSError, ValueError, KeyError):
+        raise CoopError(f"{meta}: missing or unreadable; {out} is not a results folder of coop-agents") from None
+
+
+def _outcomes(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c in OUTCOMES]
+
+
+def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, int]:
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return math.nan, math.nan, math.nan, 0
+    if v.size == 1:
+        return float(v[0]), math.nan, math.nan, 1
+    half = stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size)
+    return float(v.mean()), float(v.mean() - half), float(v.mean() + half), int(v.size)
+
+
+def summarise(df: pd.DataFrame, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """Per arm and outcome: number of runs, mean and 95% confidence interval (t)."""
+    ok = df[df["error"].isna()]
+    rows = []
+    for (arm_id, arm), group in ok.groupby(["arm_id", "arm"], sort=True):
+        for o in outcomes or _outcomes(df):
+            mean, low, high, n = _ci(group[o].to_numpy(float))
+            rows.append({"arm_id": arm_id, "arm": arm, "outcome": o, "n": n, "mean": mean,
+                         "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows)
+
+
+def paired_differences(df: pd.DataFrame, baseline: dict, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """Each arm minus its baseline arm, paired by replicate (same seed), with 95% CIs.
+
+    The baseline arm of an arm has the same values of every varied factor except those named in
+    ``baseline``, which take the baseline's values. ``share_lower`` is the share of replicates in
+    which the arm's outcome was lower than the baseline's.
+    """
+    if not baseline:
+        return pd.DataFrame()
+    ok = df[df["error"].isna()]
+    varied = [c for c in ok.columns if c not in _ID_COLUMNS and c not in OUTCOMES] + [
+        c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
+    key = [c for c in varied if c not in baseline]
+    is_base = pd.Series(True, index=ok.index)
+    for k, v in baseline.items():
+        is_base &= ok[k] == v
+    base = ok[is_base]
+    rows = []
+    for (arm_id, arm), group in ok[~is_base].groupby(["arm_id", "arm"], sort=True):
+        match = base
+        for k in key:
+            match = match[match[k] == group[k].iloc[0]]
+        if match.empty:
+            continue
+        merged = group.merge(match, on="replicate", suffixes=("", "_base"))
+        for o in outcomes or _outcomes(df):
+            d = (merged[o] - merged[f"{o}_base"]).to_numpy(float)
+            mean, low, high, n = _ci(d)
+            valid = d[~np.isnan(d)]
+            rows.append({"arm_id": arm_id, "arm": arm, "baseline_arm": match["arm"].iloc[0], "outcome": o,
+                         "n_pairs": n, "mean_diff": mean, "ci_low": low, "ci_high": high,
+                         "share_lower": float((valid < 0).mean()) if n else math.nan})
+    return pd.DataFrame(rows)
+
+
+def sensitivity(df: pd.DataFrame, definition: dict, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """Sobol (first and total order) or Morris (mu*, sigma) indices of the ranged factors.
+
+    Outcomes are averaged over replicates per sample point (the replicates share seeds, so the
+    average removes noise without confounding the inputs); indices come from SALib, per
+    combination of the crossed factors.
+    """
+    design = definition["design"]
+    if design not in ("sobol", "morris"):
+        return pd.DataFrame()
+    ranged = [f for f in definition["factors"] if f["low"] is not None]
+    crossed = [f["name"] for f in definition["factors"] if f["low"] is None and len(f["values"]) > 1]
+    problem = {"num_vars": len(ranged), "names": [f["name"] for f in ranged],
+               "bounds": [[f["low"], f["high"]] for f in ranged]}
+    groups = df.groupby(crossed, sort=True) if crossed else [((), df)]
+    rows = []
+    for combo, group in groups:
+        combo = combo if isinstance(combo, tuple) else (combo,)
+        means = group.groupby("arm_id", sort=True)[outcomes or _outcomes(df)].mean()
+        points = group.groupby("arm_id", sort=True)[problem["names"]].first()
+        expected = len(group["arm_id"].unique())
+        label = ", ".join(f"{k}={v}" for k, v in zip(crossed, combo)) or "all"
+        for o in means.columns:
+            y = means[o].to_numpy(float)
+            if np.isnan(y).any() or expected != len(y):
+                continue  # an incomplete design (failed or missing runs) has no valid indices
+            if design == "sobol":
+                from SALib.analyze import sobol
+
+                res = sobol.analyze(problem, y, calc_second_order=False, print_to_console=False)
+                for i, name in enumerate(problem["names"]):
+                    rows.append({"group": label, "outcome": o, "factor": name, "S1": res["S1"][i],
+                                 "S1_conf": res["S1_conf"][i], "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
+            else:
+                from SALib.analyze import morris
+
+                res = morris.analyze(problem, points.to_numpy(float), y, print_to_console=False)
+                for i, name in enumerate(problem["names"]):
+                    rows.append({"group": label, "outcome": o, "factor": name, "mu_star": res["mu_star"][i],
+                                 "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+    return pd.DataFrame(rows)
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def analyse(out: str | Path) -> dict[str, pd.DataFrame]:
+    """Write ``summary.md`` and figures (PNG and SVG) into ``out``; return the tables.
+
+    Returns:
+        ``{"results", "summary", "paired", "sensitivity"}`` as DataFrames.
+    """
+    out = Path(out)
+    df = load_results(out)
+    definition = load_definition(out)
+    outcomes = [o for o in definition["outcomes"] if o in df.columns]
+    summary = summarise(df, outcomes)
+    paired = paired_differences(df, definition.get("baseline") or {}, outcomes)
+    indices = sensitivity(df, definition, outcomes)
+    figures = _figures(out, df, outcomes, indices, definition["design"])
+    _markdown(out, definition, df, summary, paired, indices, figures)
+    summary.to_csv(out / "summary.csv", index=False)
+    if not paired.empty:
+        paired.to_csv(out / "paired.csv", index=False)
+    if not indices.empty:
+        indices.to_csv(out / "sensitivity.csv", index=False)
+    return {"results": df, "summary": summary, "paired": paired, "sensitivity": indices}
+
+
+def _figures(out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataFrame, design: str) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = df[df["error"].isna()]
+    names = []
+    shown = outcomes[:9]
+    # Grid designs: one distribution per arm. Sampled designs have an arm per sample point, so
+    # their distributions are shown per combination of the crossed factors instead.
+    if design == "grid":
+        keys = ok["arm"]
+    else:
+        crossed = [c for c in ok.columns if c not in _ID_COLUMNS and c not in OUTCOMES
+                   and ok[c].nunique() <= 12 and ok[c].dtype == object] + [
+            c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
+        keys = ok[crossed].astype(str).agg(", ".join, axis=1) if crossed else pd.Series("all", index=ok.index)
+    groups = list(dict.fromkeys(keys))
+    if len(groups) <= 30 and shown:
+        cols = min(3, len(shown))
+        rows = math.ceil(len(shown) / cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, (1.2 + 0.3 * len(groups)) * rows + 0.6),
+                                 squeeze=False)
+        for ax, o in zip(axes.flat, shown):
+            data = [ok.loc[keys == g, o].dropna().to_numpy() for g in groups]
+            ax.boxplot(data, orientation="horizontal", tick_labels=[str(g)[:40] for g in groups], showmeans=True)
+            ax.set_title(f"{OUTCOMES[o].label_en} ({OUTCOMES[o].unit})", fontsize=10)
+            ax.tick_params(labelsize=7)
+        for ax in list(axes.flat)[len(shown):]:
+            ax.axis("off")
+        fig.tight_layout()
+        for ext in ("png", "svg"):
+            fig.savefig(out / f"outcomes.{ext}", dpi=120)
+        plt.close(fig)
+        names.append("outcomes")
+    if not indices.empty:
+        metric = "ST" if design == "sobol" else "mu_star"
+        first = indices[indices["group"] == indices["group"].iloc[0]]
+        pivot = first.pivot(index="factor", columns="outcome", values=metric)
+        fig, ax = plt.subplots(figsize=(1.5 + 1.1 * len(pivot.columns), 0.8 + 0.45 * len(pivot.index) + 1.5))
+        im = ax.imshow(pivot.to_numpy(float), cmap="viridis", aspect="auto")
+        ax.set_xticks(range(len(pivot.columns)), pivot.columns, rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=8)
+        ax.set_title(f"{'Total-order Sobol index' if design == 'sobol' else 'Morris mu*'} ({first['group'].iloc[0]})",
+                     fontsize=10)
+        fig.colorbar(im, ax=ax)
+        fig.tight_layout()
+        for ext in ("png", "svg"):
+            fig.savefig(out / f"indices.{ext}", dpi=120)
+        plt.close(fig)
+        names.append("indices")
+    return names
+
+
+def _markdown(out, definition, df, summary, paired, indices, figures) -> None:
+    failed = df[df["error"].notna()]
+    lines = [f"# {definition['name']}", "", definition.get("description", ""), "",
+             f"Design: {definition['design']}; {df['arm_id'].nunique()} arms; "
+             f"{df['replicate'].nunique()} paired replicates (seeds shared across arms); "
+             f"{len(df)} runs, {len(failed)} failed.", ""]
+    lines += ["## Outcomes per arm (mean and 95% CI)", "", "| arm | outcome | n | mean | 95% CI |",
+              "|---|---|---|---|---|"]
+    for r in summary.itertuples():
+        lines.append(f"| {r.arm} | {r.outcome} | {r.n} | {_fmt(r.mean)} | {_fmt(r.ci_low)} – {_fmt(r.ci_high)} |")
+    if not paired.empty:
+        lines += ["", f"## Paired differences against the baseline ({definition['baseline']})", "",
+                  "| arm | baseline arm | outcome | pairs | mean difference | 95% CI | share lower |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in paired.itertuples():
+            lines.append(f"| {r.arm} | {r.baseline_arm} | {r.outcome} | {r.n_pairs} | {_fmt(r.mean_diff)} | "
+                         f"{_fmt(r.ci_low)} – {_fmt(r.ci_high)} | {_fmt(r.share_lower)} |")
+    if not indices.empty:
+        lines += ["", "## Sensitivity indices", ""]
+        cols = [c for c in indices.columns]
+        lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for r in indices.itertuples(index=False):
+            lines.append("| " + " | ".join(_fmt(v) if isinstance(v, float) else str(v) for v in r) + " |")
+    if len(failed):
+        lines += ["", "## Failed runs", "", "| run | arm | error |", "|---|---|---|"]
+        lines += [f"| {r.run_id} | {r.arm} | {r.error} |" for r in failed.head(50).itertuples()]
+    lines += [""] + [f"![{name}]({name}.png)" for name in figures]
+    (out / "summary.md").write_text("\n".join(lines) + "\n")

@@ -1,0 +1,323 @@
+"""Experiment definitions (XLRM): levers, uncertainties, a design, paired replicates.
+
+An experiment file is TOML::
+
+    name = "pillars_sobol"
+    description = "Which pillar matters most."
+    seed = 2024                     # master seed: replicate k of EVERY arm uses the same seed
+    replicates = 10
+    outcomes = ["harm", "response_delay"]   # optional; default: every outcome
+    baseline = { pattern = "siloed" }       # optional: the arm others are compared with
+
+    [design]
+    kind = "sobol"                  # grid | lhs | sobol | morris
+    samples = 64                    # lhs: points; sobol: base N (Saltelli); morris: trajectories
+    levels = 4                      # morris only
+
+    [levers]                        # pattern and lever parameters
+    pattern = "siloed"              # a scalar is fixed
+    technology = { low = 0.0, high = 1.0 }   # a range is sampled by lhs/sobol/morris
+    authority = ["street", "district"]       # a list is crossed (every value, every other arm)
+
+    [uncertainties]                 # scenario and scenario parameters
+    scenario = "default"
+    residents = 1800
+
+Arms are the crossed combinations of lists times the design's sample points; each arm runs
+``replicates`` times on the seeds of :func:`replicate_seeds`, the same for every arm (common
+random numbers), so differences between arms are paired by replicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coop_agents.config import PARAMETERS
+from coop_agents.errors import ConfigError
+from coop_agents.metrics import OUTCOMES
+from coop_agents.patterns import load_pattern, read_toml
+from coop_agents.scenarios import load_scenario
+
+__all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "replicate_seeds", "DESIGNS"]
+
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+_TOP = {"name", "description", "seed", "replicates", "outcomes", "baseline", "design", "levers",
+        "uncertainties", "steps"}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One experiment input: fixed (one value), crossed (a list) or ranged (low..high)."""
+
+    name: str
+    role: str  # lever | uncertainty
+    values: tuple = ()  # fixed: one value; crossed: several
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def ranged(self) -> bool:
+        return self.low is not None
+
+    @property
+    def crossed(self) -> bool:
+        return not self.ranged and len(self.values) > 1
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a batch: where it sits in the design and what it sets."""
+
+    run_id: str
+    arm_id: int
+    arm: str
+    replicate: int
+    seed: int
+    scenario: str
+    pattern: str
+    overrides: dict[str, Any]
+    varied: dict[str, Any]
+
+
+@dataclass
+class Experiment:
+    """A validated experiment definition."""
+
+    name: str
+    description: str
+    seed: int
+    replicates: int
+    outcomes: list[str]
+    design: str
+    samples: int
+    levels: int
+    factors: list[Factor]
+    baseline: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    base_dir: Path | None = None
+
+    @property
+    def ranged(self) -> list[Factor]:
+        return [f for f in self.factors if f.ranged]
+
+    @property
+    def crossed(self) -> list[Factor]:
+        return [f for f in self.factors if f.crossed]
+
+    @property
+    def varied_names(self) -> list[str]:
+        return [f.name for f in self.factors if f.crossed or f.ranged]
+
+    def problem(self) -> dict:
+        """The SALib problem of the ranged factors."""
+        return {"num_vars": len(self.ranged), "names": [f.name for f in self.ranged],
+                "bounds": [[f.low, f.high] for f in self.ranged]}
+
+    def samples_matrix(self) -> np.ndarray:
+        """Sample points of the ranged factors (one row each); one empty row without ranges."""
+        ranged = self.ranged
+        if not ranged:
+            return np.zeros((1, 0))
+        problem = self.problem()
+        rng_seed = int(np.random.SeedSequence([self.seed, 1]).generate_state(1)[0])
+        if self.design == "lhs":
+            from SALib.sample import latin
+
+            return latin.sample(problem, self.samples, seed=rng_seed)
+        if self.design == "sobol":
+            from SALib.sample import sobol
+
+            return sobol.sample(problem, self.samples, calc_second_order=False, seed=rng_seed)
+        from SALib.sample import morris
+
+        return morris.sample(problem, self.samples, num_levels=self.levels, seed=rng_seed)
+
+    def arms(self) -> list[dict[str, Any]]:
+        """Every arm: a value for every factor (crossed lists × sample points)."""
+        fixed = {f.name: f.values[0] for f in self.factors if not f.crossed and not f.ranged}
+        crossed = self.crossed
+        points = self.samples_matrix()
+        out = []
+        for combo in itertools.product(*(f.values for f in crossed)):
+            for point in points:
+                arm = dict(fixed)
+                arm.update(zip((f.name for f in crossed), combo))
+                for f, x in zip(self.ranged, point):
+                    p = PARAMETERS[f.name]
+                    arm[f.name] = int(round(x)) if p.type == "int" else float(x)
+                out.append(arm)
+        return out
+
+    def runs(self) -> list[RunSpec]:
+        """Every run, in a fixed order; ``run_id`` is stable as replicates are added."""
+        seeds = replicate_seeds(self.seed, self.replicates)
+        varied = self.varied_names
+        specs = []
+        for arm_id, arm in enumerate(self.arms()):
+            label = ", ".join(f"{k}={_short(arm[k])}" for k in varied) or "all"
+            overrides = {k: v for k, v in arm.items() if k not in ("scenario", "pattern")}
+            scenario = str(arm.get("scenario", "default"))
+            if self.base_dir is not None and scenario.endswith(".toml"):
+                scenario = str((self.base_dir / scenario).resolve())
+            pattern = str(arm.get("pattern", "siloed"))
+            if self.base_dir is not None and pattern.endswith(".toml"):
+                pattern = str((self.base_dir / pattern).resolve())
+            for k, seed in enumerate(seeds):
+                specs.append(RunSpec(f"{arm_id}:{k}", arm_id, label, k, seed, scenario, pattern,
+                                     overrides, {v: arm[v] for v in varied}))
+        return specs
+
+    def fingerprint(self) -> str:
+        """Identifies what the runs compute (not how many replicates): a resume must match it."""
+        payload = {"seed": self.seed, "design": self.design, "samples": self.samples,
+                   "levels": self.levels, "outcomes": self.outcomes,
+                   "factors": [(f.name, f.role, list(f.values), f.low, f.high) for f in self.factors]}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description, "seed": self.seed,
+                "replicates": self.replicates, "outcomes": self.outcomes, "design": self.design,
+                "samples": self.samples, "levels": self.levels, "baseline": self.baseline,
+                "factors": [{"name": f.name, "role": f.role, "values": list(f.values), "low": f.low,
+                             "high": f.high} for f in self.factors], "source": self.source}
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return Path(v).stem if isinstance(v, str) and v.endswith(".toml") else str(v)
+
+
+def replicate_seeds(master: int, replicates: int) -> list[int]:
+    """The seed of replicate k depends only on the master seed and k (not on the arm or count)."""
+    return [int(np.random.SeedSequence([master, 0, k]).generate_state(1)[0]) for k in range(replicates)]
+
+
+def load_experiment(path: str | Path, replicates: int | None = None, residents: int | None = None) -> Experiment:
+    """Read and validate an experiment file; ``replicates``/``residents`` override it (a quick trial).
+
+    Raises:
+        ConfigError: one line naming the key or value at fault and what is allowed.
+    """
+    path = Path(path)
+    data = read_toml(path, "experiment")
+    where = str(path)
+    unknown = set(data) - _TOP
+    if unknown:
+        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_TOP))}")
+    design = data.get("design", {})
+    if not isinstance(design, dict):
+        raise ConfigError(f"[design] in {where} must be a table with kind = one of {', '.join(DESIGNS)}")
+    unknown = set(design) - {"kind", "samples", "levels"}
+    if unknown:
+        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in [design] of {where}; allowed: kind, samples, levels")
+    kind = design.get("kind", "grid")
+    if kind not in DESIGNS:
+        raise ConfigError(f"design kind={kind!r} in {where}: not allowed; expected one of {', '.join(DESIGNS)}")
+    samples = _positive_int(design.get("samples", 0 if kind == "grid" else 16), "design.samples", where,
+                            allow_zero=kind == "grid")
+    levels = _positive_int(design.get("levels", 4), "design.levels", where)
+    reps = _positive_int(replicates if replicates is not None else data.get("replicates", 1), "replicates", where)
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"seed={seed!r} in {where}: expected a non-negative integer")
+    factors: list[Factor] = []
+    for section, role in (("levers", "lever"), ("uncertainties", "uncertainty")):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{section}] in {where} must be a table of name = value, [values] or {{low, high}}")
+        for name, spec in table.items():
+            factors.append(_factor(name, spec, role, kind, where, path.parent))
+    if "steps" in data:
+        factors.append(_factor("steps", data["steps"], "uncertainty", kind, where, path.parent))
+    if residents is not None:
+        factors = [f for f in factors if f.name != "residents"]
+        factors.append(_factor("residents", residents, "uncertainty", kind, "--residents", path.parent))
+    names = [f.name for f in factors]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup:
+        raise ConfigError(f"{dup!r} is set twice in {where}; set each factor once")
+    if kind != "grid" and not any(f.ranged for f in factors):
+        raise ConfigError(f"design kind={kind!r} in {where} needs at least one range, e.g. technology = {{ low = 0.0, high = 1.0 }}")
+    if kind in ("sobol", "morris") and len([f for f in factors if f.ranged]) < 2:
+        raise ConfigError(f"design kind={kind!r} in {where} needs at least two ranged factors to apportion variance")
+    outcomes = data.get("outcomes", list(OUTCOMES))
+    if not isinstance(outcomes, list) or not outcomes:
+        raise ConfigError(f"outcomes in {where} must be a non-empty list of outcome names")
+    for o in outcomes:
+        if o not in OUTCOMES:
+            raise ConfigError(f"unknown outcome {o!r} in {where}; allowed: {', '.join(OUTCOMES)}")
+    exp = Experiment(name=str(data.get("name", path.stem)), description=str(data.get("description", "")),
+                     seed=seed, replicates=reps, outcomes=list(outcomes), design=kind, samples=samples,
+                     levels=levels, factors=factors, source=str(path.resolve()), base_dir=path.parent)
+    exp.baseline = _baseline(data.get("baseline"), exp, where)
+    if not exp.arms():
+        raise ConfigError(f"the design in {where} has no runs; give every list at least one value")
+    return exp
+
+
+def _positive_int(value, name, where, allow_zero=False) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
+        raise ConfigError(f"{name}={value!r} in {where}: expected an integer of at least {0 if allow_zero else 1}")
+    return value
+
+
+def _factor(name: str, spec: Any, role: str, design: str, where: str, folder: Path) -> Factor:
+    special = {"lever": "pattern", "uncertainty": "scenario"}[role]
+    if name == special:
+        values = spec if isinstance(spec, list) else [spec]
+        if not values:
+            raise ConfigError(f"{name} = [] in {where}: an empty list leaves the design without runs")
+        for v in values:
+            if not isinstance(v, str):
+                raise ConfigError(f"{name}={v!r} in {where}: expected a preset name or a .toml path")
+            target = str(folder / v) if v.endswith(".toml") else v
+            (load_pattern if role == "lever" else load_scenario)(target)
+        return Factor(name, role, tuple(values))
+    param = PARAMETERS.get(name)
+    if param is None:
+        allowed = "a lever" if role == "lever" else "a scenario parameter"
+        raise ConfigError(f"unknown {role} {name!r} in {where}; expected pattern or {allowed} "
+                          f"(see 'coop-agents params --role {'lever' if role == 'lever' else 'scenario'}')")
+    expected = "lever" if role == "lever" else "scenario"
+    if param.role != expected:
+        other = "[levers]" if param.role == "lever" else "[uncertainties]"
+        raise ConfigError(f"{name!r} in {where} is a {param.role} parameter; put it under {other}")
+    if isinstance(spec, dict):
+        if set(spec) != {"low", "high"}:
+            raise ConfigError(f"{name} in {where}: a range is {{ low = ..., high = ... }}, got keys {sorted(spec)}")
+        if design == "grid":
+            raise ConfigError(f"{name} in {where}: a range needs design kind lhs, sobol or morris; "
+                              f"with grid give a list of values")
+        if param.type not in ("float", "int"):
+            raise ConfigError(f"{name} in {where}: only numeric parameters take a range; give a list of values")
+        low, high = param.coerce(spec["low"], where), param.coerce(spec["high"], where)
+        if not low < high:
+            raise ConfigError(f"{name} in {where}: range low={low} must be below high={high}")
+        return Factor(name, role, (), float(low), float(high))
+    values = spec if isinstance(spec, list) else [spec]
+    if not values:
+        raise ConfigError(f"{name} = [] in {where}: an empty list leaves the design without runs")
+    return Factor(name, role, tuple(param.coerce(v, where) for v in values))
+
+
+def _baseline(spec: Any, exp: Experiment, where: str) -> dict[str, Any]:
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict) or not spec:
+        raise ConfigError(f"baseline in {where} must be a table like {{ pattern = \"siloed\" }}")
+    crossed = {f.name: f for f in exp.crossed}
+    for k, v in spec.items():
+        if k not in crossed:
+            raise ConfigError(f"baseline {k!r} in {where}: only a crossed factor (a list) can define the "
+                              f"baseline; crossed here: {', '.join(crossed) or 'none'}")
+        if v not in crossed[k].values:
+            raise ConfigError(f"baseline {k}={v!r} in {where}: not one of its values {list(crossed[k].values)}")
+    return dict(spec)
