@@ -30,5 +30,18 @@ def paired_ci(before, after, level=0.95):
 
 
 @pytest.fixture
+def restore_hazards():
+    """Hazards a test registers are removed again, with the values they added to ``hazard``."""
+    from coop_agents.config import PARAMETERS
+    from coop_agents.hazards import HAZARDS
+
+    saved_param, saved = PARAMETERS["hazard"], dict(HAZARDS)
+    yield
+    PARAMETERS["hazard"] = saved_param
+    HAZARDS.clear()
+    HAZARDS.update(saved)
+
+
+@pytest.fixture
 def paired():
     return paired_runs, paired_ci

@@ -23,7 +23,7 @@ from coop_agents.experiments import (
     replicate_seeds,
     run_batch,
 )
-from coop_agents.hazards import Hazard, register_hazard
+from coop_agents.hazards import register_hazard
 from coop_agents.hazards.contagion import Contagion
 
 GRID = """
@@ -139,7 +139,6 @@ def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_state(tmp_path):
     assert len(load_results(out)) == 32
 
 
-@register_hazard
 class _Explodes(Contagion):
     """A contagion whose runs with an odd seed raise mid-run (to test failure recording)."""
 
@@ -151,7 +150,8 @@ class _Explodes(Contagion):
         super().advance(step, u)
 
 
-def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
+def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, restore_hazards):
+    register_hazard(_Explodes)
     text = GRID.format(replicates=4, residents=400, steps=8).replace(
         "[uncertainties]", '[uncertainties]\nhazard = ["contagion", "test_explodes"]')
     path = write(tmp_path, text)

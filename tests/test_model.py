@@ -196,7 +196,7 @@ def test_bad_override_is_refused_with_one_line():
     assert "horizontal_links" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_user_hazard_plugs_in_through_the_registry():
+def test_user_hazard_plugs_in_through_the_registry(restore_hazards):
     @register_hazard
     class Blackout(Hazard):
         """A hazard that affects every resident of community 0 from day 3 on."""

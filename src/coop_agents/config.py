@@ -249,7 +249,7 @@ _ROWS: list[Param] = [
        "Strength of targeted measures in pre-transition, relative to full emergency measures.",
        "share", 0.0, 1.0),
     _p("learning_rate", "float", 0.3, "lever", "thresholds", "Learning rate", "学习率",
-       "How much one after-action review improves thresholds, detection and plans.", "share",
+       "How much one after-action review lowers the alert threshold and speeds detection.", "share",
        0.0, 1.0),
     # --- levers: links -----------------------------------------------------------------------------
     _p("vertical_latency", "float", 1.0, "lever", "links", "Vertical latency", "纵向层级时延",
@@ -270,10 +270,10 @@ _ROWS: list[Param] = [
        "organisations; party-member volunteers mobilised."),
     _p("command", "bool", False, "lever", "links", "Unified command", "统一指挥",
        "One command node at the district with direct links to every committee: reports up, "
-       "orders down, owners assigned centrally."),
+       "orders down, alerts broadcast to every committee."),
     _p("resource_pooling", "choice", "silo", "lever", "links", "Resource pooling", "资源统筹",
        "silo: each line holds its own stock and requests go up it; central: one pool at the "
-       "district; pooled: stocks shared across the street and its partners.",
+       "district; pooled: a larger pool at each street office, shared by its communities.",
        choices=("silo", "central", "pooled")),
     _p("monitoring_coverage", "float", 0.4, "lever", "links", "Grid coverage", "网格覆盖率",
        "Share of households that grid workers visit regularly.", "share", 0.0, 1.0),

@@ -5,9 +5,10 @@ the experiments read it. :func:`outcomes` is a pure function of a model that has
 
 Delays are measured per community from the day its *true* risk first reached the alert threshold
 (its *onset*: the risk was real enough to act on) and averaged over the communities where that
-happened. A community that never detected or never acted counts with the days its true risk stayed
-at or above the alert threshold (censored there, or at the run's end), so a pattern that never
-acts is never rewarded for it. Detection or measures already in place at the onset count as 0.
+happened. A detection or measure that never came, or came after the risk was over, counts as
+coming on the day after the last day the community's true risk was at or above the alert threshold
+(the run's end if it still was), so a pattern that never acts is never rewarded for it. Detection
+or measures already in place at the onset count as 0.
 """
 
 from __future__ import annotations

@@ -100,7 +100,8 @@ class CoordinationModel(mesa.Model):
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.streams = make_streams(seed)
         mesa_rng = self.streams["mesa"]
-        super().__init__(rng=mesa_rng, scenario=PresetScenario(rng=mesa_rng, scenario_name=str(scenario)))
+        name = str(scenario) if isinstance(scenario, (str, Path)) else sc.name
+        super().__init__(rng=mesa_rng, scenario=PresetScenario(rng=mesa_rng, scenario_name=name))
         self.seed_value = int(seed)
         self.config = config
         self.scenario_spec = sc
@@ -294,9 +295,10 @@ class CoordinationModel(mesa.Model):
             return self.government
         return None
 
-    def resend_days(self, committee: CommunityCommittee, authority: Organisation) -> float:
-        """Days a committee waits for an answer before asking again: a round trip plus slack."""
-        path = self.bus.route(committee.index, authority.index) or []
+    def resend_days(self, asker: Organisation, answerer: Organisation) -> float:
+        """Days an organisation waits for an answer (a decision, a delivery) before asking again:
+        a round trip on today's fastest route plus deliberation and slack."""
+        path = self.bus.route(asker.index, answerer.index) or []
         one_way = sum(self.graph.edges[self.organisations[a].node, self.organisations[b].node]["latency"]
                       for a, b in zip(path, path[1:])) * self.bus.latency_factor
         return 2 * one_way + self.deliberation_days + 3

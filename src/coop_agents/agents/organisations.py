@@ -54,12 +54,13 @@ class Organisation(mesa.Agent):
         self.stock = 0.0
         self.inbox: list[Message] = []
         self.resources_asked_at: int | None = None  # day of the open request upward, if any
-        self.owed: list[tuple[int, int, float]] = []  # (asker, community, amount) still to deliver
+        self.owed: dict[int, tuple[int, float]] = {}  # asker -> (community, amount) still to deliver
 
     def handle(self, msg: Message) -> None:
         """React to one delivered message; subclasses add the kinds they act on."""
         if msg.kind == "resource_request":
-            self.owed.append((msg.sender, msg.community, msg.value))
+            # A request replaces the asker's earlier one: a re-sent request is not a second order.
+            self.owed[msg.sender] = (msg.community, msg.value)
             self.pay_owed()
         elif msg.kind == "delivery":
             self.stock += msg.value
@@ -68,17 +69,18 @@ class Organisation(mesa.Agent):
 
     def pay_owed(self) -> None:
         """Deliver what others asked for, in order, from stock; ask upward for any shortfall."""
-        while self.owed and self.stock > 0:
-            asker, community, amount = self.owed[0]
+        for asker, (community, amount) in list(self.owed.items()):
+            if self.stock <= 0:
+                break
             give = min(self.stock, amount)
             self.stock -= give
             self.model.send("delivery", self, asker, community, give)
             if give < amount:
-                self.owed[0] = (asker, community, amount - give)
+                self.owed[asker] = (community, amount - give)
             else:
-                self.owed.pop(0)
+                del self.owed[asker]
         if self.owed:
-            self.ask_for_resources(2 * sum(a for _, _, a in self.owed))
+            self.ask_for_resources(2 * sum(a for _, a in self.owed.values()))
 
     def ask_for_resources(self, amount: float) -> None:
         """Ask the supplier for more, unless a request is still open (lost ones are re-sent)."""
@@ -95,6 +97,8 @@ class Organisation(mesa.Agent):
         inbox, self.inbox = self.inbox, []
         for msg in inbox:
             self.handle(msg)
+        if self.owed:
+            self.pay_owed()  # also re-asks upward once an earlier request has gone unanswered
 
 
 class Authority(Organisation):
@@ -116,10 +120,10 @@ class Authority(Organisation):
         """Approve or decline a committee's request for a new state, after deliberation.
 
         Where responsibility is unclear the request may first be passed back unanswered
-        (buck-passing), with chance ``1 - model.p_own``.
-        The authority judges the community's risk from what reached it (the request and the last
-        report), with its own misjudgement; an escalation needs the judged risk to reach the
-        threshold of the proposed state, a de-escalation needs it below the alert threshold.
+        (buck-passing), with chance ``1 - model.p_own``. Otherwise the authority judges the risk
+        (the reported one, or its picture from reports if higher, times its misjudgement) against
+        the threshold the request states: an escalation needs at least 0.8 times it, a
+        de-escalation less than 1.25 times it (a de-escalation is judged on the request alone).
         """
         model = self.model
         committee = model.committees[msg.community]

@@ -19,7 +19,8 @@ class Shock(Hazard):
     """A localised shock with a long, quiet build-up and a short, violent peak.
 
     Intensity in the footprint rises as ``((t - onset + 1) / (lead + 1))^3`` from day ``onset``
-    (precursors that are easy to miss, then a fast rise), is 1 from day ``onset + lead`` for
+    (precursors that are easy to miss, then a fast rise), is at its peak (1, less up to 30 % with
+    prevention) from day ``onset + lead`` for
     ``shock_duration`` days and recedes over three days.
     Each day an exposed resident not in safety is harmed with chance ``shock_intensity`` ×
     intensity (×1.5 if vulnerable). Residents reach safety by being warned and complying, by being
