@@ -197,8 +197,8 @@ _ROWS: list[Param] = [
        "A shared, low-latency picture: shortens every link's latency and raises its reliability.",
        "level", 0.0, 1.0),
     _p("coordination", "float", 0.2, "lever", "pillars", "Organisational coordination", "组织协同",
-       "How well the administrative, social and party systems pool their capacity: scales the "
-       "help social organisations give the communities they serve.", "level", 0.0, 1.0),
+       "How well the administrative, social and party systems pool their people: scales the help "
+       "of social organisations, volunteers and party members in a crisis.", "level", 0.0, 1.0),
     _p("resources", "float", 0.3, "lever", "pillars", "Resource guarantee", "资源保障",
        "Stocks held by committees, street offices and the district before the event.", "level",
        0.0, 1.0),

@@ -541,8 +541,12 @@ class CoordinationModel(mesa.Model):
         n = self.community_size
         staff = STAFF_HELP * n * (1 + cfg.training)
         crisis = states != G.NORMAL
-        volunteers = VOLUNTEER_HELP * cfg.participation * n
-        party = self.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * np.where(self.branch_mobilised, 1.0, 0.2)
+        # Organisational coordination pools people across the administrative, social and party
+        # systems: without it volunteers and party members help half as much.
+        pooling = 0.5 + 0.5 * cfg.coordination
+        volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling
+        party = (self.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling
+                 * np.where(self.branch_mobilised, 1.0, 0.2))
         social = self.service_direct + self.service_contract * (states == G.EMERGENCY)
         return staff + crisis * (volunteers + party + social)
 
