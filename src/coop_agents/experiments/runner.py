@@ -7,8 +7,8 @@ Runs go to the executor in chunks (several runs per task, so task overhead stays
 finished chunk becomes one part of the Parquet dataset at once, so memory stays flat however
 many runs there are. A run that raises is recorded with its error and the batch goes on.
 Mesa's ``batch_run`` is not used: it keeps every row in memory, cannot resume, and sets the
-``spawn`` start method for the whole process; the process pool here asks for ``spawn`` only
-for itself.
+``spawn`` start method for the whole process; the process pool here asks for ``forkserver``
+only for itself.
 """
 
 from __future__ import annotations
@@ -82,7 +82,12 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf
     if kind == "serial":
         yield _SerialExecutor()
     elif kind == "processes":
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # forkserver, set for this pool only: workers fork from a server that has already imported
+        # the model (fast start, unlike spawn, which re-imports numpy, scipy and Mesa in every
+        # worker), and nothing of this process's threads or state is inherited (unlike fork).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["coop_agents.model"])
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
         try:
             yield pool
         finally:
