@@ -191,6 +191,12 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from coop_agents.viz.server import serve
+
+    return serve(args.host, args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coop-agents",
@@ -228,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="list every parameter with its default and range")
     params.add_argument("--role", choices=("scenario", "lever"), help="only scenario or lever parameters")
     params.set_defaults(func=cmd_params)
+    app = sub.add_parser("app", help="open the browser app: patterns step by step, compared, in English or Chinese")
+    app.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only)")
+    app.set_defaults(func=cmd_app)
     return parser
 
 

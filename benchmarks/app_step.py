@@ -1,0 +1,144 @@
+"""How long the app takes to step one day and redraw, against its budget of half a second.
+
+    .venv/bin/python benchmarks/app_step.py              # both measures, about a minute
+    .venv/bin/python benchmarks/app_step.py --no-browser # the server's share only
+
+Two figures for the default scenario (4,800 residents, 12 communities) and the app's default
+pattern, each over 40 days from day 1:
+
+* **server**: what the app computes for one day in one session: the model's step, the network
+  picture (SVG), the data of the states and outcome charts and the outcome table. Median, 90th
+  percentile and worst day, in process. (The network's legend is drawn once per language.)
+* **browser** (needs Debian's chromium): from a click on Step in a real page of
+  ``coop-agents app`` until the page shows the new day: the day, the network picture, the table
+  and both charts (their ECharts instances hold the new day's data).
+
+Each is printed with its ratio to the budget (0.5 s); a ratio well under 1 is the goal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUDGET_S = 0.5
+DAYS = 40
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def summary(name: str, seconds: list[float]) -> None:
+    s = sorted(seconds)
+    median, p90, worst = statistics.median(s), s[int(0.9 * (len(s) - 1))], s[-1]
+    print(f"{name:8s} median {median * 1000:6.0f} ms   p90 {p90 * 1000:6.0f} ms   worst {worst * 1000:6.0f} ms"
+          f"   median / budget = {median / BUDGET_S:.2f}   (n={len(s)})")
+
+
+def server_side() -> list[float]:
+    from coop_agents.viz.charts import charts_option, outcome_table, states_option
+    from coop_agents.viz.figures import network_figure, svg
+    from coop_agents.viz.session import Ensemble, RunSettings
+
+    ensemble = Ensemble.single(RunSettings())
+
+    def redraw() -> None:
+        svg(network_figure(ensemble.runs[0]))
+        json.dumps(states_option(ensemble.runs, "en"))
+        json.dumps(charts_option(ensemble.runs, "en"))
+        outcome_table(ensemble.runs, "en")
+
+    redraw()  # the first drawing loads fonts and lays out the district once per session
+    times = []
+    for _ in range(DAYS):
+        start = time.perf_counter()
+        ensemble.step()
+        redraw()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def in_browser() -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "stdout"
+        with open(out, "w") as fh:
+            server = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0"],
+                                      stdout=fh, stderr=subprocess.DEVNULL)
+        try:
+            url = None
+            for _ in range(600):
+                found = re.search(r"http://127\.0\.0\.1:\d+/", out.read_text())
+                if found:
+                    url = found.group(0)
+                    break
+                time.sleep(0.1)
+            if url is None:
+                raise SystemExit("coop-agents app did not start")
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(60_000)
+                page.goto(url)
+                page.locator(".coop-outcomes td").first.wait_for()
+                times = []
+                for day in range(1, DAYS + 1):
+                    before = page.evaluate(SNAPSHOT)
+                    start = time.perf_counter()
+                    page.get_by_role("button", name="Step", exact=True).click()
+                    page.wait_for_function(f"""() => {{
+                        const now = ({SNAPSHOT})();
+                        return now.day.startsWith("Day {day} ") && now.network !== {json.dumps(before["network"])}
+                            && now.table !== {json.dumps(before["table"])} && now.states > {before["states"]}
+                            && now.charts > {before["charts"]};
+                    }}""", polling="raf")
+                    times.append(time.perf_counter() - start)
+                browser.close()
+            return times
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+# What the page shows: the day, the network (a new picture is a new blob URL), the table, and how
+# many data points each chart's ECharts instance (on its Vue component) holds.
+SNAPSHOT = """() => {
+    const points = (selector) => {
+        const chart = document.querySelector(selector).__vue__.chart;
+        return chart ? chart.getOption().series[0].data.length : -1;
+    };
+    return {
+        day: document.querySelector('.coop-day').innerText,
+        network: document.querySelector('img.coop-network').src,
+        table: document.querySelector('.coop-outcomes').innerText,
+        states: points('.coop-states'),
+        charts: points('.coop-charts'),
+    };
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-browser", action="store_true", help="measure the server's share only")
+    args = parser.parse_args()
+    print(f"app step + redraw, default scenario, {DAYS} days; budget {BUDGET_S:.1f} s per day")
+    summary("server", server_side())
+    if args.no_browser:
+        return
+    if not os.path.exists(CHROMIUM):
+        print(f"browser  skipped: {CHROMIUM} is missing (make setup installs it)")
+        return
+    summary("browser", in_browser())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""The browser app served by ``coop-agents app``: one pattern day by day, or patterns compared.
+
+Two pages: ``/`` runs one pattern with its controls; ``/compare`` steps two or three patterns on
+the same scenario and seed together. Solara keeps module-level reactive values per browser
+session (each page load is one), so the language and settings below are each session's own; the
+models live in a :class:`~coop_agents.viz.session.Session` that :func:`Layout` makes once per
+session and hands to the pages. One session's step or reset never touches another's models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import solara
+
+from coop_agents.i18n import text
+from coop_agents.viz.components import (
+    HELP_STYLE,
+    SEED_MAX,
+    ChartsView,
+    LanguageSwitch,
+    NetworkView,
+    NumberField,
+    OutcomeTable,
+    ParamControl,
+    PatternSelect,
+    Player,
+    ScenarioSelect,
+    StatesView,
+)
+from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
+
+__all__ = ["Layout", "RunPage", "ComparePage", "routes"]
+
+language = solara.reactive("en")
+run_settings = solara.reactive(RunSettings())
+compare_settings = solara.reactive(CompareSettings())
+colour_by = solara.reactive("harm")
+session_context = solara.create_context(None)
+
+PAGES = (("/", "nav.run"), ("/compare", "nav.compare"))
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's layout signature
+    session = solara.use_memo(Session, [])
+    session_context.provide(session)
+    lang = language.value
+    router = solara.use_router()
+    solara.Title(text("app.title", lang))
+    with solara.AppLayout(children=children, navigation=False):
+        with solara.AppBar():
+            solara.AppBarTitle(text("app.title", lang))
+            for path, key in PAGES:
+                solara.Button(text(key, lang), on_click=lambda path=path: router.push(path), text=True, dark=True,
+                              outlined=router.path == path, classes=["coop-nav"])
+            solara.Text(text("language", lang) + ":", style={"margin": "0 6px 0 18px"})
+            LanguageSwitch(language)
+
+
+def _bump(set_version):
+    return lambda: set_version(lambda v: v + 1)
+
+
+@solara.component
+def RunControls(lang: str):
+    s = run_settings.value
+
+    def update(change):
+        return lambda value: run_settings.set(change(run_settings.value, value))
+
+    with solara.Column(gap="12px"):
+        solara.Text(text("controls", lang), style={"font-size": "1.2rem"})
+        ScenarioSelect(s.scenario, update(RunSettings.with_scenario), lang)
+        PatternSelect(text("pattern", lang), s.pattern, update(RunSettings.with_pattern), lang)
+        solara.Text(text("pattern.help", lang), style=HELP_STYLE)
+        NumberField(text("seed", lang), text("seed.help", lang), s.seed,
+                    update(lambda old, seed: replace(old, seed=seed)), 0, SEED_MAX, lang)
+        config = s.config()
+        for group, names in CONTROL_GROUPS.items():
+            with solara.Card(text(f"group.{group}", lang), margin=0):
+                for name in names:
+                    ParamControl(name, getattr(config, name),
+                                 update(lambda old, value, name=name: old.with_value(name, value)), lang)
+
+
+@solara.component
+def RunPage():
+    """One pattern: controls, the player, the network, the outcome table, states and charts."""
+    lang = language.value
+    with solara.Sidebar():
+        RunControls(lang)
+    RunViews(lang)
+
+
+@solara.component
+def RunViews(lang: str):
+    """The player and the views; a day stepped redraws these, not the controls."""
+    session: Session = solara.use_context(session_context)
+    _version, set_version = solara.use_state(0)
+    if session.single is None:
+        session.single = Ensemble.single(run_settings.peek())
+    ensemble = session.single
+
+    def reset() -> None:
+        session.single = Ensemble.single(run_settings.value)
+        set_version(lambda v: v + 1)
+
+    day = ensemble.day
+    Player(ensemble, day, _bump(set_version), reset, lang)
+    NetworkView(ensemble, day, lang, colour_by)
+    with solara.Columns([3, 2]):
+        StatesView(ensemble, day, lang)
+        OutcomeTable(ensemble, day, lang)
+    ChartsView(ensemble, day, lang)
+
+
+@solara.component
+def CompareControls(lang: str):
+    s = compare_settings.value
+    patterns = list(s.patterns) + [None] * (3 - len(s.patterns))
+
+    def set_pattern(i: int):
+        def change(name):
+            chosen = list(patterns)
+            chosen[i] = name
+            compare_settings.set(replace(compare_settings.value, patterns=tuple(p for p in chosen if p)))
+        return change
+
+    with solara.Column(gap="12px"):
+        solara.Text(text("controls", lang), style={"font-size": "1.2rem"})
+        ScenarioSelect(s.scenario, lambda v: compare_settings.set(replace(s, scenario=v, residents=None)), lang)
+        NumberField(text("seed", lang), text("seed.help", lang), s.seed,
+                    lambda seed: compare_settings.set(replace(compare_settings.value, seed=seed)), 0, SEED_MAX, lang)
+        residents = s.residents if s.residents is not None else RunSettings(scenario=s.scenario).value("residents")
+        ParamControl("residents", residents,
+                     lambda n: compare_settings.set(replace(compare_settings.value, residents=n)), lang)
+        with solara.Card(text("compare.patterns", lang), margin=0), solara.Column(gap="18px"):
+            solara.Text(text("compare.help", lang), style=HELP_STYLE)
+            for i, key in enumerate(("compare.first", "compare.second", "compare.third")):
+                others = tuple(p for j, p in enumerate(patterns) if j != i and p)
+                PatternSelect(text(key, lang), patterns[i], set_pattern(i), lang, exclude=others, optional=i == 2)
+
+
+@solara.component
+def ComparePage():
+    """Two or three patterns stepping together: charts overlaid, outcome tables side by side."""
+    lang = language.value
+    with solara.Sidebar():
+        CompareControls(lang)
+    CompareViews(lang)
+
+
+@solara.component
+def CompareViews(lang: str):
+    session: Session = solara.use_context(session_context)
+    _version, set_version = solara.use_state(0)
+    if session.compare is None:
+        session.compare = Ensemble.comparison(compare_settings.peek())
+    ensemble = session.compare
+
+    def reset() -> None:
+        session.compare = Ensemble.comparison(compare_settings.value)
+        set_version(lambda v: v + 1)
+
+    day = ensemble.day
+    Player(ensemble, day, _bump(set_version), reset, lang)
+    ChartsView(ensemble, day, lang)
+    with solara.Columns([3, 2]):
+        StatesView(ensemble, day, lang)
+        OutcomeTable(ensemble, day, lang)
+
+
+routes = [
+    solara.Route(path="/", component=RunPage, layout=Layout),
+    solara.Route(path="compare", component=ComparePage),
+]

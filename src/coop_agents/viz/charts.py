@@ -1,0 +1,166 @@
+"""Charts drawn by the browser, and the outcome table: ECharts options and table rows.
+
+The governance states and the outcomes over time are ECharts charts (ECharts ships with Solara's
+offline assets): each day the server sends numbers, not a picture, and the browser's fonts draw
+the Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+
+from coop_agents.governance import GovernanceState
+from coop_agents.i18n import outcome_label, pattern_label, state_label, text, unit_label
+from coop_agents.metrics import OUTCOMES
+from coop_agents.patterns import load_pattern
+from coop_agents.viz.session import Run
+
+__all__ = ["PANELS", "STATE_COLOURS", "charts_option", "states_option", "states_height", "outcome_table",
+           "format_value"]
+
+# Panels: a title key and (series, legend key) pairs. The prevalence panel's title depends on the
+# hazard; the unmet-needs panel shows vulnerable residents beside everyone.
+PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("chart.prevalence", (("prevalence", ""),)),
+    ("chart.harm", (("harm", "chart.harm.all"), ("severe", "chart.harm.severe"))),
+    ("chart.unmet", (("unmet_needs", "chart.unmet.all"), ("unmet_vulnerable", "chart.unmet.vulnerable"))),
+    ("chart.messages", (("messages", "chart.messages.handled"), ("in_flight", "chart.messages.in_flight"),
+                        ("max_backlog", "chart.messages.queue"))),
+    ("chart.resources", (("resources", "chart.resources.stock"), ("spent", "chart.resources.spent"))),
+    ("chart.measures", (("measures", ""),)),
+)
+STATE_COLOURS = ("#cfd8dc", "#ffb300", "#e53935", "#42a5f5")  # normal, pre-, emergency, post-transition
+SERIES_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32")  # one run: by series; several: by run
+LINE_TYPES = ("solid", "dashed", "dotted")  # several runs: by series
+
+
+def _title(key: str, run: Run, lang: str) -> str:
+    """A panel's title; prevalence is named after the built-in hazards, generically for others."""
+    if key == "chart.prevalence" and run.model.config.hazard in ("contagion", "shock"):
+        key = f"{key}.{run.model.config.hazard}"
+    return text(key, lang)
+
+
+def _round(y: float) -> float | None:
+    """Four significant digits (what a tooltip shows); ``None`` for a missing value."""
+    if not math.isfinite(y):
+        return None
+    return float(f"{y:.4g}")
+
+
+def charts_option(runs: list[Run], lang: str) -> dict:
+    """One ECharts option with a grid of panels: prevalence (or exposure), harm, unmet needs (all
+    and vulnerable residents), messages and queues, resources, measures; day 0 to the horizon.
+
+    One run: a colour per series and a legend per panel. Several runs (a comparison): a colour
+    per pattern (the legend at the top), a line type per series (named under each title).
+    """
+    several = len(runs) > 1
+    days = runs[0].days
+    titles, grids, xaxes, yaxes, legends, series = [], [], [], [], [], []
+    for i, (key, lines) in enumerate(PANELS):
+        col, row = i % 3, i // 3
+        left, top = 4 + 33 * col, (14 if several else 8) + 46 * row
+        grids.append({"left": f"{left}%", "top": f"{top + 8}%", "width": "26%", "height": "27%",
+                      "containLabel": True})
+        subtext = ""
+        if several and len(lines) > 1:
+            subtext = " · ".join(f"{text(f'line.{LINE_TYPES[s]}', lang)}: {text(label, lang)}"
+                                 for s, (_name, label) in enumerate(lines))
+        titles.append({"text": _title(key, runs[0], lang), "subtext": subtext, "left": f"{left}%",
+                       "top": f"{top}%", "textStyle": {"fontSize": 13}, "itemGap": 3,
+                       "subtextStyle": {"fontSize": 11}})
+        xaxes.append({"gridIndex": i, "type": "value", "min": 0, "max": days,
+                      "name": text("axis.day", lang) if row == 1 else "", "nameLocation": "middle",
+                      "nameGap": 24, "splitNumber": 4})
+        yaxes.append({"gridIndex": i, "type": "value", "min": 0, "splitNumber": 3})
+        names = []
+        for r, run in enumerate(runs):
+            for s, (name, label) in enumerate(lines):
+                y = run.series(name)
+                legend_name = (pattern_label(load_pattern(run.pattern), lang) if several
+                               else text(label, lang) if label else _title(key, run, lang))
+                names.append(legend_name)
+                series.append({
+                    "type": "line", "name": legend_name, "xAxisIndex": i, "yAxisIndex": i,
+                    "showSymbol": False, "data": [[d, _round(v)] for d, v in enumerate(y.tolist())],
+                    "color": SERIES_COLOURS[r if several else s],
+                    "lineStyle": {"width": 2, "type": LINE_TYPES[s] if several else "solid"},
+                })
+        if not several and len(lines) > 1:
+            legends.append({"data": names, "left": f"{left + 1}%", "top": f"{top + 4}%", "itemWidth": 14,
+                            "itemHeight": 8, "textStyle": {"fontSize": 11}})
+    if several:
+        legends.append({"data": [pattern_label(load_pattern(r.pattern), lang) for r in runs], "top": 0,
+                        "textStyle": {"fontSize": 13}})
+    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes,
+            "legend": legends, "series": series, "tooltip": {"trigger": "axis"}}
+
+
+# Pixel sizes of the states chart: a row per community (thinner for large districts), a legend on top.
+STATES_TOP, STATES_GAP, STATES_AXIS = 40, 34, 36
+
+
+def _row_px(n_comm: int) -> int:
+    return max(4, min(16, 480 // max(n_comm, 1)))
+
+
+def states_height(runs: list[Run]) -> int:
+    """Pixel height of the states chart for these runs."""
+    panel = _row_px(runs[0].model.n_communities) * runs[0].model.n_communities
+    return STATES_TOP + len(runs) * (panel + STATES_GAP) + STATES_AXIS
+
+
+def states_option(runs: list[Run], lang: str) -> dict:
+    """The governance state of every community, day by day (常态, 前转换态, 应急态, 后转换态):
+    a row per community, a column per day, one panel per run (titled by pattern if several)."""
+    n_comm = runs[0].model.n_communities
+    days = runs[0].days
+    panel = _row_px(n_comm) * n_comm
+    grids, xaxes, yaxes, series, titles = [], [], [], [], []
+    for i, run in enumerate(runs):
+        top = STATES_TOP + i * (panel + STATES_GAP) + (STATES_GAP - 14 if len(runs) > 1 else 0)
+        grids.append({"left": 56, "right": 16, "top": top, "height": panel})
+        if len(runs) > 1:
+            titles.append({"text": pattern_label(load_pattern(run.pattern), lang), "left": 56, "top": top - 22,
+                           "textStyle": {"fontSize": 12}})
+        last = i == len(runs) - 1
+        xaxes.append({"gridIndex": i, "type": "category", "data": list(range(days + 1)),
+                      "name": text("axis.day", lang) if last else "", "nameLocation": "middle", "nameGap": 24,
+                      "axisLabel": {"show": last}, "splitArea": {"show": False}})
+        yaxes.append({"gridIndex": i, "type": "category", "data": [str(c + 1) for c in range(n_comm)],
+                      "inverse": True, "name": text("axis.community", lang), "nameLocation": "middle",
+                      "nameGap": 32, "axisLabel": {"fontSize": 9}})
+        states = run.model.series.states[: run.model.series.n]
+        series.append({"type": "heatmap", "name": pattern_label(load_pattern(run.pattern), lang), "xAxisIndex": i,
+                       "yAxisIndex": i, "progressive": 0,
+                       "data": [[d, c, int(v)] for d, row in enumerate(states.tolist()) for c, v in enumerate(row)]})
+    pieces = [{"value": int(s), "label": state_label(s, lang), "color": c} for s, c in zip(GovernanceState, STATE_COLOURS)]
+    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
+            "visualMap": {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
+                          "right": 16, "seriesIndex": list(range(len(runs)))},
+            "tooltip": {"position": "top"}}
+
+
+def format_value(x: float, lang: str) -> str:
+    """An outcome as the table shows it (as the command line does)."""
+    if math.isnan(x):
+        return text("not_yet", lang)
+    if abs(x) >= 1000 or float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
+
+
+def outcome_table(runs: list[Run], lang: str) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the live outcome table: outcome, unit, then a value per run.
+
+    The per-profile detection delays are left out, as in ``coop-agents run``'s table.
+    """
+    values = [run.model.outcomes() for run in runs]
+    if len(runs) > 1:
+        heads = [pattern_label(load_pattern(run.pattern), lang) for run in runs]
+    else:
+        heads = [text("table.value", lang)]
+    rows = [[outcome_label(key, lang), unit_label(o.unit, lang), *(format_value(v[key], lang) for v in values)]
+            for key, o in OUTCOMES.items() if not key.startswith("detection_delay_")]
+    return [text("table.outcome", lang), text("table.unit", lang), *heads], rows

@@ -1,0 +1,223 @@
+"""The actor network as matplotlib figures, sent to the browser as SVG.
+
+The network itself has no words, so it is redrawn each day without laying out text; its legend
+is a figure of its own, drawn once per language and colouring. Both are pure functions drawn with
+matplotlib's object interface (no pyplot, so sessions in different threads never share a current
+figure) and turned into SVG by :func:`svg`. Text stays text in the SVG, so the browser draws it
+with its own fonts (Chinese included); the server only lays it out. Every word comes from
+:mod:`coop_agents.i18n`.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.collections import LineCollection
+from matplotlib.colors import PowerNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from coop_agents.governance import GovernanceState
+from coop_agents.i18n import state_label, text
+from coop_agents.viz.layout import BLOCK, ROWS, resident_dots
+from coop_agents.viz.session import Run
+
+__all__ = ["network_figure", "network_legend", "svg"]
+
+STATE_COLOURS = ("#cfd8dc", "#ffb300", "#e53935", "#42a5f5")  # normal, pre-, emergency, post-
+KIND_STYLE = {  # marker, area, colour (committees take their state's colour)
+    "government": ("s", 300, "#37474f"),
+    "street_office": ("s", 170, "#607d8b"),
+    "committee": ("o", 150, None),
+    "party_committee": ("D", 55, "#c62828"),
+    "social_organisation": ("^", 140, "#2e7d32"),
+    "platform": ("h", 300, "#6a1b9a"),
+}
+LINK_STYLE = {  # colour, line style, width
+    "vertical": ("#455a64", "solid", 1.6),
+    "horizontal": ("#ef6c00", (0, (4, 2)), 1.4),
+    "platform": ("#8e24aa", (0, (1, 2)), 1.0),
+    "inactive": ("#cfd8dc", "solid", 0.6),
+}
+MESSAGE_COLOUR = "#d50000"
+RESIDENT_COLOURS = ("#b0bec5", "#ff9800", "#6d4c41")  # not affected, affected now, affected before
+HARM_CMAP = "Reds"
+HARM_NORM = PowerNorm(0.5, vmin=0.0, vmax=1.0)  # small shares stay visible
+
+# Fonts with Chinese glyphs, best first: Linux packages, then macOS and Windows system fonts.
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+             "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+CJK_FILES = re.compile(r"notosanscjk|sourcehansans|wqy|pingfang|stheiti|msyh|simhei")
+
+
+@functools.cache
+def font_family() -> tuple[str, ...]:
+    """Latin text in DejaVu Sans, Chinese glyphs from the first CJK font found (matplotlib falls
+    back glyph by glyph along the list)."""
+    def found() -> list[str]:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return [n for n in CJK_FONTS if n in names]
+
+    if not found():
+        # Matplotlib lists the system's fonts once and caches the list; a font installed since
+        # (make setup installs one) is missing from it until added.
+        for path in font_manager.findSystemFonts():
+            if CJK_FILES.search(Path(path).name.lower()):
+                font_manager.fontManager.addfont(path)
+    cjk = found()
+    if not cjk:
+        warnings.warn("no font with Chinese glyphs found: Chinese labels in the app's charts show as "
+                      "boxes; install one (Debian: apt-get install fonts-wqy-microhei)", stacklevel=2)
+    return ("DejaVu Sans", *cjk[:1])
+
+
+def svg(fig: Figure) -> bytes:
+    """The figure as SVG bytes with text as text, as the app sends it to the browser."""
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), matplotlib.rc_context({"svg.fonttype": "none"}):
+        # Without a Chinese font on the server only the layout is approximate: the browser draws
+        # the glyphs with its own fonts.
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font")
+        fig.savefig(buf, format="svg")
+    return buf.getvalue()
+
+
+def _fonts():
+    return matplotlib.rc_context({"font.family": list(font_family()), "font.size": 9})
+
+
+# ---------------------------------------------------------------------------------- network
+
+
+def network_figure(run: Run, colour_by: str = "harm") -> Figure:
+    """The actor network of one run today (its legend: :func:`network_legend`).
+
+    Organisations at fixed places (:func:`coop_agents.viz.layout.district_layout`); ties styled by
+    link type (vertical 条 solid, horizontal 块 dashed, platform dotted) and greyed where the
+    pattern does not use them; messages in flight as red arrows on the ties they travel; residents
+    as dots or, beyond a couple of thousand, one disc per community sized by its residents.
+    Communities (committees, discs and dots) are coloured by ``colour_by``: ``"harm"`` (share of
+    residents ever affected; dots by their own condition) or ``"state"`` (governance state).
+    """
+    m, lay = run.model, run.layout
+    fig = Figure(figsize=(7.0, 4.2))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    xs = [x for x, _ in lay.pos.values()]
+    xlim = (min(xs) - 0.6, max(xs) + 0.6)
+    ylim = (ROWS["residents"] - 0.75, ROWS["government"] + 0.35)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    # Points per unit of x and of y on the page, to draw residents in square grids.
+    per_x = fig.get_figwidth() * 72 / (xlim[1] - xlim[0])
+    per_y = fig.get_figheight() * 72 / (ylim[1] - ylim[0])
+
+    segments: dict[str, list] = {k: [] for k in LINK_STYLE}
+    for u, v, link, _channel in lay.ties:
+        key = link if m.active.has_edge(u, v) else "inactive"
+        segments[key].append((lay.pos[u], lay.pos[v]))
+    for key in ("inactive", "platform", "vertical", "horizontal"):
+        colour, style, width = LINK_STYLE[key]
+        ax.add_collection(LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width,
+                                         zorder=1))
+    _messages(ax, run)
+
+    states = {c.node: int(c.state) for c in m.committees}
+    community_state = np.array([int(c.state) for c in m.committees])
+    res_comm = lay.resident_community
+    harm = np.bincount(res_comm, weights=m.hazard.affected, minlength=lay.community_size.size)
+    harm_share = harm / np.maximum(lay.community_size, 1)
+    if lay.dots:
+        if colour_by == "state":
+            colours = np.asarray(STATE_COLOURS)[community_state[res_comm]]
+        else:
+            status = np.where(m.hazard.active, 1, np.where(m.hazard.affected, 2, 0))
+            colours = np.asarray(RESIDENT_COLOURS)[status]
+        xy = resident_dots(lay, per_x / per_y)
+        # A dot fills most of its grid cell, whose side in points follows from the block's area.
+        cell = np.sqrt(BLOCK[0] * per_x * BLOCK[1] * per_y / max(lay.community_size.max(), 1))
+        ax.scatter(xy[:, 0], xy[:, 1], s=(0.75 * cell) ** 2, c=colours, linewidths=0, zorder=2)
+    else:
+        sizes = 700 * lay.community_size / max(lay.community_size.max(), 1)
+        if colour_by == "state":
+            ax.scatter(lay.community_xy[:, 0], lay.community_xy[:, 1], s=sizes,
+                       c=np.asarray(STATE_COLOURS)[community_state], edgecolors="#546e7a", zorder=2)
+        else:
+            ax.scatter(lay.community_xy[:, 0], lay.community_xy[:, 1], s=sizes, c=harm_share,
+                       cmap=HARM_CMAP, norm=HARM_NORM, edgecolors="#546e7a", zorder=2)
+    for kind, (marker, area, colour) in KIND_STYLE.items():
+        nodes = [n for n, k in lay.kinds.items() if k == kind]
+        if not nodes:
+            continue
+        xy = np.array([lay.pos[n] for n in nodes])
+        if kind == "committee":
+            colour = np.asarray(STATE_COLOURS)[[states[n] for n in nodes]]
+        ax.scatter(xy[:, 0], xy[:, 1], s=area, marker=marker, c=colour, edgecolors="#263238",
+                   linewidths=0.8, zorder=4)
+    return fig
+
+
+def _messages(ax, run: Run) -> None:
+    """Red arrows over the ties messages are crossing now, thicker where more travel."""
+    m, pos = run.model, run.layout.pos
+    pairs = Counter((a, b) for a, b, _kind in m.bus.in_flight_edges() if a != b)
+    if not pairs:
+        return
+    nodes = [o.node for o in m.organisations]
+    start, vec, count = [], [], []
+    for (a, b), k in pairs.items():
+        pa, pb = np.array(pos[nodes[a]]), np.array(pos[nodes[b]])
+        start.append(pa + 0.3 * (pb - pa))
+        vec.append(0.4 * (pb - pa))
+        count.append(k)
+    start, vec = np.array(start), np.array(vec)
+    width = np.round(np.log2(count)).astype(int)  # one arrow width per doubling of the messages
+    for w in np.unique(width):
+        on = width == w
+        ax.quiver(start[on, 0], start[on, 1], vec[on, 0], vec[on, 1], angles="xy", scale_units="xy", scale=1,
+                  color=MESSAGE_COLOUR, width=0.005 + 0.0025 * w, headwidth=3.5, zorder=3)
+
+
+def network_legend(run: Run, lang: str, colour_by: str = "harm") -> Figure:
+    """The legend of :func:`network_figure` for this run's district, in ``lang``."""
+    with _fonts():
+        lay = run.layout
+        handles = []
+        for kind, (marker, area, colour) in KIND_STYLE.items():
+            if kind in lay.kinds.values():
+                handles.append(Line2D([], [], ls="", marker=marker, ms=np.sqrt(area) * 0.7, mec="#263238",
+                                      mfc=colour or STATE_COLOURS[0], label=text(f"kind.{kind}", lang)))
+        for key in ("vertical", "horizontal", "platform", "inactive"):
+            colour, style, width = LINK_STYLE[key]
+            handles.append(Line2D([], [], color=colour, ls=style, lw=max(width, 1.2), label=text(f"link.{key}", lang)))
+        handles.append(Line2D([], [], color=MESSAGE_COLOUR, lw=2, marker=">", ms=6, label=text("message", lang)))
+        if colour_by == "state":
+            handles += [Patch(color=c, label=state_label(s, lang)) for s, c in zip(GovernanceState, STATE_COLOURS)]
+        elif lay.dots:
+            handles += [Line2D([], [], ls="", marker="o", ms=5, mfc=c, mec=c, label=text(f"resident.{key}", lang))
+                        for key, c in zip(("unaffected", "active", "past"), RESIDENT_COLOURS)]
+        if not lay.dots:
+            handles.append(Line2D([], [], ls="", marker="o", ms=11, mfc="white", mec="#546e7a",
+                                  label=text("kind.community", lang)))
+        bar = colour_by == "harm" and not lay.dots
+        fig = Figure(figsize=(2.9, 0.21 * len(handles) + (0.75 if bar else 0.1)))
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False,
+                   handlelength=2.2, labelspacing=0.45, borderaxespad=0.2)
+        if bar:
+            height = fig.get_figheight()
+            cax = fig.add_axes((0.05, 0.4 / height, 0.85, 0.1 / height))
+            colorbar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=HARM_NORM, cmap=HARM_CMAP), cax=cax,
+                                    orientation="horizontal")
+            colorbar.set_ticks([0, 0.1, 0.25, 0.5, 1])
+            colorbar.ax.tick_params(labelsize=7)
+            colorbar.set_label(text("harm_share", lang), fontsize=8)
+        return fig

@@ -1,0 +1,108 @@
+"""Fixtures for the app's tests: a real ``coop-agents app`` server and Debian's chromium.
+
+The server runs as its own process, exactly as a user starts it; pages open in fresh browser
+contexts (a fresh context is a new browser session, as a second user would be). Every request a
+page makes is recorded, and a test fails if one leaves 127.0.0.1 or if the server fails to serve
+one (a front-end asset missing from the offline cache would).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless, and nothing chromium would fetch on its own (updates, sync, field trials).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 30_000  # generous: the other tests share the machine's two cores
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's launch arguments, pointed at Debian's chromium."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing; run 'make setup' (or apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """``coop-agents app --port 0`` in its own process; its address, read from its first line."""
+    logs = tmp_path_factory.mktemp("app")
+    out, err = open(logs / "stdout", "w+"), open(logs / "stderr", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0"], stdout=out, stderr=err)
+    address = None
+    deadline = time.monotonic() + 60
+    while address is None and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = re.search(r"http://127\.0\.0\.1:\d+/", (logs / "stdout").read_text())
+        address = found.group(0) if found else None
+    if address is None:
+        proc.kill()
+        pytest.fail(f"coop-agents app did not start: {(logs / 'stderr').read_text()[-2000:]}")
+    yield address
+    proc.terminate()
+    proc.wait(timeout=20)
+    out.close()
+    err.close()
+
+
+def is_local(url: str) -> bool:
+    """Whether a URL stays on this machine (blob: URLs carry their page's origin)."""
+    if url.startswith("data:"):
+        return True
+    if url.startswith("blob:"):
+        url = url[len("blob:"):]
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+
+
+class Recorder:
+    """Every request, websocket and failed response of the pages a test opens."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.failed: list[tuple[int, str]] = []
+
+    def watch(self, page) -> None:
+        page.on("request", lambda r: self.urls.append(r.url))
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+        page.on("response", lambda r: self.failed.append((r.status, r.url)) if r.status >= 400 else None)
+
+    def check(self) -> None:
+        outside = [u for u in self.urls if not is_local(u)]
+        assert not outside, f"requests left 127.0.0.1: {outside[:5]}"
+        assert not self.failed, f"the server failed to serve: {self.failed[:5]}"
+
+
+@pytest.fixture
+def requests_seen():
+    return Recorder()
+
+
+@pytest.fixture
+def open_app(browser, app_url, requests_seen):
+    """Open a page of the app in a new browser session; wait until it has drawn."""
+    contexts = []
+
+    def open_page(path: str = ""):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        requests_seen.watch(page)
+        page.goto(app_url + path)
+        page.locator(".coop-day").wait_for()
+        page.locator(".coop-outcomes td").first.wait_for()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    requests_seen.check()

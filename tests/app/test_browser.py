@@ -1,0 +1,144 @@
+"""The app end to end: a real server, Debian's chromium, clicks and what the page then shows."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from coop_agents.config import PARAMETERS
+from coop_agents.i18n import param_help, param_label
+from coop_agents.metrics import OUTCOMES
+from coop_agents.viz.session import CONTROL_GROUPS
+
+CONTROLS = [name for names in CONTROL_GROUPS.values() for name in names]
+TABLE_ROWS = sum(1 for key in OUTCOMES if not key.startswith("detection_delay_"))
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def image_src(page, selector: str) -> str:
+    return page.locator(selector).get_attribute("src")
+
+
+def chart_points(page, selector: str) -> int:
+    """Data points of the first series the chart's ECharts instance (on its Vue component) holds."""
+    page.wait_for_function("s => document.querySelector(s).__vue__.chart !== undefined", arg=selector)
+    return page.locator(selector).evaluate("el => el.__vue__.chart.getOption().series[0].data.length")
+
+
+def test_page_renders_with_every_view_and_control(open_app):
+    page = open_app()
+    expect(page.locator(".coop-day")).to_have_text("Day 0 of 120")
+    for selector in ("img.coop-network", "img.coop-legend"):
+        image = page.locator(selector)
+        expect(image).to_be_visible()
+        assert image.evaluate("img => img.complete && img.naturalWidth") > 150
+    for selector in (".coop-states canvas", ".coop-charts canvas"):
+        expect(page.locator(selector).first).to_be_visible()
+    expect(page.locator(".coop-outcomes tbody tr")).to_have_count(TABLE_ROWS)
+    expect(page.locator(".coop-outcomes th")).to_have_text(["Outcome", "Unit", "Value"])
+    sidebar = page.locator(".v-navigation-drawer")
+    for name in CONTROLS:
+        expect(sidebar).to_contain_text(param_label(name, "en"))
+        expect(sidebar).to_contain_text(param_help(name, "en"))
+    for label in ("Scenario", "Coordination pattern", "Seed"):
+        expect(sidebar).to_contain_text(label)
+
+
+def test_step_play_pause_and_reset_change_the_views(open_app):
+    page = open_app()
+    day = page.locator(".coop-day")
+    network = image_src(page, "img.coop-network")
+    communities = chart_points(page, ".coop-states")  # day 0: one point per community
+    assert chart_points(page, ".coop-charts") == 1
+    click(page, "Step")
+    expect(day).to_have_text("Day 1 of 120")
+    expect(page.locator("img.coop-network")).not_to_have_attribute("src", network)
+    page.wait_for_function(f"() => document.querySelector('.coop-states').__vue__.chart.getOption()"
+                           f".series[0].data.length === {2 * communities}")
+    assert chart_points(page, ".coop-charts") == 2
+
+    click(page, "Play")
+    expect(day).to_have_text(re.compile(r"Day ([6-9]|\d\d+) of 120"), timeout=60_000)
+    click(page, "Pause")
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
+    time.sleep(0.5)  # a day already being stepped when Pause was clicked still finishes
+    paused = day.inner_text()
+    time.sleep(1.0)
+    assert day.inner_text() == paused
+    days = int(paused.split()[1])
+    assert chart_points(page, ".coop-charts") == days + 1
+
+    click(page, "Reset")
+    expect(day).to_have_text("Day 0 of 120")
+
+
+def test_language_switch_changes_labels_help_and_headings(open_app):
+    page = open_app()
+    click(page, "中文")
+    expect(page.locator(".coop-day")).to_have_text("第 0 天 / 共 120 天")
+    expect(page.locator(".coop-outcomes th")).to_have_text(["结果指标", "单位", "数值"])
+    expect(page.get_by_text("行动者网络")).to_be_visible()
+    expect(page.get_by_text("各社区的治理状态")).to_be_visible()
+    expect(page.get_by_role("button", name="单步", exact=True)).to_be_visible()
+    sidebar = page.locator(".v-navigation-drawer")
+    for name in CONTROLS:
+        expect(sidebar).to_contain_text(param_label(name, "zh"))
+        expect(sidebar).to_contain_text(param_help(name, "zh"))
+    expect(sidebar).not_to_contain_text(param_label("technology", "en"))
+    expect(page.locator(".coop-outcomes")).not_to_contain_text("Residents harmed")
+
+    click(page, "English")
+    expect(page.locator(".coop-outcomes th").first).to_have_text("Outcome")
+    expect(page.get_by_text(PARAMETERS["technology"].label_en, exact=False).first).to_be_visible()
+
+
+def test_comparison_page_steps_two_then_three_patterns_together(open_app):
+    page = open_app()
+    click(page, "Compare patterns")
+    heads = page.locator(".coop-outcomes th")
+    expect(heads).to_have_text(["Outcome", "Unit", "Siloed lines and blocks", "Full-cycle refined governance"])
+    expect(page.locator(".coop-charts canvas").first).to_be_visible()
+    click(page, "Step")
+    expect(page.locator(".coop-day")).to_have_text("Day 1 of 120")
+    click(page, "Step")
+    expect(page.locator(".coop-day")).to_have_text("Day 2 of 120")
+    expect(page.locator(".coop-outcomes tbody tr").first.locator("td")).to_have_count(4)
+
+    page.locator(".v-select").filter(has_text="Third pattern (optional)").click()
+    page.locator(".menuable__content__active .v-list-item").filter(has_text="Response platform").click()
+    click(page, "Reset")
+    expect(page.locator(".coop-day")).to_have_text("Day 0 of 120")
+    expect(heads).to_have_count(5)
+    expect(heads.nth(4)).to_contain_text("platform")
+
+
+def test_two_sessions_are_independent(open_app):
+    first, second = open_app(), open_app()
+    for _ in range(3):
+        click(first, "Step")
+    expect(first.locator(".coop-day")).to_have_text("Day 3 of 120")
+    expect(second.locator(".coop-day")).to_have_text("Day 0 of 120")
+    click(second, "Step")
+    click(second, "中文")
+    expect(second.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+    click(first, "Reset")
+    expect(first.locator(".coop-day")).to_have_text("Day 0 of 120")
+    expect(second.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+
+
+def test_every_request_stays_on_this_machine(open_app, requests_seen):
+    page = open_app()
+    click(page, "Step")
+    click(page, "中文")
+    click(page, "模式对比")
+    expect(page.locator(".coop-outcomes th").first).to_have_text("结果指标")
+    click(page, "单步")
+    expect(page.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+    # Solara's front end came from the offline cache, through the app's own server.
+    assert any("/_solara/cdn/" in url for url in requests_seen.urls)
+    requests_seen.check()
