@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
@@ -117,6 +118,55 @@ class Message:
     hop: int = 0
 
 
+class _RouteSearch:
+    """Fastest paths from one organisation (Dijkstra), searched only as far as asked so far.
+
+    Step for step the algorithm of networkx's ``single_source_dijkstra`` (the heap's counter breaks
+    ties, neighbours come in adjacency order, a predecessor is replaced only by a strictly faster
+    path), so equally fast routes are chosen as networkx chooses them. A node's path is final once
+    the node is settled, so pausing the search there gives the path the whole search would give;
+    most messages go a hop or two, and a full search from every sender cost more than the rest of
+    the message handling.
+
+    Args:
+        src: the source (organisation index).
+        costs: for each organisation, its links as (neighbour, cost of the hop), in adjacency order.
+    """
+
+    def __init__(self, src: int, costs: list[list[tuple[int, float]]]) -> None:
+        self.costs = costs
+        # By organisation index: settled (its distance is final), the best distance found so far
+        # (none yet: infinity) and the predecessor on the path that found it.
+        self.settled = [False] * len(costs)
+        self.best = [math.inf] * len(costs)
+        self.best[src] = 0
+        self.pred = [-1] * len(costs)
+        self.counter = itertools.count()
+        self.fringe = [(0, next(self.counter), src)]
+        self.paths: dict[int, list[int]] = {src: [src]}
+
+    def path(self, dst: int) -> list[int] | None:
+        """The fastest path to ``dst``, or None if no active link leads there."""
+        if dst in self.paths:
+            return self.paths[dst]
+        settled, best, pred, fringe = self.settled, self.best, self.pred, self.fringe
+        while not settled[dst] and fringe:
+            d, _, v = heapq.heappop(fringe)
+            if settled[v]:
+                continue
+            settled[v] = True
+            for u, cost in self.costs[v]:
+                du = d + cost
+                if not settled[u] and du < best[u]:
+                    best[u] = du
+                    heapq.heappush(fringe, (du, next(self.counter), u))
+                    pred[u] = v
+        if not settled[dst]:
+            return None
+        self.paths[dst] = self.path(pred[dst]) + [dst]
+        return self.paths[dst]
+
+
 class MessageBus:
     """Moves messages through organisation queues and active links in continuous time.
 
@@ -131,8 +181,8 @@ class MessageBus:
     def __init__(self, graph, node_index, capacity, latency_factor, reliability_gain, rng):
         self.graph = graph
         self.node_index = node_index
-        self.nodes = {i: n for n, i in node_index.items()}
         self.capacity = np.asarray(capacity, dtype=float)
+        self._capacity = self.capacity.tolist()
         self.latency_factor = latency_factor
         self.reliability_gain = reliability_gain
         self.rng = rng
@@ -143,19 +193,28 @@ class MessageBus:
         self.undeliverable = 0
         self._events: list = []
         self._seq = itertools.count()
-        self._routes: dict[int, dict[int, list[int]]] = {}  # source -> target -> path
+        self._routes: dict[int, _RouteSearch] = {}  # by source
         self.delivered: list[Message] = []
+        # Every active link from each organisation, by organisation index and in the graph's
+        # adjacency order, with what routing and delivery need of it, computed once: the cost of
+        # the hop for routing (latency plus the next organisation's handling time), and the delay
+        # and the chance of arriving for delivery.
+        self._costs: list[list[tuple[int, float]]] = [[] for _ in range(len(self.capacity))]
+        self._hops: dict[tuple[int, int], tuple[float, float]] = {}
+        for a, links in graph.adjacency():
+            i = node_index[a]
+            for b, edge in links.items():
+                j = node_index[b]
+                delay = edge["latency"] * latency_factor
+                self._costs[i].append((j, delay + 1.0 / self.capacity[j]))
+                self._hops[i, j] = (delay, edge["reliability"] + (1 - edge["reliability"]) * reliability_gain)
 
     def route(self, src: int, dst: int) -> list[int] | None:
         """Fastest path (organisation indices) from ``src`` to ``dst`` over active links."""
-        if src not in self._routes:
-
-            def cost(u, v, data):
-                return data["latency"] * self.latency_factor + 1.0 / self.capacity[self.node_index[v]]
-
-            _, paths = nx.single_source_dijkstra(self.graph, self.nodes[src], weight=cost)
-            self._routes[src] = {self.node_index[n]: [self.node_index[x] for x in p] for n, p in paths.items()}
-        return self._routes[src].get(dst)
+        search = self._routes.get(src)
+        if search is None:
+            search = self._routes[src] = _RouteSearch(src, self._costs)
+        return search.path(dst)
 
     def hops(self, src: int, dst: int) -> int | None:
         path = self.route(src, dst)
@@ -174,29 +233,32 @@ class MessageBus:
     def advance(self, until: float) -> list[Message]:
         """Process every event before ``until``; return the messages delivered, in time order."""
         delivered = []
-        events = self._events
+        # Locals: this loop runs once per message and hop.
+        events, free_at, handled, hops = self._events, self.free_at, self.handled, self._hops
+        capacity = self._capacity  # Python floats: cheaper to read one at a time than numpy scalars
+        draw, pop, push, seq = self.rng.random, heapq.heappop, heapq.heappush, self._seq
         while events and events[0][0] < until:
-            t, _, msg = heapq.heappop(events)
+            t, _, msg = pop(events)
             node = msg.route[msg.hop]
-            cap = self.capacity[node]
-            start = max(t, self.free_at[node])
-            waiting = round((start - t) * cap, 6)  # float noise would show as 1.000000000007
-            if waiting > self.max_queue:
-                self.max_queue = waiting
+            cap = capacity[node]
+            start = max(t, free_at[node])
+            # Rounding (float noise would show as 1.000000000007) moves a wait by at most 5e-7, so
+            # only a wait within 1e-6 of the largest so far can become the new largest.
+            waiting = (start - t) * cap
+            if waiting > self.max_queue - 1e-6:
+                self.max_queue = max(self.max_queue, round(waiting, 6))
             done = start + 1.0 / cap
-            self.free_at[node] = done
-            self.handled[node] += 1
+            free_at[node] = done
+            handled[node] += 1
             if msg.hop == len(msg.route) - 1:
                 delivered.append((done, msg))
                 continue
-            a, b = self.nodes[node], self.nodes[msg.route[msg.hop + 1]]
-            edge = self.graph.edges[a, b]
-            reliability = edge["reliability"] + (1 - edge["reliability"]) * self.reliability_gain
-            if self.rng.random() > reliability:
+            delay, reliability = hops[node, msg.route[msg.hop + 1]]
+            if draw() > reliability:
                 self.lost += 1
                 continue
             msg.hop += 1
-            heapq.heappush(events, (done + edge["latency"] * self.latency_factor, next(self._seq), msg))
+            push(events, (done + delay, next(seq), msg))
         return [m for _, m in sorted(delivered, key=lambda x: x[0])]
 
     def backlog(self, at: float) -> np.ndarray:

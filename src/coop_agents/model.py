@@ -23,7 +23,7 @@ from coop_agents.agents.residents import Resident, ResidentArrays
 from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.governance import GovernanceState as G
 from coop_agents.governance import Message, MessageBus, active_org_graph
-from coop_agents.hazards import make_hazard
+from coop_agents.hazards import Hazard, make_hazard
 from coop_agents.metrics import Tally, TimeSeries, outcomes
 from coop_agents.network import DistrictSpec, build_district, contact_matrix, load_graphml
 from coop_agents.patterns import Pattern, load_pattern
@@ -48,6 +48,21 @@ SERVICE_COST = 0.01  # units per need met
 SHORTAGE_EFFECT = 0.4  # effect of measures and help when the committee has run out
 MAX_BOUNCES = 6
 LOCKDOWN_NEED = 0.3  # daily chance a vulnerable resident under strong measures needs help
+
+
+def _uniform(rng: np.random.Generator, n: int, needed: bool) -> np.ndarray | None:
+    """``rng.random(n)`` if ``needed``, else None after moving ``rng`` past those ``n`` numbers.
+
+    Each uniform takes exactly one 64-bit output of the bit generator, so skipping with
+    ``advance`` leaves the stream where drawing would have: the day's later draws, and every later
+    day's, are the same either way (common random numbers). Making numbers nobody reads would cost
+    as much as the rest of a day in a large district. Valid for streams that draw only float64
+    uniforms and normals, as the per-day streams do (``advance`` drops a buffered 32-bit half).
+    """
+    if needed:
+        return rng.random(n)
+    rng.bit_generator.advance(n)
+    return None
 
 
 def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
@@ -129,14 +144,18 @@ class CoordinationModel(mesa.Model):
         self.measures = np.zeros(self.n_communities)
         self.available = np.ones(self.n_communities)
         self._handled_before = 0
+        self._effect: np.ndarray | None = None  # the measures' effect that ``residents.protection`` holds
+        # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
+        self._hazard_warns = type(self.hazard).warn is not Hazard.warn
         risk0 = self.hazard.true_risk(0) >= config.alert_threshold
         self.tally.mark_first(self.tally.onset, risk0, 0)
         self.tally.last_at_risk[risk0] = 0
-        self._record()
+        self._record(self._states())
         self.datacollector = mesa.DataCollector(model_reporters={
             "prevalence": lambda m: m.series.data["prevalence"][m.series.n - 1],
             "harm": lambda m: m.series.data["harm"][m.series.n - 1],
-            "emergency_communities": lambda m: sum(c.state == G.EMERGENCY for c in m.committees),
+            "emergency_communities": lambda m: int(np.count_nonzero(
+                m.series.states[m.series.n - 1] == G.EMERGENCY)),
         })
         self.datacollector.collect(self)
 
@@ -185,7 +204,8 @@ class CoordinationModel(mesa.Model):
         self.branches = {o.community: o for o in self.organisations
                          if isinstance(o, PartyBranch) and o.level == "community"}
         self.social = [o for o in self.organisations if isinstance(o, SocialOrganisation)]
-        horizontal = sorted((min(u, v), max(u, v)) for u, v, ch in g.edges(data="channel")
+        # Horizontal ties join organisations, so only their edges are read, not the residents' contacts.
+        horizontal = sorted((min(u, v), max(u, v)) for u, v, ch in g.edges(node_index, data="channel")
                             if ch in ("branch", "peer", "service"))
         ranks = self.streams["network"].random(len(horizontal))
         self.edge_rank = dict(zip(horizontal, ranks))
@@ -218,6 +238,12 @@ class CoordinationModel(mesa.Model):
         self.grid_detection = cfg.monitoring_coverage * infra * DETECT_GRID * self.informant_boost
         # Reporting one's own case needs channels (hotlines, apps): infrastructure matters here too.
         self.self_report = SELF_REPORT * (0.5 + cfg.participation) * (0.3 + 0.7 * infra)
+        res = self.residents
+        self.own_report = self.self_report[res.community] * res.trust  # per resident, per day
+        # Daily chance a resident in need makes it known (the vulnerable less so without privacy).
+        vulnerable_report = 1.0 if cfg.privacy else 0.5
+        self.need_report = NEED_REPORT * res.trust * np.where(res.vulnerable, vulnerable_report, 1.0)
+        self.need_report *= 1.5 if cfg.privacy else 1.0
         # Chance that a boundary task or a request finds an owner at the first try.
         self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.4
         # Who hears a committee's alert: its peers always (routed over whatever links are active,
@@ -391,28 +417,34 @@ class CoordinationModel(mesa.Model):
         self.tally.last_at_risk[at_risk] = t
         if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
             self.tally.contained_at = t
-        # 2. monitoring
-        u_res = self.streams["monitoring"].random(res.n)
-        u_comm = self.streams["monitoring"].random(self.n_communities)
-        noise = np.exp(self.misjudgement_sigma * self.streams["decisions"].standard_normal(self.n_communities))
-        bounce_u = self.streams["decisions"].random(res.n)
+        # 2. monitoring: only affected residents not yet known can be detected today.
+        monitoring, decisions = self.streams["monitoring"], self.streams["decisions"]
+        unseen = np.empty(0, np.intp)
+        if cfg.monitoring:
+            unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
+        u_res = _uniform(monitoring, res.n, unseen.size > 0)
+        u_comm = monitoring.random(self.n_communities)
+        noise = np.exp(self.misjudgement_sigma * decisions.standard_normal(self.n_communities))
         if cfg.monitoring:
             vigilance = np.array([2.0 if t <= c.vigilant_until or c.state != G.NORMAL else 1.0
                                   for c in self.committees])
             lessons = np.array([c.lessons for c in self.committees])
             grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
-            own = self.self_report[res.community] * res.trust
-            p_detect = 1 - (1 - grid[res.community]) * (1 - own)
-            new = self.hazard.detectable & ~res.detected & (u_res < p_detect)
-            res.detected |= new
-            self._assign_tasks(new, bounce_u, t)
+            new = unseen
+            if unseen.size:
+                p_detect = 1 - (1 - grid[res.community[unseen]]) * (1 - self.own_report[unseen])
+                new = unseen[u_res[unseen] < p_detect]
+            res.detected[new] = True
+            self._assign_tasks(new, t)
             observed = self.hazard.observe(res.detected, np.minimum(0.95, grid * 1.5), u_comm, t)
             self.tally.mark_first(self.tally.first_detection, observed > 0, t)
-            perceived = observed * noise
+            # Committees are in community order (see _build_organisations).
+            for c, risk in zip(self.committees, (observed * noise).tolist()):
+                c.perceived = risk
         else:
-            perceived = np.zeros(self.n_communities)
-        for c in self.committees:
-            c.perceived = float(perceived[c.community])
+            # Nobody perceives anything (committees keep their initial 0); the boundary bounces'
+            # draws are skipped so the stream moves as on every day.
+            _uniform(decisions, res.n, False)
         # 3. messages
         for msg in self.bus.advance(t + 1):
             self.organisations[msg.target].inbox.append(msg)
@@ -431,7 +463,8 @@ class CoordinationModel(mesa.Model):
             for c in self.committees:
                 c.decide(t)
         # 5. actions
-        self._act(t, true_risk)
+        states = self._states()  # no state changes from here to the end of the day
+        self._act(t, true_risk, states)
         # 6. learning
         if self._closed:
             for committee in self._closed:
@@ -439,33 +472,35 @@ class CoordinationModel(mesa.Model):
                     committee.lessons += cfg.learning_rate * (1 - committee.lessons)
             self._closed = []
         # 7. metrics
-        self._record()
+        self._record(states)
         self.datacollector.collect(self)
         if self.steps >= cfg.steps:
             self.running = False
 
-    def _assign_tasks(self, new: np.ndarray, u: np.ndarray, t: int) -> None:
-        """Newly detected cases become tasks; boundary ones bounce until someone owns them."""
-        res = self.residents
-        idx = np.flatnonzero(new)
-        if idx.size == 0:
-            return
-        bounces = np.zeros(idx.size, dtype=np.int64)
-        at_boundary = self.boundary[idx]
-        if at_boundary.any() and self.p_own < 1:
+    def _assign_tasks(self, new: np.ndarray, t: int) -> None:
+        """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.
+
+        Takes the day's boundary-bounce uniforms (one per resident) from the decisions stream.
+        """
+        bounces = np.zeros(new.size, dtype=np.int64)
+        at_boundary = self.boundary[new]
+        u = _uniform(self.streams["decisions"], self.residents.n, bool(at_boundary.any()) and self.p_own < 1)
+        if u is not None:
             # Geometric number of failures before an owner accepts, by inversion of one uniform.
-            draws = np.floor(np.log1p(-u[idx[at_boundary]]) / math.log1p(-self.p_own)).astype(np.int64)
+            draws = np.floor(np.log1p(-u[new[at_boundary]]) / math.log1p(-self.p_own)).astype(np.int64)
             bounces[at_boundary] = np.minimum(draws, MAX_BOUNCES)
         self.tally.buck_passing += int(bounces.sum())
-        res.isolate_at[idx] = t + bounces
+        self.residents.isolate_at[new] = t + bounces
 
-    def _act(self, t: int, true_risk: np.ndarray) -> None:
+    def _act(self, t: int, true_risk: np.ndarray, states: np.ndarray) -> None:
         cfg, res = self.config, self.residents
-        states = np.array([c.state for c in self.committees], dtype=np.int8)
-        for c in self.committees:
-            if c.state == G.POST_TRANSITION and t - c.stage_since >= cfg.stage_days:
+        for k in (states == G.POST_TRANSITION).nonzero()[0].tolist():
+            c = self.committees[k]
+            if t - c.stage_since >= cfg.stage_days:
                 c.stage, c.stage_since = c.stage + 1, t
-        level = np.array([self.measure_level(c) for c in self.committees])
+        level = np.zeros(self.n_communities)  # no measures in the normal state
+        for k in (states != G.NORMAL).nonzero()[0].tolist():
+            level[k] = self.measure_level(self.committees[k])
         self.measures = level
         acting = level > 0
         tally = self.tally
@@ -475,62 +510,90 @@ class CoordinationModel(mesa.Model):
         strong = (states == G.EMERGENCY) | (states == G.POST_TRANSITION)
         tally.over_response_days += float(
             self.community_size[acting & strong & (true_risk < cfg.alert_threshold)].sum())
-        # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance.
+        # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
+        # effect changes on few days, so each resident's protection is recomputed only then.
         effect = level * self.available * self.fidelity
-        res.protection = np.minimum(0.95, MEASURE_EFFICACY * effect[res.community] * res.compliance)
+        if self._effect is None or (effect != self._effect).any():
+            res.protection = np.minimum(0.95, MEASURE_EFFICACY * effect[res.community] * res.compliance)
+            self._effect = effect
         if cfg.mitigation or cfg.response:
-            owned = res.detected & (res.isolate_at <= t) & acting[res.community]
-            res.isolated = owned & self.hazard.active
+            # Detected cases still affected are isolated once their task has an owner and measures are on.
+            cases = (res.detected & self.hazard.active).nonzero()[0]
+            isolated = np.zeros(res.n, dtype=bool)
+            isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
+            res.isolated = isolated
         actions = self.streams["actions"]
-        self.hazard.warn(effect, actions.random(res.n), cfg.information)
-        served = self._meet_needs(t, level, states, actions.random(res.n))
+        warn_u = _uniform(actions, res.n, self._hazard_warns)
+        if warn_u is not None:
+            self.hazard.warn(effect, warn_u, cfg.information)
+        served = self._meet_needs(t, level, states)
         # Resources: consumption by measures and help; refills requested down the pooling rule.
-        served_by_comm = np.bincount(res.community, weights=served, minlength=self.n_communities)
+        served_by_comm = np.bincount(res.community[served], minlength=self.n_communities)
         use = self.community_size * level * MEASURE_COST + served_by_comm * SERVICE_COST
-        for c in self.committees:
-            need = use[c.community]
+        self.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
+        for k in (use > 0).nonzero()[0].tolist():
+            c = self.committees[k]
+            need = use[k]
             spent = min(need, c.stock)
             c.stock -= spent
             tally.resources_spent += spent
-            self.available[c.community] = 1.0 if spent >= need else SHORTAGE_EFFECT
-            if need > 0 and c.stock < 5 * need:
+            self.available[k] = 1.0 if spent >= need else SHORTAGE_EFFECT
+            if c.stock < 5 * need:
                 c.ask_for_resources(10 * need)
 
-    def _meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Who in need gets help today; vectorised, at most ``capacity`` per community."""
+    def _meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
+
+        Takes the day's need-report, lockdown-need and service-priority uniforms (one per resident
+        each, in that order) from the actions stream; each is made only if something reads it.
+        """
         cfg, res = self.config, self.residents
-        priority = self.streams["actions"].random(res.n)
+        actions = self.streams["actions"]
+        capacity = self.needs_capacity(states) * self.available
+        can_serve = bool(capacity.any())
+        hazard_need = self.hazard.needs(t)
         # Vulnerable residents under strong measures need supplies or care every few days.
-        lockdown = res.vulnerable & (level >= 0.5)[res.community] & (priority < LOCKDOWN_NEED)
-        priority = self.streams["actions"].random(res.n)
-        need = self.hazard.needs(t) | lockdown
-        served = np.zeros(res.n, dtype=bool)
-        if need.any():
-            report = NEED_REPORT * res.trust * np.where(res.vulnerable, 1.0 if cfg.privacy else 0.5, 1.0)
-            report *= 1.5 if cfg.privacy else 1.0
-            known = need & (res.detected | (u < report) | (res.vulnerable & cfg.vulnerable_registry))
-            capacity = self.needs_capacity(states) * self.available
-            idx = np.flatnonzero(known)
-            if idx.size and capacity.any():
-                # Order within each community: vulnerable first with a registry, else at random.
-                key = priority[idx]
-                if cfg.vulnerable_registry:
-                    key = key - res.vulnerable[idx]
-                comm = res.community[idx]
-                order = np.lexsort((key, comm))
-                comm_sorted = comm[order]
-                starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
-                rank = np.arange(order.size) - starts
-                quota = np.floor(capacity + 0.5)[comm_sorted]
-                served[idx[order[rank < quota]]] = True
-            self.hazard.serve(served)
-        vul = res.vulnerable
-        res.need_days += need
-        res.met_days += served
-        unmet = need & ~served
-        self.tally.need_days += [np.count_nonzero(need & ~vul), np.count_nonzero(need & vul)]
-        self.tally.unmet_days += [np.count_nonzero(unmet & ~vul), np.count_nonzero(unmet & vul)]
-        self._unmet_today = int(unmet.sum())
+        strong = level >= 0.5
+        confined = res.vulnerable & strong[res.community] if strong.any() else None
+        may_lock = confined is not None and bool(confined.any())
+        u = _uniform(actions, res.n, can_serve and (may_lock or bool(hazard_need.any())))
+        lockdown_u = _uniform(actions, res.n, may_lock)
+        need = hazard_need | (confined & (lockdown_u < LOCKDOWN_NEED)) if may_lock else hazard_need
+        in_need = need.nonzero()[0]
+        known = in_need[:0]
+        if can_serve and in_need.size:
+            known = in_need[res.detected[in_need] | (u[in_need] < self.need_report[in_need])
+                            | (res.vulnerable[in_need] & cfg.vulnerable_registry)]
+        quota = np.floor(capacity + 0.5)
+        # Who is served first matters only where more residents are known to need help than can get it.
+        known_by_comm = np.bincount(res.community[known], minlength=self.n_communities)
+        crowded = bool((known_by_comm > quota).any())
+        priority = _uniform(actions, res.n, crowded)
+        served = known
+        if crowded:
+            # Order within each community: vulnerable first with a registry, else at random.
+            key = priority[known]
+            if cfg.vulnerable_registry:
+                key = key - res.vulnerable[known]
+            comm = res.community[known]
+            order = np.lexsort((key, comm))
+            comm_sorted = comm[order]
+            starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
+            rank = np.arange(order.size) - starts
+            served = known[order[rank < quota[comm_sorted]]]
+        helped = np.zeros(res.n, dtype=bool)
+        helped[served] = True
+        if in_need.size:
+            self.hazard.serve(helped)
+        unmet = ~helped[in_need]
+        res.need_days[in_need] += 1
+        res.met_days[served] += 1
+        vulnerable = res.vulnerable[in_need]
+        n_vulnerable = np.count_nonzero(vulnerable)
+        unmet_vulnerable = np.count_nonzero(unmet & vulnerable)
+        self._unmet_today = int(np.count_nonzero(unmet))
+        self.tally.need_days += [in_need.size - n_vulnerable, n_vulnerable]
+        self.tally.unmet_days += [self._unmet_today - unmet_vulnerable, unmet_vulnerable]
         return served
 
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
@@ -550,14 +613,18 @@ class CoordinationModel(mesa.Model):
         social = self.service_direct + self.service_contract * (states == G.EMERGENCY)
         return staff + crisis * (volunteers + party + social)
 
-    def _record(self) -> None:
+    def _states(self) -> np.ndarray:
+        """Each community's governance state today, in community order."""
+        return np.array([c.state for c in self.committees], dtype=np.int8)
+
+    def _record(self, states: np.ndarray) -> None:
         res, hz = self.residents, self.hazard
         total = int(self.bus.handled.sum())
         self.series.record(
-            prevalence=hz.active.mean(),
-            harm=float(hz.affected.sum()),
-            severe=float(hz.severe.sum()),
-            detected=float((res.detected & hz.active).sum()),
+            prevalence=np.count_nonzero(hz.active) / res.n,
+            harm=float(np.count_nonzero(hz.affected)),
+            severe=float(np.count_nonzero(hz.severe)),
+            detected=float(np.count_nonzero(res.detected & hz.active)),
             messages=total - self._handled_before,
             in_flight=self.bus.in_flight,
             max_backlog=float(self.bus.backlog(self.steps + 1).max()),
@@ -565,7 +632,7 @@ class CoordinationModel(mesa.Model):
             unmet_needs=float(getattr(self, "_unmet_today", 0)),
             measures=float((self.measures * self.community_size).sum() / res.n),
             lost_messages=float(self.bus.lost),
-            states=np.array([c.state for c in self.committees], dtype=np.int8),
+            states=states,
         )
         self._handled_before = total
 

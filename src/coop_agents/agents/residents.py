@@ -46,9 +46,16 @@ class ResidentArrays:
     def n(self) -> int:
         return self.community.size
 
-    def care_share(self) -> np.ndarray:
-        """Share of each resident's days in need on which the need was met (0 if never in need)."""
-        return np.divide(self.met_days, self.need_days, out=np.zeros(self.n), where=self.need_days > 0)
+    def care_share(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Share of each resident's days in need on which the need was met (0 if never in need).
+
+        Args:
+            rows: residents to compute it for (indices); all residents when None.
+        """
+        met, need = self.met_days, self.need_days
+        if rows is not None:
+            met, need = met[rows], need[rows]
+        return np.divide(met, need, out=np.zeros(met.size), where=need > 0)
 
 
 class Resident(mesa.Agent):
