@@ -169,6 +169,28 @@ _ROWS: list[Param] = [
     _p("critical_intensity", "float", 0.5, "scenario", "shock", "Critical point (intensity)",
        "临界点（强度）", "Share of full intensity beyond which harm can no longer be prevented by "
        "early warning alone.", "share", 0.01, 1.0),
+    # --- scenario: events over a long horizon and trust ---------------------------------------
+    _p("arrival", "choice", "single", "scenario", "events", "Event arrivals", "事件到达方式",
+       "single: one event at the start; poisson: events of the scenario's hazard arrive at random "
+       "(arrival_rate a year); schedule: the scenario file's [[events]] list (e.g. a flood during "
+       "an epidemic).", choices=("single", "poisson", "schedule")),
+    _p("arrival_rate", "float", 3.0, "scenario", "events", "Events per year", "年均事件数",
+       "Mean number of events a year when arrival = poisson.", "per year", 0.1, 52.0),
+    _p("false_signal_rate", "float", 0.0, "scenario", "events", "False signals", "误报信号率",
+       "Daily false reports (symptoms or readings mistaken for the hazard) per 1,000 residents; "
+       "each looks like a case for three days. They are what a low alert threshold reacts to.",
+       "per 1,000 residents per day", 0.0, 20.0),
+    _p("cry_wolf_penalty", "float", 0.08, "scenario", "events", "Trust lost per false alarm",
+       "每次误报损失信任", "Trust a community's residents lose when an alert episode ends without "
+       "the true risk ever reaching the alert threshold (the cry-wolf effect).", "trust", 0.0, 1.0),
+    _p("missed_penalty", "float", 0.1, "scenario", "events", "Trust lost per missed event",
+       "每次漏报损失信任", "Trust lost when the true risk passes the critical point before any "
+       "measure in the community.", "trust", 0.0, 1.0),
+    _p("trust_recovery", "float", 0.5, "scenario", "events", "Trust recovery", "信任恢复速度",
+       "Share of lost trust regained in a year without new disappointments.", "per year", 0.0, 10.0),
+    _p("readiness_decay", "float", 1.0, "scenario", "events", "Readiness decay", "准备度衰减",
+       "How fast preparedness built by drills and peacetime participation fades without upkeep "
+       "(share lost per year).", "per year", 0.0, 20.0),
     # --- levers: the seven actions -------------------------------------------------------------
     *[
         _p(a, "bool", True, "lever", "actions", en, zh, help_)
@@ -247,6 +269,10 @@ _ROWS: list[Param] = [
        "Consecutive days of low perceived risk before de-crisis or de-escalation.", "days", 1, 60),
     _p("mitigation_level", "float", 0.3, "lever", "thresholds", "Mitigation strength", "减缓措施强度",
        "Strength of targeted measures in pre-transition, relative to full emergency measures.",
+       "share", 0.0, 1.0),
+    _p("peacetime_budget", "float", 0.3, "lever", "guarantees", "Peacetime budget", "平时投入",
+       "Share of committees' normal-time effort spent on drills, training and peacetime "
+       "activities with residents (builds readiness) rather than on routine grid monitoring.",
        "share", 0.0, 1.0),
     _p("learning_rate", "float", 0.3, "lever", "thresholds", "Learning rate", "学习率",
        "How much one after-action review lowers the alert threshold and speeds detection.", "share",

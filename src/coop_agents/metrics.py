@@ -23,7 +23,7 @@ from coop_agents.governance import GovernanceState
 if TYPE_CHECKING:
     from coop_agents.model import CoordinationModel
 
-__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes"]
+__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes", "event_outcomes", "EVENT_OUTCOMES"]
 
 # Severe harm of a vulnerable resident weighs this much more (vulnerability-weighted severe harm).
 VULNERABLE_WEIGHT = 2.0
@@ -94,6 +94,17 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("days_post_transition", "community-days", "Days in post-transition", "后转换态天数",
             "Community-days in post-transition (后转换态)."),
 )}
+OUTCOMES.update({o.name: o for o in (
+    Outcome("events", "events", "Events", "事件数", "Hazard events that began during the run.", "none"),
+    Outcome("learning_gain", "days", "Learning gain", "学习收益",
+            "Mean days by which the response delay fell from each event to the next (NaN with "
+            "fewer than two events that needed a response).", "higher"),
+    Outcome("false_alarms", "episodes", "False alarms", "误报次数",
+            "Alert episodes (pre-transition or worse) that ended without the community's true risk "
+            "ever reaching the alert threshold."),
+    Outcome("mean_trust", "0-1", "Residents' trust (end)", "居民信任度（期末）",
+            "Mean trust of residents in their committee on the last day.", "higher"),
+)})
 PROFILE_DELAYS = {"urban": "城市社区", "old_urban": "老旧小区", "rural": "农村社区"}
 for _p, _zh in PROFILE_DELAYS.items():
     OUTCOMES[f"detection_delay_{_p}"] = Outcome(
@@ -123,6 +134,7 @@ class Tally:
     resources_spent: float = 0.0
     state_days: np.ndarray = field(default_factory=lambda: np.zeros(4))
     contained_at: int | None = None
+    false_alarm_days: list[int] = field(default_factory=list)  # day each false alarm ended
 
     def __post_init__(self) -> None:
         never = np.full(self.n_communities, -1, dtype=np.int64)
@@ -143,22 +155,29 @@ class TimeSeries:
     """Per-step records, preallocated and grown by doubling; row 0 is the state before step 1."""
 
     SCALARS = ("prevalence", "harm", "severe", "detected", "messages", "in_flight", "max_backlog",
-               "resources", "unmet_needs", "measures", "lost_messages")
+               "resources", "unmet_needs", "measures", "lost_messages", "trust", "lessons", "event")
+    # Per community and day: the state, the true risk, the measures' level, whether monitoring saw
+    # anything. Per-event outcomes are computed from these after the run.
+    MATRICES = {"states": np.int8, "risk": np.float32, "level": np.float32, "seen": bool}
 
     def __init__(self, steps: int, n_communities: int) -> None:
         rows = steps + 1
         self.n = 0
         self.data = {k: np.zeros(rows) for k in self.SCALARS}
-        self.states = np.zeros((rows, n_communities), dtype=np.int8)
+        self.matrices = {k: np.zeros((rows, n_communities), dtype=t) for k, t in self.MATRICES.items()}
+
+    @property
+    def states(self) -> np.ndarray:
+        return self.matrices["states"]
 
     def record(self, **values) -> None:
         if self.n == self.states.shape[0]:
             self.data = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.data.items()}
-            self.states = np.concatenate([self.states, np.zeros_like(self.states)])
-        states = values.pop("states")
+            self.matrices = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.matrices.items()}
+        for k in self.MATRICES:
+            self.matrices[k][self.n] = values.pop(k, 0)
         for k, v in values.items():
             self.data[k][self.n] = v
-        self.states[self.n] = states
         self.n += 1
 
     def frame(self):
@@ -181,6 +200,72 @@ def _censored_mean(end: np.ndarray, start: np.ndarray, censor: np.ndarray | int,
     return float(np.mean(np.maximum(done - start[among], 0)))
 
 
+EVENT_OUTCOMES = ("harm", "severe_harm", "detection_delay", "response_delay", "missed_windows",
+                  "secondary_crises", "emergencies", "false_alarms")
+
+
+def _first_at_or_after(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Per column: the first row index >= ``start`` (per column) where ``mask`` is true, or -1."""
+    rows = np.arange(mask.shape[0])[:, None]
+    hit = mask & (rows >= start[None, :])
+    first = hit.argmax(axis=0)
+    return np.where(hit.any(axis=0), first, -1)
+
+
+def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
+    """Outcomes of each event, from the per-community series within the event's window.
+
+    An event's window runs from its first day to the day before the next event begins (or to the
+    run's end). Delays follow the run-level definitions, within the window; what was learned and
+    how much residents trusted their committees when the event began show what it met.
+    """
+    series = model.series
+    n = series.n
+    hz = model.hazard
+    events = getattr(hz, "events", [hz])
+    specs = getattr(hz, "begun", None) or [type("S", (), {"day": 0, "hazard": hz.name})()]
+    weights = np.where(model.residents.vulnerable, VULNERABLE_WEIGHT, 1.0)
+    alert = model.config.alert_threshold
+    m = series.matrices
+    out = []
+    for e, (event, spec) in enumerate(zip(events, specs)):
+        lo = min(spec.day, n - 1)
+        hi = specs[e + 1].day if e + 1 < len(specs) else n
+        hi = max(min(hi, n), lo + 1)
+        risk, level = m["risk"][lo:hi], m["level"][lo:hi]
+        seen, states = m["seen"][lo:hi], m["states"][lo:hi].astype(int)
+        zero = np.zeros(risk.shape[1], dtype=int)
+        onset = _first_at_or_after(risk >= alert, zero)
+        reached = onset >= 0
+        at_risk_rows = np.where(risk >= alert, np.arange(hi - lo)[:, None], -1)
+        risk_end = np.minimum(at_risk_rows.max(axis=0) + 1, hi - lo)
+        measure = _first_at_or_after(level > 0, zero)
+        detect = _first_at_or_after(seen, zero)
+        critical = _first_at_or_after(risk >= 1.0, zero)
+        moves = list(zip(states[:-1].T, states[1:].T))
+        out.append({
+            "event": float(e), "day": float(spec.day), "hazard": spec.hazard,
+            "harm": float(event.affected.sum()),
+            "severe_harm": float((event.severe * weights).sum()),
+            "detection_delay": _censored_mean(detect, onset, risk_end, reached),
+            "response_delay": _censored_mean(measure, onset, risk_end, reached),
+            "missed_windows": float(((critical >= 0) & ((measure < 0) | (measure > critical))).sum()),
+            "secondary_crises": float(sum(((a == 3) & (b == 2)).sum() for a, b in moves)),
+            "emergencies": float(sum(((a != 2) & (b == 2)).sum() for a, b in moves)),
+            "false_alarms": float(sum(lo <= d < hi for d in model.tally.false_alarm_days)),
+            "trust_at_start": float(series.data["trust"][lo]),
+            "lessons_at_start": float(series.data["lessons"][lo]),
+        })
+    return out
+
+
+def _learning_gain(events: list[dict]) -> float:
+    delays = [e["response_delay"] for e in events if not np.isnan(e["response_delay"])]
+    if len(delays) < 2:
+        return float("nan")
+    return float(np.mean(np.array(delays[:-1]) - np.array(delays[1:])))
+
+
 def outcomes(model: CoordinationModel) -> dict[str, float]:
     """Every outcome of :data:`OUTCOMES` for a model that has run, as plain floats."""
     t = model.tally
@@ -198,6 +283,7 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     # NaN where a group had no need at all: there is no gap to speak of, not a gap of -1 or 1.
     unmet_share = np.divide(t.unmet_days, t.need_days, out=np.full(2, np.nan), where=t.need_days > 0)
     hz_onset = hz.onset_step if hz.onset_step is not None else horizon
+    events = event_outcomes(model)
     out = {
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),
@@ -219,7 +305,18 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         "max_queue": float(model.bus.max_queue),
         "top_share": float(handled.max() / total_msgs) if total_msgs else 0.0,
         "resources_spent": float(t.resources_spent),
+        "events": float(len(events)),
+        "learning_gain": _learning_gain(events),
+        "false_alarms": float(len(t.false_alarm_days)),
+        "mean_trust": float(model.series.data["trust"][model.series.n - 1]),
     }
+    if len(events) > 1:
+        # Several events: delays are the mean over events, missed windows their sum, so each
+        # event counts, not only the first time a community was reached.
+        for key in ("detection_delay", "response_delay"):
+            values = [e[key] for e in events if not np.isnan(e[key])]
+            out[key] = float(np.mean(values)) if values else float("nan")
+        out["missed_windows"] = float(sum(e["missed_windows"] for e in events))
     for state in GovernanceState:
         out[f"days_{state.name.lower()}"] = float(t.state_days[state])
     for p in PROFILE_DELAYS:

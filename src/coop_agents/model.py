@@ -23,6 +23,7 @@ from coop_agents.agents.residents import Resident, ResidentArrays
 from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.governance import GovernanceState as G
 from coop_agents.governance import Message, MessageBus, active_org_graph
+from coop_agents.events import EventSpec, HazardSet, schedule_events
 from coop_agents.hazards import Hazard, make_hazard
 from coop_agents.metrics import Tally, TimeSeries, outcomes
 from coop_agents.network import DistrictSpec, build_district, contact_matrix, load_graphml
@@ -48,6 +49,14 @@ SERVICE_COST = 0.01  # units per need met
 SHORTAGE_EFFECT = 0.4  # effect of measures and help when the committee has run out
 MAX_BOUNCES = 6
 LOCKDOWN_NEED = 0.3  # daily chance a vulnerable resident under strong measures needs help
+# Readiness (drills, training, peacetime activities) builds in normal times in proportion to the
+# peacetime budget and fades at readiness_decay a year; this build rate makes a budget of 0.3 hold
+# readiness near 0.3 when it fades at 1 a year. READINESS_REF is the readiness at which drills
+# add the compliance (+0.1) and volunteers (x1) of the single-event calibration.
+READINESS_BUILD = 1 / (365 * 0.7)
+READINESS_REF = 0.3
+FALSE_SIGNAL_DAYS = 3.0  # a false report looks like a case for about this many days
+DAYS_PER_YEAR = 365.0
 
 
 def _uniform(rng: np.random.Generator, n: int, needed: bool) -> np.ndarray | None:
@@ -134,10 +143,19 @@ class CoordinationModel(mesa.Model):
         self.community_rng = self.streams["decisions"].spawn(self.n_communities)
         self._build_organisations()
         self._derive_effects()
-        self.hazard = make_hazard(config.hazard, self)
-        self.hazard.start(self.streams["hazard"], self.prevention_strength)
         self.tally = Tally(self.n_communities)
         self.series = TimeSeries(config.steps, self.n_communities)
+        self.event_index = 0
+        self.event_measured = np.zeros(self.n_communities, dtype=bool)  # a measure during this event
+        self.event_missed = np.zeros(self.n_communities, dtype=bool)  # critical point passed unmet
+        self.episode_peak = np.zeros(self.n_communities)  # highest true risk of an alert episode
+        self.false_signals = np.zeros(self.n_communities)  # false reports still looking like cases
+        # One event keeps the scenario's hazard itself; several run behind one HazardSet.
+        if config.arrival == "single":
+            self.hazard = make_hazard(config.hazard, self)
+        else:
+            self.hazard = HazardSet(self, schedule_events(config, sc.events, self.streams["hazard"]))
+        self.hazard.start(self.streams["hazard"], self.prevention_strength)
         self._scheduled: list[tuple[float, CommunityCommittee, G, int]] = []
         self.delegated = False
         self._closed: list[CommunityCommittee] = []
@@ -147,7 +165,9 @@ class CoordinationModel(mesa.Model):
         self._effect: np.ndarray | None = None  # the measures' effect that ``residents.protection`` holds
         # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
         self._hazard_warns = type(self.hazard).warn is not Hazard.warn
-        risk0 = self.hazard.true_risk(0) >= config.alert_threshold
+        self._risk = self.hazard.true_risk(0)
+        self._seen = np.zeros(self.n_communities, dtype=bool)
+        risk0 = self._risk >= config.alert_threshold
         self.tally.mark_first(self.tally.onset, risk0, 0)
         self.tally.last_at_risk[risk0] = 0
         self._record(self._states())
@@ -175,10 +195,13 @@ class CoordinationModel(mesa.Model):
         self.community_profile = np.array([g.nodes[node].get("profile", "urban") for _, node in committees])
         self.community_size = np.bincount(community, minlength=self.n_communities).astype(float)
         rng = self.streams["population"]
-        trust = np.clip(self.community_trust[community] + rng.normal(0, 0.1, n), 0, 1)
-        drills = 0.1 if cfg.preparation else 0.0
-        compliance = np.clip(trust * (0.6 + 0.4 * cfg.participation) + 0.2 + drills, 0, 1)
-        self.residents = ResidentArrays(community, vulnerable, party, trust, compliance)
+        self.base_trust = np.clip(self.community_trust[community] + rng.normal(0, 0.1, n), 0, 1)
+        # Trust a community has lost to false alarms and missed events (recovers over time).
+        self.trust_loss = np.zeros(self.n_communities)
+        self.readiness = np.full(self.n_communities, cfg.peacetime_budget if cfg.preparation else 0.0)
+        self.residents = ResidentArrays(community, vulnerable, party, self.base_trust.copy(), np.zeros(n))
+        self._behaviour_basis = (self.trust_loss.copy(), self.readiness.copy())
+        self._refresh_compliance()
         self.contacts = contact_matrix(g, n)
         # A resident with a contact in another community makes every task about it a boundary task.
         coo = self.contacts.tocoo()
@@ -222,7 +245,8 @@ class CoordinationModel(mesa.Model):
         """Turn levers into the rates the step uses (one place, documented in docs/odd.md)."""
         cfg, g = self.config, self.graph
         plan = (0.3 + 0.35 * cfg.intellect + 0.35 * cfg.training) if cfg.preparation else 0.0
-        self.deliberation_days = 1.5 * (1 - 0.6 * plan)
+        self.base_deliberation_days = 1.5 * (1 - 0.6 * plan)
+        self.deliberation_days = self.base_deliberation_days  # shortened by lessons (see _review)
         self.fidelity = 0.55 + 0.45 * cfg.evaluation
         self.misjudgement_sigma = 0.6 * (1 - cfg.intellect)
         self.prevention_strength = cfg.prevention * (0.2 + 0.4 * cfg.technology + 0.4 * cfg.intellect)
@@ -235,15 +259,13 @@ class CoordinationModel(mesa.Model):
                                    if self.active.edges[c.node, nb]["channel"] in ("branch", "service"))
                                for c in self.committees])
         self.informant_boost = 1 + INFORMANT_GAIN * (1 - 0.5 ** informants)
-        self.grid_detection = cfg.monitoring_coverage * infra * DETECT_GRID * self.informant_boost
+        # Budgets are finite: normal-time effort spent on drills and peacetime activities is not
+        # spent on grid visits (the factor is 1 at the default budget of 0.3).
+        self.grid_detection = (cfg.monitoring_coverage * infra * DETECT_GRID * self.informant_boost
+                               * (1.15 - 0.5 * cfg.peacetime_budget))
         # Reporting one's own case needs channels (hotlines, apps): infrastructure matters here too.
         self.self_report = SELF_REPORT * (0.5 + cfg.participation) * (0.3 + 0.7 * infra)
-        res = self.residents
-        self.own_report = self.self_report[res.community] * res.trust  # per resident, per day
-        # Daily chance a resident in need makes it known (the vulnerable less so without privacy).
-        vulnerable_report = 1.0 if cfg.privacy else 0.5
-        self.need_report = NEED_REPORT * res.trust * np.where(res.vulnerable, vulnerable_report, 1.0)
-        self.need_report *= 1.5 if cfg.privacy else 1.0
+        self._refresh_reporting()
         # Chance that a boundary task or a request finds an owner at the first try.
         self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.4
         # Who hears a committee's alert: its peers always (routed over whatever links are active,
@@ -291,6 +313,35 @@ class CoordinationModel(mesa.Model):
             members = [c for c in self.committees if c.street == s]
             office.stock = street_share * base * sum(self.community_size[c.community] for c in members)
         self.government.stock = top_share * base * self.residents.n
+
+    def _refresh_compliance(self) -> None:
+        """Residents' trust and compliance from today's trust losses and readiness (drills)."""
+        cfg, res = self.config, self.residents
+        res.trust = np.clip(self.base_trust - self.trust_loss[res.community], 0, 1)
+        drills = 0.1 * np.minimum(2.0, self.readiness / READINESS_REF)
+        res.compliance = np.clip(res.trust * (0.6 + 0.4 * cfg.participation) + 0.2 + drills[res.community], 0, 1)
+        self._effect = None  # protection depends on compliance: recompute it on the next day
+
+    def _refresh_reporting(self) -> None:
+        """Daily chances that residents report their own case or their needs (both need trust)."""
+        cfg, res = self.config, self.residents
+        self.own_report = self.self_report[res.community] * res.trust  # per resident, per day
+        # The vulnerable report their needs less readily without privacy protection.
+        vulnerable_report = 1.0 if cfg.privacy else 0.5
+        self.need_report = NEED_REPORT * res.trust * np.where(res.vulnerable, vulnerable_report, 1.0)
+        self.need_report *= 1.5 if cfg.privacy else 1.0
+
+    def on_event_begins(self, index: int, spec: EventSpec) -> None:
+        """A new event: yesterday's cases are no longer news, and per-event marks start afresh."""
+        res = self.residents
+        past = ~self.hazard.active
+        res.detected[past] = False
+        res.isolate_at[past] = np.iinfo(np.int32).max
+        res.need_days[past] = 0
+        res.met_days[past] = 0
+        self.event_index = index
+        self.event_measured[:] = False
+        self.event_missed[:] = False
 
     # ------------------------------------------------------------------ helpers for agents
 
@@ -379,11 +430,18 @@ class CoordinationModel(mesa.Model):
             tally.first_decision[c] = t
         if new == G.POST_TRANSITION:
             committee.stage, committee.stage_since = 0, t
+        if old == G.NORMAL:
+            self.episode_peak[c] = 0.0
+        elif new == G.NORMAL and self.episode_peak[c] < self.config.alert_threshold:
+            # The alert episode ends and the true risk never reached the alert threshold: a false
+            # alarm, and residents trust the next warning less (the cry-wolf effect).
+            tally.false_alarm_days.append(t)
+            self.trust_loss[c] += self.config.cry_wolf_penalty
         if new in (G.PRE_TRANSITION, G.EMERGENCY) and old in (G.NORMAL, G.PRE_TRANSITION):
             for peer in self.alert_recipients[c]:
                 self.send("alert", committee, peer, c, float(new))
-        if old == G.POST_TRANSITION and new == G.NORMAL:
-            self._closed.append(committee)
+        if new == G.NORMAL and old in (G.PRE_TRANSITION, G.POST_TRANSITION):
+            self._closed.append(committee)  # an episode closed: after-action review tonight
 
     # ------------------------------------------------------------------ the step
 
@@ -412,9 +470,12 @@ class CoordinationModel(mesa.Model):
         # 1. hazard
         self.hazard.advance(t, self.streams["hazard"].random(res.n))
         true_risk = self.hazard.true_risk(t)
+        self._risk = true_risk
         at_risk = true_risk >= cfg.alert_threshold
         self.tally.mark_first(self.tally.onset, at_risk, t)
         self.tally.last_at_risk[at_risk] = t
+        alerting = np.array([c.state != G.NORMAL for c in self.committees])
+        self.episode_peak = np.where(alerting, np.maximum(self.episode_peak, true_risk), 0.0)
         if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
             self.tally.contained_at = t
         # 2. monitoring: only affected residents not yet known can be detected today.
@@ -438,10 +499,17 @@ class CoordinationModel(mesa.Model):
             self._assign_tasks(new, t)
             observed = self.hazard.observe(res.detected, np.minimum(0.95, grid * 1.5), u_comm, t)
             self.tally.mark_first(self.tally.first_detection, observed > 0, t)
+            self._seen = observed > 0
+            if cfg.false_signal_rate > 0:
+                # Symptoms or readings mistaken for the hazard look like cases for a few days.
+                new_false = monitoring.poisson(cfg.false_signal_rate / 1000 * self.community_size)
+                self.false_signals = self.false_signals * (1 - 1 / FALSE_SIGNAL_DAYS) + new_false
+                observed = observed + self.false_signals / (cfg.critical_prevalence * self.community_size)
             # Committees are in community order (see _build_organisations).
             for c, risk in zip(self.committees, (observed * noise).tolist()):
                 c.perceived = risk
         else:
+            self._seen = np.zeros(self.n_communities, dtype=bool)
             # Nobody perceives anything (committees keep their initial 0); the boundary bounces'
             # draws are skipped so the stream moves as on every day.
             _uniform(decisions, res.n, False)
@@ -465,17 +533,42 @@ class CoordinationModel(mesa.Model):
         # 5. actions
         states = self._states()  # no state changes from here to the end of the day
         self._act(t, true_risk, states)
-        # 6. learning
+        # 6. learning and evaluation; readiness and trust between events
         if self._closed:
-            for committee in self._closed:
-                if cfg.learning:
-                    committee.lessons += cfg.learning_rate * (1 - committee.lessons)
+            if cfg.learning:
+                self._review(self._closed)
             self._closed = []
+        self._between_events(states)
         # 7. metrics
         self._record(states)
         self.datacollector.collect(self)
         if self.steps >= cfg.steps:
             self.running = False
+
+    def _review(self, closed: list[CommunityCommittee]) -> None:
+        """After-action review (学习, 闭环): the committees whose episode closed learn the most; the
+        review is archived and shared through the district, so every other committee learns
+        half as much. Lessons lower the alert threshold, speed detection and shorten deliberation.
+        """
+        rate = self.config.learning_rate
+        for committee in self.committees:
+            share = rate if committee in closed else 0.5 * rate
+            committee.lessons += share * (1 - committee.lessons)
+        mean = float(np.mean([c.lessons for c in self.committees]))
+        self.deliberation_days = self.base_deliberation_days * (1 - 0.5 * mean)
+
+    def _between_events(self, states: np.ndarray) -> None:
+        """Readiness builds in normal times and fades without upkeep; lost trust slowly returns."""
+        cfg = self.config
+        build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
+        self.readiness += build * (1 - self.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * self.readiness
+        self.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        # Residents' behaviour follows once the change is worth an update of every resident.
+        loss, ready = self._behaviour_basis
+        if np.abs(self.trust_loss - loss).max() > 0.005 or np.abs(self.readiness - ready).max() > 0.005:
+            self._behaviour_basis = (self.trust_loss.copy(), self.readiness.copy())
+            self._refresh_compliance()
+            self._refresh_reporting()
 
     def _assign_tasks(self, new: np.ndarray, t: int) -> None:
         """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.
@@ -506,6 +599,12 @@ class CoordinationModel(mesa.Model):
         tally = self.tally
         tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
         tally.missed |= (true_risk >= 1.0) & (tally.first_measure < 0)
+        self.event_measured |= acting
+        missed_now = (true_risk >= 1.0) & ~self.event_measured & ~self.event_missed
+        if missed_now.any():
+            # The event got past the critical point with nothing done: trust falls too.
+            self.event_missed |= missed_now
+            self.trust_loss[missed_now] += cfg.missed_penalty
         tally.state_days += np.bincount(states, minlength=4)
         strong = (states == G.EMERGENCY) | (states == G.POST_TRANSITION)
         tally.over_response_days += float(
@@ -607,7 +706,9 @@ class CoordinationModel(mesa.Model):
         # Organisational coordination pools people across the administrative, social and party
         # systems: without it volunteers and party members help half as much.
         pooling = 0.5 + 0.5 * cfg.coordination
-        volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling
+        # Peacetime activities build the ties that turn residents out as volunteers (readiness).
+        turnout = 0.5 + 0.5 * np.minimum(2.0, self.readiness / READINESS_REF)
+        volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling * turnout
         party = (self.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling
                  * np.where(self.branch_mobilised, 1.0, 0.2))
         social = self.service_direct + self.service_contract * (states == G.EMERGENCY)
@@ -632,7 +733,13 @@ class CoordinationModel(mesa.Model):
             unmet_needs=float(getattr(self, "_unmet_today", 0)),
             measures=float((self.measures * self.community_size).sum() / res.n),
             lost_messages=float(self.bus.lost),
+            trust=float(res.trust.mean()),
+            lessons=float(np.mean([c.lessons for c in self.committees])),
+            event=float(self.event_index),
             states=states,
+            risk=self._risk,
+            level=self.measures,
+            seen=self._seen,
         )
         self._handled_before = total
 

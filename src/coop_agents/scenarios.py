@@ -12,6 +12,15 @@ structure of its own (GraphML, relative to the file)::
     [parameters]
     residents = 12000
     hazard = "contagion"
+    arrival = "schedule"                # optional: several events, listed below
+
+    [[events]]
+    day = 0
+    hazard = "contagion"
+
+    [[events]]
+    day = 40
+    hazard = "shock"
 """
 
 from __future__ import annotations
@@ -26,12 +35,13 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from coop_agents.config import validate_overrides
 from coop_agents.errors import ConfigError
+from coop_agents.events import parse_events
 from coop_agents.patterns import read_toml
 
 __all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios"]
 
 _KEYS = {"name", "title_en", "title_zh", "description", "description_zh", "story_en", "story_zh",
-         "notes_en", "notes_zh", "structure", "parameters"}
+         "notes_en", "notes_zh", "structure", "parameters", "events"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Scenario:
     parameters: dict[str, Any] = field(default_factory=dict)
     structure: Path | None = None
     texts: dict[str, str] = field(default_factory=dict)
+    events: tuple = ()  # EventSpec schedule, used when arrival = "schedule"
 
 
 def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
@@ -70,6 +81,7 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         parameters=validate_overrides(params, where, role="scenario"),
         structure=structure,
         texts={k: str(v) for k, v in data.items() if k.startswith(("story_", "notes_", "description_"))},
+        events=parse_events(data["events"], where) if "events" in data else (),
     )
 
 

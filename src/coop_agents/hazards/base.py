@@ -46,6 +46,12 @@ class Hazard:
         self.severe = np.zeros(n, dtype=bool)
         self.onset_step: int | None = None
 
+    def begin_on(self, day: int) -> None:
+        """Make this hazard an event that begins on ``day`` (before :meth:`start`)."""
+        self.begin_day = day
+
+    begin_day: int = 0
+
     def start(self, rng: np.random.Generator, prevention: float) -> None:
         """Place the hazard (index cases, footprint) using the hazard stream.
 

@@ -64,7 +64,7 @@ class Contagion(Hazard):
         self.state[index_cases] = EXPOSED
         self._refresh()
         if index_cases.size:
-            self.onset_step = 0
+            self.onset_step = self.begin_day
 
     def _refresh(self):
         self.active = (self.state == EXPOSED) | (self.state == INFECTIOUS)

@@ -54,6 +54,12 @@ class Shock(Hazard):
         self.peak = 1.0 - 0.3 * prevention
         self.onset_step = self.onset
 
+    def begin_on(self, day: int) -> None:
+        """As an event of a longer run, the precursors begin on ``day`` itself."""
+        super().begin_on(day)
+        shift = day - self.onset
+        self.onset, self.full, self.end = day, self.full + shift, self.end + shift
+
     def intensity(self, step: int) -> float:
         if step < self.onset or step >= self.end:
             return 0.0

@@ -1,0 +1,161 @@
+"""Several hazard events over a long horizon: the arrival process and the set of running events.
+
+The whole cycle (全周期) needs more than one event: preparation between events, learning after
+one (闭环) feeding the next, trust spent by false alarms, a shock during an epidemic. Events
+arrive by one of three rules (scenario key ``arrival``):
+
+- ``single``: one event of the scenario's ``hazard`` at the start (a shock's precursors begin
+  on ``shock_onset``), the classic single-outbreak run;
+- ``poisson``: events of the scenario's ``hazard`` arrive at random, ``arrival_rate`` a year on
+  average, from day 0 on;
+- ``schedule``: the scenario file's ``[[events]]`` list, e.g. a flood on day 40 of an epidemic.
+
+Each event is its own :class:`coop_agents.hazards.Hazard` (a new pathogen, a new flood) with its
+own random stream spawned from the hazard stream, so an event's draws do not depend on how many
+events came before or what governance did about them (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coop_agents.errors import ConfigError
+from coop_agents.hazards import HAZARDS, Hazard, make_hazard
+
+if TYPE_CHECKING:
+    from coop_agents.model import CoordinationModel
+
+__all__ = ["EventSpec", "schedule_events", "HazardSet"]
+
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event: the day it begins and the hazard it is."""
+
+    day: int
+    hazard: str
+
+
+def parse_events(raw, where: str) -> tuple[EventSpec, ...]:
+    """Read a scenario file's ``[[events]]`` list: ``day`` (integer >= 0) and ``hazard``."""
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"[[events]] in {where} must be a non-empty list of {{ day = ..., hazard = ... }}")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) - {"day", "hazard"} or "day" not in item:
+            raise ConfigError(f"event {i + 1} in {where}: expected day = <integer> and hazard = "
+                              f"one of {', '.join(sorted(HAZARDS))}")
+        day, hazard = item["day"], item.get("hazard", "contagion")
+        if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+            raise ConfigError(f"event {i + 1} in {where}: day={day!r}; expected an integer of at least 0")
+        if hazard not in HAZARDS:
+            raise ConfigError(f"event {i + 1} in {where}: hazard={hazard!r}; allowed: {', '.join(sorted(HAZARDS))}")
+        out.append(EventSpec(day, hazard))
+    return tuple(sorted(out, key=lambda e: e.day))
+
+
+def schedule_events(config, scheduled: tuple[EventSpec, ...], rng: np.random.Generator) -> list[EventSpec]:
+    """The events of a run, in time order, within the run's horizon."""
+    if config.arrival == "single":
+        return [EventSpec(0, config.hazard)]
+    if config.arrival == "schedule":
+        if not scheduled:
+            raise ConfigError("arrival=schedule needs an [[events]] list in the scenario file")
+        return [e for e in scheduled if e.day < config.steps]
+    mean_gap = DAYS_PER_YEAR / config.arrival_rate
+    days, t = [], 0.0
+    # Draw gaps until past the horizon: how many draws that takes depends only on the seed.
+    while True:
+        t += rng.exponential(mean_gap)
+        if t >= config.steps:
+            break
+        days.append(int(t))
+    return [EventSpec(d, config.hazard) for d in days]
+
+
+class HazardSet(Hazard):
+    """Several events behind the one hazard interface the model steps.
+
+    Residents' masks are the union over running events, risks and observations their sum; needs,
+    warnings and help reach every running event. ``events`` keeps every event that has begun, so
+    per-event outcomes can be read after the run (see :func:`coop_agents.metrics.event_outcomes`).
+    """
+
+    name = "events"
+
+    def __init__(self, model: CoordinationModel, specs: list[EventSpec]) -> None:
+        super().__init__(model)
+        self.specs = specs
+        self.events: list[Hazard] = []
+        self.begun: list[EventSpec] = []
+        self.running: list[Hazard] = []
+        self.rngs: list[np.random.Generator] = []
+        self.prevention = 0.0
+
+    def start(self, rng, prevention):
+        self.rngs = list(rng.spawn(len(self.specs)))
+        self.prevention = prevention
+        self.onset_step = self.specs[0].day if self.specs else None
+        self._begin_due(0)
+
+    def _begin_due(self, step: int) -> None:
+        while len(self.begun) < len(self.specs) and self.specs[len(self.begun)].day <= step:
+            spec = self.specs[len(self.begun)]
+            event = make_hazard(spec.hazard, self.model)
+            event.begin_on(spec.day)
+            event.start(self.rngs[len(self.begun)], self.prevention)
+            self.begun.append(spec)
+            self.events.append(event)
+            self.running.append(event)
+            self.model.on_event_begins(len(self.events) - 1, spec)
+        self._combine()
+
+    def _combine(self) -> None:
+        n = self.model.residents.n
+        self.active = np.zeros(n, dtype=bool)
+        self.detectable = np.zeros(n, dtype=bool)
+        for event in self.running:
+            self.active |= event.active
+            self.detectable |= event.detectable
+        for event in self.events:
+            self.affected |= event.affected
+            self.severe |= event.severe
+
+    def advance(self, step, u):
+        self._begin_due(step)
+        for event, rng in zip(self.events, self.rngs):
+            if event in self.running:
+                # Every running event draws from its own stream; the model's uniforms go unused
+                # so that one event's draws never depend on another's.
+                event.advance(step, rng.random(u.size))
+        self.running = [e for e in self.running if not e.contained(step)]
+        self._combine()
+
+    def true_risk(self, step):
+        return sum((e.true_risk(step) for e in self.running), np.zeros(self.model.n_communities))
+
+    def observe(self, detected, notice, u, step):
+        return sum((e.observe(detected, notice, u, step) for e in self.running),
+                   np.zeros(self.model.n_communities))
+
+    def contained(self, step):
+        return not self.running and len(self.begun) == len(self.specs)
+
+    def needs(self, step):
+        need = np.zeros(self.model.residents.n, dtype=bool)
+        for e in self.running:
+            need |= e.needs(step)
+        return need
+
+    def warn(self, effect, u, information):
+        for e in self.running:
+            e.warn(effect, u, information)
+
+    def serve(self, served):
+        for e in self.running:
+            e.serve(served)
