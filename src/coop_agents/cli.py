@@ -97,11 +97,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty() and total > 1
     results: dict[str, dict[str, float]] = {}
     done = 0
+    from coop_agents.metrics import event_outcomes
+
     for pattern in patterns:
-        per_seed, frames = [], []
+        per_seed, frames, events = [], [], []
         for seed in seeds:
             model = CoordinationModel(args.scenario, pattern, seed, **overrides)
             per_seed.append(model.run())
+            events.append([_json_safe(e) for e in event_outcomes(model)])
             if out_dir is not None:
                 frame = model.series.frame()
                 frame.insert(0, "seed", seed)
@@ -119,6 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             (out_dir / f"outcomes_{Path(pattern).stem}.json").write_text(
                 json.dumps({"scenario": str(args.scenario), "pattern": pattern, "seeds": seeds,
                             "overrides": overrides, "per_seed": [_json_safe(r) for r in per_seed],
+                            "events_per_seed": events,
                             "mean": _json_safe(results[pattern])}, indent=2, ensure_ascii=False))
     if show_progress:
         print(file=sys.stderr)
