@@ -187,10 +187,11 @@ _ROWS: list[Param] = [
        "每次漏报损失信任", "Trust lost when the true risk passes the critical point before any "
        "measure in the community.", "trust", 0.0, 1.0),
     _p("trust_recovery", "float", 0.5, "scenario", "events", "Trust recovery", "信任恢复速度",
-       "Share of lost trust regained in a year without new disappointments.", "per year", 0.0, 10.0),
+       "Rate at which lost trust returns without new disappointments (0.5 a year leaves about 60% "
+       "of a loss after a year).", "per year", 0.0, 10.0),
     _p("readiness_decay", "float", 1.0, "scenario", "events", "Readiness decay", "准备度衰减",
-       "How fast preparedness built by drills and peacetime participation fades without upkeep "
-       "(share lost per year).", "per year", 0.0, 20.0),
+       "Rate at which preparedness built by drills and peacetime participation fades without "
+       "upkeep (1 a year leaves about 37% after a year).", "per year", 0.0, 20.0),
     # --- levers: the seven actions -------------------------------------------------------------
     *[
         _p(a, "bool", True, "lever", "actions", en, zh, help_)
@@ -207,8 +208,8 @@ _ROWS: list[Param] = [
              "for vulnerable residents, volunteers."),
             ("recovery", "Recovery", "恢复", "Withdrawal of measures on the de-escalation schedule "
              "in post-transition; with it off measures drop at once."),
-            ("learning", "Learning", "学习", "After-action review when an event closes: a lower "
-             "alert threshold and faster detection next time."),
+            ("learning", "Learning", "学习", "After-action review when an alert episode closes: a "
+             "lower alert threshold, faster detection and shorter deliberation next time."),
         )
     ],
     # --- levers: the five pillars (五有) --------------------------------------------------------
@@ -275,7 +276,8 @@ _ROWS: list[Param] = [
        "activities with residents (builds readiness) rather than on routine grid monitoring.",
        "share", 0.0, 1.0),
     _p("learning_rate", "float", 0.3, "lever", "thresholds", "Learning rate", "学习率",
-       "How much one after-action review lowers the alert threshold and speeds detection.", "share",
+       "How much one after-action review lowers the alert threshold, speeds detection and "
+       "shortens deliberation.", "share",
        0.0, 1.0),
     # --- levers: links -----------------------------------------------------------------------------
     _p("vertical_latency", "float", 1.0, "lever", "links", "Vertical latency", "纵向层级时延",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ LOCKDOWN_NEED = 0.3  # daily chance a vulnerable resident under strong measures 
 READINESS_BUILD = 1 / (365 * 0.7)
 READINESS_REF = 0.3
 FALSE_SIGNAL_DAYS = 3.0  # a false report looks like a case for about this many days
+RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days
 DAYS_PER_YEAR = 365.0
 
 
@@ -66,7 +68,8 @@ def _uniform(rng: np.random.Generator, n: int, needed: bool) -> np.ndarray | Non
     ``advance`` leaves the stream where drawing would have: the day's later draws, and every later
     day's, are the same either way (common random numbers). Making numbers nobody reads would cost
     as much as the rest of a day in a large district. Valid for streams that draw only float64
-    uniforms and normals, as the per-day streams do (``advance`` drops a buffered 32-bit half).
+    uniforms, normals and Poisson numbers with a fixed count per day, as the per-day streams do
+    (``advance`` drops a buffered 32-bit half).
     """
     if needed:
         return rng.random(n)
@@ -247,6 +250,8 @@ class CoordinationModel(mesa.Model):
         plan = (0.3 + 0.35 * cfg.intellect + 0.35 * cfg.training) if cfg.preparation else 0.0
         self.base_deliberation_days = 1.5 * (1 - 0.6 * plan)
         self.deliberation_days = self.base_deliberation_days  # shortened by lessons (see _review)
+        self._mean_lessons = 0.0  # recorded every day; changes only in _review
+        self._mean_lessons = 0.0  # recorded every day; changes only in _review
         self.fidelity = 0.55 + 0.45 * cfg.evaluation
         self.misjudgement_sigma = 0.6 * (1 - cfg.intellect)
         self.prevention_strength = cfg.prevention * (0.2 + 0.4 * cfg.technology + 0.4 * cfg.intellect)
@@ -265,7 +270,6 @@ class CoordinationModel(mesa.Model):
                                * (1.15 - 0.5 * cfg.peacetime_budget))
         # Reporting one's own case needs channels (hotlines, apps): infrastructure matters here too.
         self.self_report = SELF_REPORT * (0.5 + cfg.participation) * (0.3 + 0.7 * infra)
-        self._refresh_reporting()
         # Chance that a boundary task or a request finds an owner at the first try.
         self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.4
         # Who hears a committee's alert: its peers always (routed over whatever links are active,
@@ -313,23 +317,25 @@ class CoordinationModel(mesa.Model):
             members = [c for c in self.committees if c.street == s]
             office.stock = street_share * base * sum(self.community_size[c.community] for c in members)
         self.government.stock = top_share * base * self.residents.n
+        self.initial_district_stock = self.government.stock
 
     def _refresh_compliance(self) -> None:
         """Residents' trust and compliance from today's trust losses and readiness (drills)."""
         cfg, res = self.config, self.residents
-        res.trust = np.clip(self.base_trust - self.trust_loss[res.community], 0, 1)
+        res.trust = np.clip(self.base_trust - res.spread(self.trust_loss), 0, 1)
+        self._mean_trust = float(res.trust.mean())  # recorded every day; changes only here
         drills = 0.1 * np.minimum(2.0, self.readiness / READINESS_REF)
-        res.compliance = np.clip(res.trust * (0.6 + 0.4 * cfg.participation) + 0.2 + drills[res.community], 0, 1)
+        res.compliance = np.clip(res.trust * (0.6 + 0.4 * cfg.participation) + 0.2 + res.spread(drills), 0, 1)
         self._effect = None  # protection depends on compliance: recompute it on the next day
 
-    def _refresh_reporting(self) -> None:
-        """Daily chances that residents report their own case or their needs (both need trust)."""
+    def _need_report(self, rows: np.ndarray) -> np.ndarray:
+        """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
+        vulnerable report less readily without privacy protection."""
         cfg, res = self.config, self.residents
-        self.own_report = self.self_report[res.community] * res.trust  # per resident, per day
-        # The vulnerable report their needs less readily without privacy protection.
         vulnerable_report = 1.0 if cfg.privacy else 0.5
-        self.need_report = NEED_REPORT * res.trust * np.where(res.vulnerable, vulnerable_report, 1.0)
-        self.need_report *= 1.5 if cfg.privacy else 1.0
+        report = NEED_REPORT * res.trust[rows] * np.where(res.vulnerable[rows], vulnerable_report, 1.0)
+        report *= 1.5 if cfg.privacy else 1.0
+        return report
 
     def on_event_begins(self, index: int, spec: EventSpec) -> None:
         """A new event: yesterday's cases are no longer news, and per-event marks start afresh."""
@@ -339,6 +345,7 @@ class CoordinationModel(mesa.Model):
         res.isolate_at[past] = np.iinfo(np.int32).max
         res.need_days[past] = 0
         res.met_days[past] = 0
+        res.safe[past] = False  # those who sheltered from an earlier event are home again
         self.event_index = index
         self.event_measured[:] = False
         self.event_missed[:] = False
@@ -430,17 +437,20 @@ class CoordinationModel(mesa.Model):
             tally.first_decision[c] = t
         if new == G.POST_TRANSITION:
             committee.stage, committee.stage_since = 0, t
+        false_alarm = False
         if old == G.NORMAL:
             self.episode_peak[c] = 0.0
         elif new == G.NORMAL and self.episode_peak[c] < self.config.alert_threshold:
             # The alert episode ends and the true risk never reached the alert threshold: a false
             # alarm, and residents trust the next warning less (the cry-wolf effect).
+            false_alarm = True
             tally.false_alarm_days.append(t)
             self.trust_loss[c] += self.config.cry_wolf_penalty
         if new in (G.PRE_TRANSITION, G.EMERGENCY) and old in (G.NORMAL, G.PRE_TRANSITION):
             for peer in self.alert_recipients[c]:
                 self.send("alert", committee, peer, c, float(new))
-        if new == G.NORMAL and old in (G.PRE_TRANSITION, G.POST_TRANSITION):
+        # A real episode closed (not a false alarm, which teaches nothing about the next risk):
+        if new == G.NORMAL and old in (G.PRE_TRANSITION, G.POST_TRANSITION) and not false_alarm:
             self._closed.append(committee)  # an episode closed: after-action review tonight
 
     # ------------------------------------------------------------------ the step
@@ -461,8 +471,14 @@ class CoordinationModel(mesa.Model):
         5. **Actions**: measures by state and de-escalation schedule, isolation of owned cases,
            needs met by staff, volunteers and organisations (vulnerable first with a registry),
            resources consumed and requested (vectorised over residents).
-        6. **Learning** (学习): after-action review where an event closed today.
+        6. **Learning and evaluation** (学习): after-action review where an alert episode closed
+           today (false alarms excluded); readiness builds or fades, lost trust returns, the
+           district restocks.
         7. **Metrics** are recorded.
+
+        With several events (``arrival`` poisson or schedule), step 1 also begins the events due
+        today; step 2 adds false signals (``false_signal_rate``) to what monitoring sees; a false
+        alarm or a missed critical point costs the community's trust when it happens.
         """
         t = self.steps
         cfg = self.config
@@ -493,7 +509,9 @@ class CoordinationModel(mesa.Model):
             grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
             new = unseen
             if unseen.size:
-                p_detect = 1 - (1 - grid[res.community[unseen]]) * (1 - self.own_report[unseen])
+                comm = res.community[unseen]
+                own = self.self_report[comm] * res.trust[unseen]  # their own reports (it takes trust)
+                p_detect = 1 - (1 - grid[comm]) * (1 - own)
                 new = unseen[u_res[unseen] < p_detect]
             res.detected[new] = True
             self._assign_tasks(new, t)
@@ -554,8 +572,8 @@ class CoordinationModel(mesa.Model):
         for committee in self.committees:
             share = rate if committee in closed else 0.5 * rate
             committee.lessons += share * (1 - committee.lessons)
-        mean = float(np.mean([c.lessons for c in self.committees]))
-        self.deliberation_days = self.base_deliberation_days * (1 - 0.5 * mean)
+        self._mean_lessons = float(np.mean([c.lessons for c in self.committees]))
+        self.deliberation_days = self.base_deliberation_days * (1 - 0.5 * self._mean_lessons)
 
     def _between_events(self, states: np.ndarray) -> None:
         """Readiness builds in normal times and fades without upkeep; lost trust slowly returns."""
@@ -563,12 +581,14 @@ class CoordinationModel(mesa.Model):
         build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
         self.readiness += build * (1 - self.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * self.readiness
         self.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        # The district restocks what it held at the start over about three months (procurement).
+        gov = self.government
+        gov.stock += max(0.0, self.initial_district_stock - gov.stock) / RESTOCK_DAYS
         # Residents' behaviour follows once the change is worth an update of every resident.
         loss, ready = self._behaviour_basis
         if np.abs(self.trust_loss - loss).max() > 0.005 or np.abs(self.readiness - ready).max() > 0.005:
             self._behaviour_basis = (self.trust_loss.copy(), self.readiness.copy())
             self._refresh_compliance()
-            self._refresh_reporting()
 
     def _assign_tasks(self, new: np.ndarray, t: int) -> None:
         """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.
@@ -587,13 +607,12 @@ class CoordinationModel(mesa.Model):
 
     def _act(self, t: int, true_risk: np.ndarray, states: np.ndarray) -> None:
         cfg, res = self.config, self.residents
-        for k in (states == G.POST_TRANSITION).nonzero()[0].tolist():
-            c = self.committees[k]
-            if t - c.stage_since >= cfg.stage_days:
-                c.stage, c.stage_since = c.stage + 1, t
         level = np.zeros(self.n_communities)  # no measures in the normal state
         for k in (states != G.NORMAL).nonzero()[0].tolist():
-            level[k] = self.measure_level(self.committees[k])
+            c = self.committees[k]
+            if c.state == G.POST_TRANSITION and t - c.stage_since >= cfg.stage_days:
+                c.stage, c.stage_since = c.stage + 1, t
+            level[k] = self.measure_level(c)
         self.measures = level
         acting = level > 0
         tally = self.tally
@@ -613,7 +632,7 @@ class CoordinationModel(mesa.Model):
         # effect changes on few days, so each resident's protection is recomputed only then.
         effect = level * self.available * self.fidelity
         if self._effect is None or (effect != self._effect).any():
-            res.protection = np.minimum(0.95, MEASURE_EFFICACY * effect[res.community] * res.compliance)
+            res.protection = np.minimum(0.95, MEASURE_EFFICACY * res.spread(effect) * res.compliance)
             self._effect = effect
         if cfg.mitigation or cfg.response:
             # Detected cases still affected are isolated once their task has an owner and measures are on.
@@ -627,6 +646,9 @@ class CoordinationModel(mesa.Model):
             self.hazard.warn(effect, warn_u, cfg.information)
         served = self._meet_needs(t, level, states)
         # Resources: consumption by measures and help; refills requested down the pooling rule.
+        if served.size == 0 and not acting.any():
+            self.available[:] = 1.0  # nothing used today, so nothing lacks
+            return
         served_by_comm = np.bincount(res.community[served], minlength=self.n_communities)
         use = self.community_size * level * MEASURE_COST + served_by_comm * SERVICE_COST
         self.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
@@ -653,7 +675,7 @@ class CoordinationModel(mesa.Model):
         hazard_need = self.hazard.needs(t)
         # Vulnerable residents under strong measures need supplies or care every few days.
         strong = level >= 0.5
-        confined = res.vulnerable & strong[res.community] if strong.any() else None
+        confined = res.vulnerable & res.spread(strong) if strong.any() else None
         may_lock = confined is not None and bool(confined.any())
         u = _uniform(actions, res.n, can_serve and (may_lock or bool(hazard_need.any())))
         lockdown_u = _uniform(actions, res.n, may_lock)
@@ -661,12 +683,12 @@ class CoordinationModel(mesa.Model):
         in_need = need.nonzero()[0]
         known = in_need[:0]
         if can_serve and in_need.size:
-            known = in_need[res.detected[in_need] | (u[in_need] < self.need_report[in_need])
+            known = in_need[res.detected[in_need] | (u[in_need] < self._need_report(in_need))
                             | (res.vulnerable[in_need] & cfg.vulnerable_registry)]
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
-        known_by_comm = np.bincount(res.community[known], minlength=self.n_communities)
-        crowded = bool((known_by_comm > quota).any())
+        crowded = known.size > 0 and bool(
+            (np.bincount(res.community[known], minlength=self.n_communities) > quota).any())
         priority = _uniform(actions, res.n, crowded)
         served = known
         if crowded:
@@ -729,12 +751,12 @@ class CoordinationModel(mesa.Model):
             messages=total - self._handled_before,
             in_flight=self.bus.in_flight,
             max_backlog=float(self.bus.backlog(self.steps + 1).max()),
-            resources=float(sum(o.stock for o in self.organisations)),
+            resources=float(sum(map(attrgetter("stock"), self.organisations))),
             unmet_needs=float(getattr(self, "_unmet_today", 0)),
             measures=float((self.measures * self.community_size).sum() / res.n),
             lost_messages=float(self.bus.lost),
-            trust=float(res.trust.mean()),
-            lessons=float(np.mean([c.lessons for c in self.committees])),
+            trust=self._mean_trust,
+            lessons=self._mean_lessons,
             event=float(self.event_index),
             states=states,
             risk=self._risk,

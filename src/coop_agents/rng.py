@@ -2,9 +2,10 @@
 
 Each stochastic process draws from its own stream, derived from the master seed and the stream's
 position in :data:`STREAMS`. Two patterns run on the same seed therefore build the same district
-and face the same hazard draws; they differ only where their governance differs. The hazard and
-monitoring streams draw a fixed number of numbers every step whatever the pattern does, so that
-stays true for the whole run.
+and face the same hazard draws; they differ only where their governance differs. The per-day
+streams move by the same amount every day whatever the pattern does (numbers nobody reads are
+skipped with the bit generator's ``advance``, not left out), so that stays true for the whole
+run; events of a long run draw from streams spawned from the hazard stream, one per event.
 """
 
 from __future__ import annotations

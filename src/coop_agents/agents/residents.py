@@ -41,10 +41,24 @@ class ResidentArrays:
         self.protection = np.zeros(n)
         self.need_days = np.zeros(n, dtype=np.int32)
         self.met_days = np.zeros(n, dtype=np.int32)
+        # Districts in canonical form list residents grouped by community (coop_agents.network);
+        # then a community's value reaches its residents by repetition (see spread).
+        grouped = bool(np.all(self.community[1:] >= self.community[:-1]))
+        self._sizes = np.bincount(self.community) if grouped else None
 
     @property
     def n(self) -> int:
         return self.community.size
+
+    def spread(self, per_community: np.ndarray) -> np.ndarray:
+        """Each resident's entry of a per-community array: ``per_community[community]``.
+
+        With residents grouped by community this repeats each community's entry instead of
+        indexing, which gives the same array about ten times faster.
+        """
+        if self._sizes is None:
+            return per_community[self.community]
+        return np.repeat(per_community[: self._sizes.size], self._sizes)
 
     def care_share(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Share of each resident's days in need on which the need was met (0 if never in need).

@@ -25,7 +25,8 @@ class Hazard:
     (``model.residents.protection``, ``.isolated``, ``.safe``, ``.care_share()``).
 
     To keep common random numbers, :meth:`advance` receives exactly one uniform number per resident
-    per step from the hazard stream, whatever the pattern does.
+    per step from a stream of its own (the hazard stream, or the event's stream spawned from it
+    when a run has several events), whatever the pattern does.
 
     Attributes:
         active: residents currently affected (counted in prevalence).
