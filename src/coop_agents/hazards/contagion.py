@@ -76,9 +76,9 @@ class Contagion(Hazard):
         s = self.state
         sources = (s == INFECTIOUS).nonzero()[0]
         weight = (1.0 - res.protection[sources]) * np.where(res.isolated[sources], ISOLATION_LEAK, 1.0)
-        pressure = self._pressure(sources, weight)
+        pressure, touched = self._pressure(sources, weight)
         # Only susceptible residents with an infectious contact can be infected today.
-        at_risk = ((s == SUSCEPTIBLE) & (pressure > 0)).nonzero()[0]
+        at_risk = touched[s[touched] == SUSCEPTIBLE]
         p_infect = (1.0 - res.protection[at_risk]) * -np.expm1(pressure[at_risk] * self.log_escape)
         new_e = at_risk[u[at_risk] < p_infect]
         exposed = (s == EXPOSED).nonzero()[0]
@@ -92,8 +92,9 @@ class Contagion(Hazard):
         s[new_r] = RECOVERED
         self._refresh()
 
-    def _pressure(self, sources: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """``contacts @ w`` for ``w`` that is ``weight`` on ``sources`` and 0 elsewhere.
+    def _pressure(self, sources: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``contacts @ w`` for ``w`` that is ``weight`` on ``sources`` and 0 elsewhere, and the
+        residents with a contact among the sources (some may be listed more than once).
 
         While few residents are infectious, only their rows of the contact matrix are read; the
         sums are added in the same order as the mat-vec's (contacts in ascending order, see
@@ -107,12 +108,14 @@ class Contagion(Hazard):
         if total > self.contacts.nnz * SPARSE_SHARE:
             w = np.zeros(self.state.size)
             w[sources] = weight
-            return self.contacts @ w
+            pressure = self.contacts @ w
+            return pressure, (pressure > 0).nonzero()[0]
         # Position of each source's k-th contact in ``indices``: its row start plus k.
         first = np.cumsum(counts) - counts
         pos = np.arange(total) + np.repeat(starts - first, counts)
-        return np.bincount(self.contacts.indices[pos], weights=np.repeat(weight, counts),
-                           minlength=self.state.size)
+        touched = self.contacts.indices[pos]
+        pressure = np.bincount(touched, weights=np.repeat(weight, counts), minlength=self.state.size)
+        return pressure, touched
 
     def true_risk(self, step):
         counts = np.bincount(self.model.residents.community[self.active], minlength=self.n_comm)
