@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coop_agents.events import EventSpec
 from coop_agents.governance import GovernanceState
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
     n = series.n
     hz = model.hazard
     events = getattr(hz, "events", [hz])
-    specs = getattr(hz, "begun", None) or [type("S", (), {"day": 0, "hazard": hz.name})()]
+    specs = getattr(hz, "begun", None) or [EventSpec(0, hz.name)]
     weights = np.where(model.residents.vulnerable, VULNERABLE_WEIGHT, 1.0)
     alert = model.config.alert_threshold
     m = series.matrices
