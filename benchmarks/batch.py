@@ -7,7 +7,7 @@ Both comparisons run in this one script, one after the other, so they share the 
 state; ratios are what to quote. Each batch writes to a fresh temporary folder through the same
 ``run_batch`` that ``coop-agents batch`` uses (results store included), with the progress bar off.
 
-1. ``runs`` small runs (1,200 residents, 120 days) serially and on a local pool of ``workers``
+1. ``runs`` small runs (``--residents``, default 5,000, 120 days) serially and on a local pool of ``workers``
    processes: the speed-up (target at least 1.7 on 2 cores).
 2. ``tiny`` near-empty runs (one day of a 60-resident district) serially, on the process pool and
    on a local Dask cluster: the extra wall time per run over serial is each executor's overhead
@@ -56,9 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--residents", type=int, default=5000,
+                        help="residents per small run (default 5,000, the size of the ready experiments)")
     args = parser.parse_args()
     runs, tiny = (8, 8) if args.quick else (120, 200)
-    small = EXPERIMENT.format(name="small", replicates=runs // 2, residents=1200, communities=3,
+    small = EXPERIMENT.format(name="small", replicates=runs // 2, residents=args.residents, communities=3,
                               steps=30 if args.quick else 120)
     near_empty = EXPERIMENT.format(name="tiny", replicates=tiny // 2, residents=60, communities=1, steps=1)
     rows = []
