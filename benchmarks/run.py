@@ -74,7 +74,7 @@ class Plan:
 
 
 FULL = Plan(Size(10_000, 5, 5), Size(100_000, 10, 25), Size(300_000, 25, 30), steps=100, repeats=5,
-            repeats_largest=3, batch_runs=100, batch_size=Size(1_200, 1, 3), batch_steps=120)
+            repeats_largest=3, batch_runs=100, batch_size=Size(5_000, 1, 3), batch_steps=120)
 QUICK = Plan(Size(2_000, 1, 5), Size(8_000, 2, 10), Size(16_000, 4, 10), steps=30, repeats=1,
              repeats_largest=1, batch_runs=8, batch_size=Size(400, 1, 1), batch_steps=20)
 
@@ -328,8 +328,9 @@ def ratios(results: list[dict], plan: Plan, quick: bool) -> list[str]:
             add(f"scaling exponent, {pattern}, {what}, N={s.label}..{xl.label}", slope, unit="",
                 target="~1 (<= 1.1)", ok=slope <= 1.1)
     serial, pool = get("batch, serial", plan.batch_size), get("batch, processes", plan.batch_size)
-    add(f"batch of {plan.batch_runs}: serial / process pool ({pool['workers']} workers)",
-        serial["run"] / pool["run"])
+    speed_up = serial["run"] / pool["run"]
+    add(f"batch of {plan.batch_runs}: serial / process pool ({pool['workers']} workers)", speed_up,
+        target=">= 1.7x" if pool["workers"] == 2 else "", ok=speed_up >= 1.7 if pool["workers"] == 2 else None)
     return _columns(rows)
 
 

@@ -571,7 +571,9 @@ class CoordinationModel(mesa.Model):
                     self.change_state(committee, new_state)
         self._update_delegation()
         for org in self.organisations:
-            org.step()
+            # Most days most organisations have no mail and owe nothing; their step would do nothing.
+            if org.inbox or org.owed:
+                org.step()
         if cfg.monitoring:
             for c in self.committees:
                 c.decide(t)
@@ -696,13 +698,39 @@ class CoordinationModel(mesa.Model):
         Takes the day's need-report, lockdown-need and service-priority uniforms (one per resident
         each, in that order) from the actions stream, making only those that are read.
         """
-        cfg, res = self.config, self.residents
+        res = self.residents
         actions = self.streams["actions"]
         capacity = self.needs_capacity(states) * self.available
         can_serve = bool(capacity.any())
         hazard_need = self.hazard.needs(t)
         # Vulnerable residents under strong measures need supplies or care every few days.
         strong = level >= 0.5
+        if can_serve or strong.any():
+            in_need, served = self._who_is_served(level, capacity, can_serve, hazard_need, strong)
+        else:
+            # Nobody can be helped and nobody is confined: the day's three blocks go unread.
+            actions.bit_generator.advance(3 * res.n)
+            in_need, served = hazard_need.nonzero()[0], np.empty(0, np.intp)
+        helped = np.zeros(res.n, dtype=bool)
+        helped[served] = True
+        if in_need.size:
+            self.hazard.serve(helped)
+        unmet = ~helped[in_need]
+        res.need_days[in_need] += 1
+        res.met_days[served] += 1
+        vulnerable = res.vulnerable[in_need]
+        n_vulnerable = np.count_nonzero(vulnerable)
+        unmet_vulnerable = np.count_nonzero(unmet & vulnerable)
+        self._unmet_today = int(np.count_nonzero(unmet))
+        self.tally.need_days += [in_need.size - n_vulnerable, n_vulnerable]
+        self.tally.unmet_days += [self._unmet_today - unmet_vulnerable, unmet_vulnerable]
+        return served
+
+    def _who_is_served(self, level: np.ndarray, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray,
+                       strong: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Residents in need today and those of them served (resident indices)."""
+        cfg, res = self.config, self.residents
+        actions = self.streams["actions"]
         confined = np.empty(0, np.intp)
         if strong.any():
             confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
@@ -736,20 +764,7 @@ class CoordinationModel(mesa.Model):
             starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
             rank = np.arange(order.size) - starts
             served = known[order[rank < quota[comm_sorted]]]
-        helped = np.zeros(res.n, dtype=bool)
-        helped[served] = True
-        if in_need.size:
-            self.hazard.serve(helped)
-        unmet = ~helped[in_need]
-        res.need_days[in_need] += 1
-        res.met_days[served] += 1
-        vulnerable = res.vulnerable[in_need]
-        n_vulnerable = np.count_nonzero(vulnerable)
-        unmet_vulnerable = np.count_nonzero(unmet & vulnerable)
-        self._unmet_today = int(np.count_nonzero(unmet))
-        self.tally.need_days += [in_need.size - n_vulnerable, n_vulnerable]
-        self.tally.unmet_days += [self._unmet_today - unmet_vulnerable, unmet_vulnerable]
-        return served
+        return in_need, served
 
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
         """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""

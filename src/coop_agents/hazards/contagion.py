@@ -67,6 +67,7 @@ class Contagion(Hazard):
             self.onset_step = self.begin_day
 
     def _refresh(self):
+        """Derive the masks from the state, in full (at the start; each day updates them in place)."""
         self.active = (self.state == EXPOSED) | (self.state == INFECTIOUS)
         self.detectable = self.state == INFECTIOUS
         self.affected |= self.active
@@ -74,7 +75,7 @@ class Contagion(Hazard):
     def advance(self, step, u):
         res = self.model.residents
         s = self.state
-        sources = (s == INFECTIOUS).nonzero()[0]
+        sources = self.detectable.nonzero()[0]  # the infectious
         weight = (1.0 - res.protection[sources]) * np.where(res.isolated[sources], ISOLATION_LEAK, 1.0)
         pressure, touched = self._pressure(sources, weight)
         # Only susceptible residents with an infectious contact can be infected today.
@@ -90,7 +91,13 @@ class Contagion(Hazard):
         s[new_e] = EXPOSED
         s[new_i] = INFECTIOUS
         s[new_r] = RECOVERED
-        self._refresh()
+        # Only today's movers change a mask (the three sets are disjoint; new_e may repeat a resident): cheaper than deriving
+        # the masks again from every resident's state.
+        self.active[new_e] = True
+        self.active[new_r] = False
+        self.detectable[new_i] = True
+        self.detectable[new_r] = False
+        self.affected[new_e] = True
 
     def _pressure(self, sources: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``contacts @ w`` for ``w`` that is ``weight`` on ``sources`` and 0 elsewhere, and the
@@ -130,4 +137,4 @@ class Contagion(Hazard):
         return not self.active.any()
 
     def needs(self, step):
-        return self.state == INFECTIOUS
+        return self.detectable.copy()  # the infectious
