@@ -114,6 +114,7 @@ class Message:
     state: int = -1  # proposed state (request) or approved state, -1 for declined (decision)
     threshold: float = 0.0  # the committee's threshold for the proposed state (request)
     sent_at: float = 0.0
+    delivered_at: float = 0.0  # when its target finished handling it
     route: list[int] = field(default_factory=list)
     hop: int = 0
 
@@ -216,6 +217,10 @@ class MessageBus:
             search = self._routes[src] = _RouteSearch(src, self._costs)
         return search.path(dst)
 
+    def hop(self, src: int, dst: int) -> tuple[float, float] | None:
+        """(delay in days, chance of arriving) of the active tie from ``src`` to ``dst``, or None."""
+        return self._hops.get((src, dst))
+
     def hops(self, src: int, dst: int) -> int | None:
         path = self.route(src, dst)
         return None if path is None else len(path) - 1
@@ -251,6 +256,7 @@ class MessageBus:
             free_at[node] = done
             handled[node] += 1
             if msg.hop == len(msg.route) - 1:
+                msg.delivered_at = done
                 delivered.append((done, msg))
                 continue
             delay, reliability = hops[node, msg.route[msg.hop + 1]]

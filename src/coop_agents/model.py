@@ -17,6 +17,7 @@ from coop_agents.agents.organisations import (
     Government,
     Organisation,
     PartyBranch,
+    ResponsePlatform,
     SocialOrganisation,
     StreetOffice,
 )
@@ -59,6 +60,7 @@ READINESS_REF = 0.3
 FALSE_SIGNAL_DAYS = 3.0  # a false report looks like a case for about this many days
 RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days
 DAYS_PER_YEAR = 365.0
+VIGILANT_DAYS = 14  # how long a peer's alert keeps a committee vigilant
 
 
 def _uniform(rng: np.random.Generator, n: int, needed: bool) -> np.ndarray | None:
@@ -252,6 +254,7 @@ class CoordinationModel(mesa.Model):
         self.committees = sorted((o for o in self.organisations if isinstance(o, CommunityCommittee)),
                                  key=lambda o: o.community)
         self.government = next(o for o in self.organisations if isinstance(o, Government))
+        self.platform_hub = next((o for o in self.organisations if isinstance(o, ResponsePlatform)), None)
         self.street_offices = {o.street: o for o in self.organisations if isinstance(o, StreetOffice)}
         self.branches = {o.community: o for o in self.organisations
                          if isinstance(o, PartyBranch) and o.level == "community"}
@@ -297,21 +300,34 @@ class CoordinationModel(mesa.Model):
         self.self_report = SELF_REPORT * (0.5 + cfg.participation) * (0.3 + 0.7 * infra)
         # Chance that a boundary task or a request finds an owner at the first try.
         self.p_own = cfg.responsibility_lists + (1 - cfg.responsibility_lists) * 0.4
-        # Who hears a committee's alert: its peers always (routed over whatever links are active,
-        # so under silos the news goes up to a common superior and back down); everyone through
-        # the platform or the command node; the whole street through the party overlay.
+        # Who hears a committee's alert directly: its peers on peer ties (routed over whatever links
+        # are active, so under silos the news goes up to a common superior and back down) and,
+        # through the party overlay, the whole street.
         peers = {c.community: set() for c in self.committees}
         by_node = {c.node: c for c in self.committees}
         for c in self.committees:
             for nb in g.neighbors(c.node):
                 if nb in by_node and g.edges[c.node, nb]["channel"] == "peer":
                     peers[c.community].add(nb)
-            if cfg.platform or cfg.command:
-                peers[c.community].update(by_node)
             if cfg.party_overlay:
                 peers[c.community].update(o.node for o in self.committees if o.street == c.street)
             peers[c.community].discard(c.node)
         self.alert_recipients = {k: [by_node[n] for n in sorted(v)] for k, v in peers.items()}
+        # Everyone else hears it through a hub, when there is one: the platform, or the district
+        # under unified command. The alert goes to the hub as one message; the hub posts it once
+        # and every committee on an active tie to it reads it after that tie's delay (a broadcast,
+        # not one message per committee, which would fill the sender's and the hub's queues and
+        # make the platform slower the more communities it serves).
+        self.alert_hub = (self.platform_hub if cfg.platform and self.platform_hub is not None
+                          else self.government if cfg.command else None)
+        self.bulletin_delay = np.full(self.n_communities, np.inf)
+        if self.alert_hub is not None:
+            for c in self.committees:
+                hop = self.bus.hop(self.alert_hub.index, c.index)
+                if hop is not None:
+                    self.bulletin_delay[c.community] = hop[0]
+        self.vigilant_until = np.full(self.n_communities, -1, dtype=np.int64)
+        self._bulletins: list[np.ndarray] = []  # per community, the day a posted alert is read
         # Party-member volunteers are mobilised where the branch hears of the crisis in time.
         linked = np.array([self.active.has_edge(c.node, self.branches[c.community].node)
                            if c.community in self.branches else False for c in self.committees])
@@ -446,6 +462,33 @@ class CoordinationModel(mesa.Model):
         """A committee wants a state change: the clock of decision latency starts."""
         self.tally.mark_first(self.tally.first_request, np.arange(self.n_communities) == committee.community, step)
 
+    def hear_alert(self, community: int | np.ndarray, day: int | np.ndarray) -> None:
+        """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
+        np.maximum.at(self.vigilant_until, community, np.asarray(day) + VIGILANT_DAYS)
+
+    def publish_alert(self, hub: Organisation, msg: Message) -> None:
+        """The hub posts an alert it received; each committee tied to it reads it after the tie's delay.
+
+        Those who read it today become vigilant at once; later readers when their day comes
+        (see :meth:`_read_bulletins`). The alerting committee itself is not told its own news.
+        """
+        read_on = np.floor(msg.delivered_at + self.bulletin_delay)
+        read_on[msg.community] = np.inf
+        self._bulletins.append(read_on)
+        self._read_bulletins(self.steps)
+
+    def _read_bulletins(self, t: int) -> None:
+        """Apply the posted alerts that committees read by day ``t``; keep the rest for later."""
+        waiting = []
+        for read_on in self._bulletins:
+            due = (read_on <= t).nonzero()[0]
+            if due.size:
+                self.hear_alert(due, read_on[due].astype(np.int64))
+                read_on[due] = np.inf
+            if np.isfinite(read_on).any():
+                waiting.append(read_on)
+        self._bulletins = waiting
+
     def change_state(self, committee: CommunityCommittee, new: G) -> None:
         """Move a community to a new governance state and count what that means."""
         old, t, c = committee.state, self.steps, committee.community
@@ -476,6 +519,8 @@ class CoordinationModel(mesa.Model):
         if new in (G.PRE_TRANSITION, G.EMERGENCY) and old in (G.NORMAL, G.PRE_TRANSITION):
             for peer in self.alert_recipients[c]:
                 self.send("alert", committee, peer, c, float(new))
+            if self.alert_hub is not None:
+                self.send("alert", committee, self.alert_hub, c, float(new))
         # A real episode closed (not a false alarm, which teaches nothing about the next risk):
         if new == G.NORMAL and old in (G.PRE_TRANSITION, G.POST_TRANSITION) and not false_alarm:
             self._closed.append(committee)  # an episode closed: after-action review tonight
@@ -486,7 +531,9 @@ class CoordinationModel(mesa.Model):
         """Advance one day, in this order (design §2.9):
 
         1. **Hazard** advances on the true state (vectorised over residents; one uniform number
-           per resident from the hazard stream, whatever the pattern).
+           per resident from the hazard stream, whatever the pattern). Before it, committees read
+           the alerts posted on the platform or command hub that reach them today
+           (:meth:`publish_alert`).
         2. **Monitoring** (监测): grid workers, sensors and residents' own reports detect affected
            residents; boundary tasks (cases with contacts in other communities) look for an owner
            and bounce where ownership is unclear (buck-passing); committees form their perceived
@@ -510,6 +557,8 @@ class CoordinationModel(mesa.Model):
         t = self.steps
         cfg = self.config
         res = self.residents
+        if self._bulletins:
+            self._read_bulletins(t)  # posted alerts read today, before anything is seen
         # 1. hazard
         self.hazard.advance(t, self.streams["hazard"].random(res.n))
         true_risk = self.hazard.true_risk(t)
@@ -530,8 +579,7 @@ class CoordinationModel(mesa.Model):
         u_comm = monitoring.random(self.n_communities)
         noise = np.exp(self.misjudgement_sigma * decisions.standard_normal(self.n_communities))
         if cfg.monitoring:
-            vigilance = np.array([2.0 if t <= c.vigilant_until or c.state != G.NORMAL else 1.0
-                                  for c in self.committees])
+            vigilance = np.where((t <= self.vigilant_until) | (self._states() != G.NORMAL), 2.0, 1.0)
             lessons = np.array([c.lessons for c in self.committees])
             grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
             new = unseen

@@ -66,6 +66,10 @@ class Organisation(mesa.Agent):
             self.stock += msg.value
             self.resources_asked_at = None
             self.pay_owed()
+        elif msg.kind == "alert":
+            # Only a hub (the platform, or the district under unified command) is sent alerts
+            # besides committees: it posts them once for every committee on its ties to read.
+            self.model.publish_alert(self, msg)
 
     def pay_owed(self) -> None:
         """Deliver what others asked for, in order, from stock; ask upward for any shortfall."""
@@ -225,10 +229,14 @@ class CommunityCommittee(Organisation):
         self.perceived = 0.0
         self.quiet_days = 0
         self.pending: tuple[G, int] | None = None  # (wanted state, day asked)
-        self.vigilant_until = -1
         self.lessons = 0.0
         self.stage = 0  # de-escalation stage reached in post-transition
         self.stage_since = 0
+
+    @property
+    def vigilant_until(self) -> int:
+        """The last day a peer's alert keeps this committee vigilant (kept by the model, per community)."""
+        return int(self.model.vigilant_until[self.community])
 
     @property
     def alert_threshold(self) -> float:
@@ -243,7 +251,7 @@ class CommunityCommittee(Organisation):
             if msg.state >= 0 and self.still_wants(G(msg.state)):
                 self.model.change_state(self, G(msg.state))
         elif msg.kind == "alert":
-            self.vigilant_until = self.model.steps + 14
+            self.model.hear_alert(self.community, self.model.steps)
         else:
             super().handle(msg)
 
