@@ -8,12 +8,18 @@ ship as TOML files in ``coop_agents/presets/patterns/``; users write their own i
     label_zh = "我的模式"
     description = "One line on what differs."
     based_on = "platform"        # optional: a preset's or another file's levers (path relative to this file)
+    summary_en = "A paragraph for a workshop's pattern card."      # optional, as are the three below
+    summary_zh = "工作坊模式卡片上的一段说明。"
+    actors_en = ["Committees decide for themselves."]              # what the actors do differently
+    actors_zh = ["社区居委会自主决策。"]
 
     [levers]
     authority = "committee"
     horizontal_links = 0.8
 
-Levers a pattern leaves out keep their table defaults (or the ``based_on`` preset's values).
+Levers a pattern leaves out keep their table defaults (or the ``based_on`` preset's values). The
+card texts are not inherited through ``based_on``: a pattern that changes levers is no longer the
+pattern its base's card describes.
 """
 
 from __future__ import annotations
@@ -29,12 +35,17 @@ from coop_agents.errors import ConfigError
 
 __all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names", "read_toml"]
 
-_KEYS = {"name", "label_en", "label_zh", "description", "description_zh", "based_on", "levers"}
+_KEYS = {"name", "label_en", "label_zh", "description", "description_zh", "based_on", "levers",
+         "summary_en", "summary_zh", "actors_en", "actors_zh"}
 
 
 @dataclass(frozen=True)
 class Pattern:
-    """A coordination pattern: a name, labels and its lever settings."""
+    """A coordination pattern: a name, labels, its lever settings and its card texts.
+
+    ``summary_*`` and ``actors_*`` are the plain-language texts of a workshop's pattern card
+    (:func:`coop_agents.workshop.pattern_card`); empty where the file has none.
+    """
 
     name: str
     label_en: str
@@ -42,6 +53,10 @@ class Pattern:
     description: str
     levers: dict[str, Any] = field(default_factory=dict)
     description_zh: str = ""
+    summary_en: str = ""
+    summary_zh: str = ""
+    actors_en: tuple[str, ...] = ()
+    actors_zh: tuple[str, ...] = ()
 
 
 def read_toml(path: Path, what: str) -> dict:
@@ -84,7 +99,18 @@ def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
         description=str(data.get("description", "")),
         description_zh=str(data.get("description_zh", "")),
         levers=levers,
+        summary_en=str(data.get("summary_en", "")),
+        summary_zh=str(data.get("summary_zh", "")),
+        actors_en=_lines(data, "actors_en", where),
+        actors_zh=_lines(data, "actors_zh", where),
     )
+
+
+def _lines(data: dict, key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+        raise ConfigError(f"{key} in {where} must be a list of strings, e.g. {key} = [\"...\", \"...\"]")
+    return tuple(value)
 
 
 def _presets() -> dict[str, Pattern]:
