@@ -1,4 +1,4 @@
-"""The ``coop-agents`` command line: run, batch, analyse, patterns, scenarios, params.
+"""The ``coop-agents`` command line: run, batch, analyse, brief, patterns, scenarios, params, app.
 
 Bad input (an unknown pattern, scenario or key, a value out of bounds, a malformed file) ends
 with exit status 2 and one line on stderr naming the problem and what is allowed.
@@ -167,6 +167,40 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from coop_agents.workshop.brief import LANGS, run_comparison, write_brief
+
+    # -o and --patterns are checked here, not by argparse, so that a missing one is one line too.
+    if not args.output:
+        raise CoopError("-o FILE.html is missing: name the HTML file to write, e.g. -o brief.html")
+    if not args.patterns:
+        raise CoopError("--patterns is missing: give two or more patterns to compare, e.g. siloed,full_cycle")
+    if args.lang not in LANGS:
+        raise CoopError(f"--lang {args.lang!r}: not allowed; expected one of {', '.join(LANGS)}")
+    patterns = [p.strip() for p in args.patterns.split(",")]
+    if any(not p for p in patterns):
+        raise CoopError(f"--patterns {args.patterns!r}: empty pattern name; give P1,P2,...")
+    if len(patterns) < 2:
+        raise CoopError(f"--patterns {args.patterns!r}: give at least two patterns to compare, e.g. siloed,full_cycle")
+    for name in ("replicates", "residents", "steps", "workers"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise CoopError(f"--{name} {value}: expected an integer of at least 1")
+    if args.seed < 0:
+        raise CoopError(f"--seed {args.seed}: expected a non-negative integer")
+    out = Path(args.output)
+    if out.is_dir() or not out.parent.is_dir():
+        raise CoopError(f"-o {args.output}: expected a file name in an existing folder, e.g. brief.html")
+    comparison = run_comparison(args.scenario, patterns, baseline=args.baseline, replicates=args.replicates,
+                                seed=args.seed, residents=args.residents, steps=args.steps,
+                                out=Path(args.results) if args.results else None, executor=args.executor,
+                                workers=args.workers, progress=sys.stderr.isatty())
+    path = write_brief(comparison, out, lang=args.lang)
+    print(f"wrote {path} ({len(comparison.runs)} runs: {len(patterns)} patterns x {args.replicates} paired "
+          f"replicates, baseline {comparison.baseline})")
+    return 0
+
+
 def cmd_patterns(args: argparse.Namespace) -> int:
     from coop_agents.patterns import load_pattern, preset_names
 
@@ -198,6 +232,14 @@ def cmd_params(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from coop_agents.viz.server import serve
 
+    folder = Path(args.workshop_dir).expanduser().resolve()
+    existing = next(d for d in (folder, *folder.parents) if d.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise CoopError(f"--workshop-dir {args.workshop_dir}: {existing} is not a folder this user can write to; "
+                        "give another folder for the workshop's session files")
+    # Read by coop_agents.viz.workshop (WORKSHOP_DIR_ENV), which is not imported here: it imports
+    # Solara, whose settings serve() has yet to set.
+    os.environ["COOP_AGENTS_WORKSHOP_DIR"] = str(folder)
     return serve(args.host, args.port)
 
 
@@ -233,6 +275,22 @@ def build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", help="summarise a results folder: CIs, paired differences, indices, figures")
     analyse.add_argument("out", help="results folder written by 'coop-agents batch'")
     analyse.set_defaults(func=cmd_analyse)
+    brief = sub.add_parser("brief", help="compare patterns on paired replicates and write a self-contained HTML brief")
+    brief.add_argument("--scenario", default="default", help="preset name or scenario .toml (default: default)")
+    brief.add_argument("--patterns", help="comma-separated patterns to compare, e.g. siloed,full_cycle")
+    brief.add_argument("--baseline", help="the pattern the others are compared with "
+                                          "(default: siloed if listed, else the first)")
+    brief.add_argument("--replicates", type=int, default=30, help="paired replicates per pattern (default 30)")
+    brief.add_argument("--seed", type=int, default=1, help="master seed of the replicate seeds (default 1)")
+    brief.add_argument("--residents", type=int, help="residents (default: the scenario's)")
+    brief.add_argument("--steps", type=int, help="days to simulate (default: the scenario's)")
+    brief.add_argument("--lang", default="zh", help="language of the brief: zh or en (default zh)")
+    brief.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    brief.add_argument("--executor", default="processes", choices=("serial", "processes", "dask"),
+                       help="where runs execute (default: processes); the numbers do not depend on it")
+    brief.add_argument("--results", help="keep the batch's results folder here (the same command again resumes)")
+    brief.add_argument("-o", "--output", help="the HTML file to write (required)")
+    brief.set_defaults(func=cmd_brief)
     sub.add_parser("patterns", help="list preset coordination patterns").set_defaults(func=cmd_patterns)
     sub.add_parser("scenarios", help="list preset scenarios").set_defaults(func=cmd_scenarios)
     params = sub.add_parser("params", help="list every parameter with its default and range")
@@ -242,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
     app.add_argument("--host", default="127.0.0.1",
                      help="address to listen on (default 127.0.0.1: this machine only)")
+    app.add_argument("--workshop-dir", default="workshop-sessions",
+                     help="folder for the workshop page's session files, one JSON file per round "
+                          "(default ./workshop-sessions, created when first needed)")
     app.set_defaults(func=cmd_app)
     return parser
 

@@ -15,11 +15,20 @@ import pandas as pd
 from scipy import stats
 
 from coop_agents.errors import CoopError
-from coop_agents.metrics import OUTCOMES
+from coop_agents.metrics import OUTCOMES, Outcome
 
-__all__ = ["load_results", "load_definition", "summarise", "paired_differences", "sensitivity", "analyse"]
+__all__ = ["load_results", "load_definition", "summarise", "paired_differences", "series_bands",
+           "derive_outcomes", "DERIVED_OUTCOMES", "sensitivity", "analyse"]
 
 _ID_COLUMNS = {"run_id", "arm_id", "arm", "replicate", "seed", "scenario", "pattern", "error", "seconds"}
+
+# Outcomes computed from stored ones (see :func:`derive_outcomes`), with the same metadata.
+DERIVED_OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("unmet_need_days_others", "resident-days", "Unmet need-days (others)", "其他居民未满足需求天数",
+            "Unmet need-days of residents who are not vulnerable: unmet_need_days minus "
+            "unmet_need_days_vulnerable."),
+)}
+_DERIVATIONS = {"unmet_need_days_others": lambda df: df["unmet_need_days"] - df["unmet_need_days_vulnerable"]}
 
 
 def load_results(out: str | Path) -> pd.DataFrame:
@@ -41,8 +50,25 @@ def load_definition(out: str | Path) -> dict:
         raise CoopError(f"{meta}: missing or unreadable; {out} is not a results folder of coop-agents") from None
 
 
+def derive_outcomes(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with the :data:`DERIVED_OUTCOMES` whose inputs it has."""
+    out = df.copy()
+    for name, derive in _DERIVATIONS.items():
+        try:
+            out[name] = derive(out).astype(float)
+        except KeyError:
+            continue
+    return out
+
+
 def _outcomes(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if c in OUTCOMES]
+
+
+def _factor_columns(df: pd.DataFrame) -> list[str]:
+    """Columns of the varied factors (not ids, outcomes, derived outcomes or series)."""
+    return [c for c in df.columns if c not in _ID_COLUMNS and c not in OUTCOMES and c not in DERIVED_OUTCOMES
+            and not c.startswith("series_")]
 
 
 def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, int]:
@@ -56,14 +82,14 @@ def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float, i
 
 
 def summarise(df: pd.DataFrame, outcomes: list[str] | None = None) -> pd.DataFrame:
-    """Per arm and outcome: number of runs, mean and 95% confidence interval (t)."""
+    """Per arm and outcome: runs with a value (``n``; ``n_missing`` without: NaN), mean and 95% CI (t)."""
     ok = df[df["error"].isna()]
     rows = []
     for (arm_id, arm), group in ok.groupby(["arm_id", "arm"], sort=True):
         for o in outcomes or _outcomes(df):
             mean, low, high, n = _ci(group[o].to_numpy(float))
             rows.append({"arm_id": arm_id, "arm": arm, "outcome": o, "n": n, "mean": mean,
-                         "ci_low": low, "ci_high": high})
+                         "ci_low": low, "ci_high": high, "n_missing": len(group) - n})
     return pd.DataFrame(rows)
 
 
@@ -71,14 +97,19 @@ def paired_differences(df: pd.DataFrame, baseline: dict, outcomes: list[str] | N
     """Each arm minus its baseline arm, paired by replicate (same seed), with 95% CIs.
 
     The baseline arm of an arm has the same values of every varied factor except those named in
-    ``baseline``, which take the baseline's values. ``share_lower`` is the share of replicates in
-    which the arm's outcome was lower than the baseline's.
+    ``baseline``, which take the baseline's values. Only pairs where both outcomes are defined
+    (not NaN) count: ``n_pairs`` of them; ``n_missing`` replicates of both arms lacked one.
+    ``share_lower`` is the share of pairs in which the arm's outcome was lower than the
+    baseline's; ``n_lower``, ``n_higher`` and ``n_equal`` count the pairs. ``base_mean`` is the
+    baseline's mean over the same pairs and ``rel_diff`` = ``mean_diff / base_mean`` (the arm's
+    mean relative to the baseline's, e.g. -0.31: 31% lower), with a 95% CI by the delta method
+    on the log of the ratio of paired means (NaN for outcomes that can be negative, when the
+    baseline's mean is 0, and the CI with fewer than two pairs).
     """
     if not baseline:
         return pd.DataFrame()
     ok = df[df["error"].isna()]
-    varied = [c for c in ok.columns if c not in _ID_COLUMNS and c not in OUTCOMES] + [
-        c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
+    varied = _factor_columns(ok) + [c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
     key = [c for c in varied if c not in baseline]
     is_base = pd.Series(True, index=ok.index)
     for k, v in baseline.items():
@@ -95,11 +126,84 @@ def paired_differences(df: pd.DataFrame, baseline: dict, outcomes: list[str] | N
         for o in outcomes or _outcomes(df):
             d = (merged[o] - merged[f"{o}_base"]).to_numpy(float)
             mean, low, high, n = _ci(d)
-            valid = d[~np.isnan(d)]
+            valid = ~np.isnan(d)
+            base_values = merged[f"{o}_base"].to_numpy(float)[valid]
+            rel, rel_low, rel_high = _ratio_ci(d[valid], base_values)
             rows.append({"arm_id": arm_id, "arm": arm, "baseline_arm": match["arm"].iloc[0], "outcome": o,
                          "n_pairs": n, "mean_diff": mean, "ci_low": low, "ci_high": high,
-                         "share_lower": float((valid < 0).mean()) if n else math.nan})
+                         "share_lower": float((d[valid] < 0).mean()) if n else math.nan,
+                         "n_lower": int((d[valid] < 0).sum()), "n_higher": int((d[valid] > 0).sum()),
+                         "n_equal": int((d[valid] == 0).sum()), "n_missing": int(len(d) - n),
+                         "base_mean": float(base_values.mean()) if n else math.nan,
+                         "rel_diff": rel, "rel_ci_low": rel_low, "rel_ci_high": rel_high})
     return pd.DataFrame(rows)
+
+
+def _ratio_ci(d: np.ndarray, base: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """mean(arm) / mean(base) - 1 over paired samples (``d`` = arm - base), with a t interval.
+
+    Only for outcomes on a ratio scale (no negative values; NaN otherwise). The interval is the
+    delta method's on the log of the ratio, so it stays above -100%; when the arm's mean is 0 it
+    is the plain delta method's (then exactly -100%).
+    """
+    n = d.size
+    arm = d + base
+    if n == 0 or base.mean() <= 0 or (arm < 0).any() or (base < 0).any():
+        return math.nan, math.nan, math.nan
+    ma, mb = float(arm.mean()), float(base.mean())
+    r = ma / mb - 1
+    if n < 2:
+        return r, math.nan, math.nan
+    cov = np.cov(arm, base, ddof=1)
+    t = stats.t.ppf(0.5 + level / 2, n - 1)
+    if ma == 0:
+        var = (cov[0, 0] - 2 * (r + 1) * cov[0, 1] + (r + 1) ** 2 * cov[1, 1]) / (n * mb * mb)
+        half = t * math.sqrt(max(var, 0.0))
+        return r, r - half, r + half
+    var = (cov[0, 0] / ma**2 + cov[1, 1] / mb**2 - 2 * cov[0, 1] / (ma * mb)) / n
+    half = t * math.sqrt(max(var, 0.0))
+    log_ratio = math.log(ma / mb)
+    return r, math.exp(log_ratio - half) - 1, math.exp(log_ratio + half) - 1
+
+
+def series_bands(df: pd.DataFrame, name: str, level: float = 0.95) -> pd.DataFrame:
+    """Per arm and day: mean of a stored daily series over the runs, with two bands.
+
+    ``ci_low``/``ci_high`` is the 95% confidence interval (t) of the mean; ``p_low``/``p_high``
+    the range of the middle 95% of the runs (2.5th and 97.5th percentiles). Day 0 is the state
+    before the first simulated day.
+
+    Raises:
+        CoopError: when the results have no such series (the experiment did not keep it).
+    """
+    column = f"series_{name}"
+    if column not in df.columns:
+        kept = sorted(c.removeprefix("series_") for c in df.columns if c.startswith("series_"))
+        raise CoopError(f"series {name!r} was not kept by this batch; kept: {', '.join(kept) or 'none'} "
+                        f"(add series = [...] to the experiment)")
+    ok = df[df["error"].isna()]
+    frames = []
+    for (arm_id, arm), group in ok.groupby(["arm_id", "arm"], sort=True):
+        runs = [np.asarray(v, float) for v in group[column] if v is not None]
+        if not runs:
+            continue
+        days = max(len(v) for v in runs)
+        m = np.full((len(runs), days), np.nan)
+        for i, v in enumerate(runs):
+            m[i, : len(v)] = v
+        n = (~np.isnan(m)).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nanmean(m, axis=0)
+            sd = np.nanstd(m, axis=0, ddof=1) if len(runs) > 1 else np.full(days, np.nan)
+            half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = np.where(n > 1, half, np.nan)
+        tail = 50 * (1 - level)
+        frames.append(pd.DataFrame({"arm_id": arm_id, "arm": arm, "day": np.arange(days), "n": n, "mean": mean,
+                                    "ci_low": mean - half, "ci_high": mean + half,
+                                    "p_low": np.nanpercentile(m, tail, axis=0),
+                                    "p_high": np.nanpercentile(m, 100 - tail, axis=0)}))
+    columns = ["arm_id", "arm", "day", "n", "mean", "ci_low", "ci_high", "p_low", "p_high"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def sensitivity(df: pd.DataFrame, definition: dict, outcomes: list[str] | None = None) -> pd.DataFrame:
@@ -188,8 +292,7 @@ def _figures(out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataF
     if design == "grid":
         keys = ok["arm"]
     else:
-        crossed = [c for c in ok.columns if c not in _ID_COLUMNS and c not in OUTCOMES
-                   and ok[c].nunique() <= 12 and ok[c].dtype == object] + [
+        crossed = [c for c in _factor_columns(ok) if ok[c].nunique() <= 12 and ok[c].dtype == object] + [
             c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
         keys = ok[crossed].astype(str).agg(", ".join, axis=1) if crossed else pd.Series("all", index=ok.index)
     groups = list(dict.fromkeys(keys))

@@ -8,6 +8,7 @@ An experiment file is TOML::
     replicates = 10
     outcomes = ["harm", "response_delay"]   # optional; default: every outcome
     baseline = { pattern = "siloed" }       # optional: the arm others are compared with
+    series = ["prevalence", "harm"]         # optional: daily series kept per run (TimeSeries.SCALARS)
 
     [design]
     kind = "sobol"                  # grid | lhs | sobol | morris
@@ -41,15 +42,16 @@ import numpy as np
 
 from coop_agents.config import PARAMETERS
 from coop_agents.errors import ConfigError
-from coop_agents.metrics import OUTCOMES
+from coop_agents.metrics import OUTCOMES, TimeSeries
 from coop_agents.patterns import load_pattern, read_toml
 from coop_agents.scenarios import load_scenario
 
-__all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "replicate_seeds", "DESIGNS"]
+__all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "experiment_from_dict", "replicate_seeds",
+           "DESIGNS"]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 _TOP = {"name", "description", "seed", "replicates", "outcomes", "baseline", "design", "levers",
-        "uncertainties", "steps"}
+        "uncertainties", "steps", "series"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Experiment:
     baseline: dict[str, Any] = field(default_factory=dict)
     source: str = ""
     base_dir: Path | None = None
+    series: list[str] = field(default_factory=list)  # daily series stored per run, besides outcomes
 
     @property
     def ranged(self) -> list[Factor]:
@@ -179,6 +182,8 @@ class Experiment:
         payload = {"seed": self.seed, "design": self.design, "samples": self.samples,
                    "levels": self.levels, "outcomes": self.outcomes,
                    "factors": [(f.name, f.role, list(f.values), f.low, f.high) for f in self.factors]}
+        if self.series:  # only when set, so results folders made before series existed still resume
+            payload["series"] = self.series
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict:
@@ -186,7 +191,8 @@ class Experiment:
                 "replicates": self.replicates, "outcomes": self.outcomes, "design": self.design,
                 "samples": self.samples, "levels": self.levels, "baseline": self.baseline,
                 "factors": [{"name": f.name, "role": f.role, "values": list(f.values), "low": f.low,
-                             "high": f.high} for f in self.factors], "source": self.source}
+                             "high": f.high} for f in self.factors], "series": self.series,
+                "source": self.source}
 
 
 def _short(v: Any) -> str:
@@ -207,8 +213,28 @@ def load_experiment(path: str | Path, replicates: int | None = None, residents: 
         ConfigError: one line naming the key or value at fault and what is allowed.
     """
     path = Path(path)
-    data = read_toml(path, "experiment")
-    where = str(path)
+    return experiment_from_dict(read_toml(path, "experiment"), str(path), path.parent, replicates=replicates,
+                                residents=residents, name=path.stem, source=str(path.resolve()))
+
+
+def experiment_from_dict(data: dict, where: str = "the experiment", folder: str | Path = ".",
+                         replicates: int | None = None, residents: int | None = None,
+                         name: str = "experiment", source: str = "") -> Experiment:
+    """Validate an experiment given as the dict of an experiment file (e.g. built by a program).
+
+    Args:
+        data: the keys of an experiment file (see the module docstring).
+        where: how error messages name the definition.
+        folder: the folder relative ``.toml`` paths of patterns and scenarios are read from.
+        replicates: overrides ``data["replicates"]``.
+        residents: overrides the residents (a quick trial).
+        name: the name when ``data`` has none.
+        source: where the definition came from, recorded with the results.
+
+    Raises:
+        ConfigError: one line naming the key or value at fault and what is allowed.
+    """
+    folder = Path(folder)
     unknown = set(data) - _TOP
     if unknown:
         raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_TOP))}")
@@ -233,13 +259,13 @@ def load_experiment(path: str | Path, replicates: int | None = None, residents: 
         table = data.get(section, {})
         if not isinstance(table, dict):
             raise ConfigError(f"[{section}] in {where} must be a table of name = value, [values] or {{low, high}}")
-        for name, spec in table.items():
-            factors.append(_factor(name, spec, role, kind, where, path.parent))
+        for key, spec in table.items():
+            factors.append(_factor(key, spec, role, kind, where, folder))
     if "steps" in data:
-        factors.append(_factor("steps", data["steps"], "uncertainty", kind, where, path.parent))
+        factors.append(_factor("steps", data["steps"], "uncertainty", kind, where, folder))
     if residents is not None:
         factors = [f for f in factors if f.name != "residents"]
-        factors.append(_factor("residents", residents, "uncertainty", kind, "--residents", path.parent))
+        factors.append(_factor("residents", residents, "uncertainty", kind, "--residents", folder))
     names = [f.name for f in factors]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup:
@@ -254,9 +280,16 @@ def load_experiment(path: str | Path, replicates: int | None = None, residents: 
     for o in outcomes:
         if o not in OUTCOMES:
             raise ConfigError(f"unknown outcome {o!r} in {where}; allowed: {', '.join(OUTCOMES)}")
-    exp = Experiment(name=str(data.get("name", path.stem)), description=str(data.get("description", "")),
+    series = data.get("series", [])
+    if not isinstance(series, list) or not all(isinstance(x, str) for x in series):
+        raise ConfigError(f"series in {where} must be a list of names; allowed: {', '.join(TimeSeries.SCALARS)}")
+    for x in series:
+        if x not in TimeSeries.SCALARS:
+            raise ConfigError(f"unknown series {x!r} in {where}; allowed: {', '.join(TimeSeries.SCALARS)}")
+    exp = Experiment(name=str(data.get("name", name)), description=str(data.get("description", "")),
                      seed=seed, replicates=reps, outcomes=list(outcomes), design=kind, samples=samples,
-                     levels=levels, factors=factors, source=str(path.resolve()), base_dir=path.parent)
+                     levels=levels, factors=factors, source=source, base_dir=folder,
+                     series=list(dict.fromkeys(series)))
     exp.baseline = _baseline(data.get("baseline"), exp, where)
     if not exp.arms():
         raise ConfigError(f"the design in {where} has no runs; give every list at least one value")

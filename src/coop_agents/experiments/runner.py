@@ -21,7 +21,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +50,14 @@ class BatchInterrupted(CoopError):
     """Ctrl-C: finished runs are saved; running the same command again resumes."""
 
 
-def run_chunk(specs: list[RunSpec], outcomes: list[str]) -> list[dict]:
+def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = ()) -> list[dict]:
     """Run a list of runs; one row each, with the error instead of outcomes where a run raised.
 
+    ``series`` names daily series (:attr:`coop_agents.metrics.TimeSeries.SCALARS`) kept per run
+    as lists in the columns ``series_<name>`` (row 0 is the state before the first day).
     A module-level function so every executor can ship it to its workers.
     """
-    from coop_agents.model import run_once
+    from coop_agents.model import CoordinationModel
 
     rows = []
     for spec in specs:
@@ -64,12 +66,15 @@ def run_chunk(specs: list[RunSpec], outcomes: list[str]) -> list[dict]:
                **{k: v for k, v in spec.varied.items() if k not in ("scenario", "pattern")}}
         start = time.perf_counter()
         try:
-            out = run_once(spec.scenario, spec.pattern, seed=spec.seed, **spec.overrides)
+            model = CoordinationModel(spec.scenario, spec.pattern, spec.seed, **spec.overrides)
+            out = model.run()
             row.update({o: out[o] for o in outcomes})
+            row.update({f"series_{k}": model.series.data[k][: model.series.n].tolist() for k in series})
             row["error"] = None
         except Exception as exc:  # a failing run is data, not the end of the batch
             last = traceback.extract_tb(exc.__traceback__)[-1]
             row.update({o: None for o in outcomes})
+            row.update({f"series_{k}": None for k in series})
             row["error"] = f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
         row["seconds"] = time.perf_counter() - start
         rows.append(row)
@@ -151,7 +156,8 @@ def _chunks(specs: list[RunSpec], workers: int) -> list[list[RunSpec]]:
 
 
 def run_batch(experiment: Experiment, out: str | Path, executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True) -> BatchReport:
+              scheduler: str | None = None, progress: bool = True,
+              on_progress: Callable[[int, int], None] | None = None) -> BatchReport:
     """Run every run of ``experiment`` not yet in ``out``; stream results there.
 
     Args:
@@ -161,6 +167,8 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
         workers: worker processes (default: one per core); ignored by ``serial``.
         scheduler: a Dask scheduler address; without it ``dask`` starts a local cluster.
         progress: show a progress bar (counts, failures, ETA) on stderr.
+        on_progress: called with (runs done, runs in all) once at the start and after each
+            finished task, e.g. to drive a progress bar in an app.
 
     Raises:
         BatchInterrupted: on Ctrl-C, after saving every finished task.
@@ -177,6 +185,8 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
     start = time.perf_counter()
     failed = ran = 0
     bar = _progress(len(specs), len(specs) - len(todo), progress)
+    if on_progress is not None:
+        on_progress(len(specs) - len(todo), len(specs))
     try:
         if todo:
             with make_executor(executor, workers, scheduler) as pool:
@@ -187,7 +197,7 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
                 inflight: set[cf.Future] = set()
                 while True:
                     while len(inflight) < window and (chunk := next(chunks, None)) is not None:
-                        inflight.add(pool.submit(run_chunk, chunk, experiment.outcomes))
+                        inflight.add(pool.submit(run_chunk, chunk, experiment.outcomes, experiment.series))
                     if not inflight:
                         break
                     finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
@@ -198,6 +208,8 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
                         failed += sum(r["error"] is not None for r in rows)
                         bar.update(len(rows))
                         bar.set_postfix(failed=failed, refresh=False)
+                        if on_progress is not None:
+                            on_progress(len(specs) - len(todo) + ran, len(specs))
     except KeyboardInterrupt:
         bar.close()
         saved = len(specs) - len(todo) + ran

@@ -3,7 +3,8 @@
 Layout of ``DIR``::
 
     experiment.json     what the batch computes (its fingerprint); a resume must match it
-    runs/part-*.parquet one file per finished task, one row per run (written whole, then renamed)
+    runs/part-*.parquet one file per finished task, one row per run (written whole, then renamed);
+                        an experiment's daily series are list columns ``series_<name>``
     manifest.jsonl      one line per part: its file and the run ids in it
 
 A part file appears only once complete (written under a temporary name, then renamed), so the
@@ -96,6 +97,7 @@ class ResultsStore:
             fields.append(pa.field(name, {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_(),
                                           "choice": pa.string()}[kind]))
         fields += [pa.field(o, pa.float64()) for o in exp.outcomes]
+        fields += [pa.field(f"series_{k}", pa.list_(pa.float64())) for k in exp.series]
         fields += [pa.field("error", pa.string()), pa.field("seconds", pa.float64())]
         return pa.schema(fields)
 
