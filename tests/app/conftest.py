@@ -35,9 +35,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """``coop-agents app --port 0`` in its own process; its address, read from its first line."""
-    logs = tmp_path_factory.mktemp("app")
+    yield from start_app(tmp_path_factory.mktemp("app"))
+
+
+def start_app(logs, *options: str):
+    """Start ``coop-agents app --port 0 [options]``, logging to ``logs``; yield its address, then stop it."""
     out, err = open(logs / "stdout", "w+"), open(logs / "stderr", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0"], stdout=out, stderr=err)
+    proc = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0", *options],
+                            stdout=out, stderr=err)
     address = None
     deadline = time.monotonic() + 60
     while address is None and proc.poll() is None and time.monotonic() < deadline:

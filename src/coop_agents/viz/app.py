@@ -1,7 +1,8 @@
-"""The browser app served by ``coop-agents app``: one pattern day by day, or patterns compared.
+"""The browser app served by ``coop-agents app``: one pattern day by day, patterns compared, a workshop.
 
-Two pages: ``/`` runs one pattern with its controls; ``/compare`` steps two or three patterns on
-the same scenario and seed together. Solara keeps module-level reactive values per browser
+Three pages: ``/`` runs one pattern with its controls; ``/compare`` steps two or three patterns on
+the same scenario and seed together; ``/workshop`` is a facilitator's round of predict, then
+reveal (:mod:`coop_agents.viz.workshop`). Solara keeps module-level reactive values per browser
 session (each page load is one), so the language and settings below are each session's own; the
 models live in a :class:`~coop_agents.viz.session.Session` that :func:`Layout` makes once per
 session and hands to the pages. One session's step or reset never touches another's models.
@@ -29,8 +30,9 @@ from coop_agents.viz.components import (
     StatesView,
 )
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
+from coop_agents.viz.workshop import WorkshopView
 
-__all__ = ["Layout", "RunPage", "ComparePage", "routes"]
+__all__ = ["Layout", "RunPage", "ComparePage", "WorkshopPage", "routes"]
 
 language = solara.reactive("en")
 run_settings = solara.reactive(RunSettings())
@@ -38,7 +40,7 @@ compare_settings = solara.reactive(CompareSettings())
 colour_by = solara.reactive("harm")
 session_context = solara.create_context(None)
 
-PAGES = (("/", "nav.run"), ("/compare", "nav.compare"))
+PAGES = (("/", "nav.run"), ("/compare", "nav.compare"), ("/workshop", "nav.workshop"))
 
 
 @solara.component
@@ -171,7 +173,14 @@ def CompareViews(lang: str):
         OutcomeTable(ensemble, day, lang)
 
 
+@solara.component
+def WorkshopPage():
+    """Choose, predict, reveal, export the brief: a workshop round."""
+    WorkshopView(language.value)
+
+
 routes = [
     solara.Route(path="/", component=RunPage, layout=Layout),
     solara.Route(path="compare", component=ComparePage),
+    solara.Route(path="workshop", component=WorkshopPage),
 ]
