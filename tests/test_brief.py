@@ -207,6 +207,19 @@ def test_brief_has_every_section_in_its_language(pages, lang):
         assert str(seed) in page
 
 
+def test_the_handout_leaves_the_full_table_to_the_html_and_speaks_chinese_units(pages):
+    for lang, page in pages.items():
+        table = page[page.index('<section id="table">'):]
+        table = table[: table.index("</section>")]
+        # On screen the table; in print only a note pointing to the HTML file.
+        assert '<div class="screen-only">' in table and "<table>" in table
+        assert f'<p class="print-only muted">{BRIEF[lang]["table_print_note"]}</p>' in table
+        assert re.search(r"@media print \{[^}]*\.screen-only \{ display: none", page)
+    zh_table = pages["zh"][pages["zh"].index('<section id="table">'):]
+    units = re.findall(r'<span class="muted">([^<]*)<br>', zh_table[: zh_table.index("</section>")])
+    assert units and "天" in units and not any(re.search(r"[a-z]{3,}", u) for u in units), units
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_number_is_a_cell_of_the_analysis_of_the_batch_folder(batch, pages, lang):
     out, comparison, _ = batch

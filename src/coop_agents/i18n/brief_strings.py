@@ -91,6 +91,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "better_in": "Better in",
         "table_intro": "Means over the paired runs of each pattern, with 95% confidence intervals, and "
                        "the paired difference from {b}. Arrows show which direction is better.",
+        "table_print_note": "The table of every outcome, with its confidence intervals and paired "
+                            "differences, is in the HTML file of this brief (left out of the printout).",
         "na": "n/a",
         "lower_better": "↓ lower is better",
         "higher_better": "↑ higher is better",
@@ -207,6 +209,7 @@ BRIEF: dict[str, dict[str, str]] = {
         "rel_ci": "相对差异（95%置信区间）",
         "better_in": "更好的次数",
         "table_intro": "各模式配对模拟的平均值及95%置信区间，以及与{b}的配对差异。箭头表示哪个方向更好。",
+        "table_print_note": "全部结果指标及其置信区间和配对差异的完整表格见本简报的HTML文件（打印稿从略）。",
         "na": "无数据",
         "lower_better": "↓ 越低越好",
         "higher_better": "↑ 越高越好",

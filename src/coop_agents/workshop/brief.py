@@ -46,6 +46,7 @@ from coop_agents.experiments.analysis import (
 )
 from coop_agents.experiments.design import experiment_from_dict
 from coop_agents.experiments.runner import run_batch
+from coop_agents.i18n import unit_label
 from coop_agents.i18n.brief_strings import BRIEF, LANGS, PHRASES
 from coop_agents.metrics import OUTCOMES, Outcome
 
@@ -461,9 +462,8 @@ def _chart_distributions(c: Comparison, lang: str) -> str:
         for i, (d, y) in enumerate(zip(data, positions)):
             ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=6, color=_COLOURS[i % len(_COLOURS)],
                        alpha=0.6, linewidths=0, zorder=3)
-        meta = _ALL_OUTCOMES[outcome]
         ax.set_title(_outcome_label(outcome, lang), fontsize=8.5)
-        ax.set_xlabel(PHRASES[outcome][lang]["unit"] if lang == "zh" else meta.unit, fontsize=7.5)
+        ax.set_xlabel(_unit(outcome, lang) if lang == "zh" else _ALL_OUTCOMES[outcome].unit, fontsize=7.5)
         _style(ax)
     return _svg(fig, "dist")
 
@@ -497,6 +497,17 @@ def _e(text) -> str:
 
 def _css() -> str:
     return (resources.files(__package__) / "templates" / "brief.css").read_text(encoding="utf-8")
+
+
+def _unit(outcome: str, lang: str) -> str:
+    """An outcome's unit in ``lang`` (the headline phrases' own, else the app's unit words)."""
+    if outcome in PHRASES:
+        return PHRASES[outcome][lang]["unit"]
+    unit = _ALL_OUTCOMES[outcome].unit
+    try:
+        return unit_label(unit, lang)
+    except KeyError:  # a unit the app never shows has no Chinese word yet: better English than nothing
+        return unit
 
 
 def _section(key: str, lang: str, body: str) -> str:
@@ -547,7 +558,7 @@ def _predictions_html(c: Comparison, lang: str, predictions: dict) -> str:
         if outcome not in _ALL_OUTCOMES:
             raise ConfigError(f"predictions: unknown outcome {outcome!r}; allowed: {', '.join(_ALL_OUTCOMES)}")
         best = c.best(outcome)
-        unit = PHRASES[outcome][lang]["unit"] if outcome in PHRASES else _ALL_OUTCOMES[outcome].unit
+        unit = _unit(outcome, lang)
         mean = _span("value", c.value("summary", best, outcome, "mean"), f"summary|{best}|{outcome}|mean", lang)
         bests.append(f"<li><b>{_e(_outcome_label(outcome, lang))}</b>: "
                      + _fill(lang, "pred_best", True, label=_e(_label(best, lang)), mean=mean, unit=_e(unit))
@@ -606,7 +617,7 @@ def _table_html(c: Comparison, lang: str) -> str:
         arrow = {"lower": BRIEF[lang]["lower_better"], "higher": BRIEF[lang]["higher_better"]}.get(meta.better, "")
         for i, p in enumerate(c.patterns):
             first = (f'<td rowspan="{len(c.patterns)}"><b>{_e(_outcome_label(o, lang))}</b><br>'
-                     f'<span class="muted">{_e(meta.unit)}<br>{_e(arrow)}</span></td>') if i == 0 else ""
+                     f'<span class="muted">{_e(_unit(o, lang))}<br>{_e(arrow)}</span></td>') if i == 0 else ""
             diff = rel = better = ""
             if p != c.baseline and not math.isnan(c.value("paired", p, o, "n_pairs")):
                 def s(column, kind="value"):
@@ -628,8 +639,10 @@ def _table_html(c: Comparison, lang: str) -> str:
                               f"{s('n_pairs', 'count')}")
             rows.append(f"<tr>{first}<td>{_e(_label(p, lang))}</td><td class=\"num\">{_mean_ci(c, p, o, lang)}</td>"
                         f'<td class="num">{diff}</td><td class="num">{rel}</td><td class="num">{better}</td></tr>')
-    return (f"<p>{_e(BRIEF[lang]['table_intro'].format(b=b))}</p>"
-            f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    # Thirty outcomes fill seven A4 pages: the handout leaves them to the HTML file.
+    return (f'<div class="screen-only"><p>{_e(BRIEF[lang]["table_intro"].format(b=b))}</p>'
+            f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            f'<p class="print-only muted">{_e(BRIEF[lang]["table_print_note"])}</p>')
 
 
 def _assumptions_html(lang: str) -> str:
