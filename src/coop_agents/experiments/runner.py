@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 from coop_agents.errors import CoopError
 from coop_agents.experiments.design import Experiment, RunSpec
 from coop_agents.experiments.store import ResultsStore
+from coop_agents.experiments.worker import run_chunk
 
 __all__ = ["run_batch", "run_chunk", "BatchReport", "EXECUTORS", "BatchInterrupted"]
 
@@ -50,37 +50,6 @@ class BatchInterrupted(CoopError):
     """Ctrl-C: finished runs are saved; running the same command again resumes."""
 
 
-def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = ()) -> list[dict]:
-    """Run a list of runs; one row each, with the error instead of outcomes where a run raised.
-
-    ``series`` names daily series (:attr:`coop_agents.metrics.TimeSeries.SCALARS`) kept per run
-    as lists in the columns ``series_<name>`` (row 0 is the state before the first day).
-    A module-level function so every executor can ship it to its workers.
-    """
-    from coop_agents.model import CoordinationModel
-
-    rows = []
-    for spec in specs:
-        row = {"run_id": spec.run_id, "arm_id": spec.arm_id, "arm": spec.arm, "replicate": spec.replicate,
-               "seed": spec.seed, "scenario": spec.scenario, "pattern": spec.pattern,
-               **{k: v for k, v in spec.varied.items() if k not in ("scenario", "pattern")}}
-        start = time.perf_counter()
-        try:
-            model = CoordinationModel(spec.scenario, spec.pattern, spec.seed, **spec.overrides)
-            out = model.run()
-            row.update({o: out[o] for o in outcomes})
-            row.update({f"series_{k}": model.series.data[k][: model.series.n].tolist() for k in series})
-            row["error"] = None
-        except Exception as exc:  # a failing run is data, not the end of the batch
-            last = traceback.extract_tb(exc.__traceback__)[-1]
-            row.update({o: None for o in outcomes})
-            row.update({f"series_{k}": None for k in series})
-            row["error"] = f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
-        row["seconds"] = time.perf_counter() - start
-        rows.append(row)
-    return rows
-
-
 @contextlib.contextmanager
 def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf.Executor]:
     """A ``concurrent.futures`` executor of the given kind, shut down on exit."""
@@ -88,10 +57,11 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf
         yield _SerialExecutor()
     elif kind == "processes":
         # forkserver, set for this pool only: workers fork from a server that has already imported
-        # the model (fast start, unlike spawn, which re-imports numpy, scipy and Mesa in every
-        # worker), and nothing of this process's threads or state is inherited (unlike fork).
+        # the model and the worker's module (fast start, unlike spawn, which re-imports numpy,
+        # scipy and Mesa in every worker), and nothing of this process's threads or state is
+        # inherited (unlike fork).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["coop_agents.model"])
+        context.set_forkserver_preload(["coop_agents.model", "coop_agents.experiments.worker"])
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
         try:
             yield pool
