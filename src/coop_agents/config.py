@@ -297,8 +297,8 @@ _ROWS: list[Param] = [
        "Street party working committees linked across committees, street offices and social "
        "organisations; party-member volunteers mobilised."),
     _p("command", "bool", False, "lever", "links", "Unified command", "统一指挥",
-       "One command node at the district with direct links to every committee: reports up, "
-       "orders down, alerts broadcast to every committee."),
+       "One command node at the district with direct links to every committee: reports and "
+       "requests up, decisions down, alerts posted once for every committee to read."),
     _p("resource_pooling", "choice", "silo", "lever", "links", "Resource pooling", "资源统筹",
        "silo: each line holds its own stock and requests go up it; central: one pool at the "
        "district; pooled: a larger pool at each street office, shared by its communities.",

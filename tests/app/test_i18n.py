@@ -52,6 +52,16 @@ def test_every_control_has_a_label_and_help_in_both_languages():
             assert choice_label(name, value, "en") != choice_label(name, value, "zh")
 
 
+def test_every_value_of_every_choice_parameter_has_words_in_both_languages():
+    # Cards and briefs show any parameter a scenario or pattern sets, not only the app's controls.
+    choices = [p for p in PARAMETERS.values() if p.choices]
+    assert {"hazard", "profile", "arrival", "resource_pooling"} <= {p.name for p in choices}
+    for p in choices:
+        for value in p.choices:
+            assert has_chinese(choice_label(p.name, value, "zh")), (p.name, value)
+            assert not has_chinese(choice_label(p.name, value, "en").replace("老旧小区", "")), (p.name, value)
+
+
 def test_outcomes_units_and_states_are_named_in_both_languages():
     for key, outcome in OUTCOMES.items():
         assert has_chinese(outcome_label(key, "zh"))

@@ -173,8 +173,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "清除预测和结果；下一轮保存为新文件。"),
 }
 
-# Values of choice parameters the app offers, as words.
+# Values of every choice parameter, as words (app controls, workshop cards, briefs).
 CHOICES: dict[tuple[str, str], tuple[str, str]] = {
+    ("hazard", "contagion"): ("Epidemic (contagion)", "传染病疫情"),
+    ("hazard", "shock"): ("Sudden shock (flood, leak, heatwave)", "突发冲击（洪水、泄漏、热浪等）"),
+    ("profile", "mixed"): ("Mixed: urban, old urban and rural", "混合：城市社区、老旧小区、农村"),
+    ("profile", "urban"): ("Urban", "城市社区"),
+    ("profile", "old_urban"): ("Old urban neighbourhoods (老旧小区)", "老旧小区"),
+    ("profile", "rural"): ("Rural villages", "农村"),
+    ("arrival", "single"): ("One event", "单次事件"),
+    ("arrival", "poisson"): ("Events at random", "随机发生的多次事件"),
+    ("arrival", "schedule"): ("Events on set days", "按日程发生的多次事件"),
+    ("resource_pooling", "silo"): ("Each line its own stock", "分条线储备"),
+    ("resource_pooling", "central"): ("One central stock at the district", "区级集中储备"),
+    ("resource_pooling", "pooled"): ("Shared stock at each street office", "街道统筹共享"),
     ("authority", "committee"): ("Community committee", "社区居委会"),
     ("authority", "street"): ("Street office", "街道办事处"),
     ("authority", "district"): ("District government", "区政府"),
@@ -182,8 +194,12 @@ CHOICES: dict[tuple[str, str], tuple[str, str]] = {
     ("deescalation", "abrupt"): ("Abrupt", "一次性退出"),
 }
 
-# Units of outcomes, in Chinese (the tables give them in English).
+# Units of outcomes and of parameters, in Chinese (the tables give them in English).
 UNITS_ZH: dict[str, str] = {
+    "days/hop": "天/跳",
+    "stages": "个阶段",
+    "messages/day": "条/天",
+    "x critical point": "倍临界点",
     "": "",
     "residents": "人",
     "weighted residents": "加权人数",

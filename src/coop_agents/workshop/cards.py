@@ -31,6 +31,7 @@ from coop_agents.i18n import (
     pattern_label,
     scenario_description,
     scenario_title,
+    unit_label,
 )
 from coop_agents.patterns import Pattern, load_pattern
 from coop_agents.scenarios import Scenario, load_scenario, preset_scenarios
@@ -82,24 +83,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_summary": ("(No card text has been written for this pattern; the levers below show what it sets.)",
                    "（该模式尚未编写卡片说明，下列政策杠杆即其设置。）"),
 }
-
-# Values of choice parameters that coop_agents.i18n does not name yet (it covers the app's controls).
-_CHOICES: dict[tuple[str, str], tuple[str, str]] = {
-    ("hazard", "contagion"): ("Epidemic (contagion)", "传染病疫情"),
-    ("hazard", "shock"): ("Sudden shock (flood, leak, heatwave)", "突发冲击（洪水、泄漏、热浪等）"),
-    ("profile", "mixed"): ("Mixed: urban, old urban and rural", "混合：城市社区、老旧小区、农村"),
-    ("profile", "urban"): ("Urban", "城市社区"),
-    ("profile", "old_urban"): ("Old urban neighbourhoods (老旧小区)", "老旧小区"),
-    ("profile", "rural"): ("Rural villages", "农村"),
-    ("resource_pooling", "silo"): ("Each line its own stock", "分条线储备"),
-    ("resource_pooling", "central"): ("One central stock at the district", "区级集中储备"),
-    ("resource_pooling", "pooled"): ("Shared stock at each street office", "街道统筹共享"),
-}
-
-# Units of lever values in Chinese; a unit missing here shows in English.
-_UNITS_ZH = {"days": "天", "days/hop": "天/跳", "stages": "个阶段", "messages/day": "条/天",
-             "x critical point": "倍临界点"}
-
 
 @dataclass(frozen=True)
 class ScenarioCard:
@@ -155,13 +138,6 @@ def _in(pair: tuple[str, str], lang: str) -> str:
     return (zh or en) if lang == "zh" else (en or zh)
 
 
-def _choice(name: str, value: str, lang: str) -> str:
-    try:
-        return choice_label(name, value, lang)
-    except KeyError:
-        return _CHOICES[(name, value)][lang == "zh"] if (name, value) in _CHOICES else value
-
-
 def value_words(name: str, value: Any, lang: str) -> str:
     """A parameter's value as a card shows it.
 
@@ -177,13 +153,16 @@ def value_words(name: str, value: Any, lang: str) -> str:
     if p.type == "bool":
         return _word("on" if value else "off", lang)
     if p.type == "choice":
-        return _choice(name, value, lang)
+        return choice_label(name, value, lang)
     if p.unit == "share":
         return f"{value * 100:.0f}%"
     if p.unit in ("level", "clarity"):
         grade = "none" if value == 0 else "low" if value < 0.35 else "medium" if value < 0.65 else "high"
         return f"{value:g}（{_word(grade, lang)}）" if lang == "zh" else f"{value:g} ({_word(grade, lang)})"
-    unit = _UNITS_ZH.get(p.unit, p.unit) if lang == "zh" else p.unit
+    try:
+        unit = unit_label(p.unit, lang)
+    except KeyError:  # a unit no card or table has shown yet: better English than nothing
+        unit = p.unit
     return f"{value:g} {unit}".rstrip()
 
 
@@ -198,11 +177,11 @@ def _facts(sc: Scenario, lang: str) -> list[tuple[str, str]]:
     n_comm = cfg.street_offices * cfg.communities_per_street
     if cfg.arrival == "schedule":
         sep = _word("list.sep", lang)
-        events = sep.join(_word("event.day", lang, day=e.day, hazard=_choice("hazard", e.hazard, lang))
+        events = sep.join(_word("event.day", lang, day=e.day, hazard=choice_label("hazard", e.hazard, lang))
                           for e in sc.events)
     elif cfg.arrival == "poisson":
         events = _word("event.poisson", lang, rate=cfg.arrival_rate,
-                       hazard=_choice("hazard", cfg.hazard, lang))
+                       hazard=choice_label("hazard", cfg.hazard, lang))
     elif cfg.hazard == "shock":
         events = _word("event.shock", lang, sites=_sites(cfg.shock_sites, n_comm, lang),
                        onset=cfg.shock_onset, full=cfg.shock_onset + cfg.shock_lead,
@@ -210,12 +189,12 @@ def _facts(sc: Scenario, lang: str) -> list[tuple[str, str]]:
     else:
         events = _word("event.contagion", lang, sites=_sites(cfg.outbreak_sites, n_comm, lang))
     return [
-        (param_label("hazard", lang), _choice("hazard", cfg.hazard, lang)),
+        (param_label("hazard", lang), choice_label("hazard", cfg.hazard, lang)),
         (param_label("residents", lang), f"{cfg.residents:,}"),
         (_word("communities", lang),
          _word("communities.value", lang, n=n_comm, streets=cfg.street_offices,
                per=cfg.communities_per_street)),
-        (param_label("profile", lang), _choice("profile", cfg.profile, lang)),
+        (param_label("profile", lang), choice_label("profile", cfg.profile, lang)),
         (param_label("steps", lang), f"{cfg.steps}"),
         (_word("events", lang), events),
     ]
