@@ -30,7 +30,7 @@ from coop_agents.viz.workshop import (
 
 from .conftest import TIMEOUT_MS, start_app
 
-RESIDENTS, REPLICATES = 800, 4
+RESIDENTS, REPLICATES, SEED = 800, 4, 5  # a seed other than the default: the page must pass it on
 PATTERNS = ("siloed", "platform", "full_cycle")  # in preset order, as the page lists them
 PREDICTIONS = [("harm", "Alice", "full_cycle"), ("harm", "Bob", "siloed"),
                ("response_delay", "Alice", "platform"), ("response_delay", "第二组", "full_cycle")]
@@ -71,13 +71,15 @@ def choose_in(page, select, item: str) -> None:
 
 
 def number_field(scope, label: str):
-    return scope.locator(".v-text-field").filter(has_text=label).locator("input")
+    """The input of the number field whose label is exactly ``label`` (help texts mention others)."""
+    return scope.locator(".v-text-field").filter(has=scope.page.locator("label").get_by_text(label, exact=True)) \
+        .locator("input")
 
 
-def expected_comparison(scenario: str):
+def expected_comparison(scenario: str, seed: int = 1):
     from coop_agents.workshop.brief import run_comparison
 
-    return run_comparison(scenario, list(PATTERNS), baseline="siloed", replicates=REPLICATES, seed=1,
+    return run_comparison(scenario, list(PATTERNS), baseline="siloed", replicates=REPLICATES, seed=seed,
                           residents=RESIDENTS, executor="serial", progress=False)
 
 
@@ -116,6 +118,7 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     number_field(choose, "Replicates").fill(str(REPLICATES))
     choose.get_by_text("Advanced settings").click()
     number_field(choose, "Residents").fill(str(RESIDENTS))
+    number_field(choose, "Seed").fill(str(SEED))
     expect(page.locator(".coop-reveal")).to_contain_text(f"Runs every pattern {REPLICATES} times")
 
     # 2. Predict: each question in its own box; every Add is listed and saved.
@@ -132,6 +135,7 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     assert saved["predictions"] == predictions_by_question(Prediction(*p) for p in PREDICTIONS)
     assert (saved["scenario"], saved["patterns"], saved["baseline"]) == (scenario, list(PATTERNS), "siloed")
     assert (saved["replicates"], saved["residents"], saved["result"]) == (REPLICATES, RESIDENTS, None)
+    assert saved["seed"] == SEED
 
     # 3. Reveal: a progress bar counts the runs, then the result is judged against the predictions.
     page.get_by_role("button", name="Reveal").click()
@@ -140,7 +144,7 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     expect(page.locator(".coop-progress")).to_have_text(re.compile(rf"^\d+ of {runs} runs$"))
     expect(page.locator(".coop-best")).to_have_count(2, timeout=REVEAL_TIMEOUT_MS)
     expect(page.locator(".coop-progress")).to_have_text(f"{runs} of {runs} runs")
-    comparison = expected_comparison(scenario)
+    comparison = expected_comparison(scenario, SEED)
     best = {q: comparison.best(q) for q in QUESTIONS}
     expect(page.locator(".coop-result-harm .coop-best")).to_have_text(
         f"Fewest residents harmed: {label[best['harm']]}")
@@ -158,6 +162,8 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     expect(headlines).to_have_text(comparison.headlines("en"))
     # The round is fixed now.
     expect(page.locator(".coop-question-harm").get_by_role("button", name="Add")).to_be_disabled()
+    for field in ("Replicates", "Residents", "Seed"):
+        expect(number_field(choose, field)).to_be_disabled()
 
     saved = json.loads(files[0].read_text(encoding="utf-8"))
     assert list(set(folder.glob("*.json")) - before) == files  # the same round, the same file

@@ -93,7 +93,7 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
 
 @solara.component
 def NumberField(label: str, hint: str, value: int, on_value: Callable[[int], None], low: int, high: int,
-                lang: str):
+                lang: str, disabled: bool = False):
     """An integer field that refuses values outside [low, high] with a message in ``lang``."""
     typed, set_typed = solara.use_state(str(value))
     error, set_error = solara.use_state(False)
@@ -113,7 +113,8 @@ def NumberField(label: str, hint: str, value: int, on_value: Callable[[int], Non
 
     allowed = text("allowed.int", lang, low=f"{low:,}", high=f"{high:,}")
     rv.TextField(label=label, v_model=typed, on_v_model=change, type="number", hint=hint, persistent_hint=True,
-                 dense=True, error_messages=[text("invalid", lang, allowed=allowed)] if error else [])
+                 dense=True, disabled=disabled,
+                 error_messages=[text("invalid", lang, allowed=allowed)] if error else [])
 
 
 @solara.component

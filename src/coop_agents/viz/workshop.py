@@ -37,7 +37,7 @@ from coop_agents.errors import CoopError
 from coop_agents.i18n import outcome_label, text, unit_label
 from coop_agents.metrics import OUTCOMES
 from coop_agents.patterns import preset_names
-from coop_agents.viz.components import HELP_STYLE, NUMBER, NumberField
+from coop_agents.viz.components import HELP_STYLE, NUMBER, SEED_MAX, NumberField
 from coop_agents.viz.session import RunSettings
 from coop_agents.workshop.cards import library, pattern_card, scenario_card
 
@@ -61,20 +61,21 @@ DEFAULT_WORKSHOP_DIR = "workshop-sessions"
 QUESTIONS = ("harm", "response_delay")
 MIN_PATTERNS, MAX_PATTERNS = 2, 4
 REPLICATES_DEFAULT, REPLICATES_MIN, REPLICATES_MAX = 30, 2, 200
-SEED = 1  # first seed of the paired replicates; recorded in the file and the brief
+SEED = 1  # default master seed of the paired replicates; recorded in the file and the brief
 EXECUTOR = "processes"
 NAME_MAX = 60
 
 
 @dataclass(frozen=True)
 class WorkshopChoice:
-    """A round's scenario, patterns (in preset order), baseline, replicates and residents."""
+    """A round's scenario, patterns (in preset order), baseline, replicates, residents and seed."""
 
     scenario: str
     patterns: tuple[str, ...] = ("siloed", "full_cycle")
     baseline: str | None = "siloed"
     replicates: int = REPLICATES_DEFAULT
     residents: int | None = None  # None: the scenario's own
+    seed: int = SEED  # another seed: other districts and outbreaks, to see how much a result holds
 
     def with_pattern(self, name: str, chosen: bool) -> WorkshopChoice:
         """These choices with pattern ``name`` added or removed; the baseline stays a chosen
@@ -143,7 +144,7 @@ def round_record(round_id: str, choice: WorkshopChoice, predictions: Sequence[Pr
         "patterns": list(choice.patterns),
         "baseline": choice.baseline,
         "replicates": choice.replicates,
-        "seed": SEED,
+        "seed": choice.seed,
         "residents": choice.residents,
         "predictions": predictions_by_question(predictions),
         "result": None,
@@ -242,7 +243,7 @@ def reveal(chosen: WorkshopChoice) -> None:
     from coop_agents.workshop.brief import run_comparison
 
     comparison = run_comparison(chosen.scenario, list(chosen.patterns), baseline=chosen.baseline,
-                                replicates=chosen.replicates, seed=SEED, residents=chosen.residents,
+                                replicates=chosen.replicates, seed=chosen.seed, residents=chosen.residents,
                                 executor=EXECUTOR, progress=False,
                                 on_progress=lambda done, total: progress.set((done, total)))
     if reveal.is_current():
@@ -307,13 +308,16 @@ def ChoiceControls(current: WorkshopChoice, locked: bool, lang: str):
                   hint=text("workshop.baseline.help", lang), persistent_hint=True, class_="coop-baseline")
         NumberField(text("workshop.replicates", lang), text("workshop.replicates.help", lang), current.replicates,
                     lambda n: set_choice(replace(current_choice(), replicates=n)),
-                    REPLICATES_MIN, REPLICATES_MAX, lang)
+                    REPLICATES_MIN, REPLICATES_MAX, lang, disabled=locked)
         residents = current.residents or RunSettings(scenario=current.scenario).value("residents")
         p = PARAMETERS["residents"]
         with solara.Details(text("workshop.advanced", lang)):
             NumberField(p.label_zh if lang == "zh" else p.label_en, text("workshop.residents.help", lang), residents,
                         lambda n: set_choice(replace(current_choice(), residents=n)),
-                        int(p.low), int(p.high), lang)
+                        int(p.low), int(p.high), lang, disabled=locked)
+            NumberField(text("seed", lang), text("seed.help", lang), current.seed,
+                        lambda n: set_choice(replace(current_choice(), seed=n)), 0, SEED_MAX, lang,
+                        disabled=locked)
 
 
 @solara.component
