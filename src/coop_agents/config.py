@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from coop_agents.errors import ConfigError
 
-__all__ = ["PARAMETERS", "Param", "Config", "make_config", "validate_overrides", "parse_value"]
+__all__ = ["PARAMETERS", "Param", "Config", "make_config", "validate_overrides", "parse_value", "read_toml",
+           "check_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,3 +378,32 @@ def make_config(*layers: Mapping[str, Any]) -> Config:
             f"alert_threshold={values['alert_threshold']:g}; it must be at least as high"
         )
     return Config(**values)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """Read a TOML file, turning every failure into a one-line :class:`ConfigError`."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such {what} file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror})") from None
+
+
+def check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:
+    """Refuse the first key of ``data`` (alphabetically) that is not ``allowed``, in one line.
+
+    >>> check_keys({"name": "x", "colour": 1}, {"name"}, "my.toml")
+    Traceback (most recent call last):
+    coop_agents.errors.ConfigError: unknown key 'colour' in my.toml; allowed: name
+    """
+    allowed = set(allowed)
+    unknown = set(data) - allowed
+    if unknown:
+        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(allowed))}")

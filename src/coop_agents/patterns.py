@@ -30,10 +30,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coop_agents.config import validate_overrides
+from coop_agents.config import check_keys, read_toml, validate_overrides
 from coop_agents.errors import ConfigError
 
-__all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names", "read_toml"]
+__all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names"]
 
 _KEYS = {"name", "label_en", "label_zh", "description", "description_zh", "based_on", "levers",
          "summary_en", "summary_zh", "actors_en", "actors_zh"}
@@ -59,25 +59,8 @@ class Pattern:
     actors_zh: tuple[str, ...] = ()
 
 
-def read_toml(path: Path, what: str) -> dict:
-    """Read a TOML file, turning every failure into a one-line :class:`ConfigError`."""
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what} file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: malformed TOML ({exc})") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror})") from None
-
-
 def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ConfigError(
-            f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_KEYS))}"
-        )
+    check_keys(data, _KEYS, where)
     levers_raw = data.get("levers", {})
     if not isinstance(levers_raw, dict):
         raise ConfigError(f"[levers] in {where} must be a table of lever = value")

@@ -33,10 +33,9 @@ from typing import Any
 
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from coop_agents.config import validate_overrides
+from coop_agents.config import check_keys, read_toml, validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.events import parse_events
-from coop_agents.patterns import read_toml
 
 __all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios"]
 
@@ -59,9 +58,7 @@ class Scenario:
 
 
 def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_KEYS))}")
+    check_keys(data, _KEYS, where)
     params = data.get("parameters", {})
     if not isinstance(params, dict):
         raise ConfigError(f"[parameters] in {where} must be a table of key = value")

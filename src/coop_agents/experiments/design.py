@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from coop_agents.config import PARAMETERS
+from coop_agents.config import PARAMETERS, check_keys, read_toml
 from coop_agents.errors import ConfigError
 from coop_agents.metrics import OUTCOMES, TimeSeries
-from coop_agents.patterns import load_pattern, read_toml
+from coop_agents.patterns import load_pattern
 from coop_agents.scenarios import load_scenario
 
 __all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "experiment_from_dict", "replicate_seeds",
@@ -235,15 +235,11 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
         ConfigError: one line naming the key or value at fault and what is allowed.
     """
     folder = Path(folder)
-    unknown = set(data) - _TOP
-    if unknown:
-        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(_TOP))}")
+    check_keys(data, _TOP, where)
     design = data.get("design", {})
     if not isinstance(design, dict):
         raise ConfigError(f"[design] in {where} must be a table with kind = one of {', '.join(DESIGNS)}")
-    unknown = set(design) - {"kind", "samples", "levels"}
-    if unknown:
-        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in [design] of {where}; allowed: kind, samples, levels")
+    check_keys(design, ("kind", "samples", "levels"), f"[design] of {where}")
     kind = design.get("kind", "grid")
     if kind not in DESIGNS:
         raise ConfigError(f"design kind={kind!r} in {where}: not allowed; expected one of {', '.join(DESIGNS)}")
