@@ -566,7 +566,7 @@ class CoordinationModel(mesa.Model):
         at_risk = true_risk >= cfg.alert_threshold
         self.tally.mark_first(self.tally.onset, at_risk, t)
         self.tally.last_at_risk[at_risk] = t
-        alerting = np.array([c.state != G.NORMAL for c in self.committees])
+        alerting = self._states() != G.NORMAL  # no state changes before the decisions (phase 4)
         self.episode_peak = np.where(alerting, np.maximum(self.episode_peak, true_risk), 0.0)
         if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
             self.tally.contained_at = t
@@ -579,7 +579,7 @@ class CoordinationModel(mesa.Model):
         u_comm = monitoring.random(self.n_communities)
         noise = np.exp(self.misjudgement_sigma * decisions.standard_normal(self.n_communities))
         if cfg.monitoring:
-            vigilance = np.where((t <= self.vigilant_until) | (self._states() != G.NORMAL), 2.0, 1.0)
+            vigilance = np.where((t <= self.vigilant_until) | alerting, 2.0, 1.0)
             lessons = np.array([c.lessons for c in self.committees])
             grid = np.minimum(0.95, self.grid_detection * vigilance * (1 + lessons))
             new = unseen

@@ -86,7 +86,10 @@ class Hazard:
         raise NotImplementedError
 
     def needs(self, step: int) -> np.ndarray:
-        """Residents who need help today because of the hazard (care, supplies, evacuation)."""
+        """Residents who need help today because of the hazard (care, supplies, evacuation).
+
+        Read only: the array may be the hazard's own (callers copy before changing it).
+        """
         raise NotImplementedError
 
     def warn(self, effect: np.ndarray, u: np.ndarray, information: float) -> None:

@@ -137,4 +137,4 @@ class Contagion(Hazard):
         return not self.active.any()
 
     def needs(self, step):
-        return self.detectable.copy()  # the infectious
+        return self.detectable  # the infectious (read only, as the interface says)
