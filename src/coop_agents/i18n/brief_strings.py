@@ -7,7 +7,7 @@ templates take them as ``{placeholders}``, filled from the analysis tables.
 
 from __future__ import annotations
 
-__all__ = ["BRIEF", "PHRASES", "LANGS", "brief_text"]
+__all__ = ["BRIEF", "PHRASES", "LANGS"]
 
 LANGS = ("zh", "en")
 
@@ -289,9 +289,3 @@ PHRASES: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"noun": "控制时间", "lower": "短于", "higher": "长于", "less": "短", "more": "长", "unit": "天"},
     },
 }
-
-
-def brief_text(lang: str, key: str, **values) -> str:
-    """The brief's text ``key`` in ``lang``, with ``values`` filled in."""
-    text = BRIEF[lang][key]
-    return text.format(**values) if values else text

@@ -10,6 +10,7 @@ session and hands to the pages. One session's step or reset never touches anothe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import solara
@@ -95,21 +96,27 @@ def RunPage():
     RunViews(lang)
 
 
+def _use_ensemble(slot: str, make: Callable, settings: solara.Reactive) -> tuple[Ensemble, Callable, Callable]:
+    """The session's ensemble in ``slot`` (made from ``settings`` on first use), and the
+    player's two callbacks: redraw after a step, and reset (a new ensemble from the settings)."""
+    session: Session = solara.use_context(session_context)
+    _version, set_version = solara.use_state(0)
+    if getattr(session, slot) is None:
+        setattr(session, slot, make(settings.peek()))
+
+    def reset() -> None:
+        setattr(session, slot, make(settings.value))
+        set_version(lambda v: v + 1)
+
+    return getattr(session, slot), _bump(set_version), reset
+
+
 @solara.component
 def RunViews(lang: str):
     """The player and the views; a day stepped redraws these, not the controls."""
-    session: Session = solara.use_context(session_context)
-    _version, set_version = solara.use_state(0)
-    if session.single is None:
-        session.single = Ensemble.single(run_settings.peek())
-    ensemble = session.single
-
-    def reset() -> None:
-        session.single = Ensemble.single(run_settings.value)
-        set_version(lambda v: v + 1)
-
+    ensemble, stepped, reset = _use_ensemble("single", Ensemble.single, run_settings)
     day = ensemble.day
-    Player(ensemble, day, _bump(set_version), reset, lang)
+    Player(ensemble, day, stepped, reset, lang)
     NetworkView(ensemble, day, lang, colour_by)
     with solara.Columns([3, 2]):
         StatesView(ensemble, day, lang)
@@ -155,18 +162,9 @@ def ComparePage():
 
 @solara.component
 def CompareViews(lang: str):
-    session: Session = solara.use_context(session_context)
-    _version, set_version = solara.use_state(0)
-    if session.compare is None:
-        session.compare = Ensemble.comparison(compare_settings.peek())
-    ensemble = session.compare
-
-    def reset() -> None:
-        session.compare = Ensemble.comparison(compare_settings.value)
-        set_version(lambda v: v + 1)
-
+    ensemble, stepped, reset = _use_ensemble("compare", Ensemble.comparison, compare_settings)
     day = ensemble.day
-    Player(ensemble, day, _bump(set_version), reset, lang)
+    Player(ensemble, day, stepped, reset, lang)
     ChartsView(ensemble, day, lang)
     with solara.Columns([3, 2]):
         StatesView(ensemble, day, lang)

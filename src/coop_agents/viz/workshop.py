@@ -34,9 +34,9 @@ from solara.alias import rv
 from coop_agents import __version__
 from coop_agents.config import PARAMETERS
 from coop_agents.errors import CoopError
-from coop_agents.i18n import outcome_label, text, unit_label
+from coop_agents.i18n import outcome_label, pattern_label, text, unit_label
 from coop_agents.metrics import OUTCOMES
-from coop_agents.patterns import preset_names
+from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.viz.components import HELP_STYLE, NUMBER, SEED_MAX, NumberField
 from coop_agents.viz.session import RunSettings
 from coop_agents.workshop.cards import library, pattern_card, scenario_card
@@ -252,7 +252,7 @@ def reveal(chosen: WorkshopChoice) -> None:
 
 
 def _pattern_label(name: str, lang: str) -> str:
-    return pattern_card(name, lang).label
+    return pattern_label(load_pattern(name), lang)  # not a whole card: this runs on every redraw
 
 
 @solara.component
