@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -13,14 +14,19 @@ import pytest
 from coop_agents import run_once
 from coop_agents.cli import main
 from coop_agents.config import PARAMETERS
+from coop_agents.experiments.design import replicate_seeds
+from coop_agents.outcome_registry import OUTCOMES
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
 
 SMALL = ["--set", "residents=600", "--steps", "10"]
-KEYS = ["harm", "severe_harm", "peak_prevalence", "detection_delay", "decision_latency", "response_delay",
-        "containment_time", "missed_windows", "secondary_crises", "over_response_days", "unmet_need_days",
-        "unmet_need_days_vulnerable", "equity_gap", "buck_passing_events", "messages", "max_queue",
-        "top_share", "resources_spent"]
+RUN = dict(residents=600, steps=10)  # what SMALL sets, for run_once
+KEYS = list(OUTCOMES)
+
+
+def seed_of(master: int, k: int = 0) -> int:
+    """The seed of replicate k of a master seed, as run, batch and brief use it."""
+    return replicate_seeds(master, k + 1)[k]
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -41,13 +47,13 @@ def as_json(outcomes: dict) -> dict:
 
 
 def check_outcomes(d: dict) -> None:
+    assert list(d) == KEYS  # every outcome of the registry, in its order
     for key in KEYS:
-        assert key in d, key
         assert d[key] is None or isinstance(d[key], (int, float)), key
-    assert d["harm"] >= 0 and d["severe_harm"] >= 0
+        if d[key] is not None and OUTCOMES[key].count:
+            assert d[key] >= 0 and float(d[key]).is_integer(), (key, d[key])
     assert 0 <= d["peak_prevalence"] <= 1
-    assert 0 <= d["top_share"] <= 1
-    assert d["messages"] >= 0 and d["resources_spent"] >= 0
+    assert d["messages"] >= 0 and d["resources_spent"] >= 0 and d["queue_wait"] >= 0
     # The gap is undefined (null) when vulnerable residents or the others had no need at all.
     assert d["equity_gap"] is None or -1 <= d["equity_gap"] <= 1
     assert d["unmet_need_days_vulnerable"] <= d["unmet_need_days"]
@@ -58,30 +64,41 @@ def check_outcomes(d: dict) -> None:
 
 def test_run_json_prints_one_object_with_every_outcome(capsys):
     d = run_json(capsys, *SMALL)
-    assert isinstance(d, dict)
     check_outcomes(d)
     assert d["harm"] > 0  # the default scenario seeds cases
+    assert d["truncated"] == 1  # ten days do not see an epidemic through
 
 
-def test_run_json_equals_run_once_with_the_same_settings(capsys):
+def test_run_json_equals_run_once_with_the_replicate_seed(capsys):
     d = run_json(capsys, "--seed", "3", "--pattern", "platform", *SMALL)
-    assert d == as_json(run_once("default", "platform", seed=3, residents=600, steps=10))
+    assert d == as_json(run_once("default", "platform", seed=seed_of(3), **RUN))
 
 
 def test_run_defaults_to_the_siloed_pattern(capsys):
     d = run_json(capsys, *SMALL)
-    assert d == as_json(run_once("default", "siloed", seed=0, residents=600, steps=10))
+    assert d == as_json(run_once("default", "siloed", seed=seed_of(0), **RUN))
 
 
 def test_run_is_deterministic(capsys):
     assert run_json(capsys, "--seed", "5", *SMALL) == run_json(capsys, "--seed", "5", *SMALL)
 
 
-def test_replicates_average_over_consecutive_seeds(capsys):
-    d = run_json(capsys, "--seed", "2", "--replicates", "2", *SMALL)
-    runs = [run_once("default", "siloed", seed=s, residents=600, steps=10) for s in (2, 3)]
+def test_without_steps_a_run_lasts_until_the_event_is_over(capsys):
+    d = run_json(capsys, "--pattern", "full_cycle", "--set", "residents=600")
+    assert d["truncated"] == 0
+    assert d["harm"] == run_once("default", "full_cycle", seed=seed_of(0), residents=600, steps=1000,
+                                 run_until="steps")["harm"]
+
+
+def test_replicates_give_means_with_cis_over_the_replicate_seeds(capsys):
+    d = run_json(capsys, "--seed", "2", "--replicates", "3", *SMALL)
+    assert d["seeds"] == replicate_seeds(2, 3) and d["master_seed"] == 2
+    runs = [run_once("default", "siloed", seed=s, **RUN) for s in replicate_seeds(2, 3)]
     for key in ("harm", "messages", "resources_spent", "peak_prevalence"):
-        assert d[key] == pytest.approx((runs[0][key] + runs[1][key]) / 2)
+        cell = d["patterns"]["siloed"][key]
+        assert cell["mean"] == pytest.approx(sum(r[key] for r in runs) / 3)
+        assert cell["ci_low"] <= cell["mean"] <= cell["ci_high"]
+        assert cell["ci_low"] >= min(r[key] for r in runs)  # a percentile interval stays in the data's range
 
 
 def test_set_overrides_reach_the_model(capsys):
@@ -90,47 +107,106 @@ def test_set_overrides_reach_the_model(capsys):
     assert d["harm"] <= 4
 
 
-def test_compare_json_is_keyed_by_pattern(capsys):
-    d = run_json(capsys, "--compare", "siloed,full_cycle", *SMALL)
-    assert list(d) == ["siloed", "full_cycle"]
-    for name in d:
-        check_outcomes(d[name])
-        assert d[name] == as_json(run_once("default", name, seed=0, residents=600, steps=10))
-    assert d["siloed"] != d["full_cycle"]
+def test_compare_json_has_means_and_paired_differences_by_pattern(capsys):
+    d = run_json(capsys, "--compare", "siloed,full_cycle", "--replicates", "2", *SMALL)
+    assert d["baseline"] == "siloed" and list(d["patterns"]) == ["siloed", "full_cycle"]
+    runs = {p: [run_once("default", p, seed=s, **RUN) for s in d["seeds"]] for p in ("siloed", "full_cycle")}
+    for key in ("harm", "messages", "response_delay"):
+        full, silo = d["patterns"]["full_cycle"][key], d["patterns"]["siloed"][key]
+        assert full["mean"] == pytest.approx(sum(r[key] for r in runs["full_cycle"]) / 2)
+        diffs = [a[key] - b[key] for a, b in zip(runs["full_cycle"], runs["siloed"])]
+        assert full["diff"] == pytest.approx(sum(diffs) / 2)
+        assert full["diff_ci_low"] <= full["diff"] <= full["diff_ci_high"]
+        assert "diff" not in silo  # the baseline is not compared with itself
+
+
+def test_compare_baseline_option(capsys):
+    d = run_json(capsys, "--compare", "siloed,full_cycle", "--baseline", "full_cycle", "--replicates", "2", *SMALL)
+    assert d["baseline"] == "full_cycle"
+    assert "diff" in d["patterns"]["siloed"]["harm"] and "diff" not in d["patterns"]["full_cycle"]["harm"]
+
+
+def test_compare_gives_the_numbers_a_batch_gives_on_the_same_seeds(capsys, tmp_path):
+    """One path for paired comparisons: run --compare and batch + analysis agree exactly."""
+    from coop_agents.experiments import load_experiment, load_results, run_batch, summarise
+
+    d = run_json(capsys, "--compare", "siloed,full_cycle", "--replicates", "3", "--seed", "4", *SMALL)
+    exp = tmp_path / "e.toml"
+    exp.write_text('name = "e"\nseed = 4\nreplicates = 3\nsteps = 10\n'
+                   '[levers]\npattern = ["siloed", "full_cycle"]\n'
+                   '[uncertainties]\nscenario = "default"\nresidents = 600\nrun_until = "steps"\n')
+    run_batch(load_experiment(exp), tmp_path / "out", executor="serial")
+    summary = summarise(load_results(tmp_path / "out"), ["harm", "response_delay"])
+    for _, row in summary.iterrows():
+        cell = d["patterns"][row["arm"].split("=")[-1]][row["outcome"]]
+        assert (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx(
+            (row["mean"], row["ci_low"], row["ci_high"]))
 
 
 def test_compare_accepts_spaces_after_commas(capsys):
     d = run_json(capsys, "--compare", "siloed, no_response", *SMALL)
-    assert list(d) == ["siloed", "no_response"]
-    assert d["no_response"]["messages"] <= d["siloed"]["messages"]
+    assert list(d["patterns"]) == ["siloed", "no_response"]
+    assert d["patterns"]["no_response"]["messages"]["mean"] <= d["patterns"]["siloed"]["messages"]["mean"]
 
 
-def test_table_mode_has_pattern_names_as_column_headers(capsys):
-    code, out, err = run_cli(capsys, "run", "--compare", "siloed,full_cycle", *SMALL)
+def test_table_mode_has_pattern_names_as_column_headers_and_intervals(capsys):
+    code, out, err = run_cli(capsys, "run", "--compare", "siloed,full_cycle", "--replicates", "2", *SMALL)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("scenario: default")
-    header = lines[1].split()
+    assert lines[0] == "scenario: default   residents=600 steps=10 run_until=steps"
+    assert lines[1].startswith("2 paired seeds")
+    header = lines[3].split()
     assert header == ["outcome", "unit", "siloed", "full_cycle"]
-    assert set(lines[2].replace(" ", "")) == {"-"}
-    harm = next(line for line in lines if line.startswith("Residents harmed"))
-    values = run_json(capsys, "--compare", "siloed,full_cycle", *SMALL)
-    assert harm.split()[-2:] == [f"{values['siloed']['harm']:,.0f}", f"{values['full_cycle']['harm']:,.0f}"]
-    assert len(lines) >= 3 + len(KEYS)
+    assert set(lines[4].replace(" ", "")) == {"-"}
+    at = next(i for i, line in enumerate(lines) if line.startswith("Residents harmed"))
+    assert lines[at + 1].split()[0:2] == ["95%", "CI"] and "[" in lines[at + 1]
+    assert any(line.startswith("Paired differences: each pattern minus siloed") for line in lines)
+    assert "bootstrap percentile" in out
+    # Single-event runs: the rows for several events are left out.
+    assert not any(line.startswith(("Events", "Learning gain")) for line in lines)
     assert not out.lstrip().startswith("{")
 
 
-def test_table_mode_single_pattern_and_replicate_note(capsys):
-    code, out, _ = run_cli(capsys, "run", "--pattern", "command", "--replicates", "2", *SMALL)
+def test_table_rows_use_one_number_format(capsys):
+    code, out, _ = run_cli(capsys, "run", "--compare", "siloed,full_cycle", "--replicates", "3", *SMALL)
     assert code == 0
-    assert out.splitlines()[1].split() == ["outcome", "unit", "command"]
-    assert "seed: 0..1" in out.splitlines()[0]
-    assert "(means over 2 paired seeds)" in out
+    for line in out.splitlines():
+        numbers = [c for c in line.replace("[", " ").replace("]", " ").replace(",", "").split()
+                   if c.lstrip("+-").replace(".", "", 1).isdigit()]
+        decimals = {len(c.split(".")[1]) if "." in c else 0 for c in numbers}
+        assert len(decimals) <= 1, line
+        assert not re.search(r"\d[eE][-+]?\d", line), line  # never scientific notation
+
+
+def test_single_run_table(capsys):
+    code, out, _ = run_cli(capsys, "run", "--pattern", "command", *SMALL)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].startswith(f"seed {seed_of(0)} (replicate 0 of master seed 0)")
+    assert lines[2].split() == ["outcome", "unit", "command"]
+    assert "cut short at the cap" in out  # ten days: the footnote says the run was truncated
+
+
+def test_outcomes_lists_every_outcome_with_direction(capsys):
+    code, out, _ = run_cli(capsys, "outcomes")
+    assert code == 0
+    for o in OUTCOMES.values():
+        line = next(line for line in out.splitlines() if line.strip().startswith(f"{o.name}:"))
+        assert f"better: {o.better}" in line and o.unit in line
+        assert o.meaning_en in out
+    code, out, _ = run_cli(capsys, "outcomes", "--lang", "zh")
+    assert code == 0 and "越低越好" in out and OUTCOMES["harm"].meaning_zh in out
+
+
+def test_progress_is_printed_when_stderr_is_not_a_terminal(capsys):
+    code, _, err = run_cli(capsys, "run", "--compare", "siloed,full_cycle", *SMALL)
+    assert code == 0
+    assert "2/2 runs" in err  # the last line is always printed, also without a terminal
 
 
 def test_out_writes_parquet_and_json_per_pattern(capsys, tmp_path):
     out_dir = tmp_path / "results" / "nested"
-    printed = run_json(capsys, "--compare", "siloed,full_cycle", "--out", str(out_dir), *SMALL)
+    run_json(capsys, "--compare", "siloed,full_cycle", "--out", str(out_dir), *SMALL)
     assert sorted(p.name for p in out_dir.iterdir()) == [
         "outcomes_full_cycle.json", "outcomes_siloed.json",
         "timeseries_full_cycle.parquet", "timeseries_siloed.parquet"]
@@ -138,28 +214,25 @@ def test_out_writes_parquet_and_json_per_pattern(capsys, tmp_path):
         frame = pd.read_parquet(out_dir / f"timeseries_{pattern}.parquet")
         assert len(frame) == 10 + 1
         assert list(frame["step"]) == list(range(11))
-        assert (frame["seed"] == 0).all()
-        assert "prevalence" in frame.columns
-        assert frame["prevalence"].between(0, 1).all()
-        assert frame["prevalence"].max() == pytest.approx(printed[pattern]["peak_prevalence"])
-        assert frame["harm"].is_monotonic_increasing
-        assert frame["harm"].iloc[-1] == printed[pattern]["harm"]
+        assert (frame["seed"] == seed_of(0)).all()
         saved = json.loads((out_dir / f"outcomes_{pattern}.json").read_text())
-        assert saved["pattern"] == pattern and saved["seeds"] == [0]
-        assert saved["overrides"] == {"residents": 600, "steps": 10}
-        assert saved["mean"] == printed[pattern]
-        assert saved["per_seed"] == [printed[pattern]]
+        run = saved["per_seed"][0]
+        assert frame["prevalence"].between(0, 1).all()
+        assert frame["prevalence"].max() == pytest.approx(run["peak_prevalence"])
+        assert frame["harm"].is_monotonic_increasing
+        assert frame["harm"].iloc[-1] == run["harm"]
+        assert saved["pattern"] == pattern and saved["seeds"] == [seed_of(0)]
+        assert saved["overrides"] == {"residents": 600, "steps": 10, "run_until": "steps"}
+        assert run == as_json(run_once("default", pattern, seed=seed_of(0), **RUN))
 
 
 def test_out_with_replicates_stacks_seeds(capsys, tmp_path):
     run_json(capsys, "--replicates", "2", "--out", str(tmp_path), *SMALL)
     frame = pd.read_parquet(tmp_path / "timeseries_siloed.parquet")
     assert len(frame) == 2 * 11
-    assert sorted(frame["seed"].unique()) == [0, 1]
+    assert sorted(frame["seed"].unique()) == sorted(replicate_seeds(0, 2))
     saved = json.loads((tmp_path / "outcomes_siloed.json").read_text())
     assert len(saved["per_seed"]) == 2
-    assert saved["mean"]["harm"] == pytest.approx(
-        (saved["per_seed"][0]["harm"] + saved["per_seed"][1]["harm"]) / 2)
 
 
 def test_out_names_files_after_a_pattern_file_stem(capsys, tmp_path):
@@ -167,7 +240,7 @@ def test_out_names_files_after_a_pattern_file_stem(capsys, tmp_path):
     pat.write_text('name = "mine"\nbased_on = "platform"\n')
     printed = run_json(capsys, "--pattern", str(pat), "--out", str(tmp_path / "o"), *SMALL)
     assert (tmp_path / "o" / "timeseries_my_pattern.parquet").exists()
-    assert printed == as_json(run_once("default", "platform", seed=0, residents=600, steps=10))
+    assert printed == as_json(run_once("default", "platform", seed=seed_of(0), **RUN))
 
 
 def test_scenario_file_on_the_command_line(capsys, tmp_path):
@@ -176,9 +249,9 @@ def test_scenario_file_on_the_command_line(capsys, tmp_path):
                   'communities_per_street = 3\nsteps = 6\n')
     code, out, err = run_cli(capsys, "run", "--scenario", str(sc), "--out", str(tmp_path / "o"))
     assert code == 0, err
-    assert f"scenario: {sc}" in out
+    assert out.startswith("scenario: tiny\n")  # the scenario's name, not its path
     frame = pd.read_parquet(tmp_path / "o" / "timeseries_siloed.parquet")
-    assert len(frame) == 7
+    assert len(frame) <= 7  # a cap of six days
     assert [c for c in frame.columns if c.startswith("state_")] == ["state_0", "state_1", "state_2"]
 
 
@@ -202,6 +275,9 @@ def bad(capsys, *argv: str) -> str:
         (["--pattern", "nope"], ["'nope'", "siloed"]),
         (["--compare", "siloed,nope"], ["'nope'"]),
         (["--compare", "siloed,"], ["empty pattern"]),
+        (["--compare", ""], ["empty pattern"]),
+        (["--pattern", ""], ["empty pattern"]),
+        (["--compare", "siloed,platform", "--baseline", "command"], ["--baseline", "'command'", "siloed"]),
         (["--scenario", "atlantis"], ["'atlantis'", "default"]),
         (["--set", "colour=red"], ["'colour'"]),
         (["--set", "transmission=2"], ["transmission", "'2'", "from 0 to 1"]),

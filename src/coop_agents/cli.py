@@ -1,4 +1,4 @@
-"""The ``coop-agents`` command line: run, batch, analyse, brief, patterns, scenarios, params, app.
+"""The ``coop-agents`` command line: run, batch, analyse, brief, patterns, scenarios, outcomes, params, app.
 
 Bad input (an unknown pattern, scenario or key, a value out of bounds, a malformed file) ends
 with exit status 2 and one line on stderr naming the problem and what is allowed.
@@ -30,75 +30,54 @@ def _parse_sets(items: list[str]) -> dict:
     return out
 
 
-def _number(x: float) -> str:
-    if isinstance(x, float) and math.isnan(x):
-        return "n/a"
-    if abs(x) >= 1000 or float(x).is_integer():
-        return f"{x:,.0f}"
-    return f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
-
-
-def _table(results: dict[str, dict[str, float]], replicates: int) -> str:
-    from coop_agents.metrics import OUTCOMES
-
-    names = list(results)
-    rows = [["outcome", "unit", *names]]
-    for key, meta in OUTCOMES.items():
-        if key.startswith("detection_delay_"):
-            continue
-        rows.append([meta.label_en, meta.unit, *(_number(results[n][key]) for n in names)])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for j, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
-        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:])]
-        lines.append("  ".join(cells))
-        if j == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    if replicates > 1:
-        lines.append(f"(means over {replicates} paired seeds)")
-    return "\n".join(lines)
-
-
 def _json_safe(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import numpy as np
-
+    from coop_agents.experiments.design import replicate_seeds
+    from coop_agents.metrics import event_outcomes
     from coop_agents.model import CoordinationModel, resolve
+    from coop_agents.outcome_registry import OUTCOMES
+    from coop_agents.tables import compare, comparison_json, comparison_table, run_table, runs_frame
 
     overrides = _parse_sets(args.set or [])
-    if args.steps is not None:
+    if args.steps is not None:  # a fixed length, as asked
         overrides["steps"] = args.steps
-    if args.compare and args.pattern:
+        overrides.setdefault("run_until", "steps")
+    if args.compare is not None and args.pattern is not None:
         raise CoopError("use either --pattern or --compare, not both")
-    patterns = [p.strip() for p in args.compare.split(",")] if args.compare else [args.pattern or "siloed"]
-    if any(not p for p in patterns):
-        raise CoopError(f"--compare {args.compare!r}: empty pattern name; give P1,P2,...")
+    if args.compare is not None:
+        patterns = [p.strip() for p in args.compare.split(",")]
+        if any(not p for p in patterns):
+            raise CoopError(f"--compare {args.compare!r}: empty pattern name; give P1,P2,... (see 'coop-agents patterns')")
+    else:
+        if args.pattern is not None and not args.pattern.strip():
+            raise CoopError("--pattern '': empty pattern name; give a preset (see 'coop-agents patterns') or a .toml file")
+        patterns = [(args.pattern or "siloed").strip()]
     if len(set(patterns)) < len(patterns):
         raise CoopError(f"--compare {args.compare!r}: a pattern is listed twice; list each once")
     stems = [Path(p).stem for p in patterns]
     if len(set(stems)) < len(stems):
         raise CoopError(f"--compare {args.compare!r}: two patterns share the file name "
                         f"{next(s for s in stems if stems.count(s) > 1)!r}; their outputs would collide")
+    if args.baseline is not None and args.baseline not in patterns:
+        raise CoopError(f"--baseline {args.baseline!r}: not among the patterns compared; allowed: {', '.join(patterns)}")
     if args.replicates < 1:
         raise CoopError(f"--replicates {args.replicates}: expected an integer of at least 1")
     if args.seed < 0:
         raise CoopError(f"--seed {args.seed}: expected a non-negative integer")
-    for p in patterns:  # fail on any bad name before the first run
-        resolve(args.scenario, p, **overrides)
+    configs = [resolve(args.scenario, p, **overrides) for p in patterns]  # every bad name before any run
+    config, scenario = configs[0][0], configs[0][1]
     out_dir = Path(args.out) if args.out else None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    seeds = list(range(args.seed, args.seed + args.replicates))
+    # Replicate k runs on the seed batch and brief give replicate k of the same master seed, so the
+    # same comparison gives the same numbers in every command.
+    seeds = replicate_seeds(args.seed, args.replicates)
     total = len(patterns) * len(seeds)
-    show_progress = sys.stderr.isatty() and total > 1
-    results: dict[str, dict[str, float]] = {}
-    done = 0
-    from coop_agents.metrics import event_outcomes
-
+    progress = _Progress(total) if total > 1 else None
+    per_pattern: dict[str, list[dict[str, float]]] = {}
     for pattern in patterns:
         per_seed, frames, events = [], [], []
         for seed in seeds:
@@ -109,32 +88,90 @@ def cmd_run(args: argparse.Namespace) -> int:
                 frame = model.series.frame()
                 frame.insert(0, "seed", seed)
                 frames.append(frame)
-            done += 1
-            if show_progress:
-                print(f"\r{done}/{total} runs", end="", file=sys.stderr, flush=True)
-        results[pattern] = {k: float(np.nanmean([r[k] for r in per_seed])) if not all(
-            math.isnan(r[k]) for r in per_seed) else float("nan") for k in per_seed[0]}
+            if progress is not None:
+                progress.advance()
+        per_pattern[pattern] = per_seed
         if out_dir is not None:
             # Written as each pattern finishes, so an interruption loses no finished pattern.
             import pandas as pd
 
             pd.concat(frames).to_parquet(out_dir / f"timeseries_{Path(pattern).stem}.parquet", index=False)
             (out_dir / f"outcomes_{Path(pattern).stem}.json").write_text(
-                json.dumps({"scenario": str(args.scenario), "pattern": pattern, "seeds": seeds,
+                json.dumps({"scenario": scenario.name, "pattern": pattern, "seeds": seeds,
                             "overrides": overrides, "per_seed": [_json_safe(r) for r in per_seed],
-                            "events_per_seed": events,
-                            "mean": _json_safe(results[pattern])}, indent=2, ensure_ascii=False))
-    if show_progress:
-        print(file=sys.stderr)
+                            "events_per_seed": events}, indent=2, ensure_ascii=False), encoding="utf-8")
+    if progress is not None:
+        progress.close()
+    hazard, several = config.hazard, config.arrival != "single"
+    if total == 1:
+        result = per_pattern[patterns[0]][0]
+        if args.json:
+            print(json.dumps(_json_safe(result), indent=2, ensure_ascii=False))
+            return 0
+        print(_header(scenario.name, overrides, seeds, args.seed, patterns))
+        print(run_table({patterns[0]: result}, hazard, several))
+        print(_footnotes([result], config.steps))
+        return 0
+    baseline = args.baseline or patterns[0]
+    runs = runs_frame(per_pattern, seeds, scenario.name)
+    summary, paired = compare(runs, baseline, list(OUTCOMES))
     if args.json:
-        payload = {p: _json_safe(r) for p, r in results.items()} if args.compare else _json_safe(
-            results[patterns[0]])
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-    else:
-        print(f"scenario: {args.scenario}   seed: {args.seed}" + (
-            f"..{seeds[-1]}" if len(seeds) > 1 else ""))
-        print(_table(results, len(seeds)))
+        print(json.dumps({"scenario": scenario.name, "overrides": overrides, "master_seed": args.seed,
+                          "seeds": seeds, "baseline": baseline,
+                          "patterns": comparison_json(summary, paired, patterns, list(OUTCOMES))},
+                         indent=2, ensure_ascii=False))
+        return 0
+    print(_header(scenario.name, overrides, seeds, args.seed, patterns))
+    print(comparison_table(summary, paired, patterns, baseline, hazard, several))
+    print(_footnotes([r for runs_ in per_pattern.values() for r in runs_], config.steps, len(seeds)))
     return 0
+
+
+def _header(scenario: str, overrides: dict, seeds: list[int], master: int, patterns: list[str]) -> str:
+    """What a table is of: the scenario by name, every override, the seeds."""
+    runs = (f"seed {seeds[0]} (replicate 0 of master seed {master})" if len(seeds) == 1 else
+            f"{len(seeds)} paired seeds (replicates 0-{len(seeds) - 1} of master seed {master})")
+    sets = "   " + " ".join(f"{k}={v}" for k, v in overrides.items()) if overrides else ""
+    return f"scenario: {scenario}{sets}\n{runs}"
+
+
+def _footnotes(results: list[dict[str, float]], cap: int, replicates: int = 1) -> str:
+    cut = sum(int(r["truncated"]) for r in results)
+    prevented = sum(int(r["prevented"]) for r in results)
+    notes = []
+    if replicates > 1:
+        notes.append("95% CIs: bootstrap percentile intervals over the paired seeds; n/a: the outcome was "
+                     "undefined (see 'coop-agents outcomes').")
+    notes.append(f"{cut} of {len(results)} runs cut short at the cap of {cap:,} days (truncated)." if cut else
+                 f"Every run lasted until the event was over (cap {cap:,} days).")
+    if prevented:
+        notes.append(f"{prevented} of {len(results)} runs had every index case removed by prevention (prevented).")
+    return "\n".join(notes)
+
+
+class _Progress:
+    """Runs done so far, on stderr: a bar on a terminal, else a line every few seconds."""
+
+    def __init__(self, total: int, every: float = 5.0) -> None:
+        import time
+
+        self.total, self.done, self.every = total, 0, every
+        self.tty = sys.stderr.isatty()
+        self.clock = time.monotonic
+        self.start = self.last = self.clock()
+
+    def advance(self) -> None:
+        self.done += 1
+        now = self.clock()
+        if self.tty:
+            print(f"\r{self.done}/{self.total} runs", end="", file=sys.stderr, flush=True)
+        elif now - self.last >= self.every or self.done == self.total:
+            print(f"{self.done}/{self.total} runs, {now - self.start:.0f} s", file=sys.stderr, flush=True)
+            self.last = now
+
+    def close(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -145,7 +182,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise CoopError("--scheduler needs --executor dask")
     try:
         report = run_batch(exp, args.out, executor=args.executor, workers=args.workers,
-                           scheduler=args.scheduler, progress=sys.stderr.isatty())
+                           scheduler=args.scheduler, progress=True, wait=args.wait)
     except BatchInterrupted as exc:
         print(f"coop-agents: {exc}", file=sys.stderr)
         return 130
@@ -164,6 +201,9 @@ def cmd_analyse(args: argparse.Namespace) -> int:
           + (", paired.csv" if not tables["paired"].empty else "")
           + (", sensitivity.csv" if not tables["sensitivity"].empty else "")
           + " and figures (PNG, SVG)")
+    if damaged := tables["results"].attrs.get("quarantined", 0):
+        print(f"set aside {damaged} damaged part(s) in {Path(args.out) / 'quarantine'}; "
+              f"'coop-agents batch' on this folder runs their runs again")
     return 0
 
 
@@ -218,6 +258,13 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outcomes(args: argparse.Namespace) -> int:
+    from coop_agents.tables import outcomes_listing
+
+    print(outcomes_listing(args.lang))
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from coop_agents.config import PARAMETERS
 
@@ -230,8 +277,10 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from coop_agents.viz.server import serve
+    from coop_agents.viz.server import MAX_RESIDENTS_ENV, check_max_residents, check_port, serve
 
+    check_port(args.port)
+    check_max_residents(args.max_residents)
     folder = Path(args.workshop_dir).expanduser().resolve()
     existing = next(d for d in (folder, *folder.parents) if d.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
@@ -240,7 +289,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     # Read by coop_agents.viz.workshop (WORKSHOP_DIR_ENV), which is not imported here: it imports
     # Solara, whose settings serve() has yet to set.
     os.environ["COOP_AGENTS_WORKSHOP_DIR"] = str(folder)
-    return serve(args.host, args.port)
+    os.environ[MAX_RESIDENTS_ENV] = str(args.max_residents)
+    return serve(args.host, args.port, allow_hosts=args.allow_host)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -253,10 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scenario", default="default", help="preset name or scenario .toml (default: default)")
     run.add_argument("--pattern", help="preset name or pattern .toml (default: siloed)")
     run.add_argument("--compare", help="comma-separated patterns to run side by side on the same seeds")
-    run.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    run.add_argument("--baseline", help="the pattern the others are compared with (default: the first)")
+    run.add_argument("--seed", type=int, default=0,
+                     help="master seed: replicate k runs on the seed batch and brief use for it (default 0)")
     run.add_argument("--replicates", type=int, default=1,
-                     help="paired seeds to average over, from --seed on (default 1)")
-    run.add_argument("--steps", type=int, help="days to simulate (default: the scenario's)")
+                     help="paired seeds per pattern; means get 95%% CIs (default 1)")
+    run.add_argument("--steps", type=int,
+                     help="run exactly this many days (default: until the event is over, at most the scenario's cap)")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a parameter (repeatable); see 'coop-agents params'")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -271,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--scheduler", help="Dask scheduler address (with --executor dask); default: a local cluster")
     batch.add_argument("--replicates", type=int, help="override the file's replicates (a quick trial)")
     batch.add_argument("--residents", type=int, help="override the residents (a quick trial)")
+    batch.add_argument("--wait", action="store_true",
+                       help="if another batch is writing to --out, wait for it to end (default: refuse)")
     batch.set_defaults(func=cmd_batch)
     analyse = sub.add_parser("analyse", help="summarise a results folder: CIs, paired differences, indices, figures")
     analyse.add_argument("out", help="results folder written by 'coop-agents batch'")
@@ -293,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     brief.set_defaults(func=cmd_brief)
     sub.add_parser("patterns", help="list preset coordination patterns").set_defaults(func=cmd_patterns)
     sub.add_parser("scenarios", help="list preset scenarios").set_defaults(func=cmd_scenarios)
+    outcomes = sub.add_parser("outcomes", help="list every outcome: unit, meaning, better direction, n/a and censoring")
+    outcomes.add_argument("--lang", default="en", choices=("en", "zh"), help="language (default en)")
+    outcomes.set_defaults(func=cmd_outcomes)
     params = sub.add_parser("params", help="list every parameter with its default and range")
     params.add_argument("--role", choices=("scenario", "lever"), help="only scenario or lever parameters")
     params.set_defaults(func=cmd_params)
@@ -303,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--workshop-dir", default="workshop-sessions",
                      help="folder for the workshop page's session files, one JSON file per round "
                           "(default ./workshop-sessions, created when first needed)")
+    app.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                     help="another host name the app answers to, e.g. a name for this machine on the network "
+                          "(repeatable); it always answers to --host, localhost, 127.0.0.1 and [::1]")
+    app.add_argument("--max-residents", type=int, default=25_000, metavar="N",
+                     help="the most residents a visitor may set in the app (default 25,000)")
     app.set_defaults(func=cmd_app)
     return parser
 

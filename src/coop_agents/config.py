@@ -133,8 +133,15 @@ _ROWS: list[Param] = [
     _p("party_member_share", "float", 0.08, "scenario", "population", "Party members", "党员比例",
        "Share of residents who are party members (mobilised as volunteers by party branches).",
        "share", 0.0, 0.5),
-    _p("steps", "int", 120, "scenario", "horizon", "Days simulated", "模拟天数",
-       "Length of a run; one step is one day.", "days", 1, 20_000),
+    _p("steps", "int", 1000, "scenario", "horizon", "Most days simulated", "最多模拟天数",
+       "The cap on a run's length (one step is one day): a single-event run ends earlier, when the "
+       "event is over; with run_until = steps, or several events, a run lasts exactly this long.",
+       "days", 1, 20_000),
+    _p("run_until", "choice", "event_over", "scenario", "horizon", "Run until", "运行至",
+       "event_over: a single-event run ends when nobody is latent or infectious (or the shock has "
+       "passed) and every community is back in normal, at the latest after `steps` days (then it is "
+       "flagged truncated); steps: every run lasts exactly `steps` days. Runs with several events "
+       "always last `steps` days.", choices=("event_over", "steps")),
     # --- scenario: contagion -------------------------------------------------------------------
     _p("transmission", "float", 0.06, "scenario", "contagion", "Transmission per contact",
        "每接触传染概率", "Daily chance that an infectious resident infects one susceptible contact.",

@@ -189,7 +189,14 @@ class MessageBus:
         self.rng = rng
         self.free_at = np.zeros(len(capacity))
         self.handled = np.zeros(len(capacity), dtype=np.int64)
-        self.max_queue = 0.0
+        # Congestion (outcomes queue_wait, longest_wait, busiest_load): days messages waited in
+        # queues, the longest single wait and where, and the most messages one organisation was
+        # offered in a day relative to what it can handle in a day.
+        self.wait_total = 0.0
+        self.wait_max = 0.0
+        self.wait_max_at = -1
+        self.peak_load = 0.0
+        self.peak_load_at = -1
         self.lost = 0
         self.undeliverable = 0
         self._events: list = []
@@ -242,16 +249,19 @@ class MessageBus:
         events, free_at, handled, hops = self._events, self.free_at, self.handled, self._hops
         capacity = self._capacity  # Python floats: cheaper to read one at a time than numpy scalars
         draw, pop, push, seq = self.rng.random, heapq.heappop, heapq.heappush, self._seq
+        # advance() is called once a day, so what arrives here is one day's load.
+        offered: dict[int, int] = {}
         while events and events[0][0] < until:
             t, _, msg = pop(events)
             node = msg.route[msg.hop]
             cap = capacity[node]
+            offered[node] = offered.get(node, 0) + 1
             start = max(t, free_at[node])
-            # Rounding (float noise would show as 1.000000000007) moves a wait by at most 5e-7, so
-            # only a wait within 1e-6 of the largest so far can become the new largest.
-            waiting = (start - t) * cap
-            if waiting > self.max_queue - 1e-6:
-                self.max_queue = max(self.max_queue, round(waiting, 6))
+            if start > t:
+                waited = start - t
+                self.wait_total += waited
+                if waited > self.wait_max:
+                    self.wait_max, self.wait_max_at = waited, node
             done = start + 1.0 / cap
             free_at[node] = done
             handled[node] += 1
@@ -265,6 +275,10 @@ class MessageBus:
                 continue
             msg.hop += 1
             push(events, (done + delay, next(seq), msg))
+        for node, count in offered.items():
+            load = count / capacity[node]
+            if load > self.peak_load:
+                self.peak_load, self.peak_load_at = load, node
         return [m for _, m in sorted(delivered, key=lambda x: x[0])]
 
     def backlog(self, at: float) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Outcomes (design §2.8): running tallies, the per-step time series, and the final numbers.
 
-:data:`OUTCOMES` is the one table of outcome names, units and definitions; the CLI, the docs and
-the experiments read it. :func:`outcomes` is a pure function of a model that has run.
+What each outcome means lives in :mod:`coop_agents.outcome_registry` (re-exported here as
+:data:`OUTCOMES`); this module computes them. :func:`outcomes` is a pure function of a model that
+has run, apart from the learning gain, which runs the same seed again with learning off.
 
 Delays are measured per community from the day its *true* risk first reached the alert threshold
 (its *onset*: the risk was real enough to act on) and averaged over the communities where that
@@ -20,97 +21,15 @@ import numpy as np
 
 from coop_agents.events import EventSpec
 from coop_agents.governance import GovernanceState
+from coop_agents.outcome_registry import OUTCOMES, VULNERABLE_WEIGHT, Outcome
 
 if TYPE_CHECKING:
     from coop_agents.model import CoordinationModel
 
-__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes", "event_outcomes", "EVENT_OUTCOMES"]
+__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes", "event_outcomes", "EVENT_OUTCOMES",
+           "VULNERABLE_WEIGHT"]
 
-# Severe harm of a vulnerable resident weighs this much more (vulnerability-weighted severe harm).
-VULNERABLE_WEIGHT = 2.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    name: str
-    unit: str
-    label_en: str
-    label_zh: str
-    definition: str
-    better: str = "lower"  # which direction is better, for tables and briefs
-
-
-OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
-    Outcome("harm", "residents", "Residents harmed", "受影响居民",
-            "Residents ever affected: infected (contagion) or harmed (shock)."),
-    Outcome("severe_harm", "weighted residents", "Severe harm (weighted)", "严重伤害（加权）",
-            f"Residents with a severe outcome, vulnerable ones counted {VULNERABLE_WEIGHT:g} times."),
-    Outcome("peak_prevalence", "share", "Peak prevalence", "峰值感染率",
-            "Largest share of residents affected on one day (latent or infectious; exposed and not in safety)."),
-    Outcome("detection_delay", "days", "Detection delay", "发现时延",
-            "Days from a community's onset (true risk reaching the alert threshold) to its committee's "
-            "first detection (censored when the risk ends)."),
-    Outcome("decision_latency", "days", "Decision latency", "决策时延",
-            "Days from a committee's first request for a state change (its perceived risk reached a "
-            "threshold) to the first authorised change (censored)."),
-    Outcome("response_delay", "days", "Response delay", "响应时延",
-            "Days from a community's onset to the first measure on site (censored when the risk ends)."),
-    Outcome("containment_time", "days", "Containment time", "控制时间",
-            "Days from the hazard's onset until it can do no more harm (censored at the run's end)."),
-    Outcome("missed_windows", "communities", "Missed windows", "错失治理良机",
-            "Communities whose true risk crossed the critical point before any measure there."),
-    Outcome("secondary_crises", "events", "Secondary crises", "次生危机",
-            "Relapses from post-transition back into emergency."),
-    Outcome("emergencies", "events", "Emergencies declared", "进入应急态次数",
-            "Times a community entered emergency (secondary crises included)."),
-    Outcome("decrisis", "events", "De-crises", "去危机化次数",
-            "Times a community returned from pre-transition to normal without an emergency.", "higher"),
-    Outcome("over_response_days", "resident-days", "Over-response", "应急过度",
-            "Resident-days under emergency or post-transition measures while the community's true "
-            "risk was below the alert threshold."),
-    Outcome("unmet_need_days", "resident-days", "Unmet need-days", "未满足需求天数",
-            "Resident-days of need (care, supplies, evacuation help) that nobody met."),
-    Outcome("unmet_need_days_vulnerable", "resident-days", "Unmet need-days (vulnerable)",
-            "弱势群体未满足需求天数", "The same, for vulnerable residents only."),
-    Outcome("equity_gap", "share", "Equity gap", "公平差距",
-            "Unmet share of need-days of vulnerable residents minus that of the others "
-            "(NaN when either group had no need)."),
-    Outcome("buck_passing_events", "bounces", "Buck-passing", "推诿扯皮",
-            "Times a boundary task, or a request for a state change, was passed on or back "
-            "unowned before someone took it."),
-    Outcome("messages", "message-hops", "Messages handled", "信息处理量",
-            "Messages handled by organisations, each relay counted."),
-    Outcome("max_queue", "messages", "Largest queue", "最大积压",
-            "Most messages waiting at one organisation at any moment (the bottleneck)."),
-    Outcome("top_share", "share", "Top node's share", "最忙节点占比",
-            "Share of all message handling done by the busiest organisation."),
-    Outcome("resources_spent", "units", "Resources spent", "资源消耗",
-            "Supplies consumed by measures and needs delivery (one unit ≈ one resident-day of supplies)."),
-    Outcome("days_normal", "community-days", "Days in normal", "常态天数",
-            "Community-days in the normal state (常态).", "higher"),
-    Outcome("days_pre_transition", "community-days", "Days in pre-transition", "前转换态天数",
-            "Community-days in pre-transition (前转换态)."),
-    Outcome("days_emergency", "community-days", "Days in emergency", "应急态天数",
-            "Community-days in emergency (应急态)."),
-    Outcome("days_post_transition", "community-days", "Days in post-transition", "后转换态天数",
-            "Community-days in post-transition (后转换态)."),
-)}
-OUTCOMES.update({o.name: o for o in (
-    Outcome("events", "events", "Events", "事件数", "Hazard events that began during the run.", "none"),
-    Outcome("learning_gain", "days", "Learning gain", "学习收益",
-            "Mean days by which the response delay fell from each event to the next (NaN with "
-            "fewer than two events that needed a response).", "higher"),
-    Outcome("false_alarms", "episodes", "False alarms", "误报次数",
-            "Alert episodes (pre-transition or worse) that ended without the community's true risk "
-            "ever reaching the alert threshold."),
-    Outcome("mean_trust", "0-1", "Residents' trust (end)", "居民信任度（期末）",
-            "Mean trust of residents in their committee on the last day.", "higher"),
-)})
-PROFILE_DELAYS = {"urban": "城市社区", "old_urban": "老旧小区", "rural": "农村社区"}
-for _p, _zh in PROFILE_DELAYS.items():
-    OUTCOMES[f"detection_delay_{_p}"] = Outcome(
-        f"detection_delay_{_p}", "days", f"Detection delay ({_p})", f"发现时延（{_zh}）",
-        f"Detection delay over the {_p} communities only (NaN where none was reached).")
+PROFILES = ("urban", "old_urban", "rural")
 
 
 @dataclass
@@ -121,14 +40,15 @@ class Tally:
     onset: np.ndarray = field(init=False)
     last_at_risk: np.ndarray = field(init=False)
     first_detection: np.ndarray = field(init=False)
-    first_request: np.ndarray = field(init=False)
-    first_decision: np.ndarray = field(init=False)
     first_measure: np.ndarray = field(init=False)
     missed: np.ndarray = field(init=False)
     secondary_crises: int = 0
     emergencies: int = 0
     decrisis: int = 0
-    over_response_days: float = 0.0
+    # Days from each authorised change into pre-transition or emergency back to its request.
+    decision_latency: list[float] = field(default_factory=list)
+    unneeded_measures: float = 0.0
+    wind_down_days: float = 0.0
     need_days: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [others, vulnerable]
     unmet_days: np.ndarray = field(default_factory=lambda: np.zeros(2))
     buck_passing: int = 0
@@ -142,8 +62,6 @@ class Tally:
         self.onset = never.copy()
         self.last_at_risk = never.copy()
         self.first_detection = never.copy()
-        self.first_request = never.copy()
-        self.first_decision = never.copy()
         self.first_measure = never.copy()
         self.missed = np.zeros(self.n_communities, dtype=bool)
 
@@ -260,15 +178,29 @@ def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
     return out
 
 
-def _learning_gain(events: list[dict]) -> float:
+def _mean_response_delay(events: list[dict]) -> float:
     delays = [e["response_delay"] for e in events if not np.isnan(e["response_delay"])]
-    if len(delays) < 2:
-        return float("nan")
-    return float(np.mean(np.array(delays[:-1]) - np.array(delays[1:])))
+    return float(np.mean(delays)) if delays else float("nan")
+
+
+def learning_gain(model: CoordinationModel, events: list[dict] | None = None) -> float:
+    """Days by which learning shortened the mean response delay over the events: the same run
+    with learning off (same seed, district and events: common random numbers) minus this one.
+
+    0 when learning is off; NaN when no event needed a response.
+    """
+    actual = _mean_response_delay(event_outcomes(model) if events is None else events)
+    if np.isnan(actual) or not model.config.learning:
+        return float("nan") if np.isnan(actual) else 0.0
+    twin = model.counterfactual(learning=False)
+    return _mean_response_delay(event_outcomes(twin)) - actual
 
 
 def outcomes(model: CoordinationModel) -> dict[str, float]:
-    """Every outcome of :data:`OUTCOMES` for a model that has run, as plain floats."""
+    """Every outcome of :data:`OUTCOMES` for a model that has run, as plain floats.
+
+    Counts are whole numbers; an outcome that is n/a (see the registry) is NaN.
+    """
     t = model.tally
     horizon = model.steps
     res = model.residents
@@ -276,42 +208,49 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     reached = t.onset >= 0
     # Still at risk on the last day: censored at the run's end; else the day after the last one.
     risk_end = np.where(t.last_at_risk >= horizon, horizon, t.last_at_risk + 1)
-    requested = t.first_request >= 0
     weights = np.where(res.vulnerable, VULNERABLE_WEIGHT, 1.0)
     series = model.series.data["prevalence"][: model.series.n]
-    handled = model.bus.handled
-    total_msgs = int(handled.sum())
+    bus = model.bus
     # NaN where a group had no need at all: there is no gap to speak of, not a gap of -1 or 1.
     unmet_share = np.divide(t.unmet_days, t.need_days, out=np.full(2, np.nan), where=t.need_days > 0)
-    hz_onset = hz.onset_step if hz.onset_step is not None else horizon
+    several = model.config.arrival != "single"
     events = event_outcomes(model)
+    prevented = hz.onset_step is None
+    contained = t.contained_at if t.contained_at is not None else horizon
+    unanswered = sum(1 for c in model.committees if model.request_state[c.community] >= 0
+                     and c.pending is not None and int(c.pending[0]) == model.request_state[c.community])
     out = {
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),
         "peak_prevalence": float(series.max()) if series.size else 0.0,
         "detection_delay": _censored_mean(t.first_detection, t.onset, risk_end, reached),
-        "decision_latency": _censored_mean(t.first_decision, t.first_request, horizon, requested),
+        "decision_latency": float(np.mean(t.decision_latency)) if t.decision_latency else float("nan"),
+        "unanswered_requests": float(unanswered),
         "response_delay": _censored_mean(t.first_measure, t.onset, risk_end, reached),
-        "containment_time": float(max((t.contained_at if t.contained_at is not None else horizon) - hz_onset, 0)),
+        "containment_time": float("nan") if prevented else float(max(contained - hz.onset_step, 0)),
         "missed_windows": float(t.missed.sum()),
-        "secondary_crises": float(t.secondary_crises),
         "emergencies": float(t.emergencies),
+        "secondary_crises": float(t.secondary_crises),
         "decrisis": float(t.decrisis),
-        "over_response_days": float(t.over_response_days),
+        "false_alarms": float(len(t.false_alarm_days)),
+        "unneeded_measures": float(t.unneeded_measures),
+        "wind_down_days": float(t.wind_down_days),
+        "resources_spent": float(t.resources_spent),
         "unmet_need_days": float(t.unmet_days.sum()),
         "unmet_need_days_vulnerable": float(t.unmet_days[1]),
         "equity_gap": float(unmet_share[1] - unmet_share[0]),
         "buck_passing_events": float(t.buck_passing),
-        "messages": float(total_msgs),
-        "max_queue": float(model.bus.max_queue),
-        "top_share": float(handled.max() / total_msgs) if total_msgs else 0.0,
-        "resources_spent": float(t.resources_spent),
+        "messages": float(bus.handled.sum()),
+        "queue_wait": float(bus.wait_total),
+        "longest_wait": float(bus.wait_max),
+        "busiest_load": float(bus.peak_load),
+        "truncated": float(not model.event_over()),
+        "prevented": float(prevented),
         "events": float(len(events)),
-        "learning_gain": _learning_gain(events),
-        "false_alarms": float(len(t.false_alarm_days)),
+        "learning_gain": learning_gain(model, events) if several else float("nan"),
         "mean_trust": float(model.series.data["trust"][model.series.n - 1]),
     }
-    if len(events) > 1:
+    if several:
         # Several events: delays are the mean over events, missed windows their sum, so each
         # event counts, not only the first time a community was reached.
         for key in ("detection_delay", "response_delay"):
@@ -320,7 +259,18 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         out["missed_windows"] = float(sum(e["missed_windows"] for e in events))
     for state in GovernanceState:
         out[f"days_{state.name.lower()}"] = float(t.state_days[state])
-    for p in PROFILE_DELAYS:
+    for p in PROFILES:
         among = reached & (model.community_profile == p)
         out[f"detection_delay_{p}"] = _censored_mean(t.first_detection, t.onset, risk_end, among)
-    return out
+    return {k: out[k] for k in OUTCOMES}
+
+
+def congestion(model: CoordinationModel) -> dict[str, object]:
+    """Where the congestion outcomes happened: the organisation with the longest single wait and
+    the busiest one (names and kinds; None where no message waited or none was sent)."""
+    bus, orgs = model.bus, model.organisations
+
+    def who(index: int) -> dict[str, object] | None:
+        return None if index < 0 else {"name": orgs[index].name, "kind": orgs[index].kind}
+
+    return {"longest_wait_at": who(bus.wait_max_at), "busiest": who(bus.peak_load_at)}

@@ -153,6 +153,9 @@ class CoordinationModel(mesa.Model):
             seed = rng
         if seed is None:  # as Mesa does for rng=None: a fresh seed, kept so the run can be repeated
             seed = int(np.random.SeedSequence().entropy % 2**63)
+        # What built this model, so a counterfactual run (the same seed with one lever changed,
+        # e.g. learning off for the learning gain) can be built alike.
+        self.construction = {"scenario": scenario, "pattern": pattern, "seed": seed, "graph": graph, **overrides}
         self.streams = make_streams(seed)
         mesa_rng = self.streams["mesa"]
         name = str(scenario) if isinstance(scenario, (str, Path)) else sc.name
@@ -176,6 +179,12 @@ class CoordinationModel(mesa.Model):
         self._build_organisations()
         self._derive_effects()
         self.tally = Tally(self.n_communities)
+        # Single-event runs end when the event is over (at the latest after ``steps`` days).
+        self.until_over = config.run_until == "event_over" and config.arrival == "single"
+        # The open request of each community for pre-transition or emergency (-1: none) and the
+        # day it was first asked: the clock of decision latency.
+        self.request_state = np.full(self.n_communities, -1, dtype=np.int64)
+        self.request_since = np.zeros(self.n_communities)
         self.series = TimeSeries(config.steps, self.n_communities)
         self.event_index = 0
         self.event_measured = np.zeros(self.n_communities, dtype=bool)  # a measure during this event
@@ -458,9 +467,14 @@ class CoordinationModel(mesa.Model):
         """A committee's own decision, taking effect after its deliberation."""
         self._scheduled.append((asked + delay, committee, new, asked))
 
-    def note_request(self, committee: CommunityCommittee, step: int) -> None:
-        """A committee wants a state change: the clock of decision latency starts."""
-        self.tally.mark_first(self.tally.first_request, np.arange(self.n_communities) == committee.community, step)
+    def note_request(self, committee: CommunityCommittee, step: int, wanted: G) -> None:
+        """A committee asks for a state change. For pre-transition or emergency the clock of
+        decision latency starts, unless it already runs for the same state (a request re-sent
+        after a refusal, a bounce or a loss is the same request)."""
+        c = committee.community
+        if wanted in (G.PRE_TRANSITION, G.EMERGENCY) and self.request_state[c] != wanted:
+            self.request_state[c] = int(wanted)
+            self.request_since[c] = step
 
     def hear_alert(self, community: int | np.ndarray, day: int | np.ndarray) -> None:
         """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
@@ -489,12 +503,22 @@ class CoordinationModel(mesa.Model):
                 waiting.append(read_on)
         self._bulletins = waiting
 
-    def change_state(self, committee: CommunityCommittee, new: G) -> None:
-        """Move a community to a new governance state and count what that means."""
+    def change_state(self, committee: CommunityCommittee, new: G, at: float | None = None) -> None:
+        """Move a community to a new governance state and count what that means.
+
+        ``at`` is the decision's own time (a committee's own call: the day it asked plus its
+        deliberation); by default the day the change takes effect.
+        """
         old, t, c = committee.state, self.steps, committee.community
         if new == old:
             return
         committee.state = new
+        asked = self.request_state[c]
+        if asked == new:
+            self.tally.decision_latency.append((t if at is None else at) - self.request_since[c])
+            self.request_state[c] = -1
+        elif asked >= 0 and not committee.still_wants(G(asked)):
+            self.request_state[c] = -1  # the request lapsed: the community moved past it
         committee.quiet_days = 0
         tally = self.tally
         if new == G.EMERGENCY:
@@ -503,8 +527,6 @@ class CoordinationModel(mesa.Model):
                 tally.secondary_crises += 1
         if old == G.PRE_TRANSITION and new == G.NORMAL:
             tally.decrisis += 1
-        if new in (G.PRE_TRANSITION, G.EMERGENCY, G.POST_TRANSITION) and tally.first_decision[c] < 0:
-            tally.first_decision[c] = t
         if new == G.POST_TRANSITION:
             committee.stage, committee.stage_since = 0, t
         false_alarm = False
@@ -612,11 +634,11 @@ class CoordinationModel(mesa.Model):
         # 4. decisions
         due = [s for s in self._scheduled if s[0] <= t]
         self._scheduled = [s for s in self._scheduled if s[0] > t]
-        for _, committee, new_state, _asked in due:
+        for decided_at, committee, new_state, _asked in due:
             if committee.pending is not None and committee.pending[0] == new_state:
                 committee.pending = None
                 if committee.still_wants(new_state):
-                    self.change_state(committee, new_state)
+                    self.change_state(committee, new_state, at=decided_at)
         self._update_delegation()
         for org in self.organisations:
             # Most days most organisations have no mail and owe nothing; their step would do nothing.
@@ -637,8 +659,13 @@ class CoordinationModel(mesa.Model):
         # 7. metrics
         self._record(states)
         self.datacollector.collect(self)
-        if self.steps >= cfg.steps:
+        if self.steps >= cfg.steps or (self.until_over and self.event_over()):
             self.running = False
+
+    def event_over(self) -> bool:
+        """Whether the event is over: the hazard can do no more harm and every community is back
+        in normal (a single event; with several, whether the last one is)."""
+        return bool(self.hazard.contained(self.steps)) and all(c.state == G.NORMAL for c in self.committees)
 
     def _review(self, closed: list[CommunityCommittee]) -> None:
         """After-action review (学习, 闭环): the committees whose episode closed learn the most; the
@@ -704,8 +731,11 @@ class CoordinationModel(mesa.Model):
             self.trust_loss[missed_now] += cfg.missed_penalty
         tally.state_days += np.bincount(states, minlength=4)
         strong = (states == G.EMERGENCY) | (states == G.POST_TRANSITION)
-        tally.over_response_days += float(
-            self.community_size[acting & strong & (true_risk < cfg.alert_threshold)].sum())
+        # The burden of measures, kept in two parts neither of which hides in the other: measures
+        # of an alert or emergency where nothing was there, and the graded wind-down.
+        alerted = (states == G.PRE_TRANSITION) | (states == G.EMERGENCY)
+        tally.unneeded_measures += float(self.community_size[acting & alerted & (true_risk == 0)].sum())
+        tally.wind_down_days += float(self.community_size[acting & (states == G.POST_TRANSITION)].sum())
         # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
         # effect changes on few days, so each resident's protection is recomputed only then.
         effect = level * self.available * self.fidelity
@@ -868,11 +898,27 @@ class CoordinationModel(mesa.Model):
         """Every outcome of :data:`coop_agents.metrics.OUTCOMES` so far."""
         return outcomes(self)
 
+    def counterfactual(self, **changes: Any) -> CoordinationModel:
+        """The same run with ``changes`` to its parameters (same seed, district and events: common
+        random numbers), stepped as far as this one; kept, so asking again only steps it on."""
+        key = tuple(sorted(changes.items()))
+        twins = self.__dict__.setdefault("_twins", {})
+        if key not in twins:
+            twins[key] = CoordinationModel(**{**self.construction, **changes})
+        twin = twins[key]
+        while twin.steps < self.steps:
+            twin.step()
+        return twin
+
     def run(self, steps: int | None = None) -> dict[str, float]:
-        """Step until ``steps`` (default: the scenario's horizon) and return the outcomes."""
-        target = self.config.steps if steps is None else steps
-        while self.steps < target:
-            self.step()
+        """Step until the run ends (see ``run_until``), or for exactly ``steps`` days in all if
+        given, and return the outcomes."""
+        if steps is None:
+            while self.running:
+                self.step()
+        else:
+            while self.steps < steps:
+                self.step()
         return self.outcomes()
 
 
@@ -880,11 +926,15 @@ def run_once(scenario: str | Path | Scenario = "default", pattern: str | Path | 
              seed: int = 0, steps: int | None = None, **overrides: Any) -> dict[str, float]:
     """Build one model, run it and return its outcomes (a plain function any runner can call).
 
+    The run lasts until the event is over (at most the scenario's ``steps`` days), or exactly
+    ``steps`` days when ``steps`` is given.
+
     Examples:
         >>> out = run_once("default", "full_cycle", seed=1, residents=600, steps=30)
         >>> sorted(out)[:3]
         ['buck_passing_events', 'containment_time', 'days_emergency']
     """
-    if steps is not None:
+    if steps is not None:  # a fixed length, as asked
         overrides["steps"] = steps
+        overrides.setdefault("run_until", "steps")
     return CoordinationModel(scenario, pattern, seed, **overrides).run()

@@ -297,7 +297,7 @@ class CommunityCommittee(Organisation):
         if (self.pending is not None and self.pending[0] == wanted
                 and step - self.pending[1] <= model.resend_days(self, authority)):
             return
-        model.note_request(self, step)
+        model.note_request(self, step, wanted)
         self.pending = (wanted, step)
         if authority is self:
             model.schedule_change(self, wanted, step, delay=model.deliberation_days * 0.5)
