@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from coop_agents.model import CoordinationModel
 
 __all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes", "event_outcomes", "EVENT_OUTCOMES",
-           "VULNERABLE_WEIGHT"]
+           "VULNERABLE_WEIGHT", "learning_gain", "community_delays", "congestion"]
 
 PROFILES = ("urban", "old_urban", "rural")
 
@@ -45,8 +45,9 @@ class Tally:
     secondary_crises: int = 0
     emergencies: int = 0
     decrisis: int = 0
-    # Days from each authorised change into pre-transition or emergency back to its request.
-    decision_latency: list[float] = field(default_factory=list)
+    # Each authorised change into pre-transition or emergency: (community, asked, decided), on the
+    # decision's own clock (see the registry's decision_latency).
+    decisions: list[tuple[int, float, float]] = field(default_factory=list)
     unneeded_measures: float = 0.0
     wind_down_days: float = 0.0
     need_days: np.ndarray = field(default_factory=lambda: np.zeros(2))  # [others, vulnerable]
@@ -217,14 +218,15 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     events = event_outcomes(model)
     prevented = hz.onset_step is None
     contained = t.contained_at if t.contained_at is not None else horizon
-    unanswered = sum(1 for c in model.committees if model.request_state[c.community] >= 0
-                     and c.pending is not None and int(c.pending[0]) == model.request_state[c.community])
+    # Requests still waiting for an answer: the committee's pending request, if still open.
+    unanswered = sum(1 for c in model.committees
+                     if c.pending is not None and c.pending[0] in model.open_requests[c.community])
     out = {
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),
         "peak_prevalence": float(series.max()) if series.size else 0.0,
         "detection_delay": _censored_mean(t.first_detection, t.onset, risk_end, reached),
-        "decision_latency": float(np.mean(t.decision_latency)) if t.decision_latency else float("nan"),
+        "decision_latency": float(np.mean([d - a for _, a, d in t.decisions])) if t.decisions else float("nan"),
         "unanswered_requests": float(unanswered),
         "response_delay": _censored_mean(t.first_measure, t.onset, risk_end, reached),
         "containment_time": float("nan") if prevented else float(max(contained - hz.onset_step, 0)),
@@ -263,6 +265,26 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         among = reached & (model.community_profile == p)
         out[f"detection_delay_{p}"] = _censored_mean(t.first_detection, t.onset, risk_end, among)
     return {k: out[k] for k in OUTCOMES}
+
+
+def community_delays(model: CoordinationModel) -> dict[str, np.ndarray]:
+    """Per community (run level): onset, the censor day, first detection, first decision and first
+    measure (-1 or NaN where none), and the detection and response delays the outcomes average
+    (NaN where the community had no onset)."""
+    t, horizon = model.tally, model.steps
+    risk_end = np.where(t.last_at_risk >= horizon, horizon, t.last_at_risk + 1)
+    reached = t.onset >= 0
+    first_decision = np.full(model.n_communities, np.nan)
+    for c, _asked, decided in reversed(t.decisions):
+        first_decision[c] = decided
+
+    def delay(end: np.ndarray) -> np.ndarray:
+        done = np.where(end >= 0, np.minimum(end, risk_end), risk_end)
+        return np.where(reached, np.maximum(done - t.onset, 0), np.nan).astype(float)
+
+    return {"onset": t.onset.copy(), "risk_end": risk_end, "first_detection": t.first_detection.copy(),
+            "first_decision": first_decision, "first_measure": t.first_measure.copy(),
+            "detection_delay": delay(t.first_detection), "response_delay": delay(t.first_measure)}
 
 
 def congestion(model: CoordinationModel) -> dict[str, object]:

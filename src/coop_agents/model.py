@@ -181,10 +181,9 @@ class CoordinationModel(mesa.Model):
         self.tally = Tally(self.n_communities)
         # Single-event runs end when the event is over (at the latest after ``steps`` days).
         self.until_over = config.run_until == "event_over" and config.arrival == "single"
-        # The open request of each community for pre-transition or emergency (-1: none) and the
-        # day it was first asked: the clock of decision latency.
-        self.request_state = np.full(self.n_communities, -1, dtype=np.int64)
-        self.request_since = np.zeros(self.n_communities)
+        # Each community's open requests for pre-transition or emergency: state -> the day it was
+        # first asked (the clock of decision latency).
+        self.open_requests: list[dict[G, float]] = [{} for _ in range(self.n_communities)]
         self.series = TimeSeries(config.steps, self.n_communities)
         self.event_index = 0
         self.event_measured = np.zeros(self.n_communities, dtype=bool)  # a measure during this event
@@ -471,10 +470,8 @@ class CoordinationModel(mesa.Model):
         """A committee asks for a state change. For pre-transition or emergency the clock of
         decision latency starts, unless it already runs for the same state (a request re-sent
         after a refusal, a bounce or a loss is the same request)."""
-        c = committee.community
-        if wanted in (G.PRE_TRANSITION, G.EMERGENCY) and self.request_state[c] != wanted:
-            self.request_state[c] = int(wanted)
-            self.request_since[c] = step
+        if wanted in (G.PRE_TRANSITION, G.EMERGENCY):
+            self.open_requests[committee.community].setdefault(wanted, float(step))
 
     def hear_alert(self, community: int | np.ndarray, day: int | np.ndarray) -> None:
         """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
@@ -513,12 +510,11 @@ class CoordinationModel(mesa.Model):
         if new == old:
             return
         committee.state = new
-        asked = self.request_state[c]
-        if asked == new:
-            self.tally.decision_latency.append((t if at is None else at) - self.request_since[c])
-            self.request_state[c] = -1
-        elif asked >= 0 and not committee.still_wants(G(asked)):
-            self.request_state[c] = -1  # the request lapsed: the community moved past it
+        requests = self.open_requests[c]
+        if new in requests:
+            self.tally.decisions.append((c, requests.pop(new), float(t if at is None else at)))
+        for lapsed in [s for s in requests if not committee.still_wants(s)]:
+            del requests[lapsed]  # the community moved past what it asked for
         committee.quiet_days = 0
         tally = self.tally
         if new == G.EMERGENCY:
