@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -55,3 +57,56 @@ def test_a_port_in_use_is_a_one_line_error(no_server, capsys):
 def test_loopback_addresses():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
+
+
+@pytest.mark.parametrize("port", ["-1", "99999", "65536"])
+def test_a_port_out_of_range_is_a_one_line_error(port):
+    done = subprocess.run([sys.executable, "-m", "coop_agents", "app", "--port", port],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert f"--port {port}" in done.stderr and "0 to 65535" in done.stderr and "any free port" in done.stderr
+
+
+def test_the_highest_port_is_allowed(no_server, capsys):
+    # 65535 may be taken on this machine; either way it is tried, not refused as out of range.
+    status = main(["app", "--port", "65535"])
+    err = capsys.readouterr().err
+    assert status == 0 or "cannot listen on 127.0.0.1:65535" in err
+
+
+@pytest.mark.parametrize("name", ["http://mylaptop.local", "mylaptop.local:8765", "a/b", "-x", ""])
+def test_an_allowed_host_must_be_a_bare_name(no_server, capsys, name):
+    assert main(["app", "--port", "0", f"--allow-host={name}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--allow-host" in err and "without a scheme or port" in err
+
+
+def test_allowed_hosts_are_passed_to_the_server(monkeypatch):
+    from coop_agents.viz import server
+
+    started = []
+    monkeypatch.setattr(server, "serve", lambda host, port, allow_hosts=(): started.append(allow_hosts) or 0)
+    monkeypatch.setenv("COOP_AGENTS_WORKSHOP_DIR", "unset")  # restored afterwards
+    monkeypatch.setenv(server.MAX_RESIDENTS_ENV, "unset")
+    assert main(["app", "--allow-host", "mylaptop.local", "--allow-host", "192.168.1.5"]) == 0
+    assert started == [["mylaptop.local", "192.168.1.5"]]
+
+
+@pytest.mark.parametrize("n", ["0", "19", "5000001"])
+def test_max_residents_out_of_range_is_a_one_line_error(no_server, capsys, n):
+    assert main(["app", "--port", "0", "--max-residents", n]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--max-residents {n}" in err and "20 to 5,000,000" in err
+
+
+def test_max_residents_reaches_the_app(monkeypatch):
+    from coop_agents.viz import server
+
+    monkeypatch.setattr(server, "serve", lambda host, port, allow_hosts=(): 0)
+    monkeypatch.setenv("COOP_AGENTS_WORKSHOP_DIR", "unset")
+    monkeypatch.setenv(server.MAX_RESIDENTS_ENV, "unset")
+    assert main(["app"]) == 0
+    assert server.max_residents() == 25_000  # every shipped scenario fits: the largest has 24,000
+    assert main(["app", "--max-residents", "3000"]) == 0
+    assert server.max_residents() == 3000

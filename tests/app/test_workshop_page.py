@@ -10,17 +10,21 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from coop_agents.errors import CoopError
+from coop_agents.viz import workshop
 from coop_agents.viz.workshop import (
     QUESTIONS,
     WORKSHOP_DIR_ENV,
     Prediction,
     WorkshopChoice,
+    change_round,
     predictions_by_question,
     round_record,
     save_round,
@@ -35,6 +39,8 @@ PATTERNS = ("siloed", "platform", "full_cycle")  # in preset order, as the page 
 PREDICTIONS = [("harm", "Alice", "full_cycle"), ("harm", "Bob", "siloed"),
                ("response_delay", "Alice", "platform"), ("response_delay", "第二组", "full_cycle")]
 REVEAL_TIMEOUT_MS = 240_000  # a process pool starts, and the machine's two cores are shared
+DOWNLOAD_TIMEOUT_MS = 120_000  # the brief (about a megabyte, with its figures) is made when asked for
+FILE_TIMEOUT_S = 30
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +96,32 @@ def external_references(html: str) -> list[str]:
 
 
 def download(page) -> tuple[str, str]:
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         page.locator(".coop-export").get_by_role("button").first.click()
     return info.value.suggested_filename, open(info.value.path(), encoding="utf-8").read()
+
+
+def round_file(path: Path, holds, timeout: float = FILE_TIMEOUT_S) -> dict:
+    """The round's file once ``holds(record)`` is true of it; fails with the last record read if
+    that takes longer than ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    record = None
+    while True:
+        if path.exists():
+            record = json.loads(path.read_text(encoding="utf-8"))  # replaced atomically: always whole
+            if holds(record):
+                return record
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path} never held what the page shows; last read: {record}")
+        time.sleep(0.05)
+
+
+def new_files(folder: Path, before: set[Path], count: int = 1, timeout: float = FILE_TIMEOUT_S) -> list[Path]:
+    """The round files made since ``before``, once there are ``count`` of them."""
+    deadline = time.monotonic() + timeout
+    while len(files := sorted(set(folder.glob("*.json")) - before)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return files
 
 
 def test_a_round_predict_reveal_export(open_workshop, workshop_app):
@@ -129,10 +158,10 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
         box.get_by_role("button", name="Add").click()
         expect(box.locator(".coop-prediction").filter(has_text=f"{name}: {label[pattern]}")).to_have_count(1)
     expect(page.locator(".coop-saved")).to_contain_text(str(folder))
-    files = list(set(folder.glob("*.json")) - before)
+    files = new_files(folder, before)
     assert len(files) == 1
-    saved = json.loads(files[0].read_text(encoding="utf-8"))
-    assert saved["predictions"] == predictions_by_question(Prediction(*p) for p in PREDICTIONS)
+    entered = predictions_by_question(Prediction(*p) for p in PREDICTIONS)
+    saved = round_file(files[0], lambda record: record["predictions"] == entered)
     assert (saved["scenario"], saved["patterns"], saved["baseline"]) == (scenario, list(PATTERNS), "siloed")
     assert (saved["replicates"], saved["residents"], saved["result"]) == (REPLICATES, RESIDENTS, None)
     assert saved["seed"] == SEED
@@ -165,7 +194,7 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     for field in ("Replicates", "Residents", "Seed"):
         expect(number_field(choose, field)).to_be_disabled()
 
-    saved = json.loads(files[0].read_text(encoding="utf-8"))
+    saved = round_file(files[0], lambda record: record["result"] is not None)
     assert list(set(folder.glob("*.json")) - before) == files  # the same round, the same file
     assert saved["result"]["best"] == best
     for question in QUESTIONS:
@@ -200,7 +229,9 @@ def test_the_page_in_chinese(open_workshop):
     from coop_agents.workshop.cards import library, pattern_card, scenario_card
 
     page = open_workshop()
+    expect(page).to_have_title("Workshop · coop-agents")
     page.get_by_role("button", name="中文", exact=True).click()
+    expect(page).to_have_title("研讨会 · coop-agents")
     workshop = page.locator(".coop-workshop")
     expect(workshop).to_contain_text("政策研讨：先预测，后揭晓")
     for heading in ("1. 选择", "2. 预测", "3. 揭晓", "研讨情景", "基准模式", "重复次数", "高级设置"):
@@ -226,8 +257,9 @@ def test_the_page_in_chinese(open_workshop):
     expect(box.locator(".coop-prediction")).to_have_count(0)
     expect(workshop).to_contain_text("请选择二至四个模式。")
     expect(page.get_by_role("button", name="揭晓")).to_be_disabled()
-    saved = json.loads(Path(page.locator(".coop-saved").inner_text().split("已保存至 ")[1]).read_text("utf-8"))
-    assert saved["patterns"] == ["siloed"] and saved["predictions"] == {"harm": {}, "response_delay": {}}
+    path = Path(page.locator(".coop-saved").inner_text().split("已保存至 ")[1])
+    saved = round_file(path, lambda record: record["patterns"] == ["siloed"])
+    assert saved["predictions"] == {"harm": {}, "response_delay": {}}
     assert saved["scenario"] == library()[0]
 
 
@@ -281,6 +313,59 @@ def test_the_round_file_holds_choices_predictions_and_result(tmp_path):
     assert (saved["seed"], saved["replicates"], saved["residents"]) == (1, 3, 400)
 
 
+@pytest.fixture
+def a_round(tmp_path, monkeypatch):
+    """A round of this process's own (outside a browser session), saved under ``tmp_path``."""
+    monkeypatch.setenv(WORKSHOP_DIR_ENV, str(tmp_path))
+    workshop.new_round()
+    workshop.choice.set(None)
+    yield tmp_path
+    workshop.new_round()
+    workshop.choice.set(None)
+
+
+def test_the_file_is_written_before_the_page_shows_a_change(a_round):
+    shown = []
+
+    def check(entered):  # called as the page's value changes, before anything redraws
+        files = list(a_round.glob("*.json"))
+        on_disk = json.loads(files[0].read_text(encoding="utf-8"))["predictions"] if files else None
+        shown.append(on_disk == predictions_by_question(entered))
+
+    unsubscribe = workshop.predictions.subscribe(check)
+    try:
+        for name, pattern in [("Alice", "siloed"), ("Bob", "full_cycle"), ("Alice", "full_cycle")]:
+            change_round(enter=lambda entered, p=Prediction("harm", name, pattern): with_prediction(entered, p))
+        change_round(choose=lambda old: old.with_pattern("siloed", False))  # drops nothing: no siloed left
+        change_round(choose=lambda old: old.with_pattern("full_cycle", False))  # drops both predictions
+    finally:
+        unsubscribe()
+    assert shown == [True] * 4
+    assert workshop.predictions.value == ()
+
+
+def test_changes_at_once_lose_no_prediction(a_round):
+    """Many changes from many threads (the page's handlers and Reveal's thread are two): each is
+    made from the state the one before left, so the file ends with every prediction."""
+    names = [f"group {i}" for i in range(24)]
+    start = threading.Barrier(len(names))
+
+    def enter(name: str) -> None:
+        start.wait()
+        change_round(enter=lambda entered: with_prediction(entered, Prediction("harm", name, "full_cycle")))
+
+    threads = [threading.Thread(target=enter, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    files = list(a_round.glob("*.json"))
+    assert len(files) == 1 and not list(a_round.glob(".*.tmp"))
+    saved = json.loads(files[0].read_text(encoding="utf-8"))
+    assert sorted(saved["predictions"]["harm"]) == sorted(names)
+    assert sorted(p.participant for p in workshop.predictions.value) == sorted(names)
+
+
 def test_saving_is_atomic(tmp_path, monkeypatch):
     first = save_round(tmp_path, "r1", {"predictions": {"harm": {"Alice": "siloed"}}})
 
@@ -309,8 +394,9 @@ def test_the_app_refuses_a_workshop_dir_it_cannot_use(tmp_path, monkeypatch, cap
     from coop_agents.viz import server
 
     started = []
-    monkeypatch.setattr(server, "serve", lambda host, port: started.append((host, port)) or 0)
+    monkeypatch.setattr(server, "serve", lambda host, port, allow_hosts=(): started.append((host, port)) or 0)
     monkeypatch.setenv(WORKSHOP_DIR_ENV, "unset")  # restored afterwards
+    monkeypatch.setenv(server.MAX_RESIDENTS_ENV, "unset")
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert cli.main(["app", "--workshop-dir", str(blocker / "sessions")]) == 2

@@ -30,6 +30,7 @@ from coop_agents.viz.components import (
     ScenarioSelect,
     StatesView,
 )
+from coop_agents.viz.server import APP_NAME, tab_title
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
 from coop_agents.viz.workshop import WorkshopView
 
@@ -91,6 +92,7 @@ def RunControls(lang: str):
 def RunPage():
     """One pattern: controls, the player, the network, the outcome table, states and charts."""
     lang = language.value
+    solara.Title(tab_title("nav.run", lang))
     with solara.Sidebar():
         RunControls(lang)
     RunViews(lang)
@@ -155,6 +157,7 @@ def CompareControls(lang: str):
 def ComparePage():
     """Two or three patterns stepping together: charts overlaid, outcome tables side by side."""
     lang = language.value
+    solara.Title(tab_title("nav.compare", lang))
     with solara.Sidebar():
         CompareControls(lang)
     CompareViews(lang)
@@ -177,8 +180,9 @@ def WorkshopPage():
     WorkshopView(language.value)
 
 
+# A route's label titles the browser tab until its page sets its own title.
 routes = [
-    solara.Route(path="/", component=RunPage, layout=Layout),
-    solara.Route(path="compare", component=ComparePage),
-    solara.Route(path="workshop", component=WorkshopPage),
+    solara.Route(path="/", component=RunPage, layout=Layout, label=APP_NAME),
+    solara.Route(path="compare", component=ComparePage, label=APP_NAME),
+    solara.Route(path="workshop", component=WorkshopPage, label=APP_NAME),
 ]

@@ -35,6 +35,7 @@ from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
 from coop_agents.viz.charts import charts_option, outcome_table, states_height, states_option
 from coop_agents.viz.figures import network_figure, network_legend, svg
+from coop_agents.viz.server import max_residents
 from coop_agents.viz.session import Ensemble
 
 __all__ = [
@@ -88,7 +89,8 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
             rv.Slider(min=p.low, max=p.high, step=_step(p.low, p.high) if p.type == "float" else 1, v_model=value,
                       on_v_model=on_value, hint=hint, persistent_hint=True, dense=True, thumb_label=True)
         else:
-            NumberField(label, hint, int(value), on_value, int(p.low), int(p.high), lang)
+            high = min(int(p.high), max_residents()) if name == "residents" else int(p.high)  # --max-residents
+            NumberField(label, hint, int(value), on_value, int(p.low), high, lang)
 
 
 @solara.component

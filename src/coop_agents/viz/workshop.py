@@ -9,8 +9,10 @@ of that same batch downloads as one self-contained HTML page.
 A round's choices, predictions and (after Reveal) result are kept in the browser session and
 written, as they change, to one JSON file per round in the workshop folder
 (``coop-agents app --workshop-dir DIR``, passed here in :data:`WORKSHOP_DIR_ENV`); a file is
-replaced atomically, so a crash never leaves half a file. After Reveal the round is fixed; New
-round starts the next one, in a new file.
+replaced atomically, so a crash never leaves half a file. Every change goes through
+:func:`change_round`, which writes the file before the page shows the change, one change at a
+time: what the page shows of a round is on disk. After Reveal the round is fixed; New round
+starts the next one, in a new file.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import math
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -38,6 +41,7 @@ from coop_agents.i18n import outcome_label, pattern_label, text, unit_label
 from coop_agents.metrics import OUTCOMES
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.viz.components import HELP_STYLE, NUMBER, SEED_MAX, NumberField
+from coop_agents.viz.server import max_residents, tab_title
 from coop_agents.viz.session import RunSettings
 from coop_agents.workshop.cards import library, pattern_card, scenario_card
 
@@ -50,6 +54,7 @@ __all__ = [
     "verdicts",
     "round_record",
     "save_round",
+    "change_round",
     "WorkshopView",
 ]
 
@@ -205,35 +210,58 @@ def current_choice() -> WorkshopChoice:
     return choice.value or WorkshopChoice(scenario=library()[0])
 
 
-def persist() -> None:
-    """Write the session's round to its file, once there is something to keep."""
-    if round_id.value is None:
-        if not predictions.value and result.value is None:
-            return
-        round_id.set(datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3))
-    record = round_record(round_id.value, current_choice(), predictions.value, result.value)
-    try:
-        saved.set(("saved", str(save_round(workshop_dir(), round_id.value, record))))
-    except CoopError as exc:
-        saved.set(("error", str(exc)))
+# Held while a round changes: its file is written, then the page's values set. The page's handlers
+# and Reveal's thread both change rounds; one at a time, each from the state the last one left.
+_changing = threading.Lock()
 
 
-def set_choice(new: WorkshopChoice) -> None:
-    """New choices; predictions of a pattern no longer chosen are dropped."""
-    choice.set(new)
-    kept = tuple(p for p in predictions.value if p.pattern in new.patterns)
-    if kept != predictions.value:
-        predictions.set(kept)
-    if round_id.value is not None:
-        persist()
+def change_round(choose: Callable[[WorkshopChoice], WorkshopChoice] | None = None,
+                 enter: Callable[[tuple[Prediction, ...]], tuple[Prediction, ...]] | None = None,
+                 revealed: Any = None) -> None:
+    """Change the session's round: ``choose`` makes the new choices from the current ones,
+    ``enter`` the new predictions from the current ones (predictions of a pattern no longer
+    chosen are dropped), ``revealed`` is the result of Reveal.
+
+    The round's file is written first (once there is something to keep: a prediction or a
+    result), then the page shows the change, so the page never shows what the file lacks.
+    """
+    with _changing:
+        old_choice, old_predictions = current_choice(), predictions.value
+        new_choice = choose(old_choice) if choose else old_choice
+        entered = enter(old_predictions) if enter else old_predictions
+        entered = tuple(p for p in entered if p.pattern in new_choice.patterns)
+        outcome = result.value if revealed is None else revealed
+        rid = round_id.value
+        if rid is None and (entered or outcome is not None):
+            rid = datetime.now().strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+        status = saved.value
+        if rid is not None:
+            try:
+                status = ("saved", str(save_round(workshop_dir(), rid, round_record(rid, new_choice, entered, outcome))))
+            except CoopError as exc:
+                status = ("error", str(exc))
+        if new_choice != old_choice:
+            choice.set(new_choice)
+        if entered != old_predictions:
+            predictions.set(entered)
+        round_id.set(rid)
+        saved.set(status)
+        if revealed is not None:
+            result.set(revealed)
+
+
+def set_choice(change: Callable[[WorkshopChoice], WorkshopChoice]) -> None:
+    """New choices, made from the current ones by ``change``."""
+    change_round(choose=change)
 
 
 def new_round() -> None:
-    predictions.set(())
-    result.set(None)
-    round_id.set(None)
-    progress.set((0, 0))
-    saved.set(None)
+    with _changing:
+        predictions.set(())
+        result.set(None)
+        round_id.set(None)
+        progress.set((0, 0))
+        saved.set(None)
 
 
 @solara.lab.task(prefer_threaded=True)
@@ -247,8 +275,7 @@ def reveal(chosen: WorkshopChoice) -> None:
                                 executor=EXECUTOR, progress=False,
                                 on_progress=lambda done, total: progress.set((done, total)))
     if reveal.is_current():
-        result.set(comparison)
-        persist()
+        change_round(revealed=comparison)
 
 
 def _pattern_label(name: str, lang: str) -> str:
@@ -260,6 +287,7 @@ def WorkshopView(lang: str):
     """The whole page; ``lang`` is the session's language."""
     current = current_choice()
     locked = reveal.pending or result.value is not None
+    solara.Title(tab_title("nav.workshop", lang))
     with solara.Column(gap="16px", classes=["coop-workshop"], style={"max-width": "1200px"}):
         solara.Text(text("workshop.title", lang), style={"font-size": "1.5rem"})
         solara.Text(text("workshop.intro", lang), style=HELP_STYLE)
@@ -284,8 +312,9 @@ def WorkshopView(lang: str):
 
 @solara.component
 def ChoiceControls(current: WorkshopChoice, locked: bool, lang: str):
+    # Every change is made from the round's current choices, not from this render's ``current``.
     def scenario_changed(name: str) -> None:
-        set_choice(replace(current, scenario=name, residents=None))
+        set_choice(lambda old: replace(old, scenario=name, residents=None))
 
     with solara.Column(gap="12px"):
         rv.Select(label=text("workshop.scenario", lang), v_model=current.scenario, on_v_model=scenario_changed,
@@ -299,24 +328,23 @@ def ChoiceControls(current: WorkshopChoice, locked: bool, lang: str):
                 full = not chosen and len(current.patterns) >= MAX_PATTERNS
                 rv.Checkbox(label=_pattern_label(name, lang), v_model=chosen, dense=True, hide_details=True,
                             disabled=locked or full,
-                            on_v_model=lambda v, name=name: set_choice(current.with_pattern(name, bool(v))))
+                            on_v_model=lambda v, name=name: set_choice(lambda old: old.with_pattern(name, bool(v))))
         if not MIN_PATTERNS <= len(current.patterns) <= MAX_PATTERNS:
             solara.Warning(text("workshop.patterns.count", lang), dense=True)
         rv.Select(label=text("workshop.baseline", lang), v_model=current.baseline,
                   items=[{"text": _pattern_label(n, lang), "value": n} for n in current.patterns],
-                  on_v_model=lambda v: set_choice(replace(current, baseline=v)), dense=True, disabled=locked,
+                  on_v_model=lambda v: set_choice(lambda old: replace(old, baseline=v)), dense=True, disabled=locked,
                   hint=text("workshop.baseline.help", lang), persistent_hint=True, class_="coop-baseline")
         NumberField(text("workshop.replicates", lang), text("workshop.replicates.help", lang), current.replicates,
-                    lambda n: set_choice(replace(current_choice(), replicates=n)),
+                    lambda n: set_choice(lambda old: replace(old, replicates=n)),
                     REPLICATES_MIN, REPLICATES_MAX, lang, disabled=locked)
-        residents = current.residents or RunSettings(scenario=current.scenario).value("residents")
         p = PARAMETERS["residents"]
         with solara.Details(text("workshop.advanced", lang)):
-            NumberField(p.label_zh if lang == "zh" else p.label_en, text("workshop.residents.help", lang), residents,
-                        lambda n: set_choice(replace(current_choice(), residents=n)),
-                        int(p.low), int(p.high), lang, disabled=locked)
+            NumberField(p.label_zh if lang == "zh" else p.label_en, text("workshop.residents.help", lang),
+                        round_residents(current), lambda n: set_choice(lambda old: replace(old, residents=n)),
+                        int(p.low), min(int(p.high), max_residents()), lang, disabled=locked)
             NumberField(text("seed", lang), text("seed.help", lang), current.seed,
-                        lambda n: set_choice(replace(current_choice(), seed=n)), 0, SEED_MAX, lang,
+                        lambda n: set_choice(lambda old: replace(old, seed=n)), 0, SEED_MAX, lang,
                         disabled=locked)
 
 
@@ -363,14 +391,15 @@ def PredictionBox(question: str, current: WorkshopChoice, locked: bool, lang: st
     participant = (name or "").strip()[:NAME_MAX]
 
     def add() -> None:
-        predictions.set(with_prediction(predictions.value, Prediction(question, participant, pick)))
+        if not participant or pick not in current_choice().patterns:
+            return
+        new = Prediction(question, participant, pick)
+        change_round(enter=lambda entered: with_prediction(entered, new))
         set_name("")
-        persist()
 
     def remove(p: Prediction) -> Callable[[], None]:
         def go() -> None:
-            predictions.set(tuple(q for q in predictions.value if q != p))
-            persist()
+            change_round(enter=lambda entered: tuple(q for q in entered if q != p))
         return go
 
     entered = [p for p in predictions.value if p.question == question]
@@ -415,7 +444,7 @@ def RevealView(current: WorkshopChoice, lang: str):
     running = reveal.pending
     if result.value is None:
         with solara.Row(style={"align-items": "center"}):
-            solara.Button(text("workshop.reveal", lang), on_click=lambda: _start(current), color="primary",
+            solara.Button(text("workshop.reveal", lang), on_click=_start, color="primary",
                           disabled=running or not current.ready, classes=["coop-reveal-button"])
             solara.Text(text("workshop.reveal.help", lang, replicates=current.replicates), style=HELP_STYLE)
     if total:  # from Reveal on, until a new round
@@ -430,10 +459,26 @@ def RevealView(current: WorkshopChoice, lang: str):
             solara.Text(text("workshop.new_round.help", lang), style=HELP_STYLE)
 
 
-def _start(current: WorkshopChoice) -> None:
-    choice.set(current)
-    progress.set((0, len(current.patterns) * current.replicates))
-    reveal(current)
+def round_residents(chosen: WorkshopChoice) -> int:
+    """The residents of a round: those chosen, else the scenario's own, at most
+    ``--max-residents``."""
+    return chosen.residents or min(RunSettings(scenario=chosen.scenario).value("residents"), max_residents())
+
+
+def _start() -> None:
+    def bounded(old: WorkshopChoice) -> WorkshopChoice:
+        # A scenario larger than --max-residents runs with that many (and says so in its file).
+        residents = round_residents(old)
+        if old.residents is None and residents != RunSettings(scenario=old.scenario).value("residents"):
+            return replace(old, residents=residents)
+        return old
+
+    if reveal.pending or not current_choice().ready:
+        return
+    change_round(choose=bounded)
+    chosen = current_choice()
+    progress.set((0, len(chosen.patterns) * chosen.replicates))
+    reveal(chosen)
 
 
 @solara.component
