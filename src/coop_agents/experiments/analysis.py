@@ -32,22 +32,33 @@ _DERIVATIONS = {"unmet_need_days_others": lambda df: df["unmet_need_days"] - df[
 
 
 def load_results(out: str | Path) -> pd.DataFrame:
-    """Every finished run of the results folder ``out``, one row each."""
+    """Every finished run of the results folder ``out``, one row each.
+
+    A damaged part (unreadable, or without the id columns of a run) is set aside in
+    ``out/quarantine/`` with a warning on stderr (resuming the batch runs its runs again);
+    ``df.attrs["quarantined"]`` says how many were set aside.
+    """
+    from coop_agents.experiments.store import Parts
+
     runs = Path(out) / "runs"
-    parts = sorted(runs.glob("part-*.parquet")) if runs.is_dir() else []
-    if not parts:
-        raise CoopError(f"{out}: no results found (expected {runs}/part-*.parquet); run 'coop-agents batch' first")
-    df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    return df.sort_values(["arm_id", "replicate"], kind="stable").reset_index(drop=True)
+    parts = Parts(out)
+    tables = [table for _, table in parts]
+    if not tables:
+        damaged = (f"; {len(parts.set_aside)} damaged part(s) set aside in {Path(out) / 'quarantine'}"
+                   if parts.set_aside else "")
+        raise CoopError(f"{out}: no results found (expected {runs}/part-*.parquet){damaged}; "
+                        f"run 'coop-agents batch' first")
+    df = pd.concat([t.to_pandas() for t in tables], ignore_index=True)
+    df = df.sort_values(["arm_id", "replicate"], kind="stable").reset_index(drop=True)
+    df.attrs["quarantined"] = len(parts.set_aside)
+    return df
 
 
 def load_definition(out: str | Path) -> dict:
     """The experiment definition a results folder was made with (from its experiment.json)."""
-    meta = Path(out) / "experiment.json"
-    try:
-        return json.loads(meta.read_text())["experiment"]
-    except (OSError, ValueError, KeyError):
-        raise CoopError(f"{meta}: missing or unreadable; {out} is not a results folder of coop-agents") from None
+    from coop_agents.experiments.store import read_experiment_json
+
+    return read_experiment_json(out)["experiment"]
 
 
 def derive_outcomes(df: pd.DataFrame) -> pd.DataFrame:
