@@ -26,7 +26,7 @@ from coop_agents.errors import ConfigError
 from coop_agents.hazards import HAZARDS, Hazard, make_hazard
 
 if TYPE_CHECKING:
-    from coop_agents.model import CoordinationModel
+    from coop_agents.world import World
 
 __all__ = ["EventSpec", "schedule_events", "HazardSet"]
 
@@ -82,14 +82,15 @@ class HazardSet(Hazard):
     """Several events behind the one hazard interface the model steps.
 
     Residents' masks are the union over running events, risks and observations their sum; needs,
-    warnings and help reach every running event. ``events`` keeps every event that has begun, so
+    warnings and help reach every running event. :meth:`begin_due` starts the events due on a day
+    and returns them (the model then starts their per-event bookkeeping), before :meth:`advance`. ``events`` keeps every event that has begun, so
     per-event outcomes can be read after the run (see :func:`coop_agents.metrics.event_outcomes`).
     """
 
     name = "events"
 
-    def __init__(self, model: CoordinationModel, specs: list[EventSpec]) -> None:
-        super().__init__(model)
+    def __init__(self, world: World, specs: list[EventSpec]) -> None:
+        super().__init__(world)
         self.specs = specs
         self.events: list[Hazard] = []
         self.begun: list[EventSpec] = []
@@ -101,22 +102,25 @@ class HazardSet(Hazard):
         self.rngs = list(rng.spawn(len(self.specs)))
         self.prevention = prevention
         self.onset_step = self.specs[0].day if self.specs else None
-        self._begin_due(0)
 
-    def _begin_due(self, step: int) -> None:
+    def begin_due(self, step: int) -> list[tuple[int, EventSpec]]:
+        """Start the events due by ``step``; return them with their index (masks are combined by
+        the next :meth:`combine` or :meth:`advance`)."""
+        begun = []
         while len(self.begun) < len(self.specs) and self.specs[len(self.begun)].day <= step:
             spec = self.specs[len(self.begun)]
-            event = make_hazard(spec.hazard, self.model)
+            event = make_hazard(spec.hazard, self.world)
             event.begin_on(spec.day)
             event.start(self.rngs[len(self.begun)], self.prevention)
             self.begun.append(spec)
             self.events.append(event)
             self.running.append(event)
-            self.model.on_event_begins(len(self.events) - 1, spec)
-        self._combine()
+            begun.append((len(self.events) - 1, spec))
+        return begun
 
-    def _combine(self) -> None:
-        n = self.model.residents.n
+    def combine(self) -> None:
+        """Residents' masks as the union over the running events (harm over every event)."""
+        n = self.world.residents.n
         self.active = np.zeros(n, dtype=bool)
         self.detectable = np.zeros(n, dtype=bool)
         for event in self.running:
@@ -127,27 +131,27 @@ class HazardSet(Hazard):
             self.severe |= event.severe
 
     def advance(self, step, u):
-        self._begin_due(step)
+        self.combine()
         for event, rng in zip(self.events, self.rngs):
             if event in self.running:
                 # Every running event draws from its own stream; the model's uniforms go unused
                 # so that one event's draws never depend on another's.
                 event.advance(step, rng.random(u.size))
         self.running = [e for e in self.running if not e.contained(step)]
-        self._combine()
+        self.combine()
 
     def true_risk(self, step):
-        return sum((e.true_risk(step) for e in self.running), np.zeros(self.model.n_communities))
+        return sum((e.true_risk(step) for e in self.running), np.zeros(self.world.n_communities))
 
     def observe(self, detected, notice, u, step):
         return sum((e.observe(detected, notice, u, step) for e in self.running),
-                   np.zeros(self.model.n_communities))
+                   np.zeros(self.world.n_communities))
 
     def contained(self, step):
         return not self.running and len(self.begun) == len(self.specs)
 
     def needs(self, step):
-        need = np.zeros(self.model.residents.n, dtype=bool)
+        need = np.zeros(self.world.residents.n, dtype=bool)
         for e in self.running:
             need |= e.needs(step)
         return need

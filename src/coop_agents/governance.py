@@ -1,38 +1,36 @@
-"""Governance: the four states, the seven actions, messages on active links, and routing.
+"""Governance: the four states of a community and the rules of a pattern that move them.
 
-Messages travel between organisations along the *active* links of the district graph (which
-channels are active is the pattern's choice, :func:`active_channels`). Each organisation is a
-single server with a processing capacity (messages per day): a message waits in its queue, is
-handled, then crosses the next link after the link's latency, or is lost with the chance the
-link's reliability leaves. Time inside a day is continuous, so a busy top node builds a real
-queue and delays everything routed through it (the bottleneck of centralised designs).
+:class:`Governance` is the one collaborator organisations act through: who approves a
+committee's state changes (authority, delegated emergency powers), who supplies whom, how long an
+answer takes, how a state change counts (emergencies, secondary crises, de-crises, false alarms,
+decisions), how alerts travel (peers, the hub's bulletin), and the after-action review. It holds
+no per-resident state; per-community state lives in :class:`coop_agents.world.CommunityArrays`.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
-from coop_agents.network import channel_view, organisation_view
+from coop_agents.messaging import Message
 
 if TYPE_CHECKING:
+    from coop_agents.agents.organisations import CommunityCommittee, Organisation, Roster
     from coop_agents.config import Config
+    from coop_agents.effects import Effects
+    from coop_agents.messaging import MessageBus
+    from coop_agents.metrics import Tally
+    from coop_agents.world import CommunityArrays
 
-__all__ = [
-    "GovernanceState",
-    "Action",
-    "Message",
-    "MessageBus",
-    "active_channels",
-    "active_org_graph",
-]
+__all__ = ["GovernanceState", "Governance", "VIGILANT_DAYS"]
+
+VIGILANT_DAYS = 14  # how long a peer's alert keeps a committee vigilant
+RESEND_SLACK_DAYS = 3  # days beyond a round trip and deliberation before a request is asked again
+LESSONS_DELIBERATION = 0.5  # share of the deliberation that full lessons save
 
 
 class GovernanceState(IntEnum):
@@ -48,251 +46,217 @@ class GovernanceState(IntEnum):
         return ("常态", "前转换态", "应急态", "后转换态")[self]
 
 
-class Action(IntEnum):
-    """The seven full-cycle actions (design §2.5); each is a boolean lever of the same name."""
-
-    MONITORING = 0  # 监测
-    PREPARATION = 1  # 准备
-    PREVENTION = 2  # 预防
-    MITIGATION = 3  # 减缓
-    RESPONSE = 4  # 响应
-    RECOVERY = 5  # 恢复
-    LEARNING = 6  # 学习
-
-    @property
-    def lever(self) -> str:
-        return self.name.lower()
+G = GovernanceState
 
 
-# Channels a pattern can switch on as a whole; the horizontal ones in HORIZONTAL are switched on
-# edge by edge for the share ``horizontal_links``.
-ALWAYS = frozenset({"admin", "party", "grid", "contract"})
-HORIZONTAL = frozenset({"branch", "peer", "service"})
-
-
-def active_channels(config: Config) -> frozenset[str]:
-    """Channels that carry messages under this configuration (besides sampled horizontal ties)."""
-    on = set(ALWAYS)
-    if config.platform:
-        on.add("platform")
-    if config.party_overlay:
-        on.add("overlay")
-    if config.command:
-        on.add("command")
-    return frozenset(on)
-
-
-def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
-    """The organisations and the ties between them that carry messages under ``config``.
-
-    A horizontal tie (branch, peer, service) is active when its rank, a number in [0, 1) drawn once
-    per district from the network stream, is below ``horizontal_links``: raising the share adds
-    ties and never removes one, so "the first few cross-links" is a well-defined experiment.
-    """
-    whole = active_channels(config)
-    share = config.horizontal_links
-
-    def keep(u, v):
-        ch = g.edges[u, v]["channel"]
-        return ch in whole or (ch in HORIZONTAL and edge_rank[(min(u, v), max(u, v))] < share)
-
-    orgs = organisation_view(g)
-    # A concrete copy, not a view: routing walks it often, and a view of the whole district would
-    # filter every committee's thousands of resident ties on each walk.
-    return nx.Graph(nx.subgraph_view(orgs, filter_edge=keep))
-
-
-@dataclass(slots=True)
-class Message:
-    """A message between organisations (org indices), with what it is about."""
-
-    kind: str  # report | request | decision | alert | resource_request | delivery
-    sender: int
-    target: int
-    community: int = -1
-    value: float = 0.0  # perceived risk (report, request) or amount (resources)
-    state: int = -1  # proposed state (request) or approved state, -1 for declined (decision)
-    threshold: float = 0.0  # the committee's threshold for the proposed state (request)
-    sent_at: float = 0.0
-    delivered_at: float = 0.0  # when its target finished handling it
-    route: list[int] = field(default_factory=list)
-    hop: int = 0
-
-
-class _RouteSearch:
-    """Fastest paths from one organisation (Dijkstra), searched only as far as asked so far.
-
-    Step for step the algorithm of networkx's ``single_source_dijkstra`` (the heap's counter breaks
-    ties, neighbours come in adjacency order, a predecessor is replaced only by a strictly faster
-    path), so equally fast routes are chosen as networkx chooses them. A node's path is final once
-    the node is settled, so pausing the search there gives the path the whole search would give;
-    most messages go a hop or two, and a full search from every sender cost more than the rest of
-    the message handling.
+class Governance:
+    """The rules of the pattern in force, and the bookkeeping of what they decide.
 
     Args:
-        src: the source (organisation index).
-        costs: for each organisation, its links as (neighbour, cost of the hop), in adjacency order.
+        config: the run's configuration.
+        communities: per-community state (governance state, trust losses, vigilance, …).
+        roster: the organisations (committees in community order, government, street offices).
+        bus: the message bus.
+        effects: the rates derived from the levers.
+        tally: running counts for the outcomes.
+        community_rng: one decisions stream per community (approvals, misjudgement).
+        clock: today's day.
     """
 
-    def __init__(self, src: int, costs: list[list[tuple[int, float]]]) -> None:
-        self.costs = costs
-        # By organisation index: settled (its distance is final), the best distance found so far
-        # (none yet: infinity) and the predecessor on the path that found it.
-        self.settled = [False] * len(costs)
-        self.best = [math.inf] * len(costs)
-        self.best[src] = 0
-        self.pred = [-1] * len(costs)
-        self.counter = itertools.count()
-        self.fringe = [(0, next(self.counter), src)]
-        self.paths: dict[int, list[int]] = {src: [src]}
-
-    def path(self, dst: int) -> list[int] | None:
-        """The fastest path to ``dst``, or None if no active link leads there."""
-        if dst in self.paths:
-            return self.paths[dst]
-        settled, best, pred, fringe = self.settled, self.best, self.pred, self.fringe
-        while not settled[dst] and fringe:
-            d, _, v = heapq.heappop(fringe)
-            if settled[v]:
-                continue
-            settled[v] = True
-            for u, cost in self.costs[v]:
-                du = d + cost
-                if not settled[u] and du < best[u]:
-                    best[u] = du
-                    heapq.heappush(fringe, (du, next(self.counter), u))
-                    pred[u] = v
-        if not settled[dst]:
-            return None
-        self.paths[dst] = self.path(pred[dst]) + [dst]
-        return self.paths[dst]
-
-
-class MessageBus:
-    """Moves messages through organisation queues and active links in continuous time.
-
-    Args:
-        graph: the active organisation graph (nodes are graph node ids).
-        node_index: graph node id -> organisation index.
-        capacity: messages per day each organisation handles (by organisation index).
-        latency_factor, reliability_gain: the information pillar's effect on every link.
-        rng: the messages stream (loss draws).
-    """
-
-    def __init__(self, graph, node_index, capacity, latency_factor, reliability_gain, rng):
-        self.graph = graph
-        self.node_index = node_index
-        self.capacity = np.asarray(capacity, dtype=float)
-        self._capacity = self.capacity.tolist()
-        self.latency_factor = latency_factor
-        self.reliability_gain = reliability_gain
-        self.rng = rng
-        self.free_at = np.zeros(len(capacity))
-        self.handled = np.zeros(len(capacity), dtype=np.int64)
-        # Congestion (outcomes queue_wait, longest_wait, busiest_load): days messages waited in
-        # queues, the longest single wait and where, and the most messages one organisation was
-        # offered in a day relative to what it can handle in a day.
-        self.wait_total = 0.0
-        self.wait_max = 0.0
-        self.wait_max_at = -1
-        self.peak_load = 0.0
-        self.peak_load_at = -1
-        self.lost = 0
-        self.undeliverable = 0
-        self._events: list = []
-        self._seq = itertools.count()
-        self._routes: dict[int, _RouteSearch] = {}  # by source
-        self.delivered: list[Message] = []
-        # Every active link from each organisation, by organisation index and in the graph's
-        # adjacency order, with what routing and delivery need of it, computed once: the cost of
-        # the hop for routing (latency plus the next organisation's handling time), and the delay
-        # and the chance of arriving for delivery.
-        self._costs: list[list[tuple[int, float]]] = [[] for _ in range(len(self.capacity))]
-        self._hops: dict[tuple[int, int], tuple[float, float]] = {}
-        for a, links in graph.adjacency():
-            i = node_index[a]
-            for b, edge in links.items():
-                j = node_index[b]
-                delay = edge["latency"] * latency_factor
-                self._costs[i].append((j, delay + 1.0 / self.capacity[j]))
-                self._hops[i, j] = (delay, edge["reliability"] + (1 - edge["reliability"]) * reliability_gain)
-
-    def route(self, src: int, dst: int) -> list[int] | None:
-        """Fastest path (organisation indices) from ``src`` to ``dst`` over active links."""
-        search = self._routes.get(src)
-        if search is None:
-            search = self._routes[src] = _RouteSearch(src, self._costs)
-        return search.path(dst)
-
-    def hop(self, src: int, dst: int) -> tuple[float, float] | None:
-        """(delay in days, chance of arriving) of the active tie from ``src`` to ``dst``, or None."""
-        return self._hops.get((src, dst))
-
-    def hops(self, src: int, dst: int) -> int | None:
-        path = self.route(src, dst)
-        return None if path is None else len(path) - 1
-
-    def send(self, msg: Message, at: float) -> bool:
-        """Queue ``msg`` at its sender at time ``at``; False if no active route reaches its target."""
-        path = self.route(msg.sender, msg.target)
-        if path is None:
-            self.undeliverable += 1
-            return False
-        msg.route, msg.hop, msg.sent_at = path, 0, at
-        heapq.heappush(self._events, (at, next(self._seq), msg))
-        return True
-
-    def advance(self, until: float) -> list[Message]:
-        """Process every event before ``until``; return the messages delivered, in time order."""
-        delivered = []
-        # Locals: this loop runs once per message and hop.
-        events, free_at, handled, hops = self._events, self.free_at, self.handled, self._hops
-        capacity = self._capacity  # Python floats: cheaper to read one at a time than numpy scalars
-        draw, pop, push, seq = self.rng.random, heapq.heappop, heapq.heappush, self._seq
-        # advance() is called once a day, so what arrives here is one day's load.
-        offered: dict[int, int] = {}
-        while events and events[0][0] < until:
-            t, _, msg = pop(events)
-            node = msg.route[msg.hop]
-            cap = capacity[node]
-            offered[node] = offered.get(node, 0) + 1
-            start = max(t, free_at[node])
-            if start > t:
-                waited = start - t
-                self.wait_total += waited
-                if waited > self.wait_max:
-                    self.wait_max, self.wait_max_at = waited, node
-            done = start + 1.0 / cap
-            free_at[node] = done
-            handled[node] += 1
-            if msg.hop == len(msg.route) - 1:
-                msg.delivered_at = done
-                delivered.append((done, msg))
-                continue
-            delay, reliability = hops[node, msg.route[msg.hop + 1]]
-            if draw() > reliability:
-                self.lost += 1
-                continue
-            msg.hop += 1
-            push(events, (done + delay, next(seq), msg))
-        for node, count in offered.items():
-            load = count / capacity[node]
-            if load > self.peak_load:
-                self.peak_load, self.peak_load_at = load, node
-        return [m for _, m in sorted(delivered, key=lambda x: x[0])]
-
-    def backlog(self, at: float) -> np.ndarray:
-        """Messages waiting at each organisation at time ``at``."""
-        return np.maximum(self.free_at - at, 0.0) * self.capacity
+    def __init__(self, config: Config, communities: CommunityArrays, roster: Roster, bus: MessageBus,
+                 effects: Effects, tally: Tally, community_rng: list[np.random.Generator],
+                 clock: Callable[[], int]) -> None:
+        self.config = config
+        self.communities = communities
+        self.roster = roster
+        self.committees = roster.committees
+        self.bus = bus
+        self.effects = effects
+        self.tally = tally
+        self.community_rng = community_rng
+        self.clock = clock
+        self.deliberation_days = effects.base_deliberation_days  # shortened by lessons (see review)
+        self.delegated = False
+        # Own decisions waiting for their deliberation: (due time, committee, state, day asked).
+        self.scheduled: list[tuple[float, CommunityCommittee, G, int]] = []
+        self.closed: list[CommunityCommittee] = []  # episodes closed today: review tonight
+        self.bulletins: list[np.ndarray] = []  # per community, the day a posted alert is read
+        # Each community's open requests for pre-transition or emergency: state -> the day it was
+        # first asked (the clock of decision latency).
+        self.open_requests: list[dict[G, float]] = [{} for _ in range(communities.n)]
 
     @property
-    def in_flight(self) -> int:
-        return len(self._events)
+    def today(self) -> int:
+        return self.clock()
 
-    def in_flight_edges(self) -> list[tuple[int, int, str]]:
-        """(from org, to org, kind) for every message in flight, for drawing."""
-        out = []
-        for _, _, msg in self._events:
-            i = max(msg.hop - 1, 0)
-            out.append((msg.route[i], msg.route[min(i + 1, len(msg.route) - 1)], msg.kind))
-        return out
+    # ------------------------------------------------------------------ who decides, who supplies
+
+    def update_delegation(self) -> None:
+        """Emergency powers are delegated to committees while any community is in emergency.
+
+        Decided once a day, before the decisions, so every committee sees the same rule today.
+        """
+        self.delegated = self.config.delegated_emergency_powers and bool(
+            (self.communities.state == G.EMERGENCY).any())
+
+    def authority_of(self, committee: CommunityCommittee) -> Organisation:
+        """The organisation that approves this committee's state changes now."""
+        level = self.config.authority
+        if level == "committee" or self.delegated:
+            return committee
+        if level == "street":
+            return self.roster.street_offices.get(committee.street, self.roster.government)
+        return self.roster.government
+
+    def supplier_of(self, org: Organisation) -> Organisation | None:
+        """Where an organisation asks for resources (by the pooling rule), or None at the top."""
+        if org.kind == "committee":
+            if self.config.resource_pooling == "central":
+                return self.roster.government
+            return self.roster.street_offices.get(org.street, self.roster.government)
+        if org.kind == "street_office":
+            return self.roster.government
+        return None
+
+    def resend_days(self, asker: Organisation, answerer: Organisation) -> float:
+        """Days an organisation waits for an answer (a decision, a delivery) before asking again:
+        a round trip on today's fastest route plus deliberation and slack."""
+        path = self.bus.route(asker.index, answerer.index) or []
+        orgs, edges = self.roster.organisations, self.bus.graph.edges
+        one_way = sum(edges[orgs[a].node, orgs[b].node]["latency"] for a, b in zip(path, path[1:])) \
+            * self.bus.latency_factor
+        return 2 * one_way + self.deliberation_days + RESEND_SLACK_DAYS
+
+    def misjudgement(self, community: int) -> float:
+        """A multiplicative error of judging a community's state (smaller with intellectual support)."""
+        return float(math.exp(self.effects.misjudgement_sigma * self.community_rng[community].standard_normal()))
+
+    def measure_level(self, committee: CommunityCommittee) -> float:
+        """The rules' intensity of measures in a community (0..1) given its state and the schedule."""
+        cfg, state = self.config, committee.state
+        if state == G.PRE_TRANSITION:
+            return cfg.mitigation_level if cfg.mitigation else 0.0
+        if state == G.EMERGENCY:
+            return 1.0 if cfg.response else (cfg.mitigation_level if cfg.mitigation else 0.0)
+        if state == G.POST_TRANSITION:
+            if not (cfg.recovery and cfg.response) or cfg.deescalation == "abrupt":
+                return 0.0
+            return max(0.0, 1.0 - committee.stage / cfg.deescalation_stages)
+        return 0.0
+
+    # ------------------------------------------------------------------ messages and requests
+
+    def send(self, kind: str, sender: Organisation, target: Organisation | int, community: int = -1,
+             value: float = 0.0, state: int = -1, delay: float = 0.0, threshold: float = 0.0) -> None:
+        """Send a message; it leaves at the end of today (plus ``delay`` days of deliberation)."""
+        target_index = target if isinstance(target, int) else target.index
+        msg = Message(kind, sender.index, target_index, community, float(value), state, threshold)
+        self.bus.send(msg, at=self.today + 1 + delay)
+
+    def schedule_change(self, committee: CommunityCommittee, new: G, asked: int, delay: float) -> None:
+        """A committee's own decision, taking effect after its deliberation."""
+        self.scheduled.append((asked + delay, committee, new, asked))
+
+    def apply_scheduled(self, t: int) -> None:
+        """Own decisions whose deliberation has ended take effect (if still wanted)."""
+        due = [s for s in self.scheduled if s[0] <= t]
+        self.scheduled = [s for s in self.scheduled if s[0] > t]
+        for decided_at, committee, new_state, _asked in due:
+            if committee.pending is not None and committee.pending[0] == new_state:
+                committee.pending = None
+                if committee.still_wants(new_state):
+                    self.change_state(committee, new_state, at=decided_at)
+
+    def note_request(self, committee: CommunityCommittee, step: int, wanted: G) -> None:
+        """A committee asks for a state change. For pre-transition or emergency the clock of
+        decision latency starts, unless it already runs for the same state (a request re-sent
+        after a refusal, a bounce or a loss is the same request)."""
+        if wanted in (G.PRE_TRANSITION, G.EMERGENCY):
+            self.open_requests[committee.community].setdefault(wanted, float(step))
+
+    # ------------------------------------------------------------------ alerts
+
+    def hear_alert(self, community: int | np.ndarray, day: int | np.ndarray) -> None:
+        """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
+        np.maximum.at(self.communities.vigilant_until, community, np.asarray(day) + VIGILANT_DAYS)
+
+    def publish_alert(self, hub: Organisation, msg: Message) -> None:
+        """The hub posts an alert it received; each committee tied to it reads it after the tie's delay.
+
+        Those who read it today become vigilant at once; later readers when their day comes
+        (see :meth:`read_bulletins`). The alerting committee itself is not told its own news.
+        """
+        read_on = np.floor(msg.delivered_at + self.effects.bulletin_delay)
+        read_on[msg.community] = np.inf
+        self.bulletins.append(read_on)
+        self.read_bulletins(self.today)
+
+    def read_bulletins(self, t: int) -> None:
+        """Apply the posted alerts that committees read by day ``t``; keep the rest for later."""
+        waiting = []
+        for read_on in self.bulletins:
+            due = (read_on <= t).nonzero()[0]
+            if due.size:
+                self.hear_alert(due, read_on[due].astype(np.int64))
+                read_on[due] = np.inf
+            if np.isfinite(read_on).any():
+                waiting.append(read_on)
+        self.bulletins = waiting
+
+    # ------------------------------------------------------------------ state changes
+
+    def change_state(self, committee: CommunityCommittee, new: G, at: float | None = None) -> None:
+        """Move a community to a new governance state and count what that means.
+
+        ``at`` is the decision's own time (a committee's own call: the day it asked plus its
+        deliberation); by default the day the change takes effect.
+        """
+        old, t, c = committee.state, self.today, committee.community
+        if new == old:
+            return
+        committee.state = new
+        requests = self.open_requests[c]
+        if new in requests:
+            self.tally.decisions.append((c, requests.pop(new), float(t if at is None else at)))
+        for lapsed in [s for s in requests if not committee.still_wants(s)]:
+            del requests[lapsed]  # the community moved past what it asked for
+        committee.quiet_days = 0
+        tally, comm = self.tally, self.communities
+        if new == G.EMERGENCY:
+            tally.emergencies += 1
+            if old == G.POST_TRANSITION:
+                tally.secondary_crises += 1
+        if old == G.PRE_TRANSITION and new == G.NORMAL:
+            tally.decrisis += 1
+        if new == G.POST_TRANSITION:
+            committee.stage, committee.stage_since = 0, t
+        false_alarm = False
+        if old == G.NORMAL:
+            comm.episode_peak[c] = 0.0
+        elif new == G.NORMAL and comm.episode_peak[c] < self.config.alert_threshold:
+            # The alert episode ends and the true risk never reached the alert threshold: a false
+            # alarm, and residents trust the next warning less (the cry-wolf effect).
+            false_alarm = True
+            tally.false_alarm_days.append(t)
+            comm.trust_loss[c] += self.config.cry_wolf_penalty
+        if new in (G.PRE_TRANSITION, G.EMERGENCY) and old in (G.NORMAL, G.PRE_TRANSITION):
+            for peer in self.effects.alert_recipients[c]:
+                self.send("alert", committee, peer, c, float(new))
+            if self.effects.alert_hub is not None:
+                self.send("alert", committee, self.effects.alert_hub, c, float(new))
+        # A real episode closed (not a false alarm, which teaches nothing about the next risk):
+        if new == G.NORMAL and old in (G.PRE_TRANSITION, G.POST_TRANSITION) and not false_alarm:
+            self.closed.append(committee)  # an episode closed: after-action review tonight
+
+    def review(self) -> None:
+        """After-action review (学习, 闭环) of the episodes closed today: their committees learn the
+        most; the review is archived and shared through the district, so every other committee
+        learns half as much. Lessons lower the alert threshold, speed detection and shorten
+        deliberation.
+        """
+        rate = self.config.learning_rate
+        lessons = self.communities.lessons
+        for committee in self.committees:
+            share = rate if committee in self.closed else 0.5 * rate
+            lessons[committee.community] += share * (1 - lessons[committee.community])
+        self.deliberation_days = self.effects.base_deliberation_days * (1 - LESSONS_DELIBERATION * float(np.mean(lessons)))

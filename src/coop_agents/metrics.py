@@ -220,7 +220,7 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     contained = t.contained_at if t.contained_at is not None else horizon
     # Requests still waiting for an answer: the committee's pending request, if still open.
     unanswered = sum(1 for c in model.committees
-                     if c.pending is not None and c.pending[0] in model.open_requests[c.community])
+                     if c.pending is not None and c.pending[0] in model.governance.open_requests[c.community])
     out = {
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),

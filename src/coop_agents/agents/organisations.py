@@ -1,20 +1,27 @@
 """Organisations: the governance actors that decide, as Mesa agents (design §2.1).
 
-Organisations are few (tens to hundreds), so their decision logic is ordinary Python. They touch
-residents only through the model's vectorised resident arrays.
+Organisations are few (tens to hundreds), so their decision logic is ordinary Python. They act
+through narrow collaborators, never the model: the pattern's rules (:class:`coop_agents.governance.
+Governance`: who approves, who supplies, messages, state changes), their decider (every choice
+goes through :mod:`coop_agents.decisions`) and, for a committee, its community's row of
+:class:`coop_agents.world.CommunityArrays`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 
+from coop_agents.decisions import RULES, Decider, choose
 from coop_agents.governance import GovernanceState as G
-from coop_agents.governance import Message
+from coop_agents.messaging import Message
 
 if TYPE_CHECKING:
-    from coop_agents.model import CoordinationModel
+    from coop_agents.governance import Governance
+    from coop_agents.world import CommunityArrays
 
 __all__ = [
     "Organisation",
@@ -25,6 +32,7 @@ __all__ = [
     "SocialOrganisation",
     "ResponsePlatform",
     "ORGANISATION_KINDS",
+    "Roster",
 ]
 
 
@@ -33,18 +41,17 @@ class Organisation(mesa.Agent):
 
     Attributes:
         node: its node in the district graph.
-        index: its position in the model's organisation list (message bus index).
+        index: its position in the organisation list (message bus index).
         stock: resources it holds (units: resident-days of supplies).
-        inbox: messages delivered to it this step.
+        inbox: messages delivered to it this step; ``read`` those it read last.
+        rules: the pattern's rules it acts through; ``decider`` who makes its choices.
     """
 
     kind: ClassVar[str] = ""
     label_zh: ClassVar[str] = ""
     capacity_factor: ClassVar[float] = 1.0  # messages/day relative to a committee's
 
-    model: CoordinationModel
-
-    def __init__(self, model: CoordinationModel, node: int, attrs: dict) -> None:
+    def __init__(self, model: mesa.Model, node: Hashable, attrs: Mapping[str, Any]) -> None:
         super().__init__(model)
         self.node = node
         self.index = -1
@@ -53,8 +60,21 @@ class Organisation(mesa.Agent):
         self.community = int(attrs.get("community", -1))
         self.stock = 0.0
         self.inbox: list[Message] = []
+        self.read: list[Message] = []
         self.resources_asked_at: int | None = None  # day of the open request upward, if any
         self.owed: dict[int, tuple[int, float]] = {}  # asker -> (community, amount) still to deliver
+        self.rules: Governance
+        self.decider: Decider = RULES
+
+    def attach(self, rules: Governance, decider: Decider) -> None:
+        """Give the organisation the rules it acts through and its decider."""
+        self.rules, self.decider = rules, decider
+
+    def choose(self, kind: str, options: tuple, suggested: Any, community: int = -1, **facts: Any) -> Any:
+        """One choice through the decision seam (see :mod:`coop_agents.decisions`)."""
+        return choose(self.decider, kind, options, suggested, self.node, self.kind, community, self.rules.today,
+                      lambda: {"stock": self.stock, "inbox": [(m.kind, m.community, m.value) for m in self.read],
+                               **facts})
 
     def handle(self, msg: Message) -> None:
         """React to one delivered message; subclasses add the kinds they act on."""
@@ -69,7 +89,7 @@ class Organisation(mesa.Agent):
         elif msg.kind == "alert":
             # Only a hub (the platform, or the district under unified command) is sent alerts
             # besides committees: it posts them once for every committee on its ties to read.
-            self.model.publish_alert(self, msg)
+            self.rules.publish_alert(self, msg)
 
     def pay_owed(self) -> None:
         """Deliver what others asked for, in order, from stock; ask upward for any shortfall."""
@@ -77,8 +97,10 @@ class Organisation(mesa.Agent):
             if self.stock <= 0:
                 break
             give = min(self.stock, amount)
+            if self.choose("dispatch", ("dispatch", "hold"), "dispatch", community, asked=amount, give=give) == "hold":
+                continue
             self.stock -= give
-            self.model.send("delivery", self, asker, community, give)
+            self.rules.send("delivery", self, asker, community, give)
             if give < amount:
                 self.owed[asker] = (community, amount - give)
             else:
@@ -88,17 +110,21 @@ class Organisation(mesa.Agent):
 
     def ask_for_resources(self, amount: float) -> None:
         """Ask the supplier for more, unless a request is still open (lost ones are re-sent)."""
-        upstream = self.model.supplier_of(self)
+        rules = self.rules
+        upstream = rules.supplier_of(self)
         if upstream is None:
             return
-        t = self.model.steps
-        if self.resources_asked_at is not None and t - self.resources_asked_at <= self.model.resend_days(self, upstream):
+        t = rules.today
+        if self.resources_asked_at is not None and t - self.resources_asked_at <= rules.resend_days(self, upstream):
+            return
+        if self.choose("request_resources", ("request", "hold"), "request", self.community, amount=amount) == "hold":
             return
         self.resources_asked_at = t
-        self.model.send("resource_request", self, upstream, self.community, amount)
+        rules.send("resource_request", self, upstream, self.community, amount)
 
     def step(self) -> None:
         inbox, self.inbox = self.inbox, []
+        self.read = inbox
         for msg in inbox:
             self.handle(msg)
         if self.owed:
@@ -121,35 +147,41 @@ class Authority(Organisation):
             super().handle(msg)
 
     def decide(self, msg: Message) -> None:
-        """Approve or decline a committee's request for a new state, after deliberation.
+        """Answer a committee's request for a new state, after deliberation (``approve_state``).
 
-        Where responsibility is unclear the request may first be passed back unanswered
-        (buck-passing), with chance ``1 - model.p_own``. Otherwise the authority judges the risk
-        (the reported one, or its picture from reports if higher, times its misjudgement) against
-        the threshold the request states: an escalation needs at least 0.8 times it, a
-        de-escalation less than 1.25 times it (a de-escalation is judged on the request alone).
+        The rules: where responsibility is unclear the request may first be passed back unanswered
+        (buck-passing), with chance ``1 - p_own``. Otherwise the authority judges the risk (the
+        reported one, or its picture from reports if higher, times its misjudgement) against the
+        threshold the request states: an escalation needs at least 0.8 times it, a de-escalation
+        less than 1.25 times it (a de-escalation is judged on the request alone).
         """
-        model = self.model
-        committee = model.committees[msg.community]
-        if model.community_rng[msg.community].random() > model.p_own:
-            # Nobody owns the call (推诿扯皮): the request is passed back unanswered and the
-            # committee must ask again.
-            model.tally.buck_passing += 1
-            model.send("decision", self, committee, msg.community, value=msg.state, state=-1,
-                       delay=model.deliberation_days)
-            return
+        rules = self.rules
+        committee = rules.committees[msg.community]
         target = G(msg.state)
-        judged = max(msg.value, self.picture.get(msg.community, 0.0) if target != G.POST_TRANSITION else 0.0)
-        judged *= model.misjudgement(msg.community)
-        cfg = model.config
-        # The request states the committee's own threshold (lowered by learning or a peer's
-        # alert); the authority holds the risk it judges against that, with some leeway.
-        if target in (G.PRE_TRANSITION, G.EMERGENCY):
-            ok = judged >= msg.threshold * 0.8
+        picture = self.picture.get(msg.community, 0.0)
+        if rules.community_rng[msg.community].random() > rules.effects.p_own:
+            suggested = "pass_back"  # nobody owns the call (推诿扯皮)
         else:
-            ok = judged < msg.threshold * 1.25
-        model.send("decision", self, committee, msg.community, value=int(target),
-                   state=int(target) if ok else -1, delay=model.deliberation_days)
+            judged = max(msg.value, picture if target != G.POST_TRANSITION else 0.0)
+            judged *= rules.misjudgement(msg.community)
+            # The request states the committee's own threshold (lowered by learning or a peer's
+            # alert); the authority holds the risk it judges against that, with some leeway.
+            if target in (G.PRE_TRANSITION, G.EMERGENCY):
+                ok = judged >= msg.threshold * 0.8
+            else:
+                ok = judged < msg.threshold * 1.25
+            suggested = "approve" if ok else "refuse"
+        choice = self.choose("approve_state", ("approve", "refuse", "pass_back"), suggested, msg.community,
+                             requested_state=target.name.lower(), reported_risk=msg.value,
+                             picture_risk=picture, threshold=msg.threshold)
+        if choice == "pass_back":
+            # The request is passed back unanswered and the committee must ask again.
+            rules.tally.buck_passing += 1
+            rules.send("decision", self, committee, msg.community, value=msg.state, state=-1,
+                       delay=rules.deliberation_days)
+            return
+        rules.send("decision", self, committee, msg.community, value=int(target),
+                   state=int(target) if choice == "approve" else -1, delay=rules.deliberation_days)
 
 
 class Government(Authority):
@@ -215,6 +247,9 @@ class CommunityCommittee(Organisation):
     or → normal once measures are withdrawn and risk stays low (then the after-action review).
     Changes other than de-crisis and the return to normal need the authority's approval unless the
     committee holds it (``authority = committee`` or delegated emergency powers).
+
+    Its governance state, perceived risk, quiet days, lessons and de-escalation stage are views
+    onto its community's row of :class:`coop_agents.world.CommunityArrays`.
     """
 
     kind = "committee"
@@ -225,23 +260,40 @@ class CommunityCommittee(Organisation):
         self.profile = attrs.get("profile", "urban")
         self.infrastructure = float(attrs.get("infrastructure", 0.5))
         self.trust = float(attrs.get("trust", 0.6))
-        self.state = G.NORMAL
-        self.perceived = 0.0
-        self.quiet_days = 0
         self.pending: tuple[G, int] | None = None  # (wanted state, day asked)
-        self.lessons = 0.0
-        self.stage = 0  # de-escalation stage reached in post-transition
-        self.stage_since = 0
+        self.communities: CommunityArrays
+
+    def attach_community(self, communities: CommunityArrays) -> None:
+        self.communities = communities
+
+    def _get(self, column: str):
+        return self.communities.__dict__[column][self.community]
+
+    def _set(self, column: str, value) -> None:
+        self.communities.__dict__[column][self.community] = value
+
+    state = property(lambda self: G(self._get("state")), lambda self, v: self._set("state", v))
+    perceived = property(lambda self: float(self._get("perceived")), lambda self, v: self._set("perceived", v))
+    quiet_days = property(lambda self: int(self._get("quiet_days")), lambda self, v: self._set("quiet_days", v))
+    lessons = property(lambda self: float(self._get("lessons")), lambda self, v: self._set("lessons", v))
+    stage = property(lambda self: int(self._get("stage")), lambda self, v: self._set("stage", v))
+    stage_since = property(lambda self: int(self._get("stage_since")), lambda self, v: self._set("stage_since", v))
 
     @property
     def vigilant_until(self) -> int:
-        """The last day a peer's alert keeps this committee vigilant (kept by the model, per community)."""
-        return int(self.model.vigilant_until[self.community])
+        """The last day a peer's alert keeps this committee vigilant."""
+        return int(self.communities.vigilant_until[self.community])
 
     @property
     def alert_threshold(self) -> float:
-        base = self.model.config.alert_threshold * (1 - 0.4 * self.lessons)
-        return base * (0.6 if self.model.steps <= self.vigilant_until else 1.0)
+        base = self.rules.config.alert_threshold * (1 - 0.4 * self.lessons)
+        return base * (0.6 if self.rules.today <= self.vigilant_until else 1.0)
+
+    def facts(self) -> dict[str, Any]:
+        """What the committee knows: never its community's true risk."""
+        return {"perceived_risk": self.perceived, "state": self.state.name.lower(),
+                "pending": None if self.pending is None else self.pending[0].name.lower(),
+                "quiet_days": self.quiet_days, "vigilant": self.rules.today <= self.vigilant_until}
 
     def handle(self, msg: Message) -> None:
         if msg.kind == "decision":
@@ -249,9 +301,9 @@ class CommunityCommittee(Organisation):
             if self.pending is not None and int(self.pending[0]) == int(msg.value):
                 self.pending = None
             if msg.state >= 0 and self.still_wants(G(msg.state)):
-                self.model.change_state(self, G(msg.state))
+                self.rules.change_state(self, G(msg.state))
         elif msg.kind == "alert":
-            self.model.hear_alert(self.community, self.model.steps)
+            self.rules.hear_alert(self.community, self.rules.today)
         else:
             super().handle(msg)
 
@@ -264,13 +316,19 @@ class CommunityCommittee(Organisation):
             new == G.PRE_TRANSITION and self.state == G.POST_TRANSITION
         )
 
+    def stand_down(self) -> None:
+        """End the alert episode, back to normal: the committee's own call (``stand_down``)."""
+        if self.choose("stand_down", ("normal", "hold"), "normal", self.community, **self.facts()) == "normal":
+            self.rules.change_state(self, G.NORMAL)
+
     def decide(self, step: int) -> None:
-        """One day's decision: report, then propose or make a state change."""
-        model, cfg = self.model, self.model.config
+        """One day's decision: report, then propose or make a state change (``request_state``)."""
+        rules = self.rules
+        cfg = rules.config
         r = self.perceived
-        authority = model.authority_of(self)
+        authority = rules.authority_of(self)
         if authority is not self and (self.state != G.NORMAL or r > 0):
-            model.send("report", self, authority, self.community, r)
+            rules.send("report", self, authority, self.community, r)
         low = r < self.alert_threshold * (0.5 if self.state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
         self.quiet_days = self.quiet_days + 1 if low else 0
         wanted = None
@@ -283,27 +341,53 @@ class CommunityCommittee(Organisation):
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
             elif self.quiet_days >= cfg.clear_days:
-                model.change_state(self, G.NORMAL)  # de-crisis: the committee's own call
+                self.stand_down()  # de-crisis
         elif self.state == G.EMERGENCY:
             if self.quiet_days >= cfg.clear_days:
                 wanted = G.POST_TRANSITION
         elif self.state == G.POST_TRANSITION:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif model.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
-                model.change_state(self, G.NORMAL)
-        if wanted is None:
+            elif rules.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
+                self.stand_down()
+        if wanted is None and self.decider is RULES:
             return
-        if (self.pending is not None and self.pending[0] == wanted
-                and step - self.pending[1] <= model.resend_days(self, authority)):
+        if (wanted is not None and self.pending is not None and self.pending[0] == wanted
+                and step - self.pending[1] <= rules.resend_days(self, authority)):
             return
-        model.note_request(self, step, wanted)
+        # The states a request may ask for now (a person may ask unprompted; the rules only when
+        # the perceived risk says so).
+        options = tuple(s.name.lower() for s in (G.PRE_TRANSITION, G.EMERGENCY, G.POST_TRANSITION)
+                        if self.still_wants(s)) + ("hold",)
+        suggested = "hold" if wanted is None else wanted.name.lower()
+        choice = self.choose("request_state", options, suggested, self.community,
+                             own_authority=authority is self, **self.facts())
+        if choice == "hold":
+            return
+        wanted = G[choice.upper()]
+        rules.note_request(self, step, wanted)
         self.pending = (wanted, step)
         if authority is self:
-            model.schedule_change(self, wanted, step, delay=model.deliberation_days * 0.5)
+            rules.schedule_change(self, wanted, step, delay=rules.deliberation_days * 0.5)
         else:
             threshold = cfg.emergency_threshold if wanted == G.EMERGENCY else self.alert_threshold
-            model.send("request", self, authority, self.community, r, state=int(wanted), threshold=threshold)
+            rules.send("request", self, authority, self.community, r, state=int(wanted), threshold=threshold)
+
+    def step_down(self, t: int) -> None:
+        """In post-transition, the next stage of withdrawing measures once a stage has lasted
+        ``stage_days`` (``deescalate``)."""
+        if self.state == G.POST_TRANSITION and t - self.stage_since >= self.rules.config.stage_days:
+            if self.choose("deescalate", ("next_stage", "hold"), "next_stage", self.community,
+                           stage=self.stage, **self.facts()) == "next_stage":
+                self.stage, self.stage_since = self.stage + 1, t
+
+    def measures(self) -> float:
+        """The intensity of measures today (``measures``): the rules' level by state and stage."""
+        suggested = self.rules.measure_level(self)
+        if self.decider is RULES:
+            return suggested
+        options = tuple(sorted({0.0, self.rules.config.mitigation_level, 1.0, suggested}))
+        return float(self.choose("measures", options, suggested, self.community, **self.facts()))
 
 
 ORGANISATION_KINDS: dict[str, type[Organisation]] = {
@@ -314,3 +398,29 @@ ORGANISATION_KINDS: dict[str, type[Organisation]] = {
     "social_organisation": SocialOrganisation,
     "platform": ResponsePlatform,
 }
+
+
+@dataclass
+class Roster:
+    """The organisations of a district, by role (committees in community order)."""
+
+    organisations: list[Organisation]
+    committees: list[CommunityCommittee]
+    government: Government
+    platform_hub: ResponsePlatform | None
+    street_offices: dict[int, StreetOffice]
+    branches: dict[int, PartyBranch]
+    social: list[SocialOrganisation]
+
+    @classmethod
+    def of(cls, organisations: list[Organisation]) -> Roster:
+        return cls(
+            organisations=organisations,
+            committees=sorted((o for o in organisations if isinstance(o, CommunityCommittee)),
+                              key=lambda o: o.community),
+            government=next(o for o in organisations if isinstance(o, Government)),
+            platform_hub=next((o for o in organisations if isinstance(o, ResponsePlatform)), None),
+            street_offices={o.street: o for o in organisations if isinstance(o, StreetOffice)},
+            branches={o.community: o for o in organisations if isinstance(o, PartyBranch) and o.level == "community"},
+            social=[o for o in organisations if isinstance(o, SocialOrganisation)],
+        )

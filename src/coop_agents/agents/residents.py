@@ -7,6 +7,7 @@ residents in Python (design §6.2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import mesa
@@ -73,36 +74,46 @@ class ResidentArrays:
 
 
 class Resident(mesa.Agent):
-    """One resident. Read-only properties show its row of the model's resident arrays."""
+    """One resident. Read-only properties show its row of the resident arrays.
 
-    def __init__(self, model: mesa.Model, index: int) -> None:
+    Args:
+        model: the model it belongs to (Mesa registers it there).
+        index: its row.
+        arrays: the resident arrays.
+        affected: returns the hazard's mask of residents affected now.
+    """
+
+    def __init__(self, model: mesa.Model, index: int, arrays: ResidentArrays,
+                 affected: Callable[[], np.ndarray]) -> None:
         super().__init__(model)
         self.index = index
+        self.arrays = arrays
+        self._affected = affected
 
     @property
     def community(self) -> int:
-        return int(self.model.residents.community[self.index])
+        return int(self.arrays.community[self.index])
 
     @property
     def vulnerable(self) -> bool:
-        return bool(self.model.residents.vulnerable[self.index])
+        return bool(self.arrays.vulnerable[self.index])
 
     @property
     def party_member(self) -> bool:
-        return bool(self.model.residents.party_member[self.index])
+        return bool(self.arrays.party_member[self.index])
 
     @property
     def trust(self) -> float:
-        return float(self.model.residents.trust[self.index])
+        return float(self.arrays.trust[self.index])
 
     @property
     def affected(self) -> bool:
         """Currently affected by the hazard (infected, or exposed and not in safety)."""
-        return bool(self.model.hazard.active[self.index])
+        return bool(self._affected()[self.index])
 
     @property
     def detected(self) -> bool:
-        return bool(self.model.residents.detected[self.index])
+        return bool(self.arrays.detected[self.index])
 
     def __repr__(self) -> str:
         return f"Resident({self.index}, community={self.community}, vulnerable={self.vulnerable})"

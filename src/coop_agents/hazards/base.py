@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import dataclasses
-
 import numpy as np
 
-from coop_agents.config import PARAMETERS
+from coop_agents.errors import ConfigError
 
 if TYPE_CHECKING:
-    from coop_agents.model import CoordinationModel
+    from coop_agents.world import World
 
 __all__ = ["Hazard", "HAZARDS", "register_hazard", "make_hazard"]
 
@@ -20,9 +18,10 @@ class Hazard:
     """A risk process acting on residents' true state, vectorised over residents.
 
     Subclasses set :attr:`name` and implement the methods below. The model calls them in the
-    documented step order (see :meth:`coop_agents.model.CoordinationModel.step`); a hazard reads
-    what governance does to residents only through the model's resident arrays
-    (``model.residents.protection``, ``.isolated``, ``.safe``, ``.care_share()``).
+    documented step order (see :meth:`coop_agents.model.CoordinationModel.step`). A hazard sees
+    the world (:class:`coop_agents.world.World`: configuration, residents, contacts, communities),
+    never the model, and reads what governance does to residents only through the resident
+    arrays (``world.residents.protection``, ``.isolated``, ``.safe``, ``.care_share()``).
 
     To keep common random numbers, :meth:`advance` receives exactly one uniform number per resident
     per step from a stream of its own (the hazard stream, or the event's stream spawned from it
@@ -38,9 +37,9 @@ class Hazard:
 
     name: ClassVar[str] = ""
 
-    def __init__(self, model: CoordinationModel) -> None:
-        self.model = model
-        n = model.residents.n
+    def __init__(self, world: World) -> None:
+        self.world = world
+        n = world.residents.n
         self.active = np.zeros(n, dtype=bool)
         self.detectable = np.zeros(n, dtype=bool)
         self.affected = np.zeros(n, dtype=bool)
@@ -109,20 +108,22 @@ HAZARDS: dict[str, type[Hazard]] = {}
 
 
 def register_hazard(cls: type[Hazard]) -> type[Hazard]:
-    """Class decorator: make a hazard available by its ``name`` (scenario key ``hazard``)."""
+    """Class decorator: make a hazard available by its ``name`` (scenario key ``hazard``, which is
+    checked against this registry when a configuration is made)."""
     if not cls.name:
         raise ValueError(f"{cls.__name__} needs a non-empty name")
     HAZARDS[cls.name] = cls
-    # The scenario key ``hazard`` accepts every registered name.
-    param = PARAMETERS["hazard"]
-    if cls.name not in param.choices:
-        PARAMETERS["hazard"] = dataclasses.replace(param, choices=(*param.choices, cls.name))
     return cls
 
 
-def make_hazard(name: str, model: CoordinationModel) -> Hazard:
-    """Create the registered hazard ``name`` for ``model``."""
+def make_hazard(name: str, world: World) -> Hazard:
+    """Create the registered hazard ``name`` in ``world``.
+
+    Raises:
+        ConfigError: no hazard of that name is registered.
+    """
     try:
-        return HAZARDS[name](model)
+        cls = HAZARDS[name]
     except KeyError:
-        raise ValueError(f"hazard={name!r}: unknown; allowed: {', '.join(sorted(HAZARDS))}") from None
+        raise ConfigError(f"hazard={name!r}: unknown; allowed: {', '.join(sorted(HAZARDS))}") from None
+    return cls(world)

@@ -24,7 +24,7 @@ class Contagion(Hazard):
 
     Each day a susceptible resident with ``k`` infectious contacts is infected with chance
     ``1 - (1 - transmission)^k``, where each contact's weight is cut by isolation and measures and
-    the resident's own exposure by measures (``model.residents.protection``). Latent residents
+    the resident's own exposure by measures (``world.residents.protection``). Latent residents
     become infectious with chance ``1/latent_days``, infectious ones recover with chance
     ``1/infectious_days`` (geometric periods). With every action off this is exactly a plain
     discrete-time network SEIR, the validation anchor of stylised fact 10.
@@ -35,24 +35,24 @@ class Contagion(Hazard):
 
     name = "contagion"
 
-    def __init__(self, model) -> None:
-        super().__init__(model)
-        n = model.residents.n
+    def __init__(self, world) -> None:
+        super().__init__(world)
+        n = world.residents.n
         self.state = np.zeros(n, dtype=np.int8)
-        self.contacts = model.contacts
-        cfg = model.config
+        self.contacts = world.contacts
+        cfg = world.config
         self.log_escape = np.log1p(-min(cfg.transmission, 1 - 1e-12))
         self.p_onset = 1.0 / cfg.latent_days
         self.p_recover = 1.0 / cfg.infectious_days
-        vuln = model.residents.vulnerable
+        vuln = world.residents.vulnerable
         self.p_severe = np.minimum(1.0, cfg.severe_share * np.where(vuln, cfg.vulnerable_severity, 1.0))
         self.severity_u = np.zeros(n)
-        self.n_comm = model.n_communities
-        self.critical = cfg.critical_prevalence * model.community_size
+        self.n_comm = world.n_communities
+        self.critical = cfg.critical_prevalence * world.communities.size
 
     def start(self, rng, prevention):
-        cfg = self.model.config
-        res = self.model.residents
+        cfg = self.world.config
+        res = self.world.residents
         self.severity_u = rng.random(res.n)
         sites = rng.permutation(self.n_comm)[: min(cfg.outbreak_sites, self.n_comm)]
         pool = np.flatnonzero(np.isin(res.community, sites))
@@ -73,7 +73,7 @@ class Contagion(Hazard):
         self.affected |= self.active
 
     def advance(self, step, u):
-        res = self.model.residents
+        res = self.world.residents
         s = self.state
         sources = self.detectable.nonzero()[0]  # the infectious
         weight = (1.0 - res.protection[sources]) * np.where(res.isolated[sources], ISOLATION_LEAK, 1.0)
@@ -125,12 +125,12 @@ class Contagion(Hazard):
         return pressure, touched
 
     def true_risk(self, step):
-        counts = np.bincount(self.model.residents.community[self.active], minlength=self.n_comm)
+        counts = np.bincount(self.world.residents.community[self.active], minlength=self.n_comm)
         return counts / self.critical
 
     def observe(self, detected, notice, u, step):
         seen = detected & self.active
-        counts = np.bincount(self.model.residents.community[seen], minlength=self.n_comm)
+        counts = np.bincount(self.world.residents.community[seen], minlength=self.n_comm)
         return counts / self.critical
 
     def contained(self, step):

@@ -30,23 +30,23 @@ class Shock(Hazard):
 
     name = "shock"
 
-    def __init__(self, model) -> None:
-        super().__init__(model)
-        cfg = model.config
-        self.footprint = np.zeros(model.n_communities, dtype=bool)
-        self.in_footprint = np.zeros(model.residents.n, dtype=bool)
+    def __init__(self, world) -> None:
+        super().__init__(world)
+        cfg = world.config
+        self.footprint = np.zeros(world.n_communities, dtype=bool)
+        self.in_footprint = np.zeros(world.residents.n, dtype=bool)
         self.peak = 1.0
         self.onset = cfg.shock_onset
         self.full = cfg.shock_onset + cfg.shock_lead
         self.end = self.full + cfg.shock_duration + RECEDE_DAYS
-        self.noticed = np.zeros(model.n_communities, dtype=bool)
-        self.severity_u = np.zeros(model.residents.n)
-        self.cared = np.zeros(model.residents.n, dtype=bool)  # harmed residents who got care
+        self.noticed = np.zeros(world.n_communities, dtype=bool)
+        self.severity_u = np.zeros(world.residents.n)
+        self.cared = np.zeros(world.residents.n, dtype=bool)  # harmed residents who got care
 
     def start(self, rng, prevention):
-        cfg = self.model.config
-        res = self.model.residents
-        n_comm = self.model.n_communities
+        cfg = self.world.config
+        res = self.world.residents
+        n_comm = self.world.n_communities
         first = int(rng.integers(n_comm))
         self.footprint[[(first + j) % n_comm for j in range(min(cfg.shock_sites, n_comm))]] = True
         self.in_footprint = self.footprint[res.community]
@@ -65,19 +65,19 @@ class Shock(Hazard):
             return 0.0
         if step < self.full:
             return self.peak * ((step - self.onset + 1) / (self.full - self.onset + 1)) ** 3
-        if step < self.full + self.model.config.shock_duration:
+        if step < self.full + self.world.config.shock_duration:
             return self.peak
         left = self.end - step
         return self.peak * left / (RECEDE_DAYS + 1)
 
     def advance(self, step, u):
-        res = self.model.residents
+        res = self.world.residents
         level = self.intensity(step)
         exposed = self.in_footprint & (level > 0)
         # Half of each resident's uniform decides harm, the other half self-rescue, so one number
         # per resident per step still suffices.
         at_risk = exposed & ~res.safe
-        p_harm = self.model.config.shock_intensity * level * np.where(res.vulnerable, 1.5, 1.0)
+        p_harm = self.world.config.shock_intensity * level * np.where(res.vulnerable, 1.5, 1.0)
         harmed = at_risk & (u < p_harm)
         new = harmed & ~self.affected
         self.severe[new] = self.severity_u[new] < np.where(res.vulnerable[new], 0.5, 0.15)
@@ -87,7 +87,7 @@ class Shock(Hazard):
         self.detectable = self.active
 
     def true_risk(self, step):
-        return self.footprint * (self.intensity(step) / self.model.config.critical_intensity)
+        return self.footprint * (self.intensity(step) / self.world.config.critical_intensity)
 
     def observe(self, detected, notice, u, step):
         level = self.intensity(step)
@@ -95,22 +95,22 @@ class Shock(Hazard):
             self.noticed |= self.footprint & (u < notice)
         else:
             self.noticed[:] = False
-        return self.noticed * (level / self.model.config.critical_intensity)
+        return self.noticed * (level / self.world.config.critical_intensity)
 
     def contained(self, step):
         return step >= self.end
 
     def needs(self, step):
-        res = self.model.residents
+        res = self.world.residents
         stranded = self.active & res.vulnerable
         return stranded | (self.affected & ~self.cared & (self.intensity(step) > 0))
 
     def warn(self, effect, u, information):
-        res = self.model.residents
+        res = self.world.residents
         reach = (0.4 + 0.5 * information) * np.minimum(1.0, 2 * effect)[res.community]
         heeded = self.active & ~res.vulnerable & (u < reach * res.compliance)
         res.safe |= heeded
 
     def serve(self, served):
-        self.model.residents.safe |= served & self.active
+        self.world.residents.safe |= served & self.active
         self.cared |= served & self.affected

@@ -1,0 +1,276 @@
+"""The actions phase (design §2.5): measures, isolation, warnings, needs met and resources used,
+vectorised over residents; and residents' behaviour (trust, compliance) between events.
+
+:class:`Actions` works on the world's arrays with the effects of the levers; the choices in it
+(each committee's measures, warnings and de-escalation stage) go through the committees' deciders.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coop_agents.decisions import RULES
+from coop_agents.governance import GovernanceState as G
+from coop_agents.hazards import Hazard
+from coop_agents.rng import uniform, uniform_at
+
+if TYPE_CHECKING:
+    from coop_agents.agents.organisations import CommunityCommittee
+    from coop_agents.effects import Effects
+    from coop_agents.metrics import Tally
+    from coop_agents.world import World
+
+__all__ = ["Actions"]
+
+MEASURE_EFFICACY = 0.85  # cut in contacts under full emergency measures, at full compliance
+MAX_PROTECTION = 0.95  # measures never cut every contact
+STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
+VOLUNTEER_HELP = 0.03  # residents helped per day, per resident, at full participation
+PARTY_HELP = 0.3  # residents one mobilised party member helps per day, at full training
+NEED_REPORT = 0.3  # daily chance a resident in need makes it known
+MEASURE_COST = 0.002  # units per resident-day of full measures
+SERVICE_COST = 0.01  # units per need met
+SHORTAGE_EFFECT = 0.4  # effect of measures and help when the committee has run out
+LOCKDOWN_NEED = 0.3  # daily chance a vulnerable resident under strong measures needs help
+STRONG_MEASURES = 0.5  # a level from which vulnerable residents are confined
+# A committee asks for more supplies when its stock falls below this many days of today's use,
+# and asks for this many days' worth.
+RESTOCK_BELOW_DAYS, RESTOCK_ASK_DAYS = 5, 10
+# Readiness (drills, training, peacetime activities): READINESS_REF is the readiness at which drills
+# add the compliance (+0.1) and volunteers (x1) of the single-event calibration.
+READINESS_REF = 0.3
+DRILL_COMPLIANCE = 0.1
+# Compliance from trust and participation.
+COMPLIANCE_TRUST_BASE, COMPLIANCE_PARTICIPATION, COMPLIANCE_BASE = 0.6, 0.4, 0.2
+# Without privacy protection the vulnerable report their needs half as readily; with it, everyone
+# half as readily again.
+VULNERABLE_REPORT_WITHOUT_PRIVACY, PRIVACY_REPORT_GAIN = 0.5, 1.5
+
+
+class Actions:
+    """Measures, isolation, warnings, needs and resources for one run.
+
+    Args:
+        world: residents and communities (arrays).
+        effects: the rates derived from the levers.
+        hazard: the hazard (for warnings, needs and who is affected).
+        committees: in community order.
+        tally: running counts for the outcomes.
+        actions_stream: the actions stream (warnings, need reports, priority).
+    """
+
+    def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
+                 tally: Tally, actions_stream: np.random.Generator) -> None:
+        self.world, self.config = world, world.config
+        self.residents, self.communities = world.residents, world.communities
+        self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
+        self.stream = actions_stream
+        self.effect: np.ndarray | None = None  # the measures' effect ``residents.protection`` holds
+        # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
+        self.hazard_warns = type(hazard).warn is not Hazard.warn
+        self.unmet_today = 0
+        self.mean_trust = 0.0
+        self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self.refresh_behaviour()
+
+    # ------------------------------------------------------------------ residents' behaviour
+
+    def refresh_behaviour(self) -> None:
+        """Residents' trust and compliance from today's trust losses and readiness (drills)."""
+        cfg, res, comm = self.config, self.residents, self.communities
+        self.basis = (comm.trust_loss.copy(), comm.readiness.copy())
+        res.trust = np.clip(self.world.base_trust - res.spread(comm.trust_loss), 0, 1)
+        self.mean_trust = float(res.trust.mean())  # recorded every day; changes only here
+        drills = DRILL_COMPLIANCE * np.minimum(2.0, comm.readiness / READINESS_REF)
+        res.compliance = np.clip(res.trust * (COMPLIANCE_TRUST_BASE + COMPLIANCE_PARTICIPATION * cfg.participation)
+                                 + COMPLIANCE_BASE + res.spread(drills), 0, 1)
+        # Protection depends on compliance wherever measures are on: recompute it tomorrow.
+        if self.effect is not None and self.effect.any():
+            self.effect = None
+
+    def follow_behaviour(self) -> None:
+        """Residents' behaviour follows trust and readiness once the change is worth an update of
+        every resident."""
+        loss, ready = self.basis
+        comm = self.communities
+        if np.abs(comm.trust_loss - loss).max() > 0.005 or np.abs(comm.readiness - ready).max() > 0.005:
+            self.refresh_behaviour()
+
+    # ------------------------------------------------------------------ the day's actions
+
+    def act(self, t: int, true_risk: np.ndarray, states: np.ndarray) -> None:
+        """Measures by state and de-escalation schedule, isolation of owned cases, warnings, needs
+        met (vulnerable first with a registry), resources consumed and requested."""
+        cfg, res, comm, tally = self.config, self.residents, self.communities, self.tally
+        level = np.zeros(comm.n)  # no measures in the normal state
+        for k in (states != G.NORMAL).nonzero()[0].tolist():
+            committee = self.committees[k]
+            committee.step_down(t)
+            level[k] = committee.measures()
+        comm.measures = level
+        acting = level > 0
+        tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
+        tally.missed |= (true_risk >= 1.0) & (tally.first_measure < 0)
+        comm.event_measured |= acting
+        missed_now = (true_risk >= 1.0) & ~comm.event_measured & ~comm.event_missed
+        if missed_now.any():
+            # The event got past the critical point with nothing done: trust falls too.
+            comm.event_missed |= missed_now
+            comm.trust_loss[missed_now] += cfg.missed_penalty
+        tally.state_days += np.bincount(states, minlength=4)
+        # The burden of measures, kept in two parts neither of which hides in the other: measures
+        # of an alert or emergency where nothing was there, and the graded wind-down.
+        alerted = (states == G.PRE_TRANSITION) | (states == G.EMERGENCY)
+        tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
+        tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
+        # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
+        # effect changes on few days, so each resident's protection is recomputed only then.
+        effect = level * comm.available * self.effects.fidelity
+        if self.effect is None or (effect != self.effect).any():
+            res.protection = np.minimum(MAX_PROTECTION, MEASURE_EFFICACY * res.spread(effect) * res.compliance)
+            self.effect = effect
+        if cfg.mitigation or cfg.response:
+            # Detected cases still affected are isolated once their task has an owner and measures are on.
+            cases = (res.detected & self.hazard.active).nonzero()[0]
+            isolated = np.zeros(res.n, dtype=bool)
+            isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
+            res.isolated = isolated
+        warn_u = uniform(self.stream, res.n, self.hazard_warns)
+        if warn_u is not None:
+            self.hazard.warn(self._warnings(effect), warn_u, cfg.information)
+        served = self.meet_needs(t, level, states)
+        self._use_resources(served, level, acting)
+
+    def _warnings(self, effect: np.ndarray) -> np.ndarray:
+        """Where committees warn their residents today (``warn``): the rules warn wherever
+        measures are on."""
+        warned = effect
+        for k in effect.nonzero()[0].tolist():
+            committee = self.committees[k]
+            if committee.decider is not RULES and committee.choose(
+                    "warn", ("warn", "silent"), "warn", k, **committee.facts()) == "silent":
+                warned = warned.copy() if warned is effect else warned
+                warned[k] = 0.0
+        return warned
+
+    def _use_resources(self, served: np.ndarray, level: np.ndarray, acting: np.ndarray) -> None:
+        """Consumption by measures and help; refills requested down the pooling rule."""
+        res, comm, tally = self.residents, self.communities, self.tally
+        if served.size == 0 and not acting.any():
+            comm.available[:] = 1.0  # nothing used today, so nothing lacks
+            return
+        served_by_comm = np.bincount(res.community[served], minlength=comm.n)
+        use = comm.size * level * MEASURE_COST + served_by_comm * SERVICE_COST
+        comm.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
+        for k in (use > 0).nonzero()[0].tolist():
+            c = self.committees[k]
+            need = use[k]
+            spent = min(need, c.stock)
+            c.stock -= spent
+            tally.resources_spent += spent
+            comm.available[k] = 1.0 if spent >= need else SHORTAGE_EFFECT
+            if c.stock < RESTOCK_BELOW_DAYS * need:
+                c.ask_for_resources(RESTOCK_ASK_DAYS * need)
+
+    # ------------------------------------------------------------------ needs
+
+    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
+
+        Takes the day's need-report, lockdown-need and service-priority uniforms (one per resident
+        each, in that order) from the actions stream, making only those that are read.
+        """
+        res = self.residents
+        capacity = self.needs_capacity(states) * self.communities.available
+        can_serve = bool(capacity.any())
+        hazard_need = self.hazard.needs(t)
+        # Vulnerable residents under strong measures need supplies or care every few days.
+        strong = level >= STRONG_MEASURES
+        if can_serve or strong.any():
+            in_need, served = self._who_is_served(capacity, can_serve, hazard_need, strong)
+        else:
+            # Nobody can be helped and nobody is confined: the day's three blocks go unread.
+            self.stream.bit_generator.advance(3 * res.n)
+            in_need, served = hazard_need.nonzero()[0], np.empty(0, np.intp)
+        helped = np.zeros(res.n, dtype=bool)
+        helped[served] = True
+        if in_need.size:
+            self.hazard.serve(helped)
+        unmet = ~helped[in_need]
+        res.need_days[in_need] += 1
+        res.met_days[served] += 1
+        vulnerable = res.vulnerable[in_need]
+        n_vulnerable = np.count_nonzero(vulnerable)
+        unmet_vulnerable = np.count_nonzero(unmet & vulnerable)
+        self.unmet_today = int(np.count_nonzero(unmet))
+        self.tally.need_days += [in_need.size - n_vulnerable, n_vulnerable]
+        self.tally.unmet_days += [self.unmet_today - unmet_vulnerable, unmet_vulnerable]
+        return served
+
+    def _who_is_served(self, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray,
+                       strong: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Residents in need today and those of them served (resident indices)."""
+        cfg, res, n_comm = self.config, self.residents, self.communities.n
+        confined = np.empty(0, np.intp)
+        if strong.any():
+            confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
+        # Need reports are read for everyone who may be in need today, before it is known who is.
+        maybe = hazard_need.copy()
+        maybe[confined] = True
+        reporters = maybe.nonzero()[0] if can_serve else confined[:0]
+        report_u = uniform_at(self.stream, res.n, reporters)
+        need = hazard_need.copy()
+        need[confined[uniform_at(self.stream, res.n, confined) < LOCKDOWN_NEED]] = True
+        in_need = need.nonzero()[0]
+        known = in_need[:0]
+        if can_serve and in_need.size:
+            report_u = report_u[np.searchsorted(reporters, in_need)]  # those in need are reporters
+            known = in_need[res.detected[in_need] | (report_u < self.need_report(in_need))
+                            | (res.vulnerable[in_need] & cfg.vulnerable_registry)]
+        quota = np.floor(capacity + 0.5)
+        # Who is served first matters only where more residents are known to need help than can get it.
+        crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
+        priority = uniform_at(self.stream, res.n, known if crowded else known[:0])
+        served = known
+        if crowded:
+            # Order within each community: vulnerable first with a registry, else at random.
+            key = priority
+            if cfg.vulnerable_registry:
+                key = key - res.vulnerable[known]
+            comm = res.community[known]
+            order = np.lexsort((key, comm))
+            comm_sorted = comm[order]
+            starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
+            rank = np.arange(order.size) - starts
+            served = known[order[rank < quota[comm_sorted]]]
+        return in_need, served
+
+    def need_report(self, rows: np.ndarray) -> np.ndarray:
+        """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
+        vulnerable report less readily without privacy protection."""
+        cfg, res = self.config, self.residents
+        vulnerable_report = 1.0 if cfg.privacy else VULNERABLE_REPORT_WITHOUT_PRIVACY
+        report = NEED_REPORT * res.trust[rows] * np.where(res.vulnerable[rows], vulnerable_report, 1.0)
+        report *= PRIVACY_REPORT_GAIN if cfg.privacy else 1.0
+        return report
+
+    def needs_capacity(self, states: np.ndarray) -> np.ndarray:
+        """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""
+        cfg, comm, fx = self.config, self.communities, self.effects
+        if not (cfg.mitigation or cfg.response):
+            return np.zeros(comm.n)
+        n = comm.size
+        staff = STAFF_HELP * n * (1 + cfg.training)
+        crisis = states != G.NORMAL
+        # Organisational coordination pools people across the administrative, social and party
+        # systems: without it volunteers and party members help half as much.
+        pooling = 0.5 + 0.5 * cfg.coordination
+        # Peacetime activities build the ties that turn residents out as volunteers (readiness).
+        turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
+        volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling * turnout
+        party = (fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling
+                 * np.where(fx.branch_mobilised, 1.0, 0.2))
+        social = fx.service_direct + fx.service_contract * (states == G.EMERGENCY)
+        return staff + crisis * (volunteers + party + social)

@@ -1,0 +1,253 @@
+"""Messages between organisations on the pattern's active links, and routing.
+
+Messages travel between organisations along the *active* links of the district graph (which
+channels are active is the pattern's choice, :func:`active_channels`). Each organisation is a
+single server with a processing capacity (messages per day): a message waits in its queue, is
+handled, then crosses the next link after the link's latency, or is lost with the chance the
+link's reliability leaves. Time inside a day is continuous, so a busy top node builds a real
+queue and delays everything routed through it (the bottleneck of centralised designs).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from coop_agents.network import channel_view, organisation_view
+
+if TYPE_CHECKING:
+    from coop_agents.config import Config
+
+__all__ = ["Message", "MessageBus", "active_channels", "active_org_graph"]
+
+
+# Channels a pattern can switch on as a whole; the horizontal ones in HORIZONTAL are switched on
+# edge by edge for the share ``horizontal_links``.
+ALWAYS = frozenset({"admin", "party", "grid", "contract"})
+HORIZONTAL = frozenset({"branch", "peer", "service"})
+
+
+def active_channels(config: Config) -> frozenset[str]:
+    """Channels that carry messages under this configuration (besides sampled horizontal ties)."""
+    on = set(ALWAYS)
+    if config.platform:
+        on.add("platform")
+    if config.party_overlay:
+        on.add("overlay")
+    if config.command:
+        on.add("command")
+    return frozenset(on)
+
+
+def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
+    """The organisations and the ties between them that carry messages under ``config``.
+
+    A horizontal tie (branch, peer, service) is active when its rank, a number in [0, 1) drawn once
+    per district from the network stream, is below ``horizontal_links``: raising the share adds
+    ties and never removes one, so "the first few cross-links" is a well-defined experiment.
+    """
+    whole = active_channels(config)
+    share = config.horizontal_links
+
+    def keep(u, v):
+        ch = g.edges[u, v]["channel"]
+        return ch in whole or (ch in HORIZONTAL and edge_rank[(min(u, v), max(u, v))] < share)
+
+    orgs = organisation_view(g)
+    # A concrete copy, not a view: routing walks it often, and a view of the whole district would
+    # filter every committee's thousands of resident ties on each walk.
+    return nx.Graph(nx.subgraph_view(orgs, filter_edge=keep))
+
+
+@dataclass(slots=True)
+class Message:
+    """A message between organisations (org indices), with what it is about."""
+
+    kind: str  # report | request | decision | alert | resource_request | delivery
+    sender: int
+    target: int
+    community: int = -1
+    value: float = 0.0  # perceived risk (report, request) or amount (resources)
+    state: int = -1  # proposed state (request) or approved state, -1 for declined (decision)
+    threshold: float = 0.0  # the committee's threshold for the proposed state (request)
+    delivered_at: float = 0.0  # when its target finished handling it
+    route: list[int] = field(default_factory=list)
+    hop: int = 0
+
+
+class _RouteSearch:
+    """Fastest paths from one organisation (Dijkstra), searched only as far as asked so far.
+
+    Step for step the algorithm of networkx's ``single_source_dijkstra`` (the heap's counter breaks
+    ties, neighbours come in adjacency order, a predecessor is replaced only by a strictly faster
+    path), so equally fast routes are chosen as networkx chooses them. A node's path is final once
+    the node is settled, so pausing the search there gives the path the whole search would give;
+    most messages go a hop or two, and a full search from every sender cost more than the rest of
+    the message handling.
+
+    Args:
+        src: the source (organisation index).
+        costs: for each organisation, its links as (neighbour, cost of the hop), in adjacency order.
+    """
+
+    def __init__(self, src: int, costs: list[list[tuple[int, float]]]) -> None:
+        self.costs = costs
+        # By organisation index: settled (its distance is final), the best distance found so far
+        # (none yet: infinity) and the predecessor on the path that found it.
+        self.settled = [False] * len(costs)
+        self.best = [math.inf] * len(costs)
+        self.best[src] = 0
+        self.pred = [-1] * len(costs)
+        self.counter = itertools.count()
+        self.fringe = [(0, next(self.counter), src)]
+        self.paths: dict[int, list[int]] = {src: [src]}
+
+    def path(self, dst: int) -> list[int] | None:
+        """The fastest path to ``dst``, or None if no active link leads there."""
+        if dst in self.paths:
+            return self.paths[dst]
+        settled, best, pred, fringe = self.settled, self.best, self.pred, self.fringe
+        while not settled[dst] and fringe:
+            d, _, v = heapq.heappop(fringe)
+            if settled[v]:
+                continue
+            settled[v] = True
+            for u, cost in self.costs[v]:
+                du = d + cost
+                if not settled[u] and du < best[u]:
+                    best[u] = du
+                    heapq.heappush(fringe, (du, next(self.counter), u))
+                    pred[u] = v
+        if not settled[dst]:
+            return None
+        self.paths[dst] = self.path(pred[dst]) + [dst]
+        return self.paths[dst]
+
+
+class MessageBus:
+    """Moves messages through organisation queues and active links in continuous time.
+
+    Args:
+        graph: the active organisation graph (nodes are graph node ids).
+        node_index: graph node id -> organisation index.
+        capacity: messages per day each organisation handles (by organisation index).
+        latency_factor, reliability_gain: the information pillar's effect on every link.
+        rng: the messages stream (loss draws).
+    """
+
+    def __init__(self, graph, node_index, capacity, latency_factor, reliability_gain, rng):
+        self.graph = graph
+        self.node_index = node_index
+        self.capacity = np.asarray(capacity, dtype=float)
+        self._capacity = self.capacity.tolist()
+        self.latency_factor = latency_factor
+        self.reliability_gain = reliability_gain
+        self.rng = rng
+        self.free_at = np.zeros(len(capacity))
+        self.handled = np.zeros(len(capacity), dtype=np.int64)
+        # Congestion (outcomes queue_wait, longest_wait, busiest_load): days messages waited in
+        # queues, the longest single wait and where, and the most messages one organisation was
+        # offered in a day relative to what it can handle in a day.
+        self.wait_total = 0.0
+        self.wait_max = 0.0
+        self.wait_max_at = -1
+        self.peak_load = 0.0
+        self.peak_load_at = -1
+        self.lost = 0
+        self._events: list = []
+        self._seq = itertools.count()
+        self._routes: dict[int, _RouteSearch] = {}  # by source
+        # Every active link from each organisation, by organisation index and in the graph's
+        # adjacency order, with what routing and delivery need of it, computed once: the cost of
+        # the hop for routing (latency plus the next organisation's handling time), and the delay
+        # and the chance of arriving for delivery.
+        self._costs: list[list[tuple[int, float]]] = [[] for _ in range(len(self.capacity))]
+        self._hops: dict[tuple[int, int], tuple[float, float]] = {}
+        for a, links in graph.adjacency():
+            i = node_index[a]
+            for b, edge in links.items():
+                j = node_index[b]
+                delay = edge["latency"] * latency_factor
+                self._costs[i].append((j, delay + 1.0 / self.capacity[j]))
+                self._hops[i, j] = (delay, edge["reliability"] + (1 - edge["reliability"]) * reliability_gain)
+
+    def route(self, src: int, dst: int) -> list[int] | None:
+        """Fastest path (organisation indices) from ``src`` to ``dst`` over active links."""
+        search = self._routes.get(src)
+        if search is None:
+            search = self._routes[src] = _RouteSearch(src, self._costs)
+        return search.path(dst)
+
+    def hop(self, src: int, dst: int) -> tuple[float, float] | None:
+        """(delay in days, chance of arriving) of the active tie from ``src`` to ``dst``, or None."""
+        return self._hops.get((src, dst))
+
+    def send(self, msg: Message, at: float) -> bool:
+        """Queue ``msg`` at its sender at time ``at``; False if no active route reaches its target."""
+        path = self.route(msg.sender, msg.target)
+        if path is None:
+            return False
+        msg.route, msg.hop = path, 0
+        heapq.heappush(self._events, (at, next(self._seq), msg))
+        return True
+
+    def advance(self, until: float) -> list[Message]:
+        """Process every event before ``until``; return the messages delivered, in time order."""
+        delivered = []
+        # Locals: this loop runs once per message and hop.
+        events, free_at, handled, hops = self._events, self.free_at, self.handled, self._hops
+        capacity = self._capacity  # Python floats: cheaper to read one at a time than numpy scalars
+        draw, pop, push, seq = self.rng.random, heapq.heappop, heapq.heappush, self._seq
+        # advance() is called once a day, so what arrives here is one day's load.
+        offered: dict[int, int] = {}
+        while events and events[0][0] < until:
+            t, _, msg = pop(events)
+            node = msg.route[msg.hop]
+            cap = capacity[node]
+            offered[node] = offered.get(node, 0) + 1
+            start = max(t, free_at[node])
+            if start > t:
+                waited = start - t
+                self.wait_total += waited
+                if waited > self.wait_max:
+                    self.wait_max, self.wait_max_at = waited, node
+            done = start + 1.0 / cap
+            free_at[node] = done
+            handled[node] += 1
+            if msg.hop == len(msg.route) - 1:
+                msg.delivered_at = done
+                delivered.append((done, msg))
+                continue
+            delay, reliability = hops[node, msg.route[msg.hop + 1]]
+            if draw() > reliability:
+                self.lost += 1
+                continue
+            msg.hop += 1
+            push(events, (done + delay, next(seq), msg))
+        for node, count in offered.items():
+            load = count / capacity[node]
+            if load > self.peak_load:
+                self.peak_load, self.peak_load_at = load, node
+        return [m for _, m in sorted(delivered, key=lambda x: x[0])]
+
+    def backlog(self, at: float) -> np.ndarray:
+        """Messages waiting at each organisation at time ``at``."""
+        return np.maximum(self.free_at - at, 0.0) * self.capacity
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._events)
+
+    def in_flight_edges(self) -> list[tuple[int, int, str]]:
+        """(from org, to org, kind) for every message in flight, for drawing."""
+        out = []
+        for _, _, msg in self._events:
+            i = max(msg.hop - 1, 0)
+            out.append((msg.route[i], msg.route[min(i + 1, len(msg.route) - 1)], msg.kind))
+        return out

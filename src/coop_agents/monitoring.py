@@ -1,0 +1,120 @@
+"""The monitoring phase (监测, design §2.5): grid workers, sensors and residents' own reports
+detect affected residents; new cases become tasks, which bounce where nobody owns boundary tasks
+(推诿扯皮); committees form their perceived risk, with misjudgement and false signals.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coop_agents.decisions import RULES
+from coop_agents.rng import uniform, uniform_at
+
+if TYPE_CHECKING:
+    from coop_agents.agents.organisations import CommunityCommittee
+    from coop_agents.effects import Effects
+    from coop_agents.hazards import Hazard
+    from coop_agents.metrics import Tally
+    from coop_agents.world import World
+
+__all__ = ["Monitoring"]
+
+MAX_BOUNCES = 6  # a boundary task is passed on at most this many days before someone owns it
+MAX_DETECTION = 0.95  # no monitoring is certain
+NOTICE_GAIN = 1.5  # monitoring notices a precursor more readily than it detects a case
+VIGILANCE = 2.0  # detection while alerted, or after a peer's alert
+LESSONS_DETECTION = 1.0  # full lessons double detection
+FALSE_SIGNAL_DAYS = 3.0  # a false report looks like a case for about this many days
+
+
+class Monitoring:
+    """Detection, task ownership and perceived risk for one run.
+
+    Args:
+        world: residents and communities.
+        effects: detection rates and the chance a task finds an owner.
+        hazard: what there is to detect.
+        committees: in community order.
+        tally: running counts (first detection, buck-passing).
+        monitoring, decisions: the streams of detection draws and of misjudgement and bounces.
+    """
+
+    def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
+                 tally: Tally, monitoring: np.random.Generator, decisions: np.random.Generator) -> None:
+        self.world, self.config = world, world.config
+        self.residents, self.communities = world.residents, world.communities
+        self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
+        self.monitoring, self.decisions = monitoring, decisions
+        self.seen = np.zeros(self.communities.n, dtype=bool)  # monitoring saw anything today
+
+    def observe(self, t: int, alerting: np.ndarray) -> None:
+        """Detect, assign tasks and update each committee's perceived risk for day ``t``."""
+        cfg, res, comm = self.config, self.residents, self.communities
+        unseen = np.empty(0, np.intp)
+        if cfg.monitoring:
+            unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
+        u_unseen = uniform_at(self.monitoring, res.n, unseen)
+        u_comm = self.monitoring.random(comm.n)
+        noise = np.exp(self.effects.misjudgement_sigma * self.decisions.standard_normal(comm.n))
+        if not cfg.monitoring:
+            self.seen = np.zeros(comm.n, dtype=bool)
+            # Nobody perceives anything (committees keep their initial 0); the boundary bounces'
+            # draws are skipped so the stream moves as on every day.
+            uniform(self.decisions, res.n, False)
+            return
+        vigilance = np.where((t <= comm.vigilant_until) | alerting, VIGILANCE, 1.0)
+        grid = np.minimum(MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons))
+        new = unseen
+        if unseen.size:
+            community = res.community[unseen]
+            own = self.effects.self_report[community] * res.trust[unseen]  # their own reports (it takes trust)
+            p_detect = 1 - (1 - grid[community]) * (1 - own)
+            new = unseen[u_unseen < p_detect]
+        res.detected[new] = True
+        self.assign_tasks(new, t)
+        observed = self.hazard.observe(res.detected, np.minimum(MAX_DETECTION, grid * NOTICE_GAIN), u_comm, t)
+        self.tally.mark_first(self.tally.first_detection, observed > 0, t)
+        self.seen = observed > 0
+        if cfg.false_signal_rate > 0:
+            # Symptoms or readings mistaken for the hazard look like cases for a few days.
+            new_false = self.monitoring.poisson(cfg.false_signal_rate / 1000 * comm.size)
+            comm.false_signals = comm.false_signals * (1 - 1 / FALSE_SIGNAL_DAYS) + new_false
+            observed = observed + comm.false_signals / (cfg.critical_prevalence * comm.size)
+        comm.perceived[:] = observed * noise
+
+    def assign_tasks(self, new: np.ndarray, t: int) -> None:
+        """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.
+
+        Takes the day's boundary-bounce uniforms (one per resident) from the decisions stream. A
+        committee's choice (``own_task``): the rules pass a community's boundary tasks on as the
+        draws say; a committee may take them all at once, or pass on what the rules would own.
+        """
+        res, p_own = self.residents, self.effects.p_own
+        bounces = np.zeros(new.size, dtype=np.int64)
+        at_boundary = self.world.boundary[new]
+        rows = new[at_boundary] if p_own < 1 else new[:0]
+        u = uniform_at(self.decisions, res.n, rows)
+        if rows.size:
+            # Geometric number of failures before an owner accepts, by inversion of one uniform.
+            draws = np.floor(np.log1p(-u) / math.log1p(-p_own)).astype(np.int64)
+            bounces[at_boundary] = np.minimum(draws, MAX_BOUNCES)
+        if any(c.decider is not RULES for c in self.committees):
+            self._own_tasks(new, at_boundary, bounces)
+        self.tally.buck_passing += int(bounces.sum())
+        res.isolate_at[new] = t + bounces
+
+    def _own_tasks(self, new: np.ndarray, at_boundary: np.ndarray, bounces: np.ndarray) -> None:
+        community = self.residents.community[new]
+        for k in np.unique(community[at_boundary]).tolist():
+            committee = self.committees[k]
+            if committee.decider is RULES:
+                continue
+            mine = at_boundary & (community == k)
+            suggested = "pass_on" if bounces[mine].any() else "own_now"
+            choice = committee.choose("own_task", ("own_now", "pass_on"), suggested, k,
+                                      boundary_tasks=int(mine.sum()), **committee.facts())
+            if choice != suggested:
+                bounces[mine] = 0 if choice == "own_now" else 1
