@@ -2,8 +2,9 @@
 
 * :func:`bare_seir`: the discrete-time network SEIR of :class:`coop_agents.hazards.Contagion` with
   every action off, written as plainly as numpy and scipy.sparse allow: one sparse mat-vec over all
-  residents per day. Started from the model's index cases with the model's hazard stream, it must
-  reproduce the ``no_response`` epidemic exactly, which proves both run the same dynamics.
+  residents per day. Started from the model's index cases with the model's keyed hazard draws
+  (:class:`coop_agents.rng.Draws`: a resident's number on a day), it must reproduce the
+  ``no_response`` epidemic exactly, which proves both run the same dynamics.
 * :class:`PerAgentSEIR`: the same SEIR as one Mesa agent per resident, written the way Mesa's own
   ``virus_on_network`` example is (a ``FixedAgent`` on a ``mesa.discrete_space.Network`` cell,
   infectious agents try each neighbour, ``shuffle_do("step")`` every day), with ``layout=None`` so
@@ -22,15 +23,22 @@ from mesa.discrete_space import FixedAgent, Network
 SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED = 0, 1, 2, 3
 
 
-def bare_seir(contacts: sp.csr_array, state: np.ndarray, rng: np.random.Generator, steps: int,
+def bare_seir(contacts: sp.csr_array, state: np.ndarray, draws, steps: int,
               transmission: float, latent_days: float, infectious_days: float) -> int:
-    """Run the SEIR for ``steps`` days from ``state`` (changed in place); return residents ever infected."""
+    """Run the SEIR for ``steps`` days from ``state`` (changed in place); return residents ever infected.
+
+    ``draws`` gives day ``t``'s uniform of resident ``i`` (``draws.at(t, rows)``); days run from 1,
+    as the model's do.
+    """
     log_escape = np.log1p(-transmission)
     ever = state != SUSCEPTIBLE
-    for _ in range(steps):
-        u = rng.random(state.size)
+    for day in range(1, steps + 1):
         infectious = state == INFECTIOUS
         pressure = contacts @ infectious.astype(np.float64)
+        # Only residents who can change state today read their number.
+        rows = ((pressure > 0) & (state == SUSCEPTIBLE) | (state == EXPOSED) | infectious).nonzero()[0]
+        u = np.ones(state.size)
+        u[rows] = draws.at(day, rows)
         new_e = (state == SUSCEPTIBLE) & (u < -np.expm1(pressure * log_escape))
         new_i = (state == EXPOSED) & (u < 1.0 / latent_days)
         new_r = infectious & (u < 1.0 / infectious_days)

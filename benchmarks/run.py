@@ -51,10 +51,11 @@ def world(size: Size, large: bool = False) -> dict:
     The default scenario seeds 4 cases in 1 of its 12 communities. A benchmark district keeps that
     density (one outbreak site per 12 communities, 4 cases each), so the epidemic is alike at every
     size and the cost per resident is comparable across sizes. ``large`` makes the disease about
-    four times as contagious, so that many residents are infectious at once.
+    four times as contagious, so that many residents are infectious at once. Every run lasts the
+    case's days (``run_until = steps``), as the baselines do.
     """
     sites = max(1, round(size.street_offices * size.communities_per_street / 12))
-    out = {**asdict(size), "outbreak_sites": sites, "initial_cases": 4 * sites}
+    out = {**asdict(size), "outbreak_sites": sites, "initial_cases": 4 * sites, "run_until": "steps"}
     if large:
         out["transmission"] = LARGE_TRANSMISSION
     return out
@@ -130,15 +131,11 @@ def _model(case: dict) -> dict:
 
 
 def _same_start(case: dict):
-    """The ``no_response`` model's contacts, index cases and hazard stream, before its first step."""
-    import numpy as np
-
+    """The ``no_response`` model's contacts, index cases and keyed hazard draws, before its first step."""
     from coop_agents import CoordinationModel
 
     model = CoordinationModel(SCENARIO, "no_response", SEED, steps=case["steps"], **case["overrides"])
-    rng = np.random.Generator(type(model.streams["hazard"].bit_generator)())
-    rng.bit_generator.state = model.streams["hazard"].bit_generator.state
-    return model.contacts, model.hazard.state.copy(), rng, model.config
+    return model.contacts, model.hazard.state.copy(), model.draws["hazard"], model.config
 
 
 def _bare(case: dict) -> dict:
@@ -288,7 +285,7 @@ def ratios(results: list[dict], plan: Plan, quick: bool) -> list[str]:
 
     big = ", large epidemic"
     for size, epi in ((s, ""), (l, ""), (l, big)):
-        # Started from the same index cases with the same hazard stream, the bare SEIR must infect
+        # Started from the same index cases with the same hazard draws, the bare SEIR must infect
         # exactly the residents no_response infects: proof that both run the same dynamics.
         same = get(f"bare SEIR{epi}", size)["harm"] / get(f"model, no_response{epi}", size)["harm"]
         add(f"harm: bare SEIR / no_response, N={size.label}{epi}", same, target="= 1x (same SEIR)",

@@ -14,7 +14,7 @@ import numpy as np
 from coop_agents.decisions import RULES
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard
-from coop_agents.rng import uniform, uniform_at
+from coop_agents.rng import Draws
 
 if TYPE_CHECKING:
     from coop_agents.agents.organisations import CommunityCommittee
@@ -58,15 +58,15 @@ class Actions:
         hazard: the hazard (for warnings, needs and who is affected).
         committees: in community order.
         tally: running counts for the outcomes.
-        actions_stream: the actions stream (warnings, need reports, priority).
+        draws: keyed per-resident draws by name: warning, need_report, lockdown, priority.
     """
 
     def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
-                 tally: Tally, actions_stream: np.random.Generator) -> None:
+                 tally: Tally, draws: dict[str, Draws]) -> None:
         self.world, self.config = world, world.config
         self.residents, self.communities = world.residents, world.communities
         self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
-        self.stream = actions_stream
+        self.draws = draws
         self.effect: np.ndarray | None = None  # the measures' effect ``residents.protection`` holds
         # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
         self.hazard_warns = type(hazard).warn is not Hazard.warn
@@ -137,9 +137,8 @@ class Actions:
             isolated = np.zeros(res.n, dtype=bool)
             isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
             res.isolated = isolated
-        warn_u = uniform(self.stream, res.n, self.hazard_warns)
-        if warn_u is not None:
-            self.hazard.warn(self._warnings(effect), warn_u, cfg.information)
+        if self.hazard_warns:
+            self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
         served = self.meet_needs(t, level, states)
         self._use_resources(served, level, acting)
 
@@ -179,8 +178,8 @@ class Actions:
     def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
 
-        Takes the day's need-report, lockdown-need and service-priority uniforms (one per resident
-        each, in that order) from the actions stream, making only those that are read.
+        Reads the need-report, lockdown-need and service-priority uniforms of the residents
+        concerned (keyed draws).
         """
         res = self.residents
         capacity = self.needs_capacity(states) * self.communities.available
@@ -189,10 +188,8 @@ class Actions:
         # Vulnerable residents under strong measures need supplies or care every few days.
         strong = level >= STRONG_MEASURES
         if can_serve or strong.any():
-            in_need, served = self._who_is_served(capacity, can_serve, hazard_need, strong)
+            in_need, served = self._who_is_served(t, capacity, can_serve, hazard_need, strong)
         else:
-            # Nobody can be helped and nobody is confined: the day's three blocks go unread.
-            self.stream.bit_generator.advance(3 * res.n)
             in_need, served = hazard_need.nonzero()[0], np.empty(0, np.intp)
         helped = np.zeros(res.n, dtype=bool)
         helped[served] = True
@@ -209,7 +206,7 @@ class Actions:
         self.tally.unmet_days += [self.unmet_today - unmet_vulnerable, unmet_vulnerable]
         return served
 
-    def _who_is_served(self, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray,
+    def _who_is_served(self, t: int, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray,
                        strong: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Residents in need today and those of them served (resident indices)."""
         cfg, res, n_comm = self.config, self.residents, self.communities.n
@@ -220,9 +217,9 @@ class Actions:
         maybe = hazard_need.copy()
         maybe[confined] = True
         reporters = maybe.nonzero()[0] if can_serve else confined[:0]
-        report_u = uniform_at(self.stream, res.n, reporters)
+        report_u = self.draws["need_report"].at(t, reporters)
         need = hazard_need.copy()
-        need[confined[uniform_at(self.stream, res.n, confined) < LOCKDOWN_NEED]] = True
+        need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
         in_need = need.nonzero()[0]
         known = in_need[:0]
         if can_serve and in_need.size:
@@ -232,7 +229,7 @@ class Actions:
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
         crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
-        priority = uniform_at(self.stream, res.n, known if crowded else known[:0])
+        priority = self.draws["priority"].at(t, known if crowded else known[:0])
         served = known
         if crowded:
             # Order within each community: vulnerable first with a registry, else at random.

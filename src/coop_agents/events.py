@@ -24,6 +24,7 @@ import numpy as np
 
 from coop_agents.errors import ConfigError
 from coop_agents.hazards import HAZARDS, Hazard, make_hazard
+from coop_agents.rng import Draws, stream_key
 
 if TYPE_CHECKING:
     from coop_agents.world import World
@@ -96,10 +97,12 @@ class HazardSet(Hazard):
         self.begun: list[EventSpec] = []
         self.running: list[Hazard] = []
         self.rngs: list[np.random.Generator] = []
+        self.draws: list[Draws] = []  # each event's keyed daily uniforms
         self.prevention = 0.0
 
     def start(self, rng, prevention):
         self.rngs = list(rng.spawn(len(self.specs)))
+        self.draws = [Draws(stream_key(r, "hazard")) for r in self.rngs]
         self.prevention = prevention
         self.onset_step = self.specs[0].day if self.specs else None
 
@@ -132,11 +135,11 @@ class HazardSet(Hazard):
 
     def advance(self, step, u):
         self.combine()
-        for event, rng in zip(self.events, self.rngs):
+        for event, draws in zip(self.events, self.draws):
             if event in self.running:
                 # Every running event draws from its own stream; the model's uniforms go unused
                 # so that one event's draws never depend on another's.
-                event.advance(step, rng.random(u.size))
+                event.advance(step, draws.day(step, u.size))
         self.running = [e for e in self.running if not e.contained(step)]
         self.combine()
 

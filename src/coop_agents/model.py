@@ -33,7 +33,7 @@ from coop_agents.metrics import OUTCOMES, Tally, TimeSeries, outcomes
 from coop_agents.monitoring import Monitoring
 from coop_agents.network import DistrictSpec, build_district, load_graphml
 from coop_agents.patterns import Pattern, load_pattern
-from coop_agents.rng import make_streams
+from coop_agents.rng import Draws, make_streams, stream_key
 from coop_agents.scenarios import PresetScenario, Scenario, load_scenario
 from coop_agents.world import build_world
 
@@ -46,6 +46,7 @@ READINESS_BUILD = 1 / (365 * 0.7)
 RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days
 DAYS_PER_YEAR = 365.0
 LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information integration does to every tie
+KEYED_DRAWS = ("hazard", "detection", "bounce", "warning", "need_report", "lockdown", "priority")
 
 
 def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
@@ -104,6 +105,8 @@ class CoordinationModel(mesa.Model):
         self.construction = {"scenario": scenario, "pattern": pattern, "seed": seed, "graph": graph,
                              "deciders": deciders, **overrides}
         self.streams = make_streams(seed)
+        # Every per-resident number of a day is keyed by (stream, day, resident) (coop_agents.rng).
+        self.draws = {name: Draws(stream_key(seed, name)) for name in KEYED_DRAWS}
         mesa_rng = self.streams["mesa"]
         name = str(scenario) if isinstance(scenario, (str, Path)) else sc.name
         super().__init__(rng=mesa_rng, scenario=PresetScenario(rng=mesa_rng, scenario_name=name))
@@ -139,9 +142,9 @@ class CoordinationModel(mesa.Model):
         self.event_index = 0
         self._begin_events(0)
         self.monitoring = Monitoring(self.world, self.effects, self.hazard, self.committees, self.tally,
-                                     self.streams["monitoring"], self.streams["decisions"])
-        self.actions = Actions(self.world, self.effects, self.hazard, self.committees, self.tally,
-                               self.streams["actions"])
+                                     self.streams["monitoring"], self.streams["decisions"],
+                                     self.draws["detection"], self.draws["bounce"])
+        self.actions = Actions(self.world, self.effects, self.hazard, self.committees, self.tally, self.draws)
         # Single-event runs end when the event is over (at the latest after ``steps`` days).
         self.until_over = config.run_until == "event_over" and config.arrival == "single"
         self._mean_lessons = 0.0  # recorded every day; changes only in the learning phase
@@ -255,7 +258,7 @@ class CoordinationModel(mesa.Model):
         if gov.bulletins:
             gov.read_bulletins(t)  # posted alerts read today, before anything is seen
         self._begin_events(t)
-        self.hazard.advance(t, self.streams["hazard"].random(self.world.residents.n))
+        self.hazard.advance(t, self.draws["hazard"].day(t, self.world.residents.n))
         self._risk = true_risk = self.hazard.true_risk(t)
         at_risk = true_risk >= self.config.alert_threshold
         self.tally.mark_first(self.tally.onset, at_risk, t)

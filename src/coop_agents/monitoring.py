@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coop_agents.decisions import RULES
-from coop_agents.rng import uniform, uniform_at
+from coop_agents.rng import Draws
 
 if TYPE_CHECKING:
     from coop_agents.agents.organisations import CommunityCommittee
@@ -39,15 +39,19 @@ class Monitoring:
         hazard: what there is to detect.
         committees: in community order.
         tally: running counts (first detection, buck-passing).
-        monitoring, decisions: the streams of detection draws and of misjudgement and bounces.
+        monitoring, decisions: the sequential streams of per-community draws (precursors noticed,
+            false signals; misjudgement).
+        detection, bounces: keyed per-resident draws (detection; boundary tasks' bounces).
     """
 
     def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
-                 tally: Tally, monitoring: np.random.Generator, decisions: np.random.Generator) -> None:
+                 tally: Tally, monitoring: np.random.Generator, decisions: np.random.Generator,
+                 detection: Draws, bounces: Draws) -> None:
         self.world, self.config = world, world.config
         self.residents, self.communities = world.residents, world.communities
         self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
         self.monitoring, self.decisions = monitoring, decisions
+        self.detection, self.bounces = detection, bounces
         self.seen = np.zeros(self.communities.n, dtype=bool)  # monitoring saw anything today
 
     def observe(self, t: int, alerting: np.ndarray) -> None:
@@ -56,14 +60,10 @@ class Monitoring:
         unseen = np.empty(0, np.intp)
         if cfg.monitoring:
             unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
-        u_unseen = uniform_at(self.monitoring, res.n, unseen)
         u_comm = self.monitoring.random(comm.n)
         noise = np.exp(self.effects.misjudgement_sigma * self.decisions.standard_normal(comm.n))
         if not cfg.monitoring:
-            self.seen = np.zeros(comm.n, dtype=bool)
-            # Nobody perceives anything (committees keep their initial 0); the boundary bounces'
-            # draws are skipped so the stream moves as on every day.
-            uniform(self.decisions, res.n, False)
+            self.seen = np.zeros(comm.n, dtype=bool)  # nobody perceives anything
             return
         vigilance = np.where((t <= comm.vigilant_until) | alerting, VIGILANCE, 1.0)
         grid = np.minimum(MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons))
@@ -72,7 +72,7 @@ class Monitoring:
             community = res.community[unseen]
             own = self.effects.self_report[community] * res.trust[unseen]  # their own reports (it takes trust)
             p_detect = 1 - (1 - grid[community]) * (1 - own)
-            new = unseen[u_unseen < p_detect]
+            new = unseen[self.detection.at(t, unseen) < p_detect]
         res.detected[new] = True
         self.assign_tasks(new, t)
         observed = self.hazard.observe(res.detected, np.minimum(MAX_DETECTION, grid * NOTICE_GAIN), u_comm, t)
@@ -88,7 +88,7 @@ class Monitoring:
     def assign_tasks(self, new: np.ndarray, t: int) -> None:
         """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.
 
-        Takes the day's boundary-bounce uniforms (one per resident) from the decisions stream. A
+        Reads the boundary-bounce uniforms of the residents whose task is at a boundary. A
         committee's choice (``own_task``): the rules pass a community's boundary tasks on as the
         draws say; a committee may take them all at once, or pass on what the rules would own.
         """
@@ -96,7 +96,7 @@ class Monitoring:
         bounces = np.zeros(new.size, dtype=np.int64)
         at_boundary = self.world.boundary[new]
         rows = new[at_boundary] if p_own < 1 else new[:0]
-        u = uniform_at(self.decisions, res.n, rows)
+        u = self.bounces.at(t, rows)
         if rows.size:
             # Geometric number of failures before an owner accepts, by inversion of one uniform.
             draws = np.floor(np.log1p(-u) / math.log1p(-p_own)).astype(np.int64)

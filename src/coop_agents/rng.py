@@ -1,23 +1,37 @@
 """One master seed per run, split into named streams (common random numbers).
 
-Each stochastic process draws from its own stream, derived from the master seed and the stream's
-position in :data:`STREAMS`. Two patterns run on the same seed therefore build the same district
-and face the same hazard draws; they differ only where their governance differs. The per-day
-streams move by the same amount every day whatever the pattern does (numbers nobody reads are
-skipped with the bit generator's ``advance``, not left out), so that stays true for the whole
-run; events of a long run draw from streams spawned from the hazard stream, one per event.
+Two kinds of randomness derive from the master seed:
+
+- **Keyed draws** (:class:`Draws`): a resident's number on a day is a hash of (stream, day,
+  resident), in the manner of Starsim's per-agent uniforms. It never depends on who else drew, or
+  on how many: two patterns that touch different residents stay paired on every resident, a
+  pattern may read only the residents it needs, and nothing has to skip ahead. Every per-resident
+  draw of a day (infection, detection, boundary bounces, warnings, need reports, priority) is one.
+- **Sequential generators** (:func:`make_streams`, numpy ``Generator`` by name) for what is drawn
+  once (the district, the population, the hazard's index cases) or a fixed number of times a day
+  (one number per community), and for each community's decisions (approvals, misjudgement).
+
+The keyed uniform is SplitMix64's output function applied to ``day_key + (i + 1) * γ`` (γ the
+golden-ratio increment), where ``day_key`` mixes the stream's key and the day: for a fixed day
+and stream, the residents' numbers are a SplitMix64 sequence, a generator that passes BigCrush.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
-__all__ = ["STREAMS", "Streams", "make_streams", "uniform", "uniform_at"]
+__all__ = ["STREAMS", "Streams", "make_streams", "Draws", "stream_key"]
 
 # Order matters: appending a name keeps earlier streams unchanged; never reorder.
 STREAMS = ("network", "population", "hazard", "monitoring", "decisions", "messages", "actions", "mesa")
 
 Streams = dict[str, np.random.Generator]
+
+_M64 = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53: the top 53 bits of a 64-bit word as a float in [0, 1)
 
 
 def make_streams(seed: int) -> Streams:
@@ -28,43 +42,65 @@ def make_streams(seed: int) -> Streams:
     return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(STREAMS, children)}
 
 
-def uniform(rng: np.random.Generator, n: int, needed: bool) -> np.ndarray | None:
-    """``rng.random(n)`` if ``needed``, else None after moving ``rng`` past those ``n`` numbers.
+def stream_key(seed: int | np.random.Generator, name: str) -> int:
+    """A 64-bit key for the keyed draws called ``name`` under a master seed (or a generator's seed)."""
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.bit_generator.seed_seq.generate_state(2, np.uint64)[1])
+    digest = hashlib.blake2b(f"{int(seed)}/{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
-    Each uniform takes exactly one 64-bit output of the bit generator, so skipping with
-    ``advance`` leaves the stream where drawing would have: the day's later draws, and every later
-    day's, are the same either way (common random numbers). Making numbers nobody reads would cost
-    as much as the rest of a day in a large district. Valid for streams that draw only float64
-    uniforms, normals and Poisson numbers with a fixed count per day, as the per-day streams do
-    (``advance`` drops a buffered 32-bit half).
+
+def _mix(z: int) -> int:
+    """SplitMix64's output function on a Python integer."""
+    z &= _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function on an array of unsigned 64-bit words (wrapping arithmetic)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+class Draws:
+    """The keyed uniforms of one stream: ``draws.day(t)[rows]`` or ``draws.at(t, rows)``.
+
+    Examples:
+        >>> d = Draws(stream_key(0, "hazard"))
+        >>> a = d.at(3, np.array([5, 9]))
+        >>> b = d.at(3, np.array([9]))  # resident 9's number does not depend on who else drew
+        >>> bool(a[1] == b[0]), bool(d.at(4, np.array([9]))[0] != b[0])
+        (True, True)
     """
-    if needed:
-        return rng.random(n)
-    rng.bit_generator.advance(n)
-    return None
+
+    def __init__(self, key: int) -> None:
+        self.key = key & _M64
+
+    def at(self, day: int, rows: np.ndarray) -> np.ndarray:
+        """The uniforms in [0, 1) of residents ``rows`` (indices) on ``day``."""
+        base = _mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA))
+        z = (np.asarray(rows, dtype=np.uint64) + np.uint64(1)) * np.uint64(_GAMMA) + np.uint64(base)
+        return (_mix_array(z) >> np.uint64(11)) * _TO_UNIT
+
+    def day(self, day: int, n: int) -> DayDraws:
+        """The day's uniforms of ``n`` residents, computed for the rows that are read."""
+        return DayDraws(self, day, n)
 
 
-# Jumping the bit generator to a position costs about as much as drawing 600 numbers (measured:
-# 1.35 us for an advance and one draw, 2.2 ns a number in a block).
-JUMP_COST = 600
+class DayDraws:
+    """One stream's uniforms for one day, by resident: index it with rows (indices or a mask)."""
 
+    def __init__(self, draws: Draws, day: int, n: int) -> None:
+        self.draws, self.day_, self.size = draws, day, n
 
-def uniform_at(rng: np.random.Generator, n: int, rows: np.ndarray) -> np.ndarray:
-    """``rng.random(n)[rows]`` for sorted, distinct ``rows``, leaving ``rng`` where that would.
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = rows.nonzero()[0]
+        return self.draws.at(self.day_, rows)
 
-    Most days only a few residents' numbers are read (the cases not yet found, the residents in
-    need). For those the generator jumps from row to row and makes only their numbers, each one
-    64-bit output turned into a float as ``random`` does it, so they are the block's bit for bit.
-    Where many are read, the block is drawn.
-    """
-    if rows.size * JUMP_COST > n:
-        return rng.random(n)[rows]
-    bits = rng.bit_generator
-    out = np.empty(rows.size)
-    at = 0
-    for k, row in enumerate(rows.tolist()):
-        bits.advance(row - at)
-        out[k] = (bits.random_raw() >> 11) * (1.0 / 9007199254740992.0)  # numpy's next_double
-        at = row + 1
-    bits.advance(n - at)
-    return out
+    def all(self) -> np.ndarray:
+        return self.draws.at(self.day_, np.arange(self.size))

@@ -9,6 +9,7 @@ import numpy as np
 from coop_agents.errors import ConfigError
 
 if TYPE_CHECKING:
+    from coop_agents.rng import DayDraws
     from coop_agents.world import World
 
 __all__ = ["Hazard", "HAZARDS", "register_hazard", "make_hazard"]
@@ -23,9 +24,10 @@ class Hazard:
     never the model, and reads what governance does to residents only through the resident
     arrays (``world.residents.protection``, ``.isolated``, ``.safe``, ``.care_share()``).
 
-    To keep common random numbers, :meth:`advance` receives exactly one uniform number per resident
-    per step from a stream of its own (the hazard stream, or the event's stream spawned from it
-    when a run has several events), whatever the pattern does.
+    To keep common random numbers, :meth:`advance` receives the day's keyed uniforms of a stream
+    of its own (:class:`coop_agents.rng.DayDraws`: index it with the residents whose numbers it
+    reads); a resident's number depends only on the stream, the day and the resident, whatever
+    the pattern does or who else draws.
 
     Attributes:
         active: residents currently affected (counted in prevalence).
@@ -61,8 +63,8 @@ class Hazard:
         """
         raise NotImplementedError
 
-    def advance(self, step: int, u: np.ndarray) -> None:
-        """Move the true state one step, given one uniform number per resident."""
+    def advance(self, step: int, u: DayDraws) -> None:
+        """Move the true state one step, given the day's uniforms (``u[rows]``)."""
         raise NotImplementedError
 
     def true_risk(self, step: int) -> np.ndarray:
@@ -91,12 +93,12 @@ class Hazard:
         """
         raise NotImplementedError
 
-    def warn(self, effect: np.ndarray, u: np.ndarray, information: float) -> None:
+    def warn(self, effect: np.ndarray, u: DayDraws, information: float) -> None:
         """Warnings reach residents where measures are on (``effect`` per community, 0..1).
 
         Args:
             effect: per community, the strength of measures today (0 where none).
-            u: one uniform number per resident (actions stream).
+            u: the day's warning uniforms, by resident (``u[rows]``).
             information: the information-integration pillar (how far warnings reach).
         """
 

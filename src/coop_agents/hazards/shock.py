@@ -74,15 +74,19 @@ class Shock(Hazard):
         res = self.world.residents
         level = self.intensity(step)
         exposed = self.in_footprint & (level > 0)
-        # Half of each resident's uniform decides harm, the other half self-rescue, so one number
-        # per resident per step still suffices.
-        at_risk = exposed & ~res.safe
-        p_harm = self.world.config.shock_intensity * level * np.where(res.vulnerable, 1.5, 1.0)
-        harmed = at_risk & (u < p_harm)
-        new = harmed & ~self.affected
-        self.severe[new] = self.severity_u[new] < np.where(res.vulnerable[new], 0.5, 0.15)
-        self.affected |= harmed
-        res.safe |= at_risk & ~harmed & ~res.vulnerable & (u > 1.0 - SELF_RESCUE * level)
+        # The low end of each resident's uniform decides harm, the high end self-rescue, so one
+        # number per resident per step suffices; only residents at risk read theirs.
+        rows = (exposed & ~res.safe).nonzero()[0]
+        if rows.size:
+            ur = u[rows]
+            vulnerable = res.vulnerable[rows]
+            p_harm = self.world.config.shock_intensity * level * np.where(vulnerable, 1.5, 1.0)
+            harmed = rows[ur < p_harm]
+            new = harmed[~self.affected[harmed]]
+            self.severe[new] = self.severity_u[new] < np.where(res.vulnerable[new], 0.5, 0.15)
+            self.affected[harmed] = True
+            rescued = (ur >= p_harm) & ~vulnerable & (ur > 1.0 - SELF_RESCUE * level)
+            res.safe[rows[rescued]] = True
         self.active = exposed & ~res.safe
         self.detectable = self.active
 
@@ -107,9 +111,10 @@ class Shock(Hazard):
 
     def warn(self, effect, u, information):
         res = self.world.residents
-        reach = (0.4 + 0.5 * information) * np.minimum(1.0, 2 * effect)[res.community]
-        heeded = self.active & ~res.vulnerable & (u < reach * res.compliance)
-        res.safe |= heeded
+        rows = (self.active & ~res.vulnerable).nonzero()[0]
+        if rows.size:
+            reach = (0.4 + 0.5 * information) * np.minimum(1.0, 2 * effect)[res.community[rows]]
+            res.safe[rows[u[rows] < reach * res.compliance[rows]]] = True
 
     def serve(self, served):
         self.world.residents.safe |= served & self.active
