@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup browser
+.PHONY: run test setup browser docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required, found " + sys.version.split()[0]'
@@ -23,3 +23,9 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(VENV)/bin/python -m pytest -n 2 -q
+
+# Every generated block of the docs (README, docs/, experiments/README.md) from the current code;
+# model runs are cached in results/docs/. Options: make docs DOCS_ARGS="--only odd,validation",
+# DOCS_ARGS=--cheap (no model runs) or DOCS_ARGS=--check (exit 1 if a cheap block is stale).
+docs: $(STAMP)
+	$(VENV)/bin/python scripts/make_docs.py $(DOCS_ARGS)
