@@ -83,7 +83,9 @@ class Spans(HTMLParser):
                 self.refs.append(attrs[key])
         self.refs += re.findall(r"url\(([^)]*)\)", attrs.get("style") or "")
         if tag == "span" and "data-src" in attrs:
-            self._open = {"src": attrs["data-src"], "kind": attrs["data-kind"], "text": ""}
+            dec = attrs.get("data-dec")
+            self._open = {"src": attrs["data-src"], "kind": attrs["data-kind"], "text": "",
+                          "dec": None if dec is None else int(dec)}
         if tag not in VOID:
             self.stack.append(tag)
 
@@ -146,15 +148,24 @@ def test_series_are_stored_per_run_and_banded(batch):
     out, comparison, _ = batch
     df = load_results(out)
     for name in SERIES:
-        lengths = {len(v) for v in df[f"series_{name}"]}
-        assert lengths == {61}, "day 0 and 60 simulated days"
-    cumulative = np.stack(df.loc[df["arm_id"] == 0, "series_harm"].to_list())
-    assert np.allclose(cumulative[:, -1], df.loc[df["arm_id"] == 0, "harm"]), "harm so far ends at the outcome"
+        # Day 0, then a day per simulated day until the event was over, at most the cap of 60 days.
+        lengths = np.array([len(v) for v in df[f"series_{name}"]])
+        assert ((lengths >= 2) & (lengths <= 61)).all()
+        if "truncated" in df.columns:
+            cut = (df["truncated"] == 1).to_numpy()
+            assert (lengths[cut] == 61).all() and (~cut[lengths < 61]).all(), "runs cut short reach the cap"
+    harm = df.loc[df["arm_id"] == 0, "series_harm"].to_list()
+    assert np.allclose([h[-1] for h in harm], df.loc[df["arm_id"] == 0, "harm"]), \
+        "harm so far ends at the outcome"
     bands = series_bands(df, "prevalence")
     first = bands[bands["arm_id"] == 0]
-    runs = np.stack(df.loc[df["arm_id"] == 0, "series_prevalence"].to_list())
+    series = df.loc[df["arm_id"] == 0, "series_prevalence"].to_list()
+    days = max(len(v) for v in series)
+    # A run over before the others stays as it ended.
+    runs = np.stack([np.concatenate([v, np.full(days - len(v), v[-1])]) for v in series])
     assert np.allclose(first["mean"], runs.mean(axis=0))
     assert (first["ci_low"] <= first["mean"] + 1e-12).all() and (first["mean"] <= first["ci_high"] + 1e-12).all()
+    assert (first["ci_low"] >= 0).all(), "a bootstrap band of a share never reaches below 0"
     assert comparison.bands["prevalence"].equals(bands)
 
 
@@ -226,11 +237,18 @@ def test_every_number_is_a_cell_of_the_analysis_of_the_batch_folder(batch, pages
     _, summary, paired = recompute(out)
     spans = parse(pages[lang]).spans
     assert len(spans) > 200
-    formats = {"value": fmt_value, "abs": lambda x, lang: fmt_value(abs(x), lang), "pct": fmt_pct,
-               "count": lambda x, lang: str(int(x))}
+    formats = {"value": fmt_value, "abs": lambda x, lang, dec: fmt_value(abs(x), lang, dec), "pct": fmt_pct,
+               "count": lambda x, lang, dec: str(int(x))}
     for span in spans:
         value = source_value(span["src"], comparison, summary, paired)
-        assert span["text"] == formats[span["kind"]](value, lang), span
+        assert span["text"] == formats[span["kind"]](value, lang, span["dec"]), span
+    # One number format per row: every mean and bound of an outcome has the same decimals.
+    decimals: dict[str, set] = {}
+    for span in spans:
+        table, _, outcome, column = span["src"].split("|")
+        if table == "summary" and column in ("mean", "ci_low", "ci_high") and span["kind"] == "value":
+            decimals.setdefault(outcome, set()).add(span["dec"])
+    assert decimals and all(len(d) == 1 for d in decimals.values()), decimals
     # Headlines: every figure is such a span (besides the "95" of "95% CI").
     section = pages[lang].split('<section id="headlines">')[1].split("</section>")[0]
     items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
@@ -303,19 +321,88 @@ def test_write_brief_writes_atomically_and_loads_again_from_the_folder(batch, tm
 # ------------------------------------------------------------------------------- honest words
 
 
-def synthetic(values: dict[str, list[list[float]]]) -> Comparison:
+def synthetic(values: dict[str, list[list[float]]], scenario: str = "default") -> Comparison:
     """Two patterns (siloed first), three replicates, outcomes given as [siloed, full_cycle] lists."""
     rows = []
     for arm_id, pattern in enumerate(["siloed", "full_cycle"]):
         for rep in range(3):
             row = {"run_id": f"{arm_id}:{rep}", "arm_id": arm_id, "arm": f"pattern={pattern}", "replicate": rep,
-                   "seed": 100 + rep, "scenario": "default", "pattern": pattern, "error": None, "seconds": 0.1}
+                   "seed": 100 + rep, "scenario": scenario, "pattern": pattern, "error": None, "seconds": 0.1}
             row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
             rows.append(row)
     definition = {"factors": [{"name": "pattern", "values": ["siloed", "full_cycle"]},
-                              {"name": "scenario", "values": ["default"]}],
+                              {"name": "scenario", "values": [scenario]}],
                   "baseline": {"pattern": "siloed"}, "replicates": 3, "seed": 1}
     return Comparison.from_results(pd.DataFrame(rows), definition)
+
+
+HEADLINE_VALUES = {"harm": [[30, 40, 50], [10, 20, 25]], "severe_harm": [[3, 4, 5], [1, 2, 2]],
+                   "response_delay": [[10, 12, 9], [5, 6, 4]], "unmet_need_days_vulnerable": [[9, 8, 7], [3, 2, 1]],
+                   "unmet_need_days": [[20, 30, 10], [10, 10, 10]], "equity_gap": [[0.1, 0.2, 0.2], [0.0, 0.1, 0.0]]}
+
+
+def table_row(page: str, label: str) -> str:
+    """The full table's rows of an outcome: its cell (label, unit, any direction mark), then its patterns'."""
+    table = page[page.index('<section id="table">'):]
+    found = re.search(rf'<td rowspan="\d+"><b>{re.escape(label)}</b><br><span class="muted">(.*?)</span></td>'
+                      r'(.*?)(?=<td rowspan|</tbody>)', table, flags=re.S)
+    assert found, label
+    return found.group(1) + found.group(2)
+
+
+def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monkeypatch):
+    from coop_agents.workshop import brief
+
+    c = synthetic({**HEADLINE_VALUES, "emergencies": [[1, 2, 1], [3, 3, 2]], "decrisis": [[0, 1, 0], [2, 1, 1]]})
+    assert OUTCOMES["emergencies"].better == OUTCOMES["decrisis"].better == "neither"
+    for lang in ("en", "zh"):
+        page = render_brief(c, lang)
+        for outcome in ("emergencies", "decrisis"):
+            cell = table_row(page, OUTCOMES[outcome].label_zh if lang == "zh" else OUTCOMES[outcome].label_en)
+            assert BRIEF[lang]["lower_better"] not in cell and BRIEF[lang]["higher_better"] not in cell
+            assert "n_lower" not in cell and "n_higher" not in cell, "no count of pairs it was 'better' in"
+        harm = table_row(page, OUTCOMES["harm"].label_zh if lang == "zh" else OUTCOMES["harm"].label_en)
+        assert BRIEF[lang]["lower_better"] in harm and "n_lower" in harm
+    with pytest.raises(ConfigError, match="no better direction"):
+        c.best("emergencies")
+    # Even listed as a headline, an outcome without a direction never makes one.
+    monkeypatch.setattr(brief, "HEADLINE_OUTCOMES", (*HEADLINE_OUTCOMES, "emergencies"))
+    assert c.headline_outcomes == list(HEADLINE_OUTCOMES)
+    assert len(c.headlines("en")) == len(HEADLINE_OUTCOMES)
+    assert not any("Emergencies" in h for h in c.headlines("en"))
+
+
+def test_a_shock_is_told_in_the_words_of_a_shock():
+    c = synthetic({**HEADLINE_VALUES, "peak_prevalence": [[0.2, 0.3, 0.25], [0.1, 0.1, 0.05]]}, scenario="heatwave")
+    assert c.hazard == "shock"
+    en, zh = render_brief(c, "en"), render_brief(c, "zh")
+    assert "<h2>How much the events vary</h2>" in en and "simulated events" in en
+    assert "outbreak" not in en.lower() and "疫情" not in zh and "突发事件" in zh
+    assert all("simulated events" in h for h in c.headlines("en"))
+    assert c.headlines("zh")[0].startswith("在3次模拟突发事件中")
+    # Labels are the hazard's own, from the registry.
+    assert table_row(en, "Peak share exposed") and "Peak prevalence" not in en
+    assert table_row(zh, "峰值暴露比例") and "峰值感染率" not in zh
+    default = render_brief(synthetic(HEADLINE_VALUES), "en")
+    assert "<h2>How much the outbreaks vary</h2>" in default and "simulated outbreaks" in default
+
+
+def test_runs_cut_short_get_a_footnote_per_pattern_when_they_differ():
+    footnote = re.compile(r'<p class="muted footnote">(.*?)</p>', flags=re.S)
+    assert not footnote.search(render_brief(synthetic(HEADLINE_VALUES), "en")), "the runs do not say"
+    none = synthetic({**HEADLINE_VALUES, "truncated": [[0, 0, 0], [0, 0, 0]]})
+    assert not footnote.search(render_brief(none, "en")), "no run was cut short"
+    some = synthetic({**HEADLINE_VALUES, "truncated": [[1, 0, 0], [0, 0, 0]]})
+    for lang in ("en", "zh"):
+        note = re.sub(r"<[^>]+>", "", footnote.search(render_brief(some, lang)).group(1))
+        if lang == "en":
+            assert "cut short" in note and "Siloed lines and blocks 33% of 3 runs" in note
+            assert "Full-cycle refined governance 0% of 3 runs" in note
+        else:
+            assert "截断" in note and "条块分割3次模拟中的33%" in note
+    same = synthetic({**HEADLINE_VALUES, "truncated": [[1, 1, 1], [1, 1, 1]]})
+    note = re.sub(r"<[^>]+>", "", footnote.search(render_brief(same, "en")).group(1))
+    assert note.startswith("In 100% of the runs of every pattern") and "before the outbreak was over" in note
 
 
 def test_ties_more_and_undefined_outcomes_are_told_as_they_are():
@@ -362,7 +449,9 @@ def test_cli_writes_the_brief(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html", "res"], "no temporary file is left"
     _, summary, _ = recompute(tmp_path / "res")
     mean = summary[(summary["arm_id"] == 1) & (summary["outcome"] == "harm")]["mean"].iloc[0]
-    assert f'data-src="summary|full_cycle|harm|mean" data-kind="value">{fmt_value(mean)}<' in page
+    found = re.search(r'data-src="summary\|full_cycle\|harm\|mean" data-kind="value" '
+                      r'data-dec="(\d+)">([^<]*)<', page)
+    assert found and found.group(2) == fmt_value(mean, "en", int(found.group(1)))
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -241,5 +241,5 @@ def test_cli_batch_overrides_and_analyse(tmp_path, capsys):
     assert len(df) == 8 and df["replicate"].max() == 1
     assert main(["analyse", str(tmp_path / "o")]) == 0
     text = (tmp_path / "o" / "summary.md").read_text()
-    assert "Paired differences" in text and "pattern=full_cycle" in text
+    assert "Paired differences" in text and "pattern = full_cycle, technology = 0.1" in text
     assert main(["analyse", str(tmp_path / "nothing")]) == 2

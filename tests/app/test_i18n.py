@@ -22,8 +22,8 @@ from coop_agents.i18n import (
     text,
     unit_label,
 )
-from coop_agents.i18n.strings import TEXTS
-from coop_agents.metrics import OUTCOMES
+from coop_agents.i18n.strings import TEXTS, UNITS_ZH
+from coop_agents.outcome_registry import OUTCOMES
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
 from coop_agents.viz.session import CONTROL_GROUPS
@@ -68,6 +68,20 @@ def test_outcomes_units_and_states_are_named_in_both_languages():
         assert unit_label(outcome.unit, "en") == outcome.unit
         if re.search("[a-z]", outcome.unit):  # a unit in words, not a range such as 0-1
             assert has_chinese(unit_label(outcome.unit, "zh"))
+
+
+def test_outcome_words_are_the_registrys_with_no_second_copy():
+    for key, outcome in OUTCOMES.items():
+        assert (outcome_label(key, "en"), outcome_label(key, "zh")) == (outcome.label_en, outcome.label_zh)
+        assert unit_label(outcome.unit, "zh") == outcome.unit_zh
+        for hazard, en, zh in outcome.hazard_labels:
+            assert (outcome_label(key, "en", hazard=hazard), outcome_label(key, "zh", hazard)) == (en, zh)
+    assert outcome_label("peak_prevalence", "en", hazard="shock") == "Peak share exposed"
+    # Units no parameter has are the registry's alone.
+    parameter_units = {p.unit for p in PARAMETERS.values()}
+    assert set(UNITS_ZH) <= parameter_units, set(UNITS_ZH) - parameter_units
+    with pytest.raises(KeyError):
+        outcome_label("no_such_outcome", "en")
     assert [state_label(s, "en") for s in GovernanceState] == ["Normal", "Pre-transition", "Emergency",
                                                                 "Post-transition"]
     assert [state_label(s, "zh") for s in GovernanceState] == ["常态", "前转换态", "应急态", "后转换态"]

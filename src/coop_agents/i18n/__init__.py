@@ -16,10 +16,10 @@ a Chinese page.
 
 from __future__ import annotations
 
+from coop_agents import outcome_registry as registry
 from coop_agents.config import PARAMETERS
 from coop_agents.governance import GovernanceState
 from coop_agents.i18n.strings import CHOICES, PARAM_HELP_ZH, TEXTS, UNITS_ZH
-from coop_agents.metrics import OUTCOMES
 from coop_agents.patterns import Pattern
 from coop_agents.scenarios import Scenario
 
@@ -30,6 +30,8 @@ __all__ = [
     "param_help",
     "choice_label",
     "outcome_label",
+    "outcome_unit",
+    "outcome_meaning",
     "unit_label",
     "state_label",
     "scenario_title",
@@ -71,15 +73,44 @@ def choice_label(name: str, value: str, lang: str) -> str:
     return _pick(CHOICES[(name, value)], lang)
 
 
-def outcome_label(name: str, lang: str) -> str:
-    """An outcome's label, from :data:`coop_agents.metrics.OUTCOMES`."""
-    o = OUTCOMES[name]
-    return _pick((o.label_en, o.label_zh), lang)
+# Outcomes' units in Chinese, as the outcome registry writes them (one word per English unit).
+_OUTCOME_UNITS_ZH: dict[str, str] = {o.unit: o.unit_zh for o in registry.OUTCOMES.values()}
+
+
+def _outcome_words(name: str, lang: str):
+    """The registry's outcome words module for ``name``: the registry, or the analysis's derived outcomes."""
+    _pick(("", ""), lang)  # an unknown language is a KeyError, as everywhere here
+    if name in registry.OUTCOMES:
+        return registry
+    from coop_agents.experiments import analysis  # derived outcomes only (it loads pandas and scipy)
+
+    analysis.find_outcome(name)  # KeyError for an unknown outcome
+    return analysis
+
+
+def outcome_label(name: str, lang: str, hazard: str | None = None) -> str:
+    """An outcome's label, from :mod:`coop_agents.outcome_registry`: the hazard's own name for it
+    where it has one (``peak_prevalence`` of a shock: "Peak share exposed")."""
+    return _outcome_words(name, lang).outcome_label(name, lang, hazard=hazard)
+
+
+def outcome_unit(name: str, lang: str) -> str:
+    """An outcome's unit, from the outcome registry."""
+    return _outcome_words(name, lang).outcome_unit(name, lang)
+
+
+def outcome_meaning(name: str, lang: str) -> str:
+    """One sentence saying what an outcome's number is, from the outcome registry."""
+    return _outcome_words(name, lang).outcome_meaning(name, lang)
 
 
 def unit_label(unit: str, lang: str) -> str:
-    """An outcome's unit."""
-    return _pick((unit, UNITS_ZH[unit]), lang)
+    """A unit in ``lang``: a parameter's (:data:`UNITS_ZH`) or an outcome's (the outcome registry's)."""
+    zh = UNITS_ZH.get(unit, _OUTCOME_UNITS_ZH.get(unit))
+    if zh is None:
+        raise KeyError(f"no Chinese word for the unit {unit!r}; add it to coop_agents.i18n.strings (a "
+                       f"parameter's) or to the outcome registry (an outcome's)")
+    return _pick((unit, zh), lang)
 
 
 def state_label(state: int, lang: str) -> str:

@@ -2,7 +2,11 @@
 
 :data:`BRIEF` holds headings, captions and panel texts by language; :data:`PHRASES` how a headline
 says that one pattern did better or worse than another on an outcome. Numbers never live here:
-templates take them as ``{placeholders}``, filled from the analysis tables.
+templates take them as ``{placeholders}``, filled from the analysis tables. Nor do outcomes' labels,
+units, better directions or reasons for being undefined: those are the outcome registry's
+(:mod:`coop_agents.outcome_registry`). A key ending in ``_any`` is the wording of a scenario that
+is not an epidemic (a shock, or events of several hazards): "events" where an epidemic has
+"outbreaks".
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ BRIEF: dict[str, dict[str, str]] = {
         "sec_predictions": "Predictions and what happened",
         "sec_time": "Over time",
         "sec_distributions": "How much the outbreaks vary",
+        "sec_distributions_any": "How much the events vary",
         "sec_equity": "Vulnerable residents",
         "sec_table": "All outcomes",
         "sec_assumptions": "Assumptions and limits",
@@ -39,8 +44,8 @@ BRIEF: dict[str, dict[str, str]] = {
                            "of the average over these {events_plural}.",
         "event_one": "outbreak",
         "events": "outbreaks",
-        "event_one_shock": "emergency",
-        "events_shock": "emergencies",
+        "event_one_any": "event",
+        "events_any": "events",
         "headline_better": "In {k} of {n} simulated {events}, {phrase} under {a} than under {b}{ties}; "
                            "on average {pct}% {word} (95% CI {lo}–{hi}%; {abs} {unit}, 95% CI {abs_lo}–{abs_hi}).",
         "headline_unclear": "In {k} of {n} simulated {events}, {phrase} under {a} than under {b}{ties}; "
@@ -49,6 +54,9 @@ BRIEF: dict[str, dict[str, str]] = {
         "headline_abs": "In {k} of {n} simulated {events}, {phrase} under {a} than under {b}{ties}; "
                         "on average {abs} {unit} {word} (95% CI {abs_lo}–{abs_hi}); {b} averaged zero, so "
                         "no percentage is given.",
+        "headline_abs_norel": "In {k} of {n} simulated {events}, {phrase} under {a} than under {b}{ties}; "
+                              "on average {abs} {unit} {word} (95% CI {abs_lo}–{abs_hi}); {b}'s values are "
+                              "too often zero for a percentage with a confidence interval.",
         "headline_abs_unclear": "In {k} of {n} simulated {events}, {phrase} under {a} than under {b}{ties}; "
                                 "on average {abs} {unit} {word}, but the 95% CI runs from {abs_lo} {word_lo} "
                                 "to {abs_hi} {word_hi}, so these {n} {events} cannot tell the two apart.",
@@ -59,9 +67,13 @@ BRIEF: dict[str, dict[str, str]] = {
                          "of the paired simulations ({why}).",
         "ties": " (and the same in {m})",
         "missing": " Pairs left out because “{label}” was not defined in one of the two runs ({why}): {m}.",
-        "why_delay": "no community's risk reached the alert threshold",
-        "why_equity": "one group of residents had no need",
         "why_other": "the outcome was not defined",
+        "truncated_all": "In {pct}% of the runs of every pattern the simulation reached the scenario's cap "
+                         "of days before the {event} was over: those runs were cut short, and their "
+                         "containment time counts until the last day.",
+        "truncated_some": "Some runs reached the scenario's cap of days before the {event} was over and were "
+                          "cut short (their containment time counts until the last day): {each}.",
+        "truncated_one": "{label} {pct}% of {n} runs",
         "pred_intro": "Before the results were shown, participants predicted which pattern would do best.",
         "pred_outcome": "Outcome",
         "pred_who": "Participant",
@@ -90,7 +102,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "rel_ci": "Relative (95% CI)",
         "better_in": "Better in",
         "table_intro": "Means over the paired runs of each pattern, with 95% confidence intervals, and "
-                       "the paired difference from {b}. Arrows show which direction is better.",
+                       "the paired difference from {b}. Arrows show which direction is better; an outcome "
+                       "without one is neither better nor worse in itself.",
         "table_print_note": "The table of every outcome, with its confidence intervals and paired "
                             "differences, is in the HTML file of this brief (left out of the printout).",
         "na": "n/a",
@@ -167,14 +180,16 @@ BRIEF: dict[str, dict[str, str]] = {
                            "{events_plural}平均值的95%置信区间。",
         "event_one": "疫情",
         "events": "疫情",
-        "event_one_shock": "突发事件",
-        "events_shock": "突发事件",
+        "event_one_any": "突发事件",
+        "events_any": "突发事件",
         "headline_better": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}；平均{word}{pct}%"
                            "（95%置信区间：{lo}%–{hi}%；即{word}{abs}{unit}，95%置信区间：{abs_lo}–{abs_hi}）。",
         "headline_unclear": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}；平均{word}{pct}%，"
                             "但95%置信区间从{word_lo}{lo}%到{word_hi}{hi}%，这{n}次模拟不足以区分两者。",
         "headline_abs": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}；平均{word}{abs}{unit}"
                         "（95%置信区间：{abs_lo}–{abs_hi}）；{b}的平均值为零，故不给出百分比。",
+        "headline_abs_norel": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}；平均{word}{abs}{unit}"
+                              "（95%置信区间：{abs_lo}–{abs_hi}）；{b}的数值常为零，无法给出带置信区间的百分比。",
         "headline_abs_unclear": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}；平均{word}{abs}{unit}，"
                                 "但95%置信区间从{word_lo}{abs_lo}到{word_hi}{abs_hi}，这{n}次模拟不足以区分两者。",
         "headline_noci": "在{n}次模拟{events}中，有{k}次{a}下的{phrase}{b}{ties}：{word}{abs}{unit}；"
@@ -183,9 +198,10 @@ BRIEF: dict[str, dict[str, str]] = {
         "headline_none": "“{label}”：{a}与{b}无法比较，因为在所有配对模拟中该指标均无定义（{why}）。",
         "ties": "（另有{m}次相同）",
         "missing": "另有{m}对因其中一次模拟的“{label}”无定义而未计入（{why}）。",
-        "why_delay": "没有社区的风险达到预警阈值",
-        "why_equity": "有一组居民没有需求",
         "why_other": "该指标无定义",
+        "truncated_all": "每种模式都有{pct}%的模拟在{event}结束之前达到情景的天数上限而被截断，其控制时间计到最后一天。",
+        "truncated_some": "部分模拟在{event}结束之前达到情景的天数上限而被截断（其控制时间计到最后一天）：{each}。",
+        "truncated_one": "{label}{n}次模拟中的{pct}%",
         "pred_intro": "在公布结果之前，参与者预测了哪种模式表现最好。",
         "pred_outcome": "指标",
         "pred_who": "参与者",
@@ -208,7 +224,8 @@ BRIEF: dict[str, dict[str, str]] = {
         "diff_ci": "与{b}之差（95%置信区间）",
         "rel_ci": "相对差异（95%置信区间）",
         "better_in": "更好的次数",
-        "table_intro": "各模式配对模拟的平均值及95%置信区间，以及与{b}的配对差异。箭头表示哪个方向更好。",
+        "table_intro": "各模式配对模拟的平均值及95%置信区间，以及与{b}的配对差异。箭头表示哪个方向更好；"
+                       "没有箭头的指标本身无好坏之分。",
         "table_print_note": "全部结果指标及其置信区间和配对差异的完整表格见本简报的HTML文件（打印稿从略）。",
         "na": "无数据",
         "lower_better": "↓ 越低越好",
@@ -256,36 +273,34 @@ BRIEF: dict[str, dict[str, str]] = {
 }
 
 # How a headline says "lower" and "higher" for an outcome: a phrase completed by "under A than
-# under B" (English) or a noun followed by a comparative and B (Chinese), and the words for the size
-# of the difference. ``lower`` is the phrase when A's value was lower than B's.
+# under B" (English), or a comparative between the outcome's label (the registry's) and B (Chinese);
+# and the words for the size of the difference, which the unit (the registry's) follows. ``lower``
+# is the phrase when A's value was lower than B's. Only outcomes with a better direction have them.
 PHRASES: dict[str, dict[str, dict[str, str]]] = {
     "harm": {
         "en": {"lower": "fewer residents were harmed", "higher": "more residents were harmed",
-               "less": "fewer", "more": "more", "unit": "residents"},
-        "zh": {"noun": "受影响居民", "lower": "少于", "higher": "多于", "less": "少", "more": "多",
-               "unit": "人"},
+               "less": "fewer", "more": "more"},
+        "zh": {"lower": "少于", "higher": "多于", "less": "少", "more": "多"},
     },
     "severe_harm": {
         "en": {"lower": "fewer residents were severely harmed", "higher": "more residents were severely harmed",
-               "less": "fewer", "more": "more", "unit": "weighted residents"},
-        "zh": {"noun": "重度受害居民", "lower": "少于", "higher": "多于", "less": "少", "more": "多",
-               "unit": "人（加权）"},
+               "less": "fewer", "more": "more"},
+        "zh": {"lower": "少于", "higher": "多于", "less": "少", "more": "多"},
     },
     "response_delay": {
         "en": {"lower": "the response delay was shorter", "higher": "the response delay was longer",
-               "less": "shorter", "more": "longer", "unit": "days"},
-        "zh": {"noun": "响应时延", "lower": "短于", "higher": "长于", "less": "短", "more": "长", "unit": "天"},
+               "less": "shorter", "more": "longer"},
+        "zh": {"lower": "短于", "higher": "长于", "less": "短", "more": "长"},
     },
     "unmet_need_days_vulnerable": {
         "en": {"lower": "vulnerable residents had fewer unmet need-days",
                "higher": "vulnerable residents had more unmet need-days",
-               "less": "fewer", "more": "more", "unit": "resident-days"},
-        "zh": {"noun": "弱势居民未满足需求天数", "lower": "少于", "higher": "多于", "less": "少", "more": "多",
-               "unit": "人·天"},
+               "less": "fewer", "more": "more"},
+        "zh": {"lower": "少于", "higher": "多于", "less": "少", "more": "多"},
     },
     "containment_time": {
         "en": {"lower": "the risk was contained sooner", "higher": "the risk took longer to contain",
-               "less": "shorter", "more": "longer", "unit": "days"},
-        "zh": {"noun": "控制时间", "lower": "短于", "higher": "长于", "less": "短", "more": "长", "unit": "天"},
+               "less": "shorter", "more": "longer"},
+        "zh": {"lower": "短于", "higher": "长于", "less": "短", "more": "长"},
     },
 }

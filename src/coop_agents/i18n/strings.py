@@ -91,7 +91,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.prevalence": ("Residents affected now (share)", "当前受影响居民比例"),
     "chart.prevalence.contagion": ("Prevalence (share infected)", "感染率（感染者占比）"),
     "chart.prevalence.shock": ("Exposed and not in safety (share)", "暴露且未转移的比例"),
-    "chart.harm": ("Residents harmed", "受影响居民"),
     "chart.harm.all": ("ever affected", "累计受影响"),
     "chart.harm.severe": ("severe", "严重"),
     "chart.unmet": ("Unmet needs per day", "每日未满足的需求"),
@@ -192,9 +191,12 @@ CHOICES: dict[tuple[str, str], tuple[str, str]] = {
     ("authority", "district"): ("District government", "区政府"),
     ("deescalation", "graded"): ("Graded", "分级退出"),
     ("deescalation", "abrupt"): ("Abrupt", "一次性退出"),
+    ("run_until", "event_over"): ("The event is over (at most the cap of days)", "事件结束（最长至天数上限）"),
+    ("run_until", "steps"): ("The cap of days, always", "始终运行至天数上限"),
 }
 
-# Units of outcomes and of parameters, in Chinese (the tables give them in English).
+# Units of parameters, in Chinese (the tables give them in English). An outcome's unit is the outcome
+# registry's (coop_agents.outcome_registry, unit_zh): none is repeated here.
 UNITS_ZH: dict[str, str] = {
     "days/hop": "天/跳",
     "stages": "个阶段",
@@ -202,19 +204,9 @@ UNITS_ZH: dict[str, str] = {
     "x critical point": "倍临界点",
     "": "",
     "residents": "人",
-    "weighted residents": "加权人数",
     "share": "比例",
     "days": "天",
     "communities": "个社区",
-    "events": "次",
-    "resident-days": "人·天",
-    "bounces": "次推诿",
-    "message-hops": "条·跳",
-    "messages": "条消息",
-    "units": "单位物资",
-    "community-days": "社区·天",
-    "episodes": "次",
-    "0-1": "0–1",
 }
 
 # Chinese help of the parameters the app offers as controls (the table's help is English).

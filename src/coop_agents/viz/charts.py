@@ -3,20 +3,26 @@
 The governance states and the outcomes over time are ECharts charts (ECharts ships with Solara's
 offline assets): each day the server sends numbers, not a picture, and the browser's fonts draw
 the Chinese.
+
+The outcome table and the panels that chart an outcome read its label, unit and meaning from
+:mod:`coop_agents.outcome_registry` (through :mod:`coop_agents.i18n`), and write numbers with
+:mod:`coop_agents.numbers`: one number of decimals per row.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from coop_agents.governance import GovernanceState
-from coop_agents.i18n import outcome_label, pattern_label, state_label, text, unit_label
-from coop_agents.metrics import OUTCOMES
+from coop_agents.i18n import outcome_label, outcome_meaning, outcome_unit, pattern_label, state_label, text
+from coop_agents.numbers import format_number, format_row
+from coop_agents.outcome_registry import OUTCOMES, table_outcomes
 from coop_agents.patterns import load_pattern
 from coop_agents.viz.session import Run
 
 __all__ = ["PANELS", "STATE_COLOURS", "charts_option", "states_option", "states_height", "outcome_table",
-           "format_value"]
+           "outcome_rows", "outcome_heads", "OutcomeRow", "format_value"]
 
 # Panels: a title key and (series, legend key) pairs. The prevalence panel's title depends on the
 # hazard; the unmet-needs panel shows vulnerable residents beside everyone.
@@ -29,16 +35,30 @@ PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("chart.resources", (("resources", "chart.resources.stock"), ("spent", "chart.resources.spent"))),
     ("chart.measures", (("measures", ""),)),
 )
+# Panels that chart an outcome of the registry: (outcome, titled by its label or by the panel's own
+# text); either way the title ends with the outcome's unit.
+PANEL_OUTCOMES: dict[str, tuple[str, bool]] = {"chart.harm": ("harm", True),
+                                               "chart.resources": ("resources_spent", False)}
 STATE_COLOURS = ("#cfd8dc", "#ffb300", "#e53935", "#42a5f5")  # normal, pre-, emergency, post-transition
 SERIES_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32")  # one run: by series; several: by run
 LINE_TYPES = ("solid", "dashed", "dotted")  # several runs: by series
 
 
 def _title(key: str, run: Run, lang: str) -> str:
-    """A panel's title; prevalence is named after the built-in hazards, generically for others."""
-    if key == "chart.prevalence" and run.model.config.hazard in ("contagion", "shock"):
-        key = f"{key}.{run.model.config.hazard}"
-    return text(key, lang)
+    """A panel's title; prevalence is named after the built-in hazards, generically for others.
+
+    A panel charting an outcome of the registry is titled with its label (if it is named after
+    it) and its unit: "Residents harmed (residents)".
+    """
+    hazard = run.model.config.hazard
+    if key == "chart.prevalence" and hazard in ("contagion", "shock"):
+        key = f"{key}.{hazard}"
+    if key not in PANEL_OUTCOMES:
+        return text(key, lang)
+    outcome, named = PANEL_OUTCOMES[key]
+    title = outcome_label(outcome, lang, hazard) if named else text(key, lang)
+    unit = outcome_unit(outcome, lang)
+    return f"{title}（{unit}）" if lang == "zh" else f"{title} ({unit})"
 
 
 def _round(y: float) -> float | None:
@@ -142,25 +162,56 @@ def states_option(runs: list[Run], lang: str) -> dict:
             "tooltip": {"position": "top"}}
 
 
-def format_value(x: float, lang: str) -> str:
-    """An outcome as the table shows it (as the command line does)."""
-    if math.isnan(x):
+def format_value(x: float, lang: str, decimals: int | None = None) -> str:
+    """One outcome value as the app shows it (:func:`coop_agents.numbers.format_number`); an
+    undefined one (NaN) as "n/a" in ``lang``."""
+    if x is None or math.isnan(x):
         return text("not_yet", lang)
-    if abs(x) >= 1000 or float(x).is_integer():
-        return f"{x:,.0f}"
-    return f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
+    return format_number(x, decimals)
 
 
-def outcome_table(runs: list[Run], lang: str) -> tuple[list[str], list[list[str]]]:
-    """Headings and rows of the live outcome table: outcome, unit, then a value per run.
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One row of the live outcome table: the outcome, its label, unit and meaning in the page's
+    language, and its value in each run (one number of decimals along the row)."""
 
-    The per-profile detection delays are left out, as in ``coop-agents run``'s table.
+    name: str
+    label: str
+    unit: str
+    help: str
+    values: tuple[str, ...]
+
+
+def outcome_rows(runs: list[Run], lang: str) -> list[OutcomeRow]:
+    """The rows of the live outcome table, in the registry's order.
+
+    Only outcomes that apply to the runs: those the registry's tables show for the first run's
+    hazard, and with several events (``arrival`` other than ``single``) or one; and only those
+    the model computes. Labels are the hazard's own ("Peak share exposed" for a shock).
     """
+    config = runs[0].model.config
+    hazard, several = config.hazard, config.arrival != "single"
     values = [run.model.outcomes() for run in runs]
+    rows = []
+    for name in table_outcomes(hazard, several):
+        if not all(name in v for v in values):
+            continue
+        cells = format_row([v[name] for v in values], OUTCOMES[name].decimals, na=text("not_yet", lang))
+        rows.append(OutcomeRow(name, outcome_label(name, lang, hazard), outcome_unit(name, lang),
+                               outcome_meaning(name, lang), tuple(cells)))
+    return rows
+
+
+def outcome_heads(runs: list[Run], lang: str) -> list[str]:
+    """The headings of the live outcome table: outcome, unit, then one per run (its pattern if several)."""
     if len(runs) > 1:
         heads = [pattern_label(load_pattern(run.pattern), lang) for run in runs]
     else:
         heads = [text("table.value", lang)]
-    rows = [[outcome_label(key, lang), unit_label(o.unit, lang), *(format_value(v[key], lang) for v in values)]
-            for key, o in OUTCOMES.items() if not key.startswith("detection_delay_")]
-    return [text("table.outcome", lang), text("table.unit", lang), *heads], rows
+    return [text("table.outcome", lang), text("table.unit", lang), *heads]
+
+
+def outcome_table(runs: list[Run], lang: str) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the live outcome table: outcome, unit, then a value per run
+    (see :func:`outcome_rows` for which outcomes it shows)."""
+    return outcome_heads(runs, lang), [[r.label, r.unit, *r.values] for r in outcome_rows(runs, lang)]

@@ -33,7 +33,7 @@ from coop_agents.i18n import (
 )
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
-from coop_agents.viz.charts import charts_option, outcome_table, states_height, states_option
+from coop_agents.viz.charts import charts_option, outcome_heads, outcome_rows, states_height, states_option
 from coop_agents.viz.figures import network_figure, network_legend, svg
 from coop_agents.viz.server import max_residents
 from coop_agents.viz.session import Ensemble
@@ -54,6 +54,7 @@ __all__ = [
 PLAY_PAUSE_S = 0.05  # rest between days while playing, so clicks get their turn
 SEED_MAX = 2**63 - 1
 NUMBER = ' style="text-align: right"'
+HELP_MARK = "text-decoration: underline dotted; cursor: help"  # a label whose title holds its meaning
 HELP_STYLE = {"font-size": "0.8rem", "color": "#616161", "line-height": "1.25"}
 
 
@@ -236,16 +237,19 @@ def ChartsView(ensemble: Ensemble, day: int, lang: str):
 
 @solara.component
 def OutcomeTable(ensemble: Ensemble, day: int, lang: str):
-    """Every outcome so far, one value column per run.
+    """Every outcome that applies to the runs so far, one value column per run; hovering a label
+    shows what the outcome means (the registry's meaning, as its title).
 
     One HTML element, not a widget per cell: a day's update is then one message, not a hundred.
     """
     def build() -> str:
         with ensemble.lock:
-            heads, rows = outcome_table(ensemble.runs, lang)
+            heads, rows = outcome_heads(ensemble.runs, lang), outcome_rows(ensemble.runs, lang)
         head = "".join(f"<th>{escape(h)}</th>" for h in heads)
-        body = "".join("<tr>" + "".join(f'<td{NUMBER if i >= 2 else ""}>{escape(c)}</td>' for i, c in enumerate(row))
-                       + "</tr>" for row in rows)
+        body = "".join(
+            f'<tr data-outcome="{escape(r.name)}"><td><span title="{escape(r.help)}" style="{HELP_MARK}">'
+            f"{escape(r.label)}</span></td><td>{escape(r.unit)}</td>"
+            + "".join(f"<td{NUMBER}>{escape(v)}</td>" for v in r.values) + "</tr>" for r in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     html = solara.use_memo(build, [id(ensemble), day, lang])

@@ -9,8 +9,14 @@ vulnerable residents, assumptions and limits, and what it takes to reproduce it.
 nothing from anywhere; it prints as an A4 handout.
 
 Every number on the page is a cell of the analysis tables of the batch (``summary``, ``paired``)
-and sits in ``<span class="v" data-src="table|pattern|outcome|column">``, so a reader (or a
-test) can trace it to its source.
+and sits in ``<span class="v" data-src="table|pattern|outcome|column" data-kind=... data-dec=...>``,
+so a reader (or a test) can trace it to its source; ``data-dec`` is the decimals it is written
+with (:mod:`coop_agents.numbers`: the outcome's decimals from the registry, the same along a row).
+
+What an outcome is called, its unit and which direction is better come from
+:mod:`coop_agents.outcome_registry` alone: an outcome better in neither direction gets no arrow
+and no "better" count, and never makes a headline. Labels and words follow the scenario's hazard
+(a heatwave's "Peak share exposed", its "events" rather than "outbreaks").
 
     >>> from coop_agents.workshop.brief import run_comparison, write_brief
 """
@@ -38,30 +44,32 @@ from coop_agents.errors import ConfigError, CoopError
 from coop_agents.experiments.analysis import (
     DERIVED_OUTCOMES,
     derive_outcomes,
+    find_outcome,
     load_definition,
     load_results,
+    outcome_label,
+    outcome_unit,
     paired_differences,
     series_bands,
     summarise,
 )
 from coop_agents.experiments.design import experiment_from_dict
 from coop_agents.experiments.runner import run_batch
-from coop_agents.i18n import unit_label
 from coop_agents.i18n.brief_strings import BRIEF, LANGS, PHRASES
-from coop_agents.metrics import OUTCOMES, Outcome
+from coop_agents.numbers import decimals_for, format_number
+from coop_agents.outcome_registry import OUTCOMES, Outcome, table_outcomes
 
 __all__ = ["Comparison", "run_comparison", "load_comparison", "render_brief", "write_brief",
            "HEADLINE_OUTCOMES", "SERIES", "fmt_value", "fmt_pct"]
 
-# Headline comparisons, in this order, for every pattern against the baseline.
+# Headline comparisons, in this order, for every pattern against the baseline (each has a better
+# direction in the registry: only such outcomes can make a "better" or "worse" headline).
 HEADLINE_OUTCOMES = ("harm", "severe_harm", "response_delay", "unmet_need_days_vulnerable")
 # Daily series kept per run and charted with their bands.
 SERIES = ("prevalence", "harm", "measures", "unmet_needs")
 EQUITY_OUTCOMES = ("unmet_need_days_vulnerable", "unmet_need_days_others", "equity_gap")
+# Every outcome the brief can name: the registry's and the analysis's derived ones.
 _ALL_OUTCOMES: dict[str, Outcome] = {**OUTCOMES, **DERIVED_OUTCOMES}
-# Outcomes of the full table: every stored outcome but the per-profile detection delays.
-_TABLE_OUTCOMES = tuple(o for o in OUTCOMES if not o.startswith("detection_delay_")) + tuple(DERIVED_OUTCOMES)
-_DELAYS = ("detection_delay", "decision_latency", "response_delay")
 # Chart text is left as text in the SVG, drawn by the page's fonts; these measure it meanwhile.
 _RC = {"font.family": "sans-serif", "font.size": 8,
        "font.sans-serif": ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]}
@@ -112,6 +120,28 @@ class Comparison:
                    residents=factors["residents"][0] if "residents" in factors else None,
                    steps=factors["steps"][0] if "steps" in factors else None, out=out)
 
+    @functools.cached_property
+    def hazard(self) -> str | None:
+        """The hazard of every event of the scenario (None: events of several hazards)."""
+        return _scenario_facts(self.scenario)[0]
+
+    @functools.cached_property
+    def several_events(self) -> bool:
+        """Whether the scenario's runs have several events (arrival other than single)."""
+        return _scenario_facts(self.scenario)[1]
+
+    @property
+    def table_outcomes(self) -> list[str]:
+        """The outcomes of the full table: those the registry's tables show for this scenario's
+        hazard and events, then the derived ones, each only if the runs have it."""
+        names = [*table_outcomes(self.hazard, self.several_events), *DERIVED_OUTCOMES]
+        return [o for o in names if o in self.runs.columns]
+
+    @property
+    def headline_outcomes(self) -> list[str]:
+        """:data:`HEADLINE_OUTCOMES` with a better direction (the registry's)."""
+        return [o for o in HEADLINE_OUTCOMES if find_outcome(o).better in ("lower", "higher")]
+
     @property
     def seeds(self) -> list[int]:
         """The seed of each replicate (shared by every pattern), from the runs themselves."""
@@ -121,10 +151,12 @@ class Comparison:
         """One cell of ``summary`` or ``paired`` (the source of every number on the page)."""
         frame = self.summary if table == "summary" else self.paired
         arm = self.patterns.index(pattern)
-        row = frame[(frame["arm_id"] == arm) & (frame["outcome"] == outcome)]
-        if row.empty:
-            return math.nan
-        return float(row[column].iloc[0])
+        cached = self.__dict__.setdefault("_rows", {})
+        if cached.get(table, (None,))[0] is not frame:  # (re)index a table on first use
+            keys = [] if frame.empty else zip(frame["arm_id"], frame["outcome"])
+            cached[table] = (frame, {key: i for i, key in enumerate(keys)})
+        i = cached[table][1].get((arm, outcome))
+        return math.nan if i is None else float(frame[column].iat[i])
 
     def best(self, outcome: str) -> str:
         """The pattern with the best mean on ``outcome`` (the first listed on a tie).
@@ -148,7 +180,7 @@ class Comparison:
     def headlines(self, lang: str) -> list[str]:
         """Plain-language comparisons of every pattern with the baseline, as plain text."""
         _check_lang(lang)
-        return [_headline(self, p, o, lang, _plain) for p in self.others for o in HEADLINE_OUTCOMES]
+        return [_headline(self, p, o, lang, _plain) for p in self.others for o in self.headline_outcomes]
 
     @property
     def others(self) -> list[str]:
@@ -226,6 +258,15 @@ def run_comparison(scenario="default", patterns: list[str] | tuple[str, ...] = (
     return comparison
 
 
+def _scenario_facts(scenario: str) -> tuple[str | None, bool]:
+    """A scenario's hazard (None: its events are of several hazards), and whether it has several events."""
+    from coop_agents.scenarios import load_scenario
+
+    sc = load_scenario(scenario)
+    hazards = {sc.parameters.get("hazard", "contagion")} | {e.hazard for e in sc.events}
+    return (hazards.pop() if len(hazards) == 1 else None), sc.parameters.get("arrival", "single") != "single"
+
+
 def load_comparison(out: str | Path) -> Comparison:
     """The :class:`Comparison` of a results folder written by :func:`run_comparison`."""
     definition = load_definition(out)
@@ -237,39 +278,42 @@ def load_comparison(out: str | Path) -> Comparison:
 # ----------------------------------------------------------------------------- numbers and words
 
 
-def fmt_value(x: float, lang: str = "en") -> str:
-    """A mean, difference or bound as the brief shows it (about three significant figures)."""
-    if x is None or math.isnan(x):
-        return BRIEF[lang]["na"]
-    a = abs(x)
-    if a >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    if a >= 1:
-        return f"{x:.2f}"
-    return f"{x:.3g}"
+def fmt_value(x: float, lang: str = "en", decimals: int | None = None) -> str:
+    """A mean, difference or bound as the brief shows it: :func:`coop_agents.numbers.format_number`
+    (``decimals``, or three significant figures), "n/a" in ``lang`` for a missing value."""
+    return format_number(x, decimals, na=BRIEF[lang]["na"])
 
 
-def fmt_pct(x: float, lang: str = "en") -> str:
-    """The size of a relative difference in percent, without its sign: -0.312 → ``31``."""
+def fmt_pct(x: float, lang: str = "en", decimals: int | None = None) -> str:
+    """The size of a relative difference in percent, without its sign: -0.312 → ``31``
+    (one decimal below 10%)."""
     if x is None or math.isnan(x):
         return BRIEF[lang]["na"]
     p = abs(x) * 100
-    return f"{p:.0f}" if p >= 10 or p == 0 else f"{p:.1f}"
+    return format_number(p, decimals if decimals is not None else 0 if p >= 10 or p == 0 else 1)
 
 
-_FORMATS = {"value": fmt_value, "abs": lambda x, lang: fmt_value(abs(x), lang), "pct": fmt_pct,
-            "count": lambda x, lang: str(int(x))}
+def _fmt_count(x: float, lang: str = "en", decimals: int | None = None) -> str:
+    return str(int(x))
 
 
-def _plain(kind: str, x: float, src: str, lang: str) -> str:
-    return _FORMATS[kind](x, lang)
+_FORMATS = {"value": fmt_value, "abs": lambda x, lang, decimals=None: fmt_value(abs(x), lang, decimals),
+            "pct": fmt_pct, "count": _fmt_count}
 
 
-def _span(kind: str, x: float, src: str, lang: str) -> str:
-    return (f'<span class="v" data-src="{html.escape(src)}" data-kind="{kind}">'
-            f'{html.escape(_FORMATS[kind](x, lang))}</span>')
+def _decimals(outcome: str, values) -> int:
+    """The decimals of a row of ``outcome``'s values: the registry's, none if all are whole."""
+    return decimals_for([abs(v) for v in values], find_outcome(outcome).decimals)
+
+
+def _plain(kind: str, x: float, src: str, lang: str, decimals: int | None = None) -> str:
+    return _FORMATS[kind](x, lang, decimals)
+
+
+def _span(kind: str, x: float, src: str, lang: str, decimals: int | None = None) -> str:
+    dec = "" if decimals is None else f' data-dec="{decimals}"'
+    return (f'<span class="v" data-src="{html.escape(src)}" data-kind="{kind}"{dec}>'
+            f'{html.escape(_FORMATS[kind](x, lang, decimals))}</span>')
 
 
 def _check_lang(lang: str) -> None:
@@ -295,23 +339,31 @@ def _label(pattern: str, lang: str, inline: bool = False) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
-def _outcome_label(outcome: str, lang: str) -> str:
-    meta = _ALL_OUTCOMES[outcome]
-    return meta.label_zh if lang == "zh" else meta.label_en
+def _outcome_label(c: Comparison, outcome: str, lang: str) -> str:
+    """An outcome's label from the registry, in the words of the comparison's hazard."""
+    return outcome_label(outcome, lang, hazard=c.hazard)
+
+
+def _words(c: Comparison, key: str, lang: str) -> str:
+    """A text of :data:`BRIEF` in the words of the hazard: ``key_any`` (events) where the
+    scenario is not an epidemic and such a variant exists, else ``key`` (outbreaks)."""
+    if c.hazard != "contagion" and f"{key}_any" in BRIEF[lang]:
+        return BRIEF[lang][f"{key}_any"]
+    return BRIEF[lang][key]
 
 
 def _events(c: Comparison, lang: str) -> tuple[str, str]:
-    """The words for one simulated event and several: outbreaks for contagion, emergencies otherwise."""
-    from coop_agents.scenarios import load_scenario
-
-    hazard = load_scenario(c.scenario).parameters.get("hazard", "contagion")
-    suffix = "" if hazard == "contagion" else "_shock"
-    return BRIEF[lang][f"event_one{suffix}"], BRIEF[lang][f"events{suffix}"]
+    """The words for one simulated event and several: outbreaks for an epidemic, events otherwise."""
+    return _words(c, "event_one", lang), _words(c, "events", lang)
 
 
 def _why(outcome: str, lang: str) -> str:
-    key = "why_delay" if outcome in _DELAYS else "why_equity" if outcome == "equity_gap" else "why_other"
-    return BRIEF[lang][key]
+    """Why an outcome can be undefined: the registry's n/a rule, as a clause."""
+    meta = find_outcome(outcome)
+    why = (meta.na_zh if lang == "zh" else meta.na_en).strip().rstrip(".。")
+    if not why:
+        return BRIEF[lang]["why_other"]
+    return why if lang == "zh" else why[:1].lower() + why[1:]
 
 
 def _fill(lang: str, key: str, as_html: bool, **values) -> str:
@@ -323,13 +375,16 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
     """One sentence: how ``pattern`` did against the baseline on ``outcome``, with its numbers."""
     as_html = num is _span
     esc = html.escape if as_html else (lambda s: s)
+    get = functools.partial(c.value, "paired", pattern, outcome)
+    # The differences of a sentence share one number of decimals (the registry's for the outcome).
+    dec = _decimals(outcome, [get(k) for k in ("mean_diff", "ci_low", "ci_high")])
 
     def v(column: str, kind: str) -> str:
-        return num(kind, c.value("paired", pattern, outcome, column), f"paired|{pattern}|{outcome}|{column}", lang)
+        return num(kind, get(column), f"paired|{pattern}|{outcome}|{column}", lang,
+                   dec if kind in ("value", "abs") else None)
 
-    get = functools.partial(c.value, "paired", pattern, outcome)
     a, b = esc(_label(pattern, lang, inline=True)), esc(_label(c.baseline, lang, inline=True))
-    label = esc(_outcome_label(outcome, lang))
+    label = esc(_outcome_label(c, outcome, lang))
     events = esc(_events(c, lang)[1])
     n, missing = get("n_pairs"), get("n_missing")
     if math.isnan(n) or n == 0:
@@ -341,11 +396,12 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
         diff = get("mean_diff")
         lower = diff < 0 or (diff == 0 and get("n_lower") >= get("n_higher"))
         side = "lower" if lower else "higher"
-        phrase = esc(words["noun"] + words[side] if lang == "zh" else words[side])
+        # Chinese names the outcome by its registry label; English says it in a phrase of its own.
+        phrase = esc(_outcome_label(c, outcome, lang) + words[side] if lang == "zh" else words[side])
         word = esc(words["less" if lower else "more"])
         ties = (_fill(lang, "ties", as_html, m=v("n_equal", "count")) if get("n_equal") else "")
         common = dict(k=v("n_lower" if lower else "n_higher", "count"), n=v("n_pairs", "count"), events=events,
-                      phrase=phrase, a=a, b=b, ties=ties, word=word, unit=esc(words["unit"]))
+                      phrase=phrase, a=a, b=b, ties=ties, word=word, unit=esc(_unit(outcome, lang)))
         rel, rel_lo, rel_hi = get("rel_diff"), get("rel_ci_low"), get("rel_ci_high")
         lo, hi = get("ci_low"), get("ci_high")
         rel_ok = not math.isnan(rel) and not math.isnan(rel_lo)
@@ -355,11 +411,12 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
             text = _fill(lang, "headline_abs_unclear", as_html, abs=v("mean_diff", "abs"), abs_lo=v("ci_low", "abs"),
                          abs_hi=v("ci_high", "abs"), word_lo=esc(words["less" if lo < 0 else "more"]),
                          word_hi=esc(words["less" if hi < 0 else "more"]), **common)
-        elif not rel_ok:  # the baseline averaged zero: no percentage
+        elif not rel_ok:  # the baseline averaged zero, or too close to it for a percentage's interval
             near, far = ("ci_high", "ci_low") if lower else ("ci_low", "ci_high")
-            text = _fill(lang, "headline_abs", as_html, abs=v("mean_diff", "abs"), abs_lo=v(near, "abs"),
+            key = "headline_abs" if math.isnan(rel) else "headline_abs_norel"
+            text = _fill(lang, key, as_html, abs=v("mean_diff", "abs"), abs_lo=v(near, "abs"),
                          abs_hi=v(far, "abs"), **common)
-        elif rel_lo * rel_hi <= 0:  # the ratio's interval (log scale) includes no difference
+        elif rel_lo * rel_hi <= 0:  # the ratio's interval includes no difference
             text = _fill(lang, "headline_unclear", as_html, pct=v("rel_diff", "pct"), lo=v("rel_ci_low", "pct"),
                          hi=v("rel_ci_high", "pct"), word_lo=esc(words["less" if rel_lo < 0 else "more"]),
                          word_hi=esc(words["less" if rel_hi < 0 else "more"]), **common)
@@ -429,10 +486,9 @@ def _chart_time(c: Comparison, lang: str) -> str:
         for i, p in enumerate(c.patterns):
             b = bands[bands["arm_id"] == i]
             colour = _COLOURS[i % len(_COLOURS)]
-            # Every charted series is a count or a share: a t interval reaching below 0 is drawn to 0.
+            # A bootstrap band of a count or a share never reaches below 0.
             ax.fill_between(b["day"], b["p_low"], b["p_high"], color=colour, alpha=0.10, linewidth=0)
-            ax.fill_between(b["day"], b["ci_low"].clip(lower=0), b["ci_high"], color=colour, alpha=0.30,
-                            linewidth=0)
+            ax.fill_between(b["day"], b["ci_low"], b["ci_high"], color=colour, alpha=0.30, linewidth=0)
             ax.plot(b["day"], b["mean"], color=colour, linewidth=1.4, label=_label(p, lang))
         ax.set_title(BRIEF[lang][f"series_{name}"], fontsize=8.5)
         ax.set_xlabel(BRIEF[lang]["day"], fontsize=7.5)
@@ -451,7 +507,7 @@ def _chart_distributions(c: Comparison, lang: str) -> str:
     ok = c.runs[c.runs["error"].isna()]
     fig, axes = _figure(7.2, 1.2 + 0.55 * len(c.patterns) * 2, 2, 2)
     labels = [_label(p, lang) for p in c.patterns]
-    for ax, outcome in zip(axes.flat, HEADLINE_OUTCOMES):
+    for ax, outcome in zip(axes.flat, c.headline_outcomes):
         data = [ok.loc[ok["arm_id"] == i, outcome].dropna().to_numpy(float) for i in range(len(c.patterns))]
         positions = np.arange(len(c.patterns))[::-1]
         ax.boxplot([d if d.size else [np.nan] for d in data], positions=positions, orientation="horizontal",
@@ -462,8 +518,8 @@ def _chart_distributions(c: Comparison, lang: str) -> str:
         for i, (d, y) in enumerate(zip(data, positions)):
             ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=6, color=_COLOURS[i % len(_COLOURS)],
                        alpha=0.6, linewidths=0, zorder=3)
-        ax.set_title(_outcome_label(outcome, lang), fontsize=8.5)
-        ax.set_xlabel(_unit(outcome, lang) if lang == "zh" else _ALL_OUTCOMES[outcome].unit, fontsize=7.5)
+        ax.set_title(_outcome_label(c, outcome, lang), fontsize=8.5)
+        ax.set_xlabel(_unit(outcome, lang), fontsize=7.5)
         _style(ax)
     return _svg(fig, "dist")
 
@@ -481,8 +537,7 @@ def _chart_equity(c: Comparison, lang: str) -> str:
         ax.barh(y + (0.2 if j == 0 else -0.2), means, height=0.38, xerr=np.nan_to_num(err),
                 color=("#d1495b", "#8aa1b4")[j], label=BRIEF[lang][key], error_kw={"linewidth": 0.8})
     ax.set_yticks(y, [_label(p, lang) for p in c.patterns])
-    ax.set_xlabel(PHRASES["unmet_need_days_vulnerable"][lang]["unit"] if lang == "zh" else "resident-days",
-                  fontsize=7.5)
+    ax.set_xlabel(_unit("unmet_need_days_vulnerable", lang), fontsize=7.5)
     ax.legend(fontsize=7.5, frameon=False, loc="lower right")
     _style(ax)
     return _svg(fig, "equity")
@@ -500,18 +555,12 @@ def _css() -> str:
 
 
 def _unit(outcome: str, lang: str) -> str:
-    """An outcome's unit in ``lang`` (the headline phrases' own, else the app's unit words)."""
-    if outcome in PHRASES:
-        return PHRASES[outcome][lang]["unit"]
-    unit = _ALL_OUTCOMES[outcome].unit
-    try:
-        return unit_label(unit, lang)
-    except KeyError:  # a unit the app never shows has no Chinese word yet: better English than nothing
-        return unit
+    """An outcome's unit in ``lang``, from the registry."""
+    return outcome_unit(outcome, lang)
 
 
-def _section(key: str, lang: str, body: str) -> str:
-    return f'<section id="{key}">\n<h2>{_e(BRIEF[lang]["sec_" + key])}</h2>\n{body}\n</section>'
+def _section(c: Comparison, key: str, lang: str, body: str) -> str:
+    return f'<section id="{key}">\n<h2>{_e(_words(c, "sec_" + key, lang))}</h2>\n{body}\n</section>'
 
 
 def _story(c: Comparison, lang: str) -> str:
@@ -547,9 +596,36 @@ def _headlines_html(c: Comparison, lang: str) -> str:
     parts = [f"<p>{intro}</p>"]
     for p in c.others:
         vs = f"{_label(p, lang)} — {_label(c.baseline, lang)}"
-        items = "".join(f"<li>{_headline(c, p, o, lang, _span)}</li>" for o in HEADLINE_OUTCOMES)
+        items = "".join(f"<li>{_headline(c, p, o, lang, _span)}</li>" for o in c.headline_outcomes)
         parts.append(f'<h3>{_e(vs)}</h3>\n<ul class="headlines">{items}</ul>')
+    note = _truncation_note(c, lang)
+    if note:
+        parts.append(f'<p class="muted footnote">{note}</p>')
     return "\n".join(parts)
+
+
+def _truncation_note(c: Comparison, lang: str) -> str:
+    """A footnote when runs were cut short at the scenario's cap of days: the share of runs (per
+    pattern when the patterns differ); empty when none was, or the runs do not say."""
+    if "truncated" not in c.runs.columns:
+        return ""
+    shares = [c.value("summary", p, "truncated", "mean") for p in c.patterns]
+    if all(math.isnan(x) or x == 0 for x in shares):
+        return ""
+
+    def pct(p: str) -> str:
+        return _span("pct", c.value("summary", p, "truncated", "mean"), f"summary|{p}|truncated|mean", lang)
+
+    def runs(p: str) -> str:
+        return _span("count", c.value("summary", p, "truncated", "n"), f"summary|{p}|truncated|n", lang)
+
+    event = _e(_events(c, lang)[0])
+    if len(set(shares)) == 1:
+        return _fill(lang, "truncated_all", True, pct=pct(c.patterns[0]), event=event)
+    sep = "；" if lang == "zh" else "; "
+    each = sep.join(_fill(lang, "truncated_one", True, label=_e(_label(p, lang)), pct=pct(p), n=runs(p))
+                    for p in c.patterns)
+    return _fill(lang, "truncated_some", True, each=each, event=event)
 
 
 def _predictions_html(c: Comparison, lang: str, predictions: dict) -> str:
@@ -559,8 +635,9 @@ def _predictions_html(c: Comparison, lang: str, predictions: dict) -> str:
             raise ConfigError(f"predictions: unknown outcome {outcome!r}; allowed: {', '.join(_ALL_OUTCOMES)}")
         best = c.best(outcome)
         unit = _unit(outcome, lang)
-        mean = _span("value", c.value("summary", best, outcome, "mean"), f"summary|{best}|{outcome}|mean", lang)
-        bests.append(f"<li><b>{_e(_outcome_label(outcome, lang))}</b>: "
+        value = c.value("summary", best, outcome, "mean")
+        mean = _span("value", value, f"summary|{best}|{outcome}|mean", lang, _decimals(outcome, [value]))
+        bests.append(f"<li><b>{_e(_outcome_label(c, outcome, lang))}</b>: "
                      + _fill(lang, "pred_best", True, label=_e(_label(best, lang)), mean=mean, unit=_e(unit))
                      + "</li>")
         for who, guess in guesses.items():
@@ -570,16 +647,24 @@ def _predictions_html(c: Comparison, lang: str, predictions: dict) -> str:
             right = guess == best
             mark = (f'<span class="ok">✓ {_e(BRIEF[lang]["yes"])}</span>' if right
                     else f'<span class="miss">✗ {_e(BRIEF[lang]["no"])}</span>')
-            rows.append(f"<tr><td>{_e(_outcome_label(outcome, lang))}</td><td>{_e(who)}</td>"
+            rows.append(f"<tr><td>{_e(_outcome_label(c, outcome, lang))}</td><td>{_e(who)}</td>"
                         f"<td>{_e(_label(guess, lang))}</td><td>{mark}</td></tr>")
     head = "".join(f"<th>{_e(BRIEF[lang][k])}</th>" for k in ("pred_outcome", "pred_who", "pred_guess", "pred_right"))
     return (f"<p>{_e(BRIEF[lang]['pred_intro'])}</p><ul>{''.join(bests)}</ul>"
             f'<table class="compact"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _summary_decimals(c: Comparison, o: str) -> int:
+    """One number of decimals for every mean and bound of outcome ``o`` (a row of the tables)."""
+    columns = ("mean", "ci_low", "ci_high")
+    return _decimals(o, [c.value("summary", p, o, k) for p in c.patterns for k in columns])
+
+
 def _mean_ci(c: Comparison, p: str, o: str, lang: str) -> str:
+    dec = _summary_decimals(c, o)
+
     def s(column):
-        return _span("value", c.value("summary", p, o, column), f"summary|{p}|{o}|{column}", lang)
+        return _span("value", c.value("summary", p, o, column), f"summary|{p}|{o}|{column}", lang, dec)
 
     if math.isnan(c.value("summary", p, o, "ci_low")):
         return s("mean")
@@ -588,7 +673,8 @@ def _mean_ci(c: Comparison, p: str, o: str, lang: str) -> str:
 
 def _equity_html(c: Comparison, lang: str) -> str:
     head = "".join(f"<th>{_e(x)}</th>" for x in (
-        BRIEF[lang]["pattern"], *(_outcome_label(o, lang) + " — " + BRIEF[lang]["mean_ci"] for o in EQUITY_OUTCOMES)))
+        BRIEF[lang]["pattern"],
+        *(_outcome_label(c, o, lang) + " — " + BRIEF[lang]["mean_ci"] for o in EQUITY_OUTCOMES)))
     rows, notes = [], []
     for p in c.patterns:
         cells = "".join(f'<td class="num">{_mean_ci(c, p, o, lang)}</td>' for o in EQUITY_OUTCOMES)
@@ -610,18 +696,21 @@ def _table_html(c: Comparison, lang: str) -> str:
         BRIEF[lang]["outcome"], BRIEF[lang]["pattern"], BRIEF[lang]["mean_ci"], BRIEF[lang]["diff_ci"].format(b=b),
         BRIEF[lang]["rel_ci"], BRIEF[lang]["better_in"]))
     rows = []
-    for o in _TABLE_OUTCOMES:
-        if o not in c.runs.columns:
-            continue
-        meta = _ALL_OUTCOMES[o]
+    for o in c.table_outcomes:
+        meta = find_outcome(o)
+        # Only an outcome with a better direction gets an arrow and a count of pairs it was better in.
         arrow = {"lower": BRIEF[lang]["lower_better"], "higher": BRIEF[lang]["higher_better"]}.get(meta.better, "")
+        mark = f"<br>{_e(arrow)}" if arrow else ""
+        columns = ("mean_diff", "ci_low", "ci_high")
+        dec = _decimals(o, [c.value("paired", p, o, k) for p in c.others for k in columns])
         for i, p in enumerate(c.patterns):
-            first = (f'<td rowspan="{len(c.patterns)}"><b>{_e(_outcome_label(o, lang))}</b><br>'
-                     f'<span class="muted">{_e(_unit(o, lang))}<br>{_e(arrow)}</span></td>') if i == 0 else ""
+            first = (f'<td rowspan="{len(c.patterns)}"><b>{_e(_outcome_label(c, o, lang))}</b><br>'
+                     f'<span class="muted">{_e(_unit(o, lang))}{mark}</span></td>') if i == 0 else ""
             diff = rel = better = ""
             if p != c.baseline and not math.isnan(c.value("paired", p, o, "n_pairs")):
                 def s(column, kind="value"):
-                    return _span(kind, c.value("paired", p, o, column), f"paired|{p}|{o}|{column}", lang)
+                    return _span(kind, c.value("paired", p, o, column), f"paired|{p}|{o}|{column}", lang,
+                                 dec if kind == "value" else None)
 
                 if not math.isnan(c.value("paired", p, o, "ci_low")):
                     diff = f"{s('mean_diff')} ({s('ci_low')}–{s('ci_high')})"
@@ -704,26 +793,27 @@ def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | N
                                     else ", ".join(_label(p, lang) for p in c.patterns),
                                     replicates=c.replicates, events_plural=events)
     sections = [
-        _section("story", lang, _story(c, lang)),
-        _section("patterns", lang, _pattern_cards(c, lang)),
-        _section("headlines", lang, _headlines_html(c, lang)),
+        _section(c, "story", lang, _story(c, lang)),
+        _section(c, "patterns", lang, _pattern_cards(c, lang)),
+        _section(c, "headlines", lang, _headlines_html(c, lang)),
     ]
     if predictions:
-        sections.append(_section("predictions", lang, _predictions_html(c, lang, predictions)))
+        sections.append(_section(c, "predictions", lang, _predictions_html(c, lang, predictions)))
     if c.bands:
         caption = t["time_caption"].format(replicates=c.replicates, events=events)
-        sections.append(_section("time", lang, f"<figure>{_chart_time(c, lang)}<figcaption>{_e(caption)}"
-                                               "</figcaption></figure>"))
+        sections.append(_section(c, "time", lang, f"<figure>{_chart_time(c, lang)}<figcaption>{_e(caption)}"
+                                                  "</figcaption></figure>"))
     sections += [
-        _section("distributions", lang, f"<figure>{_chart_distributions(c, lang)}<figcaption>"
-                                        f"{_e(t['dist_caption'].format(event=event_one))}</figcaption></figure>"),
-        _section("equity", lang, _equity_html(c, lang)),
-        _section("table", lang, _table_html(c, lang)),
-        _section("assumptions", lang, _assumptions_html(lang)),
-        _section("reproduce", lang, _reproduce_html(c, lang, output)),
+        _section(c, "distributions", lang,
+                 f"<figure>{_chart_distributions(c, lang)}<figcaption>"
+                 f"{_e(t['dist_caption'].format(event=event_one))}</figcaption></figure>"),
+        _section(c, "equity", lang, _equity_html(c, lang)),
+        _section(c, "table", lang, _table_html(c, lang)),
+        _section(c, "assumptions", lang, _assumptions_html(lang)),
+        _section(c, "reproduce", lang, _reproduce_html(c, lang, output)),
     ]
     ids = re.findall(r'<section id="(\w+)"', "".join(sections))
-    toc = " ".join(f'<a href="#{i}">{_e(t["sec_" + i])}</a>' for i in ids)
+    toc = " ".join(f'<a href="#{i}">{_e(_words(c, "sec_" + i, lang))}</a>' for i in ids)
     import coop_agents
 
     return f"""<!DOCTYPE html>
