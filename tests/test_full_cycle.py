@@ -107,28 +107,36 @@ def test_poisson_arrivals_over_a_long_horizon_are_deterministic_by_seed():
 
 
 def test_events_share_draws_across_patterns():
-    """An event's draws come from its own stream: both patterns face the same arrivals and sites."""
+    """Both patterns face the same arrivals, and where governance does not touch residents the
+    events infect exactly the same residents: no response against no response with a platform and
+    every horizontal tie (more messages, different queues), event by event."""
     over = dict(residents=1200, street_offices=1, communities_per_street=4, steps=365)
     a = CoordinationModel("recurring", "siloed", 9, **over)
     b = CoordinationModel("recurring", "full_cycle", 9, prevention=False, **over)
     a.run(), b.run()
-    assert [e.day for e in a.hazard.specs] == [e.day for e in b.hazard.specs]
-    first_a, first_b = a.hazard.events[-1], b.hazard.events[-1]
-    assert first_a.severity_u.tolist() == first_b.severity_u.tolist()
+    assert [e.day for e in a.hazard.begun] == [e.day for e in b.hazard.begun]
+    assert len(a.hazard.begun) >= 2
+    quiet = CoordinationModel("recurring", "no_response", 9, **over)
+    busy = CoordinationModel("recurring", "no_response", 9, platform=True, horizontal_links=1.0, **over)
+    quiet.run(), busy.run()
+    assert busy.outcomes()["messages"] != quiet.outcomes()["messages"] or busy.outcomes()["messages"] == 0
+    for x, y in zip(quiet.hazard.events, busy.hazard.events, strict=True):
+        assert np.array_equal(x.affected, y.affected)
 
 
 def test_readiness_builds_with_budget_and_fades_without_upkeep():
-    over = dict(residents=600, street_offices=1, communities_per_street=2, steps=365, initial_cases=0)
+    over = dict(residents=600, street_offices=1, communities_per_street=2, steps=365, initial_cases=0,
+                run_until="steps")  # a year without any event
     kept = CoordinationModel("default", "siloed", 0, peacetime_budget=0.6, **over)
-    kept.readiness[:] = 0.1
+    kept.world.communities.readiness[:] = 0.1
     neglected = CoordinationModel("default", "siloed", 0, peacetime_budget=0.6, preparation=False, **over)
     kept.run(), neglected.run()
-    assert (kept.readiness > 0.3).all(), "drills with a budget build readiness in normal times"
-    assert (neglected.readiness == 0).all()
+    assert (kept.world.communities.readiness > 0.3).all(), "drills with a budget build readiness in normal times"
+    assert (neglected.world.communities.readiness == 0).all()
     lapsed = CoordinationModel("default", "siloed", 0, peacetime_budget=0.0, **over)
-    lapsed.readiness[:] = 0.5
+    lapsed.world.communities.readiness[:] = 0.5
     lapsed.run()
-    assert (lapsed.readiness < 0.5 * math.exp(-0.9)).all(), "readiness fades about e-fold a year"
+    assert (lapsed.world.communities.readiness < 0.5 * math.exp(-0.9)).all(), "readiness fades about e-fold a year"
 
 
 @pytest.mark.parametrize("events, needle", [

@@ -114,7 +114,7 @@ def test_own_decisions_are_sub_day():
     assert 0 < out["decision_latency"] < 1
     # Half the deliberation, which lessons shorten over the run: never a whole day.
     waits = [d - a for _, a, d in model.tally.decisions]
-    assert waits and all(0 < w <= model.base_deliberation_days * 0.5 + 1e-12 for w in waits)
+    assert waits and all(0 < w <= model.effects.base_deliberation_days * 0.5 + 1e-12 for w in waits)
 
 
 @pytest.mark.parametrize("pattern", ["no_response", "siloed", "full_cycle"])

@@ -22,14 +22,14 @@ def test_lines_run_top_to_bottom_and_blocks_sit_side_by_side():
     assert xs == sorted(xs)  # communities in order, street by street
     gaps = np.diff(xs)
     assert gaps.max() > gaps.min()  # a wider gap between the blocks of two streets
-    for office in m.street_offices.values():  # each street office above the middle of its communities
+    for office in m.roster.street_offices.values():  # each street office above the middle of its communities
         members = [committees[c.community] for c in m.committees if c.street == office.street]
         assert lay.pos[office.node][0] == np.mean(members)
     right = max(xs)
-    social = [lay.pos[o.node][0] for o in m.social]
+    social = [lay.pos[o.node][0] for o in m.roster.social]
     assert min(social) > right  # social organisations beside the district
     for c in m.committees:  # each party branch just below and right of its committee
-        bx, by = lay.pos[m.branches[c.community].node]
+        bx, by = lay.pos[m.roster.branches[c.community].node]
         cx, cy = lay.pos[c.node]
         assert bx > cx and by < cy
 
