@@ -28,10 +28,14 @@ EXTRA = "mylaptop.local"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("origin-app")
+
+
+@pytest.fixture(scope="module")
+def server(logs, tmp_path_factory):
     """``(host, port)`` of the app started with ``--allow-host mylaptop.local``."""
-    for address in start_app(tmp_path_factory.mktemp("origin-app"), "--allow-host", EXTRA,
-                             "--workshop-dir", str(tmp_path_factory.mktemp("sessions"))):
+    for address in start_app(logs, "--allow-host", EXTRA, "--workshop-dir", str(tmp_path_factory.mktemp("sessions"))):
         parts = urlsplit(address)
         yield parts.hostname, parts.port
 
@@ -150,6 +154,18 @@ def test_the_diagnostic_endpoint_is_not_served(server, path):
     status, body = get(server, path)
     assert status == 404
     assert b"cpu" not in body.lower() and b"memory" not in body.lower()
+
+
+def test_page_loads_and_refusals_print_nothing(server, logs):
+    # Solara warns about its session cookie on every page served over http to a host other than
+    # "localhost"; the app filters that one warning.
+    for host in ("127.0.0.1", "localhost", EXTRA):
+        assert get(server, "/", host=host)[0] == 200
+    assert get(server, "/workshop")[0] == 200
+    # Nothing else either, after the refused requests of the tests above: a refusal is no error.
+    # (Solara notes each WebSocket opened without its session cookie, as a program's are.)
+    printed = [line for line in (logs / "stderr").read_text().splitlines() if line != "no session cookie"]
+    assert printed == []
 
 
 def test_the_liveness_probe_still_answers(server):

@@ -206,13 +206,12 @@ class HostGuard:
         if scope["type"] == "http":
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
-        elif "websocket.http.response" in scope.get("extensions", {}):
-            await receive()  # websocket.connect
-            await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
-            await send({"type": "websocket.http.response.body", "body": body})
         else:
-            await receive()
-            await send({"type": "websocket.close", "code": 1008})  # before accepting: the server answers 403
+            # Closed before it is accepted: the server answers the handshake with 403. (uvicorn's
+            # "websocket.http.response" extension would carry the reason too, but its default
+            # WebSocket protocol then logs an error for every refusal.)
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, allow_hosts: Iterable[str] = ()) -> int:
