@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Python 3.12 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[app,test]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[app,test,explore]'
 	touch $(STAMP)
 
 setup: $(STAMP) browser
