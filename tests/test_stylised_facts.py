@@ -13,6 +13,9 @@ import pytest
 
 from coop_agents import validation as v
 
+# Many paired seeds each: `pytest -m "not slow"` leaves them out for a quick loop; make test runs them.
+pytestmark = pytest.mark.slow
+
 
 def _why(c: v.Comparison) -> str:
     return (f"{c.what or c.outcome}: {c.after} - {c.before} = {c.mean:.3g}, 95% CI [{c.low:.3g}, {c.high:.3g}] "
