@@ -175,7 +175,7 @@ def test_out_of_range_message_names_key_value_and_range_in_words():
         parse_value("residents", "5")
     msg = _one_line(exc)
     assert "residents" in msg and "'5'" in msg
-    assert "an integer from 20 to 5000000" in msg
+    assert "an integer from 20 to 1000000" in msg
 
 
 def test_allowed_describes_each_type():

@@ -7,6 +7,7 @@ with exit status 2 and one line on stderr naming the problem and what is allowed
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -14,6 +15,18 @@ import sys
 from pathlib import Path
 
 from coop_agents.errors import CoopError
+from coop_agents.limits import (
+    MAX_REPLICATES,
+    MAX_WORKERS,
+    check_count,
+    check_name,
+    check_output_dir,
+    check_output_file,
+    check_plan,
+    check_results_dir,
+    check_run,
+    check_scheduler,
+)
 
 __all__ = ["main"]
 
@@ -63,15 +76,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                         f"{next(s for s in stems if stems.count(s) > 1)!r}; their outputs would collide")
     if args.baseline is not None and args.baseline not in patterns:
         raise CoopError(f"--baseline {args.baseline!r}: not among the patterns compared; allowed: {', '.join(patterns)}")
-    if args.replicates < 1:
-        raise CoopError(f"--replicates {args.replicates}: expected an integer of at least 1")
+    check_count("--replicates", args.replicates, MAX_REPLICATES, "on the command line", unit=" replicates")
     if args.seed < 0:
         raise CoopError(f"--seed {args.seed}: expected a non-negative integer")
     configs = [resolve(args.scenario, p, **overrides) for p in patterns]  # every bad name before any run
     config, scenario = configs[0][0], configs[0][1]
-    out_dir = Path(args.out) if args.out else None
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+    check_run([c[0] for c in configs], args.replicates, keep_series=args.out is not None)
+    out_dir = None if args.out is None else check_output_dir(args.out, "--out", files=tuple(
+        f"{kind}_{Path(p).stem}.{ext}" for p in patterns for kind, ext in (("timeseries", "parquet"),
+                                                                            ("outcomes", "json"))))
     # Replicate k runs on the seed batch and brief give replicate k of the same master seed, so the
     # same comparison gives the same numbers in every command.
     seeds = replicate_seeds(args.seed, args.replicates)
@@ -177,9 +190,19 @@ class _Progress:
 def cmd_batch(args: argparse.Namespace) -> int:
     from coop_agents.experiments import BatchInterrupted, load_experiment, run_batch
 
+    if args.scheduler is not None:
+        if args.executor != "dask":
+            raise CoopError("--scheduler needs --executor dask")
+        check_scheduler(args.scheduler)
+    if args.workers is not None:
+        check_count("--workers", args.workers, MAX_WORKERS, "on the command line")
+    check_name(args.out, "--out")
     exp = load_experiment(args.experiment, replicates=args.replicates, residents=args.residents)
-    if args.scheduler and args.executor != "dask":
-        raise CoopError("--scheduler needs --executor dask")
+    workers = 1 if args.executor == "serial" else args.workers or os.cpu_count() or 1
+    check_plan(f"in {args.experiment}", replicates=exp.replicates, arms=exp.n_arms,
+               residents=exp.largest_district, workers=workers, remote=args.scheduler is not None,
+               replicates_name="--replicates" if args.replicates is not None else "replicates")
+    check_results_dir(args.out, "--out")
     try:
         report = run_batch(exp, args.out, executor=args.executor, workers=args.workers,
                            scheduler=args.scheduler, progress=True, wait=args.wait)
@@ -228,9 +251,19 @@ def cmd_brief(args: argparse.Namespace) -> int:
             raise CoopError(f"--{name} {value}: expected an integer of at least 1")
     if args.seed < 0:
         raise CoopError(f"--seed {args.seed}: expected a non-negative integer")
-    out = Path(args.output)
-    if out.is_dir() or not out.parent.is_dir():
-        raise CoopError(f"-o {args.output}: expected a file name in an existing folder, e.g. brief.html")
+    if args.workers is not None:
+        check_count("--workers", args.workers, MAX_WORKERS, "on the command line")
+    from coop_agents.config import PARAMETERS
+    from coop_agents.scenarios import load_scenario
+
+    residents = args.residents or load_scenario(args.scenario).parameters.get("residents",
+                                                                              PARAMETERS["residents"].default)
+    check_plan("on the command line", replicates=args.replicates, arms=len(patterns), residents=residents,
+               workers=1 if args.executor == "serial" else args.workers or os.cpu_count() or 1,
+               replicates_name="--replicates")
+    out = check_output_file(args.output, "-o")  # writable before any run: a brief's runs take long
+    if args.results is not None:
+        check_results_dir(args.results, "--results")
     comparison = run_comparison(args.scenario, patterns, baseline=args.baseline, replicates=args.replicates,
                                 seed=args.seed, residents=args.residents, steps=args.steps,
                                 out=Path(args.results) if args.results else None, executor=args.executor,
@@ -293,8 +326,32 @@ def cmd_app(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, allow_hosts=args.allow_host)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its own errors (a bad int, an unknown choice or option) as one line, no usage."""
+
+    def error(self, message: str):
+        message = message.removeprefix("argument ")
+        if "invalid int value" in message:
+            message += "; expected a whole number, e.g. 3"
+        elif "invalid float value" in message:
+            message += "; expected a number, e.g. 0.5"
+        elif message.startswith(("unrecognized arguments", "the following arguments are required")) or \
+                "expected one argument" in message or "not allowed with" in message:
+            message += f"; see '{self.prog} --help'"
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")
+
+
+def _one_line(message: str, limit: int = 2000) -> str:
+    """A message as one printable line: newlines escaped, text that is not UTF-8 escaped, very long middles cut."""
+    text = message.replace("\r", "\\r").replace("\n", "\\n")
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) > limit:
+        text = f"{text[: limit // 2]} ... {text[-limit // 2:]}"
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coop-agents",
         description="Agent-based models of coordination among community governance actors "
                     "facing a major sudden risk.")
@@ -370,13 +427,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    # Built once per process: building it takes longer than refusing most bad input.
+    return build_parser()
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         return args.func(args)
     except CoopError as exc:
-        print(f"coop-agents: error: {exc}", file=sys.stderr)
+        print(f"coop-agents: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("coop-agents: interrupted", file=sys.stderr)

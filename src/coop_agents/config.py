@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coop_agents.errors import ConfigError
+from coop_agents.limits import MAX_RESIDENTS, MAX_TOML_BYTES, check_input_file
 
 __all__ = ["PARAMETERS", "Param", "Config", "make_config", "validate_overrides", "parse_value", "read_toml",
            "check_keys"]
@@ -111,7 +112,7 @@ _ROWS: list[Param] = [
        "localised shock (flood, fire, chemical leak).", choices=("contagion", "shock")),
     _p("residents", "int", 4800, "scenario", "population", "Residents", "居民人数",
        "Total number of residents in the district, split evenly over its communities.",
-       "residents", 20, 5_000_000),
+       "residents", 20, MAX_RESIDENTS),
     _p("street_offices", "int", 2, "scenario", "population", "Street offices", "街道办事处数",
        "Number of street offices (or townships) under the district government.", "", 1, 500),
     _p("communities_per_street", "int", 6, "scenario", "population", "Communities per street",
@@ -391,16 +392,35 @@ def make_config(*layers: Mapping[str, Any]) -> Config:
 
 
 def read_toml(path: Path, what: str) -> dict:
-    """Read a TOML file, turning every failure into a one-line :class:`ConfigError`."""
+    """Read a TOML file, turning every failure into a one-line :class:`ConfigError`.
+
+    Only a regular file of at most :data:`coop_agents.limits.MAX_TOML_BYTES`, named in UTF-8 and
+    holding UTF-8 text, is read: a folder, a device (``/dev/zero`` never ends), a pipe (it would
+    block) or a file in another encoding (latin-1, UTF-16) is refused naming the file.
+    """
+    check_input_file(path, what, MAX_TOML_BYTES)
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such {what} file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: malformed TOML ({exc})") from None
+            raw = fh.read(MAX_TOML_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror})") from None
+        raise ConfigError(f"{path}: cannot read {what} file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_TOML_BYTES:
+        raise ConfigError(f"{path}: the {what} file is larger than the limit of {MAX_TOML_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise ConfigError(f"{path}: not UTF-8 text{hint}: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
+                          f"save the {what} file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark some editors write: not part of the TOML
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML ({str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: malformed TOML (arrays or tables nested too deeply)") from None
+    return data
 
 
 def check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:

@@ -23,7 +23,15 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from coop_agents.errors import NetworkError
+from coop_agents.errors import CoopError, NetworkError
+from coop_agents.limits import (
+    GRAPHML_BYTES_PER_FILE_BYTE,
+    MAX_GRAPHML_BYTES,
+    MAX_RESIDENTS,
+    MEMORY_SHARE,
+    available_memory,
+    check_input_file,
+)
 
 __all__ = [
     "PROFILES",
@@ -32,6 +40,8 @@ __all__ = [
     "Profile",
     "DistrictSpec",
     "build_district",
+    "check_spec",
+    "check_structure",
     "load_graphml",
     "validate_district",
     "contact_matrix",
@@ -136,12 +146,8 @@ def build_district(spec: DistrictSpec, rng: np.random.Generator) -> nx.Graph:
         >>> sum(1 for _, k in g.nodes(data="kind") if k == "committee")
         3
     """
+    check_spec(spec)
     n_comm = spec.communities
-    if spec.residents < 10 * n_comm:
-        raise NetworkError(
-            f"residents={spec.residents} is too few for {n_comm} communities; "
-            f"allowed: at least 10 per community ({10 * n_comm})"
-        )
     latency = {
         "vertical": spec.vertical_latency,
         "horizontal": spec.horizontal_latency,
@@ -241,6 +247,17 @@ def build_district(spec: DistrictSpec, rng: np.random.Generator) -> nx.Graph:
     return g
 
 
+def check_spec(spec: DistrictSpec) -> None:
+    """Refuse sizes a district cannot be built from (before any run starts); raise :class:`NetworkError`."""
+    n_comm = spec.communities
+    if spec.residents < 10 * n_comm:
+        raise NetworkError(
+            f"residents={spec.residents} is too few for {n_comm} communities "
+            f"({spec.street_offices} street offices x {spec.communities_per_street}); "
+            f"allowed: at least 10 per community ({10 * n_comm})"
+        )
+
+
 def _contact_edges(sizes, profiles, cross_share, rng) -> tuple[np.ndarray, np.ndarray]:
     """Clustered contacts within each community, a few ties to the neighbouring community.
 
@@ -321,48 +338,157 @@ def _fail(msg: str) -> None:
     raise NetworkError(msg)
 
 
-def validate_district(g: nx.Graph) -> None:
-    """Check that a graph is a district in canonical form; raise :class:`NetworkError` if not."""
+# Where each channel may run: (kinds at one end, kinds at the other end). ``ORG`` is any
+# organisation but the platform hub, which hangs on platform ties only.
+ORG = frozenset(k for k in KINDS if k not in ("resident", "platform"))
+_ENDS: dict[str, tuple[frozenset, frozenset]] = {
+    "contact": (frozenset({"resident"}), frozenset({"resident"})),
+    "grid": (frozenset({"committee"}), frozenset({"resident"})),
+    "party": (frozenset({"party_committee"}), frozenset({"party_committee", "resident"})),
+    "platform": (frozenset({"platform"}), ORG),
+    **{ch: (ORG, ORG) for ch in ("admin", "contract", "command", "branch", "peer", "service", "overlay")},
+}
+# The table's bounds for the latency of any link (days per hop).
+MAX_LATENCY = 30.0
+LEVELS = ("district", "street", "community")
+# Attributes a node of each kind must carry in a structure file (others are filled in).
+REQUIRED: dict[str, tuple[str, ...]] = {"resident": ("community",), "committee": ("community", "street"),
+                                         "street_office": ("street",)}
+
+
+def _unit(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and 0.0 <= float(value) <= 1.0
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_structure(g: nx.Graph, name=lambda n: repr(n)) -> None:
+    """The rules a district obeys, on any graph (canonical or not); raise :class:`NetworkError`.
+
+    Args:
+        g: the graph, with node ``kind`` and the attributes of :data:`REQUIRED` typed already.
+        name: how messages name a node (a loaded file's own node ids).
+    """
     if g.number_of_nodes() == 0:
         _fail("the structure has no nodes; it needs a government, street offices, committees and residents")
     kinds: dict[str, list] = {k: [] for k in KINDS}
     for node, data in g.nodes(data=True):
         kind = data.get("kind")
-        if kind not in kinds:
-            _fail(f"node {node!r} has kind={kind!r}; allowed: {', '.join(KINDS)}")
+        if not isinstance(kind, str) or kind not in kinds:
+            _fail(f"node {name(node)} has kind={kind!r}; allowed: {', '.join(KINDS)}")
         kinds[kind].append(node)
+        for key in REQUIRED.get(kind, ()):
+            if key not in data or data[key] is None:
+                _fail(f"node {name(node)} ({kind}) has no {key}; a {kind} needs {' and '.join(REQUIRED[kind])}")
+        for key in ("community", "street"):
+            if key in data and (not _is_int(data[key]) or data[key] < -1):
+                _fail(f"node {name(node)} has {key}={data[key]!r}; allowed: an integer of at least 0")
+        for key in ("vulnerable", "party_member"):
+            if key in data and not isinstance(data[key], (bool, np.bool_)):
+                _fail(f"node {name(node)} has {key}={data[key]!r}; allowed: true or false")
+        for key in ("infrastructure", "trust"):
+            if key in data and not _unit(data[key]):
+                _fail(f"node {name(node)} has {key}={data[key]!r}; allowed: a number from 0 to 1")
+        if kind == "committee" and data.get("profile", "urban") not in PROFILES:
+            _fail(f"committee {name(node)} has profile={data.get('profile')!r}; allowed: {', '.join(PROFILES)}")
+        if kind == "party_committee" and data.get("level", "community") not in LEVELS:
+            _fail(f"node {name(node)} has level={data.get('level')!r}; allowed: {', '.join(LEVELS)}")
     for kind in ("government", "street_office", "committee", "resident"):
         if not kinds[kind]:
             _fail(f"the structure has no node of kind {kind!r}; a district needs at least one")
     if len(kinds["government"]) != 1:
         _fail(f"the structure has {len(kinds['government'])} governments; exactly one is allowed")
-    n_res = len(kinds["resident"])
-    if sorted(kinds["resident"]) != list(range(n_res)):
-        _fail("residents must be the nodes 0..n-1 (canonical form); load files with load_graphml")
-    comms = sorted(g.nodes[c].get("community", -1) for c in kinds["committee"])
-    if comms != list(range(len(comms))):
-        _fail("committees must carry community numbers 0..C-1, one committee each")
+    if len(kinds["platform"]) > 1:
+        _fail(f"the structure has {len(kinds['platform'])} platform hubs; at most one is allowed")
+    if len(kinds["resident"]) > MAX_RESIDENTS:
+        _fail(f"the structure has {len(kinds['resident']):,} residents; at most {MAX_RESIDENTS:,} are allowed")
+    # Communities: numbered 0..C-1, one committee each, each with residents.
+    committee_of: dict[int, object] = {}
+    for c in kinds["committee"]:
+        k = g.nodes[c]["community"]
+        if k in committee_of:
+            _fail(f"committees {name(committee_of[k])} and {name(c)} both have community={k}; "
+                  f"one committee per community is allowed")
+        committee_of[k] = c
+    n_comm = len(committee_of)
+    if sorted(committee_of) != list(range(n_comm)):
+        missing = next(k for k in range(n_comm + 1) if k not in committee_of)
+        _fail(f"committees must carry community numbers 0..{n_comm - 1}, one committee each; "
+              f"community {missing} has no committee")
+    size = dict.fromkeys(committee_of, 0)
     for r in kinds["resident"]:
-        c = g.nodes[r].get("community")
-        if not isinstance(c, (int, np.integer)) or not 0 <= c < len(comms):
-            _fail(f"resident {r} has community={c!r}; allowed: an integer from 0 to {len(comms) - 1}")
+        k = g.nodes[r]["community"]
+        if k not in size:
+            _fail(f"node {name(r)} (resident) has community={k!r}; allowed: a committee's community number, "
+                  f"0 to {n_comm - 1}")
+        size[k] += 1
+    empty = next((k for k, n in size.items() if n == 0), None)
+    if empty is not None:
+        _fail(f"community {empty} (committee {name(committee_of[empty])}) has no residents; "
+              f"every community needs at least one resident")
+    streets: dict[int, object] = {}
+    for so in kinds["street_office"]:
+        k = g.nodes[so]["street"]
+        if k in streets:
+            _fail(f"street offices {name(streets[k])} and {name(so)} both have street={k}; "
+                  f"each street office needs its own number")
+        streets[k] = so
+    for c in kinds["committee"]:
+        if g.nodes[c]["street"] not in streets:
+            _fail(f"committee {name(c)} has street={g.nodes[c]['street']!r}; allowed: a street office's number "
+                  f"({', '.join(str(k) for k in sorted(streets))})")
+    # Edges: a known channel, its link, latency and reliability in range, between the right kinds.
     for u, v, data in g.edges(data=True):
         ch = data.get("channel")
-        if ch not in CHANNELS:
-            _fail(f"edge {u}-{v} has channel={ch!r}; allowed: {', '.join(CHANNELS)}")
+        where = f"edge {name(u)}-{name(v)}"
+        if u == v:
+            _fail(f"{where} joins a node to itself; allowed: ties between two different nodes")
+        if not isinstance(ch, str) or ch not in CHANNELS:
+            _fail(f"{where} has channel={ch!r}; allowed: {', '.join(CHANNELS)}")
         if data.get("link") != CHANNELS[ch]:
-            _fail(f"edge {u}-{v} has link={data.get('link')!r}; channel {ch!r} needs link={CHANNELS[ch]!r}")
+            _fail(f"{where} has link={data.get('link')!r}; channel {ch!r} needs link={CHANNELS[ch]!r}")
         lat, rel = data.get("latency"), data.get("reliability")
-        if not isinstance(lat, (int, float)) or not 0 <= lat <= 365:
-            _fail(f"edge {u}-{v} has latency={lat!r}; allowed: a number of days from 0 to 365")
-        if not isinstance(rel, (int, float)) or not 0 < rel <= 1:
-            _fail(f"edge {u}-{v} has reliability={rel!r}; allowed: a number above 0 and at most 1")
+        if isinstance(lat, bool) or not isinstance(lat, (int, float)) or not 0 <= lat <= MAX_LATENCY:
+            _fail(f"{where} has latency={lat!r}; allowed: a number of days from 0 to {MAX_LATENCY:g}")
+        if isinstance(rel, bool) or not isinstance(rel, (int, float)) or not 0 < rel <= 1:
+            _fail(f"{where} has reliability={rel!r}; allowed: a number above 0 and at most 1")
+        ku, kv = g.nodes[u]["kind"], g.nodes[v]["kind"]
+        one, other = _ENDS[ch]
+        if not ((ku in one and kv in other) or (kv in one and ku in other)):
+            _fail(f"{where} ({ch}) joins a {ku} and a {kv}; a {ch} tie joins "
+                  f"{' or '.join(sorted(one))} and {' or '.join(sorted(other))}")
+        if ch in ("grid", "party") and "resident" in (ku, kv):
+            res, org = (u, v) if ku == "resident" else (v, u)
+            if g.nodes[org].get("community") != g.nodes[res]["community"]:
+                _fail(f"{where} ({ch}) joins resident {name(res)} of community {g.nodes[res]['community']} "
+                      f"to {name(org)} of community {g.nodes[org].get('community')!r}; it must be the "
+                      f"resident's own community")
     # The platform hub hangs on platform ties only; every other organisation must reach the
     # government over the administrative and party lines.
     orgs = nx.subgraph_view(g, filter_node=lambda n: g.nodes[n]["kind"] not in ("resident", "platform"))
     admin = channel_view(orgs, {"admin", "contract", "party", "branch"})
     if not nx.is_connected(admin.to_undirected(as_view=True)):
-        _fail("the administrative and party lines do not connect every organisation to the government")
+        gov = kinds["government"][0]
+        reached = nx.node_connected_component(admin.to_undirected(as_view=True), gov)
+        lost = next(n for n in orgs if n not in reached)
+        _fail(f"the administrative and party lines do not connect every organisation to the government "
+              f"(node {name(lost)}, a {g.nodes[lost]['kind']}, is cut off)")
+
+
+def validate_district(g: nx.Graph) -> None:
+    """Check that a graph is a district in canonical form; raise :class:`NetworkError` if not."""
+    check_structure(g)
+    n_res = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
+    if any(not (_is_int(n) and 0 <= n < n_res) for n, k in g.nodes(data="kind") if k == "resident"):
+        _fail("residents must be the nodes 0..n-1 (canonical form); load files with load_graphml")
+    for c, d in g.nodes(data=True):
+        if d["kind"] == "committee":
+            for key in ("infrastructure", "trust"):
+                if key not in d:
+                    _fail(f"committee {c!r} has no {key}; allowed: a number from 0 to 1")
 
 
 _NODE_TYPES: dict[str, Callable] = {
@@ -375,41 +501,110 @@ def load_graphml(path: str | Path) -> nx.Graph:
     """Read a user's district from GraphML, check it and return it in canonical form.
 
     Nodes need ``kind`` (see :data:`KINDS`); residents need ``community`` (the community number
-    of their committee); committees need ``community`` and ``street``; street offices ``street``.
-    Edges need ``channel`` (see :data:`CHANNELS`); ``link``, ``latency`` and ``reliability`` are
-    filled from the channel when missing. Committees without ``profile`` are ``urban``.
+    of their committee); committees need ``community`` and ``street`` (a street office's number);
+    street offices ``street``. Every community needs a committee and at least one resident.
+    Committees' ``trust`` and ``infrastructure`` are numbers from 0 to 1. Edges need ``channel``
+    (see :data:`CHANNELS`) between the kinds it joins (``contact`` ties join two residents, ``grid``
+    a committee and a resident of its community, ...); ``link``, ``latency`` (0 to 30 days) and
+    ``reliability`` (above 0, at most 1) are filled from the channel when missing. Committees
+    without ``profile`` are ``urban``. Messages name the file's own node ids.
 
     Raises:
         NetworkError: naming the file and what is wrong.
     """
+    try:
+        st = check_input_file(path, "structure (GraphML)", MAX_GRAPHML_BYTES)
+        available = available_memory()
+    except CoopError as exc:
+        raise NetworkError(str(exc)) from None
     path = Path(path)
+    need = GRAPHML_BYTES_PER_FILE_BYTE * st.st_size
+    if available is not None and need > MEMORY_SHARE * available:
+        raise NetworkError(f"{path}: reading this {st.st_size / 2**20:,.0f} MB GraphML file needs about "
+                           f"{need / 2**30:.1f} GB of memory, but {available / 2**30:.1f} GB is available; the "
+                           f"largest file that fits has {int(MEMORY_SHARE * available / GRAPHML_BYTES_PER_FILE_BYTE / 2**20):,} MB")
     try:
         raw = nx.read_graphml(path)
     except FileNotFoundError:
         raise NetworkError(f"{path}: no such file") from None
+    except RecursionError:
+        raise NetworkError(f"{path}: not readable as GraphML (elements nested too deeply)") from None
     except Exception as exc:  # the GraphML parser raises several unrelated types
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise NetworkError(f"{path}: not readable as GraphML ({first})") from None
-    if raw.is_directed():
-        raw = raw.to_undirected()
     try:
         return _canonical(raw)
     except NetworkError as exc:
         raise NetworkError(f"{path}: {exc}") from None
 
 
+def _cast(value, cast):
+    """A GraphML attribute as ``cast`` (int, bool, float); ValueError if it is not one."""
+    if cast is bool:
+        return _as_bool(value)
+    if cast is int:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError(value)
+            return int(value)
+        if isinstance(value, str):
+            return int(value.strip())
+        return int(value)
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
 def _canonical(raw: nx.Graph) -> nx.Graph:
+    if raw.is_multigraph():
+        for u, v, k in raw.edges(keys=True):
+            if raw.number_of_edges(u, v) > 1:
+                _fail(f"nodes {u!r} and {v!r} are joined by {raw.number_of_edges(u, v)} edges; "
+                      f"one edge per pair of nodes is allowed")
+    if raw.is_directed():
+        for u, v, data in raw.edges(data=True):
+            if u != v and raw.has_edge(v, u) and raw.edges[v, u] != data:
+                _fail(f"edge {u!r}-{v!r} is given in both directions with different attributes "
+                      f"({data} and {raw.edges[v, u]}); give each tie once")
+        raw = nx.Graph(raw.to_undirected())
+    elif raw.is_multigraph():
+        raw = nx.Graph(raw)
     for node, data in raw.nodes(data=True):
         if data.get("kind") not in KINDS:
             _fail(f"node {node!r} has kind={data.get('kind')!r}; allowed: {', '.join(KINDS)}")
         for key, cast in _NODE_TYPES.items():
             if key in data:
                 try:
-                    data[key] = cast(data[key]) if cast is not bool else _as_bool(data[key])
-                except (TypeError, ValueError):
-                    _fail(f"node {node!r} has {key}={data[key]!r}; expected {cast.__name__}")
+                    data[key] = _cast(data[key], cast)
+                except (TypeError, ValueError, OverflowError):
+                    expected = {int: "an integer", bool: "true or false", float: "a number"}[cast]
+                    _fail(f"node {node!r} has {key}={data[key]!r}; expected {expected}")
+        for key in REQUIRED.get(data["kind"], ()):
+            if key not in data:
+                _fail(f"node {node!r} ({data['kind']}) has no {key}; a {data['kind']} needs "
+                      f"{' and '.join(REQUIRED[data['kind']])}")
+    for u, v, data in raw.edges(data=True):
+        ch = data.get("channel")
+        if ch not in CHANNELS:
+            _fail(f"edge {u!r}-{v!r} has channel={ch!r}; allowed: {', '.join(CHANNELS)}")
+        link = data.setdefault("link", CHANNELS[ch])
+        defaults = {"vertical": 1.0, "horizontal": 0.3, "platform": 0.05}
+        data.setdefault("latency", 0.0 if ch == "contact" else defaults.get(link, 1.0))
+        data.setdefault("reliability", RELIABILITY.get(link, 1.0))
+        for key in ("latency", "reliability"):
+            try:
+                data[key] = _cast(data[key], float)
+            except (TypeError, ValueError, OverflowError):
+                _fail(f"edge {u!r}-{v!r} has {key}={data[key]!r}; expected a number")
+    for n, data in raw.nodes(data=True):
+        if data["kind"] == "committee":
+            data.setdefault("profile", "urban")
+    check_structure(raw)  # with the file's own node ids in every message
     residents = sorted((n for n, k in raw.nodes(data="kind") if k == "resident"),
-                       key=lambda n: (raw.nodes[n].get("community", -1), str(n)))
+                       key=lambda n: (raw.nodes[n]["community"], str(n)))
     others = sorted((n for n, k in raw.nodes(data="kind") if k != "resident"), key=str)
     mapping = {n: i for i, n in enumerate(residents + others)}
     g = nx.Graph(name=raw.graph.get("name", "district"))
@@ -422,42 +617,30 @@ def _canonical(raw: nx.Graph) -> nx.Graph:
             data.setdefault("vulnerable", False)
             data.setdefault("party_member", False)
         if data["kind"] == "committee":
-            prof = PROFILES.get(data.setdefault("profile", "urban"))
-            if prof is None:
-                _fail(f"committee {n!r} has profile={data['profile']!r}; allowed: {', '.join(PROFILES)}")
+            prof = PROFILES[data["profile"]]
             data.setdefault("infrastructure", prof.infrastructure)
             data.setdefault("trust", prof.trust)
         g.add_node(i, **data)
-    for u, v, data in raw.edges(data=True):
-        ch = data.get("channel")
-        if ch not in CHANNELS:
-            _fail(f"edge {u}-{v} has channel={ch!r}; allowed: {', '.join(CHANNELS)}")
-        link = data.get("link", CHANNELS[ch])
-        defaults = {"vertical": 1.0, "horizontal": 0.3, "platform": 0.05}
-        numbers = {"latency": data.get("latency", 0.0 if ch == "contact" else defaults.get(link, 1.0)),
-                   "reliability": data.get("reliability", RELIABILITY.get(link, 1.0))}
-        for key, value in numbers.items():
-            try:
-                numbers[key] = float(value)
-            except (TypeError, ValueError):
-                _fail(f"edge {u}-{v} has {key}={value!r}; expected a number")
-        g.add_edge(mapping[u], mapping[v], channel=ch, link=link, **numbers)
+    g.add_edges_from((mapping[u], mapping[v], {k: data[k] for k in ("channel", "link", "latency", "reliability")})
+                     for u, v, data in raw.edges(data=True))
     for c in (n for n, k in g.nodes(data="kind") if k == "committee"):
         g.nodes[c]["residents"] = 0
     by_comm = {g.nodes[c]["community"]: c for c in g if g.nodes[c]["kind"] == "committee"}
     for r in range(len(residents)):
-        cc = by_comm.get(g.nodes[r]["community"])
-        if cc is not None:
-            g.nodes[cc]["residents"] += 1
+        g.nodes[by_comm[g.nodes[r]["community"]]]["residents"] += 1
     validate_district(g)
     return g
 
 
 def _as_bool(value) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
     if isinstance(value, str):
-        if value.lower() in ("true", "1", "yes"):
+        if value.strip().lower() in ("true", "1", "yes"):
             return True
-        if value.lower() in ("false", "0", "no"):
+        if value.strip().lower() in ("false", "0", "no"):
             return False
         raise ValueError(value)
-    return bool(value)
+    if isinstance(value, (int, np.integer)) and value in (0, 1):
+        return bool(value)
+    raise ValueError(value)

@@ -32,6 +32,7 @@ from typing import Any
 
 from coop_agents.config import check_keys, read_toml, validate_overrides
 from coop_agents.errors import ConfigError
+from coop_agents.limits import check_name
 
 __all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names"]
 
@@ -67,26 +68,38 @@ def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
     levers: dict[str, Any] = {}
     base = data.get("based_on")
     if base is not None:
-        base = str(base)
+        if not isinstance(base, str) or not base.strip():
+            raise ConfigError(f"based_on={base!r} in {where}: expected a preset name or a pattern .toml path")
         if chain and _looks_like_path(base) and not Path(base).is_absolute():
             base = str(chain[-1].parent / base)  # relative to the file that names it
-        levers.update(_load(base, chain).levers)
+        try:
+            levers.update(_load(base, chain).levers)
+        except ConfigError as exc:
+            raise ConfigError(f"based_on in {where}: {exc}") from None
     levers.update(validate_overrides(levers_raw, where, role="lever"))
     name = data.get("name")
-    if not isinstance(name, str) or not name:
-        raise ConfigError(f"{where}: a pattern needs name = \"...\"")
+    if not isinstance(name, str) or not name.strip():
+        shown = "" if name is None else f" (got name={name!r})"
+        raise ConfigError(f"{where}: a pattern needs name = \"...\", a non-empty string{shown}")
     return Pattern(
         name=name,
-        label_en=str(data.get("label_en", name)),
-        label_zh=str(data.get("label_zh", name)),
-        description=str(data.get("description", "")),
-        description_zh=str(data.get("description_zh", "")),
+        label_en=_text(data, "label_en", where, name),
+        label_zh=_text(data, "label_zh", where, name),
+        description=_text(data, "description", where),
+        description_zh=_text(data, "description_zh", where),
         levers=levers,
-        summary_en=str(data.get("summary_en", "")),
-        summary_zh=str(data.get("summary_zh", "")),
+        summary_en=_text(data, "summary_en", where),
+        summary_zh=_text(data, "summary_zh", where),
         actors_en=_lines(data, "actors_en", where),
         actors_zh=_lines(data, "actors_zh", where),
     )
+
+
+def _text(data: dict, key: str, where: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{key}={value!r} in {where}: expected a string, e.g. {key} = \"...\"")
+    return value
 
 
 def _lines(data: dict, key: str, where: str) -> tuple[str, ...]:
@@ -106,6 +119,8 @@ def _presets() -> dict[str, Pattern]:
             found[pat.name] = pat
     return found
 
+
+MAX_BASED_ON = 32  # pattern files a based_on chain may go through
 
 ORDER = ("no_response", "siloed", "command", "platform", "party_led", "co_governance", "full_cycle")
 PRESET_PATTERNS: dict[str, Pattern] = {}
@@ -141,7 +156,9 @@ def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
         return pattern
     text = str(pattern)
     if _looks_like_path(text):
-        path = Path(text)
+        path = Path(check_name(text, "the pattern file"))
+        if len(chain) >= MAX_BASED_ON:
+            raise ConfigError(f"{path}: based_on goes {len(chain)} files deep; at most {MAX_BASED_ON} are allowed")
         if path.resolve() in chain:
             raise ConfigError(f"{path}: based_on loops back to this file; a pattern cannot build on itself")
         return _from_dict(read_toml(path, "pattern"), str(path), (*chain, path.resolve()))

@@ -57,28 +57,47 @@ class Scenario:
     events: tuple = ()  # EventSpec schedule, used when arrival = "schedule"
 
 
+def _text(data: dict, key: str, where: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ConfigError(f"{key}={value!r} in {where}: expected a string, e.g. {key} = \"...\"")
+    return value
+
+
 def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
     check_keys(data, _KEYS, where)
     params = data.get("parameters", {})
     if not isinstance(params, dict):
         raise ConfigError(f"[parameters] in {where} must be a table of key = value")
     name = data.get("name")
-    if not isinstance(name, str) or not name:
-        raise ConfigError(f"{where}: a scenario needs name = \"...\"")
+    if not isinstance(name, str) or not name.strip():
+        shown = "" if name is None else f" (got name={name!r})"
+        raise ConfigError(f"{where}: a scenario needs name = \"...\", a non-empty string{shown}")
     structure = data.get("structure")
     if structure is not None:
-        if not isinstance(structure, str) or folder is None:
-            raise ConfigError(f"structure in {where} must be a path to a GraphML file")
+        if not isinstance(structure, str) or not structure or "\0" in structure or folder is None:
+            raise ConfigError(f"structure={structure!r} in {where}: expected the path of a GraphML file, "
+                              f"relative to the scenario file")
         structure = folder / structure
+    events = data.get("events")
+    if events is not None and isinstance(events, list):
+        for i, item in enumerate(events):
+            hazard = item.get("hazard", "contagion") if isinstance(item, dict) else "contagion"
+            if not isinstance(hazard, str):
+                raise ConfigError(f"event {i + 1} in {where}: hazard={hazard!r}; expected a hazard name (a string)")
+    parameters = validate_overrides(params, where, role="scenario")
+    if parameters.get("arrival") == "schedule" and not events:
+        raise ConfigError(f"arrival = \"schedule\" in {where} needs an [[events]] list "
+                          f"(day and hazard of each event)")
     return Scenario(
         name=name,
-        title_en=str(data.get("title_en", name)),
-        title_zh=str(data.get("title_zh", name)),
-        description=str(data.get("description", "")),
-        parameters=validate_overrides(params, where, role="scenario"),
+        title_en=_text(data, "title_en", where, name),
+        title_zh=_text(data, "title_zh", where, name),
+        description=_text(data, "description", where),
+        parameters=parameters,
         structure=structure,
-        texts={k: str(v) for k, v in data.items() if k.startswith(("story_", "notes_", "description_"))},
-        events=parse_events(data["events"], where) if "events" in data else (),
+        texts={k: _text(data, k, where) for k in data if k.startswith(("story_", "notes_", "description_"))},
+        events=parse_events(events, where) if events is not None else (),
     )
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,15 +42,17 @@ from typing import Any
 import numpy as np
 
 from coop_agents.config import PARAMETERS, check_keys, read_toml
-from coop_agents.errors import ConfigError
+from coop_agents.errors import ConfigError, CoopError
+from coop_agents.limits import MAX_DESIGN_POINTS, MAX_REPLICATES, MAX_SEED, check_plan, design_points
 from coop_agents.metrics import OUTCOMES, TimeSeries
-from coop_agents.patterns import load_pattern
-from coop_agents.scenarios import load_scenario
+from coop_agents.patterns import Pattern, load_pattern
+from coop_agents.scenarios import Scenario, load_scenario
 
 __all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "experiment_from_dict", "replicate_seeds",
            "DESIGNS"]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
+MAX_LEVELS = 1000  # grid levels of a morris design
 _TOP = {"name", "description", "seed", "replicates", "outcomes", "baseline", "design", "levers",
         "uncertainties", "steps", "series"}
 
@@ -105,6 +108,13 @@ class Experiment:
     source: str = ""
     base_dir: Path | None = None
     series: list[str] = field(default_factory=list)  # daily series stored per run, besides outcomes
+    largest_district: int = 0  # the most residents of any arm (for memory checks); 0: not known
+
+    @property
+    def n_arms(self) -> int:
+        """How many arms :meth:`arms` gives, without sampling them."""
+        return design_points(self.design, self.samples, len(self.ranged)) * math.prod(
+            len(f.values) for f in self.crossed)
 
     @property
     def ranged(self) -> list[Factor]:
@@ -245,11 +255,38 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
         raise ConfigError(f"design kind={kind!r} in {where}: not allowed; expected one of {', '.join(DESIGNS)}")
     samples = _positive_int(design.get("samples", 0 if kind == "grid" else 16), "design.samples", where,
                             allow_zero=kind == "grid")
+    if samples > MAX_DESIGN_POINTS:
+        raise ConfigError(f"design.samples={samples:,} in {where}: above the limit of {MAX_DESIGN_POINTS:,}; "
+                          f"the largest that fits is {MAX_DESIGN_POINTS:,}")
+    if kind == "sobol" and samples & (samples - 1):
+        raise ConfigError(f"design.samples={samples} in {where}: a sobol design needs a power of 2 "
+                          f"(e.g. {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}) "
+                          f"to keep the Sobol' sequence balanced")
     levels = _positive_int(design.get("levels", 4), "design.levels", where)
-    reps = _positive_int(replicates if replicates is not None else data.get("replicates", 1), "replicates", where)
+    if kind == "morris" and (levels < 2 or levels % 2 or levels > MAX_LEVELS):
+        raise ConfigError(f"design.levels={levels} in {where}: a morris design needs an even number of grid "
+                          f"levels from 2 to {MAX_LEVELS} (e.g. 4)")
+    if replicates is not None:
+        rep_name, rep_where = "--replicates", "on the command line"
+        reps = _positive_int(replicates, "--replicates", "on the command line")
+    else:
+        rep_name, rep_where = "replicates", f"in {where}"
+        reps = _positive_int(data.get("replicates", 1), "replicates", where)
+    if reps > MAX_REPLICATES:
+        raise ConfigError(f"{rep_name}={reps:,} {rep_where}: above the limit of {MAX_REPLICATES:,} replicates; "
+                          f"the largest that fits is {MAX_REPLICATES:,}")
     seed = data.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"seed={seed!r} in {where}: expected a non-negative integer")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ConfigError(f"seed={seed!r} in {where}: expected an integer from 0 to {MAX_SEED}")
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{key}={data[key]!r} in {where}: expected a string, e.g. {key} = \"...\"")
+    if "name" in data and not data["name"].strip():
+        raise ConfigError(f"name in {where} is empty; give the experiment a name, e.g. name = \"my_experiment\"")
+    if not any(isinstance(data.get(s), dict) and data.get(s) for s in ("levers", "uncertainties")):
+        raise ConfigError(f"{where} sets no levers and no uncertainties; an experiment needs at least a pattern "
+                          f"under [levers] or a scenario under [uncertainties], e.g. "
+                          f"[levers] pattern = [\"siloed\", \"full_cycle\"]")
     factors: list[Factor] = []
     for section, role in (("levers", "lever"), ("uncertainties", "uncertainty")):
         table = data.get(section, {})
@@ -287,14 +324,101 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
                      levels=levels, factors=factors, source=source, base_dir=folder,
                      series=list(dict.fromkeys(series)))
     exp.baseline = _baseline(data.get("baseline"), exp, where)
-    if not exp.arms():
+    # Sizes first, before a sampler or the seeds are asked for anything.
+    structures = _structures(exp, where)
+    exp.largest_district = _largest_district(exp, structures)
+    try:
+        check_plan(f"in {where}", replicates=reps, arms=exp.n_arms, residents=exp.largest_district,
+                   workers=1, replicates_name=rep_name)
+    except ConfigError:
+        raise
+    except CoopError as exc:
+        raise ConfigError(str(exc)) from None
+    arms = exp.arms()
+    if not arms:
         raise ConfigError(f"the design in {where} has no runs; give every list at least one value")
+    _check_arms(exp, arms, structures, where)
     return exp
 
 
+def _scenario_of(exp: Experiment, value: str) -> Scenario:
+    target = str(exp.base_dir / value) if exp.base_dir is not None and value.endswith(".toml") else value
+    return load_scenario(target)
+
+
+def _pattern_of(exp: Experiment, value: str) -> Pattern:
+    target = str(exp.base_dir / value) if exp.base_dir is not None and value.endswith(".toml") else value
+    return load_pattern(target)
+
+
+def _structures(exp: Experiment, where: str) -> dict[str, int]:
+    """Residents of each scenario's own structure file, loaded (and so checked) once, by scenario."""
+    factor = next((f for f in exp.factors if f.name == "scenario"), None)
+    out = {}
+    for value in (factor.values if factor else ("default",)):
+        sc = _scenario_of(exp, value)
+        if sc.structure is not None:
+            from coop_agents.network import load_graphml
+
+            try:
+                g = load_graphml(sc.structure)
+            except CoopError as exc:
+                raise ConfigError(f"scenario {value} in {where}: {exc}") from None
+            out[value] = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
+    return out
+
+
+def _largest_district(exp: Experiment, structures: dict[str, int]) -> int:
+    """The most residents any arm can have (for the memory check), before the arms are made."""
+    factor = next((f for f in exp.factors if f.name == "residents"), None)
+    if factor is not None:
+        largest = int(factor.high) if factor.ranged else max(int(v) for v in factor.values)
+    else:
+        scen = next((f for f in exp.factors if f.name == "scenario"), None)
+        largest = max(int(_scenario_of(exp, v).parameters.get("residents", PARAMETERS["residents"].default))
+                      for v in (scen.values if scen else ("default",)))
+    return max([largest, *structures.values()])
+
+
+# The parameters make_config and the district builder check against each other.
+_CROSS_CHECKED = frozenset({"alert_threshold", "emergency_threshold", "residents", "street_offices",
+                            "communities_per_street", "arrival"})
+
+
+def _check_arms(exp: Experiment, arms: list[dict[str, Any]], structures: dict[str, int], where: str) -> None:
+    """Every arm makes a valid configuration and district: refused here rather than failing in every run."""
+    from coop_agents.config import make_config
+    from coop_agents.network import DistrictSpec, check_spec
+
+    scenarios: dict[str, Scenario] = {}
+    patterns: dict[str, Pattern] = {}
+    seen = set()
+    for arm in arms:
+        sc_name, pat_name = str(arm.get("scenario", "default")), str(arm.get("pattern", "siloed"))
+        # Only what the checks below read: arms that differ elsewhere (a sampled lever) are alike here.
+        overrides = {k: v for k, v in arm.items() if k in _CROSS_CHECKED}
+        key = (sc_name, pat_name, tuple(sorted(overrides.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        sc = scenarios.get(sc_name) or scenarios.setdefault(sc_name, _scenario_of(exp, sc_name))
+        pat = patterns.get(pat_name) or patterns.setdefault(pat_name, _pattern_of(exp, pat_name))
+        label = ", ".join(f"{k}={_short(arm[k])}" for k in exp.varied_names) or "the only arm"
+        try:
+            config = make_config(sc.parameters, pat.levers, overrides)
+            if sc_name not in structures:
+                check_spec(DistrictSpec.from_config(config))
+        except CoopError as exc:
+            raise ConfigError(f"arm {label} of {where}: {exc}") from None
+        if config.arrival == "schedule" and not sc.events:
+            raise ConfigError(f"arm {label} of {where}: arrival=schedule needs a scenario with an [[events]] list; "
+                              f"scenario {sc_name} has none")
+
+
 def _positive_int(value, name, where, allow_zero=False) -> int:
+    where = where if where.startswith("on ") else f"in {where}"
     if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
-        raise ConfigError(f"{name}={value!r} in {where}: expected an integer of at least {0 if allow_zero else 1}")
+        raise ConfigError(f"{name}={value!r} {where}: expected an integer of at least {0 if allow_zero else 1}")
     return value
 
 

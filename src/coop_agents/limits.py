@@ -1,0 +1,436 @@
+"""Sizes a run, batch or brief may have, and the memory it needs: checked before any work starts.
+
+Every entry point that starts long work (``coop-agents run``, ``batch``, ``brief``, loading an
+experiment, loading a GraphML structure) calls :func:`check_plan` (or the file checks below)
+first, so an absurd size is refused in one line, naming the value, the limit and the largest size
+that fits, instead of filling the memory or hanging while seeds or design points are generated.
+
+Measured memory (Python 3.12.1, numpy 2, networkx 3, Mesa 3.5.1; Linux x86-64, 2 cores; peak
+RSS from ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, in KiB, of a fresh process that imports
+``coop_agents.model`` and runs ``CoordinationModel("default", "siloed", 0, residents=N).run()``;
+measured twice, on the code of 2 December and again after the model's core was rewritten that day):
+
+==========  ==================  ==================  =======================================
+residents   peak RSS (first)    peak RSS (second)   note
+==========  ==================  ==================  =======================================
+0           160,968 KiB         162,104 KiB         the interpreter with the model imported
+10,000      193,972 KiB
+20,000      222,536 KiB         221,504 KiB
+50,000      309,596 KiB
+100,000     450,876 KiB         450,888 KiB         the same at 10 and 120 days
+==========  ==================  ==================  =======================================
+
+A straight line through 20,000 and 100,000 residents: 2,920 and 2,936 bytes per resident on top
+of about 160 MiB; the number of days hardly matters (the time series are per community). Loading
+a GraphML structure takes about 20 bytes of memory per byte of the file (10,000 residents: an
+11.5 MB file, 225 MiB more at the peak; 50,000: a 58 MB file, 1.1 GiB more), and such a file has
+about 1.2 KB per resident. One planned run of a batch (its ``RunSpec`` in the runner's lists and
+the store's set of finished runs) takes about 1 KB in the batch's main process (405 bytes measured
+with ``tracemalloc`` for the ``RunSpec`` list alone).
+
+To measure again (numbers change with the libraries)::
+
+    for n in 0 20000 100000; do
+      .venv/bin/python -c "import resource, sys; from coop_agents.model import CoordinationModel as M; \\
+    n = int(sys.argv[1]); n and M('default', 'siloed', 0, residents=n).run(); \\
+    print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" $n
+    done
+
+(or ``/usr/bin/time -v`` around the same command: "Maximum resident set size"; or the process's
+own ``VmHWM`` in ``/proc/self/status``, which gave 221,368 and 450,020 KiB at 20,000 and 100,000
+residents, run until the event was over). Run it from a shell, not from a large Python process:
+Linux carries the parent's peak into a child's ``ru_maxrss`` across ``fork`` and ``exec``. Then set
+:data:`BASE_BYTES` to the first figure (KiB x 1024) and :data:`BYTES_PER_RESIDENT` to the slope
+between the other two; ``tests/test_limits.py`` checks the figures against a fresh measurement.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+from coop_agents.errors import ConfigError, CoopError
+
+__all__ = [
+    "BASE_BYTES",
+    "BYTES_PER_PLANNED_RUN",
+    "BYTES_PER_RESIDENT",
+    "GRAPHML_BYTES_PER_FILE_BYTE",
+    "MAX_ARMS",
+    "MAX_DESIGN_POINTS",
+    "MAX_GRAPHML_BYTES",
+    "MAX_REPLICATES",
+    "MAX_RESIDENTS",
+    "MAX_RUNS",
+    "MAX_SEED",
+    "MAX_TOML_BYTES",
+    "MAX_WORKERS",
+    "MEMORY_ENV",
+    "available_memory",
+    "check_count",
+    "check_input_file",
+    "check_name",
+    "check_output_dir",
+    "check_output_file",
+    "check_plan",
+    "check_results_dir",
+    "check_run",
+    "check_scheduler",
+    "design_points",
+    "run_bytes",
+    "series_bytes",
+]
+
+# --- measured (see the module docstring) ---------------------------------------------------------
+BASE_BYTES = 162 * 2**20  # a process with the model imported
+BYTES_PER_RESIDENT = 2_940  # one run's district, residents, contacts and Mesa agents, per resident
+BYTES_PER_PLANNED_RUN = 1_000  # a planned run in the batch's main process
+BYTES_PER_RUN_KEPT = 4_000  # `run` keeps each replicate's outcomes and events until it prints
+GRAPHML_BYTES_PER_FILE_BYTE = 20  # peak memory of load_graphml per byte of the file
+
+# --- limits ----------------------------------------------------------------------------------------
+MAX_REPLICATES = 100_000  # paired replicates of one arm (seeds are made one by one)
+MAX_ARMS = 100_000  # arms of a design (crossed values x sample points)
+MAX_DESIGN_POINTS = MAX_ARMS  # rows a sampler (lhs, sobol, morris) is asked for
+MAX_RUNS = 1_000_000  # runs of one batch (arms x replicates)
+MAX_RESIDENTS = 1_000_000  # residents of one district (about 3 GB for one run)
+MAX_WORKERS = 1024  # worker processes of a batch or brief (memory usually binds well before)
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers
+MAX_TOML_BYTES = 10 * 2**20  # a scenario, pattern or experiment file
+MAX_GRAPHML_BYTES = 2 * 2**30  # a structure file (about 1.7 M residents; 40 GB to load)
+MEMORY_SHARE = 0.8  # share of the available memory a plan may use
+MEMORY_ENV = "COOP_AGENTS_MEMORY"  # e.g. "8G": the memory this program may count on
+
+
+def _gb(n: float) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
+def _parse_size(text: str) -> int | None:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*", text, re.IGNORECASE)
+    if not m:
+        return None
+    return int(float(m.group(1)) * 1024 ** " kmgt".index(m.group(2).lower() or " "))
+
+
+def available_memory() -> int | None:
+    """Bytes of memory this process may still count on, or ``None`` if that cannot be told.
+
+    ``COOP_AGENTS_MEMORY`` (bytes, or with K, M, G, T) overrides it, e.g. on a shared machine.
+    Otherwise the smallest of the kernel's ``MemAvailable`` and a cgroup's remaining limit (a
+    container), falling back on psutil and then on ``os.sysconf``.
+    """
+    env = os.environ.get(MEMORY_ENV)
+    if env:
+        size = _parse_size(env)
+        if size is None:
+            raise CoopError(f"{MEMORY_ENV}={env!r}: not a size; expected bytes or a number with K, M or G, e.g. 8G")
+        return size
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
+            found.append(max(0, int(limit) - used))
+    except (OSError, ValueError):
+        pass
+    if not found:
+        try:
+            import psutil
+
+            found.append(int(psutil.virtual_memory().available))
+        except (ImportError, OSError, RuntimeError, AttributeError):  # no psutil, or it cannot read: ask libc
+            try:
+                found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+            except (ValueError, OSError, AttributeError):
+                return None
+    return min(found)
+
+
+def run_bytes(residents: int) -> int:
+    """Peak memory of one run with ``residents`` residents, in a process of its own."""
+    return BASE_BYTES + BYTES_PER_RESIDENT * max(0, residents)
+
+
+def series_bytes(steps: int, communities: int) -> int:
+    """Memory of one run's daily time series as a DataFrame (``run --out`` keeps one per replicate)."""
+    return (steps + 1) * (communities + 24) * 8 * 2
+
+
+def check_count(name: str, value: int, limit: int, where: str = "", low: int = 1, unit: str = "") -> int:
+    """Refuse an integer outside ``low..limit`` in one line; return it."""
+    origin = f" {where}" if where else ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CoopError(f"{name}={value!r}{origin}: expected an integer from {low:,} to {limit:,}")
+    if value < low:
+        raise CoopError(f"{name}={value:,}{origin}: expected an integer of at least {low:,}")
+    if value > limit:
+        raise CoopError(f"{name}={value:,}{origin}: above the limit of {limit:,}{unit}; "
+                        f"the largest that fits is {limit:,}")
+    return value
+
+
+def check_plan(where: str, *, replicates: int, arms: int = 1, residents: int = 4800, workers: int = 0,
+               kept_per_run: int = 0, remote: bool = False, replicates_name: str = "replicates") -> None:
+    """Check a planned run, batch or brief before any work starts; raise :class:`CoopError` if it cannot fit.
+
+    Args:
+        where: what the plan came from, named in the message (e.g. ``"in exp.toml"``).
+        replicates: paired replicates of each arm.
+        arms: arms of the design (patterns compared, crossed values x sample points).
+        residents: the largest district of any arm.
+        workers: worker processes running models at once; 0: the runs run in this process.
+        kept_per_run: bytes this process keeps of each finished run until the end (``run``).
+        remote: the runs execute elsewhere (a Dask cluster): only this process's share is checked.
+        replicates_name: how the message names the replicates (e.g. ``--replicates``).
+
+    The message names the value, the limit, and the largest size that fits.
+    """
+    check_count(replicates_name, replicates, MAX_REPLICATES, where, unit=" replicates")
+    if arms > MAX_ARMS:
+        raise CoopError(f"the design {where} has {arms:,} arms: above the limit of {MAX_ARMS:,} arms; "
+                        f"use fewer sample points or shorter lists (the largest that fits is {MAX_ARMS:,} arms)")
+    runs = arms * replicates
+    if runs > MAX_RUNS:
+        raise CoopError(f"{replicates_name}={replicates:,} {where} makes {runs:,} runs ({arms:,} arms x "
+                        f"{replicates:,}): above the limit of {MAX_RUNS:,} runs; the largest that fits is "
+                        f"{replicates_name}={max(1, MAX_RUNS // arms):,}")
+    if residents > MAX_RESIDENTS:
+        raise CoopError(f"residents={residents:,} {where}: above the limit of {MAX_RESIDENTS:,} residents; "
+                        f"the largest that fits is {MAX_RESIDENTS:,}")
+    available = available_memory()
+    if available is None:
+        return
+    budget = MEMORY_SHARE * available
+    per_run = BYTES_PER_PLANNED_RUN + kept_per_run
+    procs = 0 if remote or workers == 0 else min(workers, runs)
+    copies = 0 if remote else max(procs, 1)  # districts in memory at once
+    fixed = BASE_BYTES * (1 + procs) + runs * per_run
+    need = fixed + copies * BYTES_PER_RESIDENT * residents
+    if need <= budget:
+        return
+    have = (f"needs about {_gb(need)} of memory, but {_gb(available)} is available "
+            f"({int(MEMORY_SHARE * 100)}% may be used)")
+    with_workers = f" with {procs} worker processes" if procs > 1 else ""
+    fewer = " (or give fewer --workers)" if procs > 1 else ""
+    if copies and fixed + copies * BYTES_PER_RESIDENT * 20 <= budget:
+        fit = int((budget - fixed) // (copies * BYTES_PER_RESIDENT))
+        raise CoopError(f"residents={residents:,} {where}{with_workers} {have}; the largest that fits is "
+                        f"residents={fit:,}{fewer}")
+    small = BASE_BYTES * (1 + procs) + copies * BYTES_PER_RESIDENT * residents
+    fit_runs = int((budget - small) // per_run) if budget > small else 0
+    if fit_runs >= arms:
+        raise CoopError(f"{replicates_name}={replicates:,} {where} ({runs:,} runs){with_workers} {have}; "
+                        f"the largest that fits is {replicates_name}={fit_runs // arms:,}{fewer}")
+    fit_workers = int((budget - BASE_BYTES - runs * per_run)
+                      // (BASE_BYTES + BYTES_PER_RESIDENT * residents)) if procs else 0
+    if procs and fit_workers >= 1:
+        raise CoopError(f"--workers {procs} {where} {have}; the largest that fits is --workers {fit_workers}")
+    raise CoopError(f"the plan {where} ({runs:,} runs of {residents:,} residents) {have}; "
+                    f"free memory or plan a smaller experiment")
+
+
+# --------------------------------------------------------------------------- names and files
+
+
+def check_name(name: str | os.PathLike, what: str) -> str:
+    """Refuse a file or folder name that is empty, holds a NUL or is not valid UTF-8; return it as text."""
+    text = os.fspath(name)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not text:
+        raise ConfigError(f"{what}: the name is empty; give a file or folder name")
+    if "\0" in text:
+        raise ConfigError(f"{what} {text!r}: the name holds a NUL character; give a name without it")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise ConfigError(f"{what} {shown}: the name is not valid UTF-8; use a name in UTF-8 "
+                        f"(results record their file names as text)") from None
+    return text
+
+
+def check_input_file(path: str | os.PathLike, what: str, limit: int) -> os.stat_result:
+    """Check that ``path`` names a regular, readable file of at most ``limit`` bytes; return its stat.
+
+    Devices, pipes and folders are refused before they are opened (``/dev/zero`` would never end,
+    a FIFO would block).
+    """
+    text = check_name(path, f"the {what} file")
+    try:
+        st = os.stat(text)
+    except FileNotFoundError:
+        raise ConfigError(f"{text}: no such file; give the path of an existing {what} file") from None
+    except OSError as exc:
+        raise ConfigError(f"{text}: cannot read the {what} file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError(f"{text}: is a folder, not a {what} file; give the path of a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{text}: not a regular file (a device, pipe or socket); give the path of a {what} file")
+    if st.st_size > limit:
+        raise ConfigError(f"{text}: the {what} file has {st.st_size:,} bytes, above the limit of {limit:,}")
+    return st
+
+
+def _stat(path: Path, what: str, shown: str) -> os.stat_result | None:
+    """``os.stat`` of an output path: None if it does not exist yet; a name the system refuses
+    (too long, a file where a folder should be) raises :class:`CoopError`."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise CoopError(f"{what} {shown}: a part of the path is a file, not a folder; give a path of folders") from None
+    except OSError as exc:
+        raise CoopError(f"{what} {shown}: not usable as a path ({exc.strerror or exc}); give another name") from None
+
+
+def _probe(folder: Path, what: str, shown: str) -> None:
+    try:
+        fd, name = tempfile.mkstemp(prefix=".coop-write-test-", dir=folder)
+    except OSError as exc:
+        raise CoopError(f"{what} {shown}: cannot write in {folder} ({exc.strerror or exc}); "
+                        f"give a folder this user can write to") from None
+    os.close(fd)
+    os.unlink(name)
+
+
+def check_output_dir(path: str | os.PathLike, what: str, files: tuple[str, ...] = (), create: bool = True) -> Path:
+    """Check (and create) an output folder before the work starts: a valid name, writable.
+
+    Args:
+        path: the folder.
+        what: how the message names it, e.g. ``--out``.
+        files: names of files that will be written in it; each must be a valid name there.
+        create: create the folder (and its parents) now; otherwise only the nearest existing
+            folder above it is checked.
+
+    Returns:
+        The folder as a :class:`Path`.
+    """
+    text = check_name(path, what)
+    folder = Path(text)
+    st = _stat(folder, what, text)
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise CoopError(f"{what} {text}: exists and is not a folder; give a folder name")
+    if create:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CoopError(f"{what} {text}: cannot create the folder ({exc.strerror or exc}); "
+                            f"give a folder this user can write to") from None
+        _probe(folder, what, text)
+    else:
+        existing = next((p for p in (folder, *folder.absolute().parents) if _stat(p, what, text)), None)
+        if existing is None or not existing.is_dir():
+            raise CoopError(f"{what} {text}: no folder to create it in; give a folder this user can write to")
+        _probe(existing, what, text)
+    for name in files:
+        check_name(name, f"{what} {text}: the output file")
+        target = folder / name
+        if len(os.fsencode(name)) > 255:
+            raise CoopError(f"{what} {text}: the output file name {name!r} is longer than 255 bytes; "
+                            f"use shorter pattern or file names")
+        st = _stat(target, what, text)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise CoopError(f"{what} {text}: {name} is a folder there; it would be overwritten by a file")
+        if st is not None and not os.access(target, os.W_OK):
+            raise CoopError(f"{what} {text}: {name} exists and cannot be overwritten by this user")
+    return folder
+
+
+def check_output_file(path: str | os.PathLike, what: str) -> Path:
+    """Check that a file can be written at ``path`` (its folder exists and is writable) before the work."""
+    text = check_name(path, what)
+    out = Path(text)
+    if len(os.fsencode(out.name)) > 255:
+        raise CoopError(f"{what} {text}: the file name is longer than 255 bytes; use a shorter name")
+    parent = out.parent
+    st = _stat(parent, what, text)
+    if st is None or not stat.S_ISDIR(st.st_mode):
+        raise CoopError(f"{what} {text}: the folder {parent} does not exist; give a file name in an existing folder")
+    st = _stat(out, what, text)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise CoopError(f"{what} {text}: is a folder; give a file name in an existing folder, e.g. brief.html")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise CoopError(f"{what} {text}: exists and is not a regular file (a device or pipe); give a file name")
+    if st is not None and not os.access(out, os.W_OK):
+        raise CoopError(f"{what} {text}: exists and cannot be overwritten by this user")
+    _probe(parent, what, text)
+    return out
+
+
+def design_points(kind: str, samples: int, ranged: int) -> int:
+    """Rows a sampler returns: lhs N, sobol (first order) N(D+2), morris N(D+1); grid: one point."""
+    if kind == "grid" or ranged == 0:
+        return 1
+    if kind == "lhs":
+        return samples
+    if kind == "sobol":
+        return samples * (ranged + 2)
+    if kind == "morris":
+        return samples * (ranged + 1)
+    raise ValueError(kind)
+
+
+
+def check_results_dir(path: str | os.PathLike, what: str = "--out") -> Path:
+    """Check a batch's results folder before the batch: new, empty, or a results folder already.
+
+    A folder holding other files (and no ``experiment.json``) is refused, so a batch never mixes
+    its results into, say, a home folder; whether a results folder holds the *same* experiment
+    is checked when the batch opens it.
+    """
+    text = check_name(path, what)
+    folder = Path(text)
+    st = _stat(folder, what, text)
+    if st is not None:
+        if not stat.S_ISDIR(st.st_mode):
+            raise CoopError(f"{what} {text}: exists and is not a folder; give a new or empty folder")
+        try:
+            entries = [p.name for p in folder.iterdir()]
+        except OSError as exc:
+            raise CoopError(f"{what} {text}: cannot list the folder ({exc.strerror or exc})") from None
+        if entries and "experiment.json" not in entries:
+            raise CoopError(f"{what} {text}: the folder holds other files and is not a results folder "
+                            f"(no experiment.json); give a new or empty folder, or the results folder of "
+                            f"this experiment to resume it")
+    return check_output_dir(folder, what)
+
+
+_SCHEDULER = re.compile(r"(?:(tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+                        r":(\d{1,5})")
+
+
+def check_scheduler(address: str) -> str:
+    """Refuse a Dask scheduler address that is not ``[tcp|tls|ws|wss|ucx://]HOST:PORT``, before connecting."""
+    m = _SCHEDULER.fullmatch(address)
+    if not m or not 1 <= int(m.group(3)) <= 65535:
+        raise CoopError(f"--scheduler {address!r}: not a scheduler address; expected [tcp://]HOST:PORT "
+                        f"(or tls://, ws://, wss://, ucx://) with a port from 1 to 65535, e.g. tcp://10.0.0.5:8786")
+    return address
+
+
+def check_run(configs, replicates: int, keep_series: bool, where: str = "on the command line") -> None:
+    """:func:`check_plan` for ``coop-agents run``: the patterns' configurations, replicates, ``--out``.
+
+    ``run`` keeps every replicate's outcomes (and, with ``--out``, its daily series) until a
+    pattern is done, and runs the models in this process.
+    """
+    largest = max(configs, key=lambda c: c.residents)
+    kept = BYTES_PER_RUN_KEPT + (series_bytes(largest.steps, largest.street_offices * largest.communities_per_street)
+                                 if keep_series else 0)
+    check_plan(where, replicates=replicates, arms=len(configs), residents=largest.residents, workers=0,
+               kept_per_run=kept, replicates_name="--replicates")
