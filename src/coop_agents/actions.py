@@ -19,6 +19,7 @@ from coop_agents.rng import Draws
 if TYPE_CHECKING:
     from coop_agents.agents.organisations import CommunityCommittee
     from coop_agents.effects import Effects
+    from coop_agents.governance import Governance
     from coop_agents.metrics import Tally
     from coop_agents.world import World
 
@@ -47,6 +48,9 @@ COMPLIANCE_TRUST_BASE, COMPLIANCE_PARTICIPATION, COMPLIANCE_BASE = 0.6, 0.4, 0.2
 # Without privacy protection the vulnerable report their needs half as readily; with it, everyone
 # half as readily again.
 VULNERABLE_REPORT_WITHOUT_PRIVACY, PRIVACY_REPORT_GAIN = 0.5, 1.5
+# Psychological support (specialty psychological): while measures are withdrawn, residents it reaches
+# keep precautions worth this share of full measures (protection, not measures: nothing is ordered).
+PSYCH_PRECAUTION = 0.3
 
 
 class Actions:
@@ -62,15 +66,17 @@ class Actions:
     """
 
     def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
-                 tally: Tally, draws: dict[str, Draws]) -> None:
+                 tally: Tally, draws: dict[str, Draws], rules: Governance | None = None) -> None:
         self.world, self.config = world, world.config
         self.residents, self.communities = world.residents, world.communities
         self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
         self.draws = draws
+        self.rules = rules  # the district's response level (floors on measures, mobilisation)
         self.effect: np.ndarray | None = None  # the measures' effect ``residents.protection`` holds
         # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
         self.hazard_warns = type(hazard).warn is not Hazard.warn
         self.unmet_today = 0
+        self.care_today = np.zeros(self.communities.n)  # care organisations' help today (specialty care)
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.refresh_behaviour()
@@ -109,6 +115,9 @@ class Actions:
             committee = self.committees[k]
             committee.step_down(t)
             level[k] = committee.measures()
+        floor = self.rules.measures_floor if self.rules is not None else 0.0
+        if floor > 0:
+            level = np.maximum(level, floor)  # the district's response level sets a floor everywhere
         comm.measures = level
         acting = level > 0
         tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
@@ -121,16 +130,22 @@ class Actions:
             comm.trust_loss[missed_now] += cfg.missed_penalty
         tally.state_days += np.bincount(states, minlength=4)
         # The burden of measures, kept in two parts neither of which hides in the other: measures
-        # of an alert or emergency where nothing was there, and the graded wind-down.
-        alerted = (states == G.PRE_TRANSITION) | (states == G.EMERGENCY)
+        # where nothing was there (in an alert or emergency, or under the district's floor in
+        # normal times), and the graded wind-down.
+        alerted = states != G.POST_TRANSITION
         tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
         tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
         # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
         # effect changes on few days, so each resident's protection is recomputed only then.
-        effect = level * comm.available * self.effects.fidelity
-        if self.effect is None or (effect != self.effect).any():
-            res.protection = np.minimum(MAX_PROTECTION, MEASURE_EFFICACY * res.spread(effect) * res.compliance)
-            self.effect = effect
+        effect = protect = level * comm.available * self.effects.fidelity
+        psych = self.effects.psychological
+        if psych.size and psych.any():
+            # Residents reached by psychological support keep precautions while measures end.
+            post = states == G.POST_TRANSITION
+            protect = np.where(post, np.maximum(effect, PSYCH_PRECAUTION * psych), effect)
+        if self.effect is None or (protect != self.effect).any():
+            res.protection = np.minimum(MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance)
+            self.effect = protect
         if cfg.mitigation or cfg.response:
             # Detected cases still affected are isolated once their task has an owner and measures are on.
             cases = (res.detected & self.hazard.active).nonzero()[0]
@@ -183,6 +198,7 @@ class Actions:
         """
         res = self.residents
         capacity = self.needs_capacity(states) * self.communities.available
+        self.care_today = self.care_today * self.communities.available
         can_serve = bool(capacity.any())
         hazard_need = self.hazard.needs(t)
         # Vulnerable residents under strong measures need supplies or care every few days.
@@ -224,8 +240,12 @@ class Actions:
         known = in_need[:0]
         if can_serve and in_need.size:
             report_u = report_u[np.searchsorted(reporters, in_need)]  # those in need are reporters
+            listed = cfg.vulnerable_registry
+            if self.effects.care_known.size and self.effects.care_known.any():
+                # A care organisation keeps its own list of the vulnerable residents it serves.
+                listed = cfg.vulnerable_registry | self.effects.care_known[res.community[in_need]]
             known = in_need[res.detected[in_need] | (report_u < self.need_report(in_need))
-                            | (res.vulnerable[in_need] & cfg.vulnerable_registry)]
+                            | (res.vulnerable[in_need] & listed)]
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
         crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
@@ -236,13 +256,29 @@ class Actions:
             key = priority
             if cfg.vulnerable_registry:
                 key = key - res.vulnerable[known]
-            comm = res.community[known]
-            order = np.lexsort((key, comm))
-            comm_sorted = comm[order]
-            starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
-            rank = np.arange(order.size) - starts
-            served = known[order[rank < quota[comm_sorted]]]
+            everyone = np.arange(known.size)
+            if self.care_today.any():
+                # Care organisations' help goes to vulnerable residents first (specialty care);
+                # what it leaves, and everyone else's help, is shared as usual.
+                care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
+                first = self._take(known, everyone[res.vulnerable[known]], priority, care_quota)
+                used = np.bincount(res.community[known[first]], minlength=n_comm)
+                rest = np.setdiff1d(everyone, first, assume_unique=True)
+                chosen = np.sort(np.concatenate([first, self._take(known, rest, key, quota - used)]))
+            else:
+                chosen = self._take(known, everyone, key, quota)
+            served = known[chosen]
         return in_need, served
+
+    def _take(self, known: np.ndarray, rows: np.ndarray, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
+        """Of ``known[rows]``, the first ``quota[c]`` of each community ``c`` by ``key`` (positions
+        in ``known``, in the order taken)."""
+        comm = self.residents.community[known[rows]]
+        order = np.lexsort((key[rows], comm))
+        comm_sorted = comm[order]
+        starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
+        rank = np.arange(order.size) - starts
+        return rows[order[rank < quota[comm_sorted]]]
 
     def need_report(self, rows: np.ndarray) -> np.ndarray:
         """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
@@ -261,6 +297,12 @@ class Actions:
         n = comm.size
         staff = STAFF_HELP * n * (1 + cfg.training)
         crisis = states != G.NORMAL
+        contracted = states == G.EMERGENCY
+        if self.rules is not None and self.rules.level:
+            # The district's response level mobilises every community (from III) and opens the
+            # government's contracted services to every community (from II).
+            crisis = crisis | self.rules.mobilised
+            contracted = contracted | self.rules.unlocked
         # Organisational coordination pools people across the administrative, social and party
         # systems: without it volunteers and party members help half as much.
         pooling = 0.5 + 0.5 * cfg.coordination
@@ -269,5 +311,7 @@ class Actions:
         volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling * turnout
         party = (fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling
                  * np.where(fx.branch_mobilised, 1.0, 0.2))
-        social = fx.service_direct + fx.service_contract * (states == G.EMERGENCY)
+        social = fx.service_direct + fx.service_contract * contracted
+        if fx.care_direct.size:
+            self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
         return staff + crisis * (volunteers + party + social)

@@ -265,6 +265,14 @@ _ROWS: list[Param] = [
        "Delegated emergency powers", "紧急权力下放", "While any community is in emergency, every "
        "committee may declare its own state; the power returns once none is."),
     _p("deescalation", "choice", "graded", "lever", "deescalation", "De-escalation", "降级方式",
+    _p("specialties", "choice", "none", "lever", "guarantees", "Social organisations' specialties",
+       "社会组织专长", "none: social organisations give generic help; mixed: each has its specialty "
+       "(care, logistics, psychological, expert in turn); or every organisation has the one named. "
+       "care serves vulnerable residents first and knows them; psychological keeps precautions up "
+       "while measures are withdrawn and speeds the return of trust; logistics holds stock and "
+       "supplies its communities directly; expert cuts committees' misjudgement and holds the "
+       "withdrawal of measures while risk is still seen.",
+       choices=("none", "mixed", "care", "logistics", "psychological", "expert")),
        "graded: measures step down over several stages; abrupt: all measures end at once.",
        choices=("graded", "abrupt")),
     _p("deescalation_stages", "int", 4, "lever", "deescalation", "De-escalation stages", "降级阶段数",
@@ -273,6 +281,39 @@ _ROWS: list[Param] = [
        "Days each de-escalation stage lasts.", "days", 1, 60),
     _p("alert_threshold", "float", 0.25, "lever", "thresholds", "Alert threshold", "预警阈值",
        "Perceived risk, as a share of the critical point, at which a committee moves to "
+    # --- levers: unified command, district response levels, alerting rules (mechanisms) ------------
+    _p("span_of_control", "float", 5.0, "lever", "authority", "Span of control", "指挥跨度",
+       "Under unified command (command = on): orders and decisions the command node (指挥部) can "
+       "process a day, before training and processing capacity scale it (x (1 + training) x "
+       "org_capacity / 20). Requests, owner assignments and orders beyond it wait in the node's "
+       "queue, first come first served: fast with one site, a bottleneck with many.",
+       "decisions/day", 0.5, 1000.0),
+    _p("local_autonomy", "choice", "none", "lever", "authority", "Local autonomy under command",
+       "统一指挥下的社区自主权", "Under unified command, which state changes a committee may still "
+       "make without an order: none (every escalation is ordered by the command node), mitigation "
+       "(it declares pre-transition itself; emergency and post-transition are ordered) or full (it "
+       "declares every state itself; the node still assigns owners and posts alerts).",
+       choices=("none", "mitigation", "full")),
+    _p("response_level", "choice", "none", "lever", "authority", "District response level",
+       "区级应急响应级别", "How the district grades its emergency response level (IV 一般, III 较大, "
+       "II 重大, I 特别重大, Emergency Response Law) from its picture of the communities: none keeps "
+       "per-community states only; states grades on the states the communities report; risk on the "
+       "risk they report (earlier, and more often wrong). Level IV makes every committee vigilant, "
+       "III mobilises volunteers and organisations everywhere, II and I set a floor on measures in "
+       "every community and speed up procurement.", choices=("none", "states", "risk")),
+    _p("level_floor", "float", 0.6, "lever", "authority", "Measures floor at level I",
+       "I级响应措施下限", "Under a district response level: the least intensity of measures in every "
+       "community at level I (特别重大); level II sets half of it, III and IV none. The law gives "
+       "the direction, not the size.", "share", 0.0, 1.0),
+    _p("alert_rule", "choice", "any", "lever", "authority", "Alerting rule", "预警规则",
+       "any: a committee raises an alert on its own perception; confirm: an alert needs a second "
+       "source (a neighbour's or the platform's alert, or a grid worker's check that finds a real "
+       "case) before the state changes; vote: a street office moves all its communities into "
+       "pre-transition when alert_quorum of them alert (emergency requests still go up as usual).",
+       choices=("any", "confirm", "vote")),
+    _p("alert_quorum", "int", 2, "lever", "authority", "Alert quorum", "预警联名数",
+       "With alert_rule = vote: how many communities of a street must alert (within three days) "
+       "before the street office moves them all into pre-transition.", "communities", 1, 100),
        "pre-transition.", "x critical point", 0.0, 10.0),
     _p("emergency_threshold", "float", 0.7, "lever", "thresholds", "Emergency threshold",
        "应急阈值", "Perceived risk, as a share of the critical point, at which emergency is "

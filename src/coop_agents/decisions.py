@@ -53,6 +53,14 @@ KINDS: dict[str, str] = {
                 "owns them (own_now, pass_on)",
     "request_resources": "an organisation asks its supplier for resources (request, hold)",
     "dispatch": "a supplier delivers what an organisation asked for (dispatch, hold)",
+    "command_order": "under unified command, the command node answers a committee's request from its queue "
+                     "with an order down the command channel (order, refuse); it never passes a call back",
+    "assign_owner": "under unified command, the command node names the committee's staff owner of the "
+                    "episode's boundary tasks (assign, hold)",
+    "set_level": "the district sets its emergency response level (none, IV, III, II, I) from its picture of "
+                 "the communities",
+    "street_alert": "under alert_rule = vote, a street office moves every community of its street into "
+                    "pre-transition once enough of them alert (raise, hold)",
 }
 
 # Organisation kinds a decider may be named by.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from coop_agents.messaging import MessageBus
     from coop_agents.world import CommunityArrays
 
-__all__ = ["Effects", "derive_effects"]
+__all__ = ["Effects", "derive_effects", "specialty_of"]
 
 # Fixed rates of the mechanisms, documented in docs/odd.md (Details: submodels). They are not
 # levers: a pattern changes them only through the pillars and guarantees that scale them.
@@ -49,6 +49,11 @@ CONTRACT_SHARE = 0.5  # help through the government's contract instead of a dire
 # Where stocks sit before an event, by pooling rule: (committee, street office, district) shares.
 STOCK_SHARES = {"silo": (1.0, 1.0, 2.0), "central": (0.5, 0.0, 3.5), "pooled": (1.0, 2.0, 1.0)}
 STOCK_RESOURCES_BASE, STOCK_PREPARED = 0.3, 1.5
+# Specialties of social organisations (lever ``specialties``). The paper and the literature give
+# their directions, not their sizes; these are assumptions to explore.
+LOGISTICS_STOCK = 0.5  # a logistics organisation holds this many committee shares of stock per resident it serves
+EXPERT_JUDGEMENT = 0.6  # share of a committee's misjudgement that full expert support removes
+SPECIALTIES = ("care", "logistics", "psychological", "expert")
 
 
 @dataclass
@@ -73,6 +78,28 @@ class Effects:
     committee_stock: np.ndarray  # per community: stock before the event
     street_stock: dict[int, float] = field(default_factory=dict)
     district_stock: float = 0.0
+    infrastructure: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per community, with technology
+    # Specialties (lever ``specialties``; all zero/None with ``none``), per community: help a day
+    # from care organisations (direct tie, contract); whether a care organisation on a direct tie
+    # knows its vulnerable residents; psychological and expert support (0..1); the logistics
+    # organisation that supplies the committee directly, if any; a logistics organisation's stock.
+    care_direct: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    care_contract: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    care_known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    psychological: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    expert: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    misjudgement: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per community sigma
+    logistics_of: dict[int, Organisation] = field(default_factory=dict)
+    organisation_stock: dict[int, float] = field(default_factory=dict)  # by organisation index
+
+
+def specialty_of(cfg: Config, org: Organisation) -> str | None:
+    """The specialty a social organisation works in under this configuration (None: generic help)."""
+    if cfg.specialties == "none":
+        return None
+    if cfg.specialties == "mixed":
+        return org.specialty if org.specialty in SPECIALTIES else None
+    return cfg.specialties
 
 
 def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.ndarray, community: np.ndarray,
@@ -122,19 +149,51 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
     # Social organisations: help reaches a community over an active service tie, or (half as well)
     # through the government's contract once the community is in emergency.
     service_direct, service_contract = np.zeros(n), np.zeros(n)
+    # Specialties: what an organisation's help does besides meeting needs (none by default).
+    care_direct, care_contract, care_known = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    psychological, expert = np.zeros(n), np.zeros(n)
+    logistics_of: dict[int, Organisation] = {}
+    logistics_served: dict[int, list[int]] = {}
     for org in roster.social:
         served = [by_node[v] for v in graph.neighbors(org.node)
                   if v in by_node and graph.edges[org.node, v]["channel"] == "service"]
-        share = org.help_per_day * (SOCIAL_COORDINATION_BASE + SOCIAL_COORDINATION * cfg.coordination) / max(len(served), 1)
+        strength = SOCIAL_COORDINATION_BASE + SOCIAL_COORDINATION * cfg.coordination
+        share = org.help_per_day * strength / max(len(served), 1)
+        specialty = specialty_of(cfg, org)
         for c in served:
-            if active.has_edge(org.node, c.node):
+            direct = active.has_edge(org.node, c.node)
+            if direct:
                 service_direct[c.community] += share
             else:
                 service_contract[c.community] += CONTRACT_SHARE * share
+            # Support reaches a community fully over a direct tie, half as well by contract.
+            cover = strength * (1.0 if direct else CONTRACT_SHARE)
+            if specialty == "care":
+                if direct:
+                    care_direct[c.community] += share
+                    care_known[c.community] = True  # it keeps its own list of vulnerable clients
+                else:
+                    care_contract[c.community] += CONTRACT_SHARE * share
+            elif specialty == "psychological":
+                psychological[c.community] += cover
+            elif specialty == "expert":
+                expert[c.community] += cover
+            elif specialty == "logistics" and direct:
+                logistics_of.setdefault(c.community, org)
+                logistics_served.setdefault(org.index, []).append(c.community)
+    psychological, expert = np.minimum(psychological, 1.0), np.minimum(expert, 1.0)
     # Stocks: where supplies sit before the event, by pooling rule (design §2.7).
     base = STOCK_PER_RESIDENT * (STOCK_RESOURCES_BASE + cfg.resources) * (STOCK_PREPARED if cfg.preparation else 1.0)
     committee_share, street_share, top_share = STOCK_SHARES[cfg.resource_pooling]
     size = communities.size
+    # A logistics organisation holds stock for the communities it serves directly, taken from the
+    # district's (the district contracts the storage out; the total is unchanged).
+    organisation_stock = {k: LOGISTICS_STOCK * base * float(size[served].sum()) for k, served in logistics_served.items()}
+    district_stock = top_share * base * float(size.sum())
+    moved = min(district_stock, sum(organisation_stock.values()))
+    if moved < sum(organisation_stock.values()):  # never more than the district holds
+        scale = moved / sum(organisation_stock.values())
+        organisation_stock = {k: v * scale for k, v in organisation_stock.items()}
     return Effects(
         base_deliberation_days=DELIBERATION_DAYS * (1 - PLAN_SPEEDUP * plan),
         fidelity=FIDELITY_BASE + FIDELITY_EVALUATION * cfg.evaluation,
@@ -155,5 +214,14 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
         committee_stock=committee_share * base * size,
         street_stock={s: street_share * base * sum(size[c.community] for c in committees if c.street == s)
                       for s in roster.street_offices},
-        district_stock=top_share * base * float(size.sum()),
+        district_stock=district_stock - moved if organisation_stock else district_stock,
+        infrastructure=infra,
+        care_direct=care_direct,
+        care_contract=care_contract,
+        care_known=care_known,
+        psychological=psychological,
+        expert=expert,
+        misjudgement=MISJUDGEMENT * (1 - cfg.intellect) * (1 - EXPERT_JUDGEMENT * expert),
+        logistics_of=logistics_of,
+        organisation_stock=organisation_stock,
     )

@@ -26,11 +26,28 @@ if TYPE_CHECKING:
     from coop_agents.metrics import Tally
     from coop_agents.world import CommunityArrays
 
-__all__ = ["GovernanceState", "Governance", "VIGILANT_DAYS"]
+__all__ = ["GovernanceState", "Governance", "VIGILANT_DAYS", "LEVEL_NAMES"]
 
 VIGILANT_DAYS = 14  # how long a peer's alert keeps a committee vigilant
 RESEND_SLACK_DAYS = 3  # days beyond a round trip and deliberation before a request is asked again
 LESSONS_DELIBERATION = 0.5  # share of the deliberation that full lessons save
+# Unified command: span_of_control is stated for a node of the default processing capacity.
+COMMAND_CAPACITY_REF = 20.0  # org_capacity at which span_of_control is the node's decisions a day (x (1 + training))
+# District response levels (应急响应级别, Emergency Response Law art. 42; 0 none, 1 = IV 一般, 2 = III
+# 较大, 3 = II 重大, 4 = I 特别重大). The law names the grades; the thresholds and effects' sizes are
+# assumptions (level_floor is the lever for the size of the floor).
+LEVEL_NAMES = ("none", "IV", "III", "II", "I")
+LEVEL_II_SHARE, LEVEL_I_SHARE = 0.2, 0.5  # share of communities in emergency that makes a 重大 / 特别重大 event
+LEVEL_FLOOR_SHARE = (0.0, 0.0, 0.0, 0.5, 1.0)  # floor on measures by level, as a share of level_floor
+LEVEL_MOBILISE, LEVEL_UNLOCK = 2, 3  # from III every community mobilises; from II contracts and procurement open
+LEVEL_PROCUREMENT = 3.0  # from level II the district restocks this many times faster (emergency procurement)
+LEVEL_FRESH_DAYS = 3  # the district counts a community by its last report only while it is this recent
+LEVEL_DOWN_DAYS = 7  # days a lower grade must hold before the district steps down one grade
+# Alerting rules: a targeted check of a reported case by grid workers confirms a real signal with
+# this daily chance (at full infrastructure; half of it at none); a street office counts a
+# community's vote for this many days.
+VERIFY_CHANCE = 0.8  # daily chance a grid worker's targeted check confirms a real signal (full infrastructure)
+VOTE_DAYS = 3  # days a community's alert counts towards its street's quorum
 
 
 class GovernanceState(IntEnum):
@@ -84,6 +101,11 @@ class Governance:
         # Each community's open requests for pre-transition or emergency: state -> the day it was
         # first asked (the clock of decision latency).
         self.open_requests: list[dict[G, float]] = [{} for _ in range(communities.n)]
+        # Unified command: the command node's decisions a day (its span of control, scaled).
+        self.command_span = config.span_of_control * (1 + config.training) * config.org_capacity / COMMAND_CAPACITY_REF
+        # District response level (0 none, 1..4 = IV..I) and its value on every recorded day.
+        self.level = 0
+        self.level_history: list[int] = []
 
     @property
     def today(self) -> int:
@@ -99,23 +121,83 @@ class Governance:
         self.delegated = self.config.delegated_emergency_powers and bool(
             (self.communities.state == G.EMERGENCY).any())
 
-    def authority_of(self, committee: CommunityCommittee) -> Organisation:
-        """The organisation that approves this committee's state changes now."""
-        level = self.config.authority
+    def authority_of(self, committee: CommunityCommittee, wanted: G | None = None) -> Organisation:
+        """The organisation that approves this committee's state changes now (for ``wanted``, if
+        named: under unified command, local autonomy leaves some states to the committee)."""
+        cfg = self.config
+        level = cfg.authority
         if level == "committee" or self.delegated:
             return committee
+        if cfg.command:
+            # The command node decides, but for what local autonomy leaves to the committee.
+            if cfg.local_autonomy == "full" or (cfg.local_autonomy == "mitigation" and wanted == G.PRE_TRANSITION):
+                return committee
+            return self.roster.government
         if level == "street":
             return self.roster.street_offices.get(committee.street, self.roster.government)
         return self.roster.government
 
+    def report_target(self, committee: CommunityCommittee) -> Organisation:
+        """Where a committee sends its daily report: the command node under unified command, else
+        whoever approves its state changes (itself: no report)."""
+        return self.roster.government if self.config.command else self.authority_of(committee)
+
+    def vote_target(self, committee: CommunityCommittee) -> Organisation:
+        """Where a committee's alert counts as a vote (alert_rule = vote): its street office."""
+        return self.roster.street_offices.get(committee.street, self.roster.government)
+
+    def alert_confirmed(self, committee: CommunityCommittee) -> bool:
+        """alert_rule = confirm: does the committee's alert have a second source today?
+
+        A neighbour's or the hub's alert (the committee is vigilant) confirms it; otherwise a grid
+        worker checks the reported cases, which confirms a real signal (one monitoring saw) with
+        the day's chance ``verify`` (one draw from the community's decision stream, made only when
+        there is a real signal to check). Once confirmed, the alert stays confirmed while the
+        committee still wants it.
+        """
+        c, comm = committee.community, self.communities
+        if not comm.confirmed[c]:
+            if self.today <= comm.vigilant_until[c]:
+                comm.confirmed[c] = True
+            elif comm.verify[c] > 0 and self.community_rng[c].random() < comm.verify[c]:
+                comm.confirmed[c] = True
+        return bool(comm.confirmed[c])
+
+    # ------------------------------------------------------------------ the district response level
+
+    def set_level(self, level: int) -> None:
+        """The district's response level from today (0 none, 1..4 = IV..I). From IV every
+        committee is vigilant while the level lasts."""
+        self.level = int(level)
+        if self.level >= 1:
+            np.maximum(self.communities.vigilant_until, self.today + 1, out=self.communities.vigilant_until)
+
+    @property
+    def measures_floor(self) -> float:
+        """The least intensity of measures the district's level sets in every community."""
+        return LEVEL_FLOOR_SHARE[self.level] * self.config.level_floor
+
+    @property
+    def mobilised(self) -> bool:
+        """From level III volunteers, party members and organisations help in every community."""
+        return self.level >= LEVEL_MOBILISE
+
+    @property
+    def unlocked(self) -> bool:
+        """From level II contracted services reach every community and procurement speeds up."""
+        return self.level >= LEVEL_UNLOCK
+
     def supplier_of(self, org: Organisation) -> Organisation | None:
         """Where an organisation asks for resources (by the pooling rule), or None at the top."""
         if org.kind == "committee":
+            logistics = self.effects.logistics_of.get(org.community)
+            if logistics is not None:  # a logistics organisation on a direct tie supplies it first
+                return logistics
             if self.config.resource_pooling == "central":
                 return self.roster.government
             return self.roster.street_offices.get(org.street, self.roster.government)
-        if org.kind == "street_office":
-            return self.roster.government
+        if org.kind in ("street_office", "social_organisation"):
+            return self.roster.government  # a logistics organisation restocks by its contract
         return None
 
     def resend_days(self, asker: Organisation, answerer: Organisation) -> float:
@@ -230,6 +312,13 @@ class Governance:
             tally.decrisis += 1
         if new == G.POST_TRANSITION:
             committee.stage, committee.stage_since = 0, t
+        comm_ = self.communities
+        if old == G.NORMAL:
+            comm_.confirmed[c] = False  # a confirmation is for one alert
+        if new == G.NORMAL:
+            # The episode ends: the owner the command node named was for it only.
+            comm_.owner_assigned[c] = comm_.owner_wanted[c] = comm_.confirmed[c] = False
+            comm_.owner_asked_at[c] = -1
         false_alarm = False
         if old == G.NORMAL:
             comm.episode_peak[c] = 0.0

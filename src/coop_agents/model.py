@@ -25,7 +25,7 @@ from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.decisions import Decider, resolve_deciders
 from coop_agents.effects import derive_effects
 from coop_agents.events import EventSpec, HazardSet, schedule_events
-from coop_agents.governance import Governance
+from coop_agents.governance import LEVEL_PROCUREMENT, Governance
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard, make_hazard
 from coop_agents.messaging import MessageBus, active_org_graph
@@ -44,6 +44,7 @@ __all__ = ["CoordinationModel", "run_once", "resolve"]
 # fades at 1 a year.
 READINESS_BUILD = 1 / (365 * 0.7)
 RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days
+PSYCH_TRUST = 1.0  # psychological support at full reach doubles the rate at which lost trust returns
 DAYS_PER_YEAR = 365.0
 LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information integration does to every tie
 KEYED_DRAWS = ("hazard", "detection", "bounce", "warning", "need_report", "lockdown", "priority")
@@ -144,7 +145,8 @@ class CoordinationModel(mesa.Model):
         self.monitoring = Monitoring(self.world, self.effects, self.hazard, self.committees, self.tally,
                                      self.streams["monitoring"], self.streams["decisions"],
                                      self.draws["detection"], self.draws["bounce"])
-        self.actions = Actions(self.world, self.effects, self.hazard, self.committees, self.tally, self.draws)
+        self.actions = Actions(self.world, self.effects, self.hazard, self.committees, self.tally, self.draws,
+                               self.governance)
         # Single-event runs end when the event is over (at the latest after ``steps`` days).
         self.until_over = config.run_until == "event_over" and config.arrival == "single"
         self._mean_lessons = 0.0  # recorded every day; changes only in the learning phase
@@ -195,6 +197,8 @@ class CoordinationModel(mesa.Model):
         for s, office in self.roster.street_offices.items():
             office.stock = self.effects.street_stock[s]
         self.roster.government.stock = self.effects.district_stock
+        for index, stock in self.effects.organisation_stock.items():  # logistics organisations' stock
+            organisations[index].stock = stock
 
     def _begin_events(self, t: int) -> None:
         """Start the events due today (several events): yesterday's cases are no longer news, and
@@ -281,8 +285,9 @@ class CoordinationModel(mesa.Model):
         gov.apply_scheduled(t)
         gov.update_delegation()
         for org in self.roster.organisations:
-            # Most days most organisations have no mail and owe nothing; their step would do nothing.
-            if org.inbox or org.owed:
+            # Most days most organisations have no mail and owe nothing; their step would do nothing
+            # (the command node with a queue, or a district grading its response level, has work).
+            if org.inbox or org.owed or org.busy:
                 org.step()
         if self.config.monitoring:
             for c in self.committees:
@@ -302,10 +307,17 @@ class CoordinationModel(mesa.Model):
             gov.closed = []
         build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
         comm.readiness += build * (1 - comm.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * comm.readiness
-        comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
-        # The district restocks what it held at the start over about three months (procurement).
+        psych = self.effects.psychological
+        if psych.any():
+            # Psychological support speeds the return of trust where it reaches (specialty psychological).
+            comm.trust_loss *= 1 - np.minimum(1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psych) / DAYS_PER_YEAR)
+        else:
+            comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        # The district restocks what it held at the start over about three months (procurement),
+        # faster from response level II (emergency procurement).
         gov_ = self.roster.government
-        gov_.stock += max(0.0, self.effects.district_stock - gov_.stock) / RESTOCK_DAYS
+        restock_days = RESTOCK_DAYS / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
+        gov_.stock += max(0.0, self.effects.district_stock - gov_.stock) / restock_days
         self.actions.follow_behaviour()
 
     def _metrics_phase(self, states: np.ndarray) -> None:
@@ -339,6 +351,7 @@ class CoordinationModel(mesa.Model):
             seen=self.monitoring.seen,
         )
         self._handled_before = total
+        self.governance.level_history.append(self.governance.level)  # the district's response level
 
     # ------------------------------------------------------------------ views and results
 

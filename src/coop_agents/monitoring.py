@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coop_agents.decisions import RULES
+from coop_agents.governance import VERIFY_CHANCE
 from coop_agents.rng import Draws
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class Monitoring:
         if cfg.monitoring:
             unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
         u_comm = self.monitoring.random(comm.n)
-        noise = np.exp(self.effects.misjudgement_sigma * self.decisions.standard_normal(comm.n))
+        # Misjudgement per community (expert support narrows it where it reaches, specialty expert).
+        noise = np.exp(self.effects.misjudgement * self.decisions.standard_normal(comm.n))
         if not cfg.monitoring:
             self.seen = np.zeros(comm.n, dtype=bool)  # nobody perceives anything
             return
@@ -74,10 +76,19 @@ class Monitoring:
             p_detect = 1 - (1 - grid[community]) * (1 - own)
             new = unseen[self.detection.at(t, unseen) < p_detect]
         res.detected[new] = True
+        if cfg.command and comm.owner_assigned.any():
+            # Boundary tasks still passed around where the command node has since named an owner
+            # are taken up today.
+            waiting = (res.detected & (res.isolate_at > t) & comm.owner_assigned[res.community]).nonzero()[0]
+            res.isolate_at[waiting] = t
         self.assign_tasks(new, t)
         observed = self.hazard.observe(res.detected, np.minimum(MAX_DETECTION, grid * NOTICE_GAIN), u_comm, t)
         self.tally.mark_first(self.tally.first_detection, observed > 0, t)
         self.seen = observed > 0
+        if cfg.alert_rule == "confirm":
+            # A grid worker's targeted check can confirm only a real signal (false signals never
+            # create cases); infrastructure (phones, apps, roads) makes it likelier.
+            comm.verify = np.where(self.seen, VERIFY_CHANCE * (0.5 + 0.5 * self.effects.infrastructure), 0.0)
         if cfg.false_signal_rate > 0:
             # Symptoms or readings mistaken for the hazard look like cases for a few days.
             new_false = self.monitoring.poisson(cfg.false_signal_rate / 1000 * comm.size)
@@ -101,8 +112,14 @@ class Monitoring:
             # Geometric number of failures before an owner accepts, by inversion of one uniform.
             draws = np.floor(np.log1p(-u) / math.log1p(-p_own)).astype(np.int64)
             bounces[at_boundary] = np.minimum(draws, MAX_BOUNCES)
+        if self.config.command:
+            # Unified command: where the command node has named an owner for this episode's boundary
+            # tasks, they are owned at once; elsewhere a bounced task asks the node for one.
+            bounces[self.communities.owner_assigned[res.community[new]]] = 0
         if any(c.decider is not RULES for c in self.committees):
             self._own_tasks(new, at_boundary, bounces)
+        if self.config.command:
+            self.communities.owner_wanted[res.community[new[bounces > 0]]] = True
         self.tally.buck_passing += int(bounces.sum())
         res.isolate_at[new] = t + bounces
 

@@ -49,6 +49,15 @@ class CommunityArrays:
     false_signals: np.ndarray = field(init=False)  # false reports still looking like cases
     event_measured: np.ndarray = field(init=False)  # a measure during this event
     event_missed: np.ndarray = field(init=False)  # critical point passed unmet in this event
+    # Unified command: an owner for the community's boundary tasks has been assigned by the command
+    # node (this alert episode); a boundary task is waiting for one; the day the committee asked.
+    owner_assigned: np.ndarray = field(init=False)
+    owner_wanted: np.ndarray = field(init=False)
+    owner_asked_at: np.ndarray = field(init=False)
+    # alert_rule = confirm: today's chance that a grid worker's check confirms a real signal, and
+    # whether the committee's alert has a second source (kept while its perceived risk stays high).
+    verify: np.ndarray = field(init=False)
+    confirmed: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.size.size
@@ -67,6 +76,11 @@ class CommunityArrays:
         self.false_signals = np.zeros(n)
         self.event_measured = np.zeros(n, dtype=bool)
         self.event_missed = np.zeros(n, dtype=bool)
+        self.owner_assigned = np.zeros(n, dtype=bool)
+        self.owner_wanted = np.zeros(n, dtype=bool)
+        self.owner_asked_at = np.full(n, -1, dtype=np.int64)
+        self.verify = np.zeros(n)
+        self.confirmed = np.zeros(n, dtype=bool)
 
     @property
     def n(self) -> int:

@@ -16,6 +16,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import mesa
 
 from coop_agents.decisions import RULES, Decider, choose
+from coop_agents.governance import (
+    LEVEL_DOWN_DAYS,
+    LEVEL_FRESH_DAYS,
+    LEVEL_I_SHARE,
+    LEVEL_II_SHARE,
+    LEVEL_NAMES,
+    VOTE_DAYS,
+)
 from coop_agents.governance import GovernanceState as G
 from coop_agents.messaging import Message
 
@@ -65,6 +73,11 @@ class Organisation(mesa.Agent):
         self.owed: dict[int, tuple[int, float]] = {}  # asker -> (community, amount) still to deliver
         self.rules: Governance
         self.decider: Decider = RULES
+
+    @property
+    def busy(self) -> bool:
+        """Whether it has work to do today besides its inbox and what it owes (see the command node)."""
+        return False
 
     def attach(self, rules: Governance, decider: Decider) -> None:
         """Give the organisation the rules it acts through and its decider."""
@@ -137,14 +150,39 @@ class Authority(Organisation):
     def __init__(self, model, node, attrs) -> None:
         super().__init__(model, node, attrs)
         self.picture: dict[int, float] = {}  # community -> last reported risk
+        self.status: dict[int, tuple[int, int]] = {}  # community -> (last reported state, day of the report)
+        self.votes: dict[int, int] = {}  # community -> day of its last alert vote (alert_rule = vote)
 
     def handle(self, msg: Message) -> None:
         if msg.kind == "report":
             self.picture[msg.community] = msg.value
+            self.status[msg.community] = (msg.state, self.rules.today)
         elif msg.kind == "request":
             self.decide(msg)
+        elif msg.kind == "vote":
+            self.count_votes(msg)
         else:
             super().handle(msg)
+
+    def count_votes(self, msg: Message) -> None:
+        """alert_rule = vote: once ``alert_quorum`` communities of its street have alerted within
+        the last three days, the street office moves every community of the street into
+        pre-transition (``street_alert``: raise, hold)."""
+        rules = self.rules
+        t = rules.today
+        self.votes[msg.community] = t
+        mine = [c for c in rules.committees if self.street < 0 or c.street == self.street]
+        voting = sum(1 for c in mine if t - self.votes.get(c.community, -10**9) <= VOTE_DAYS)
+        quorum = min(rules.config.alert_quorum, len(mine))
+        suggested = "raise" if voting >= quorum else "hold"
+        if self.decider is RULES and suggested == "hold":
+            return
+        if self.choose("street_alert", ("raise", "hold"), suggested, msg.community, votes=voting,
+                       quorum=quorum, communities=len(mine)) == "hold":
+            return
+        self.votes.clear()
+        for c in mine:
+            rules.send("order", self, c, c.community, value=int(G.PRE_TRANSITION), state=int(G.PRE_TRANSITION))
 
     def decide(self, msg: Message) -> None:
         """Answer a committee's request for a new state, after deliberation (``approve_state``).
@@ -185,11 +223,126 @@ class Authority(Organisation):
 
 
 class Government(Authority):
-    """基层政府 (district or county): top of the administrative line, command node, large stock."""
+    """基层政府 (district or county): top of the administrative line, command node, large stock.
+
+    Under unified command (``command``) it is the command node (指挥部): committees' requests and
+    their asks for an owner of boundary tasks wait in its queue, first come first served, and it
+    decides ``span`` of them a day (:meth:`command`), each answer an order down the command
+    channel. With ``response_level`` it grades the district's response level every day from its
+    picture of the communities (:meth:`grade`).
+    """
 
     kind = "government"
     label_zh = "基层政府"
     capacity_factor = 2.0
+
+    def __init__(self, model, node, attrs) -> None:
+        super().__init__(model, node, attrs)
+        # The command node's queue: (community, "state" | "owner") -> the request it answers (None
+        # for an owner) and the day it arrived, in order of arrival; a newer request of a community
+        # replaces its queued one and keeps its place.
+        self.queue: dict[tuple[int, str], tuple[Message | None, int]] = {}
+        self.free_at = 0.0  # when the command node is free for its next decision (continuous time)
+        self.lower_since: int | None = None  # first day of a run of days that support a lower level
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.queue) or self.rules.config.response_level != "none"
+
+    def handle(self, msg: Message) -> None:
+        if self.rules.config.command and msg.kind == "request":
+            self.queue[(msg.community, "state")] = (msg, self.rules.today)
+        elif self.rules.config.command and msg.kind == "owner_request":
+            self.queue.setdefault((msg.community, "owner"), (None, self.rules.today))
+        else:
+            super().handle(msg)
+
+    def step(self) -> None:
+        super().step()
+        if self.queue:
+            self.command(self.rules.today)
+        if self.rules.config.response_level != "none":
+            self.grade(self.rules.today)
+
+    def command(self, t: int) -> None:
+        """The command node decides from its queue, in order, one decision every ``1/span`` days
+        (``span`` = span of control x (1 + training) x capacity), as long as it can start today;
+        each answer is an order down the command channel, leaving when the decision is made (at the
+        end of today at the earliest).
+
+        A committee's request: the node judges the risk as an approving authority does (the
+        reported risk, or its picture if higher, times its misjudgement, against the committee's
+        threshold), except that a report newer than the request replaces it (a request that waited
+        in the queue is judged on the community's latest report); it never passes the call back: it
+        owns every call (``command_order``: order, refuse). An ask for an owner of boundary tasks:
+        the node names the committee's own staff owner of every boundary task of the episode
+        (``assign_owner``: assign, hold).
+        """
+        rules = self.rules
+        per_decision = 1.0 / rules.command_span
+        while self.queue and max(self.free_at, t) < t + 1:
+            (c, what), (msg, arrived) = next(iter(self.queue.items()))
+            del self.queue[(c, what)]
+            self.free_at = max(self.free_at, t) + per_decision
+            delay = max(0.0, self.free_at - (t + 1))
+            committee = rules.committees[c]
+            if what == "owner":
+                if self.choose("assign_owner", ("assign", "hold"), "assign", c, queued=len(self.queue)) == "assign":
+                    rules.send("assign", self, committee, c, delay=delay)
+                continue
+            target = G(msg.state)
+            picture = self.picture.get(c, 0.0)
+            if self.status.get(c, (-1, -1))[1] > arrived:
+                judged = picture  # the community has reported since it asked: its latest word counts
+            else:
+                judged = max(msg.value, picture if target != G.POST_TRANSITION else 0.0)
+            judged *= rules.misjudgement(c)
+            if target in (G.PRE_TRANSITION, G.EMERGENCY):
+                ok = judged >= msg.threshold * 0.8
+            else:
+                ok = judged < msg.threshold * 1.25
+            choice = self.choose("command_order", ("order", "refuse"), "order" if ok else "refuse", c,
+                                 requested_state=target.name.lower(), reported_risk=msg.value,
+                                 picture_risk=picture, threshold=msg.threshold, queued=len(self.queue))
+            rules.send("order", self, committee, c, value=int(target),
+                       state=int(target) if choice == "order" else -1, delay=delay)
+
+    def grade(self, t: int) -> None:
+        """The district's response level (``set_level``) from its picture of the communities.
+
+        Counting the communities whose last report is at most three days old: by ``states``, those
+        that report emergency and those that report any state but normal; by ``risk``, those whose
+        reported risk reaches the emergency threshold and the alert threshold. Level I (特别重大)
+        if half the district's communities count as in emergency, II (重大) if a fifth, III (较大)
+        if one, IV (一般) if one is on alert, else none. A higher level is declared at once; the
+        level steps down one grade once a lower one has been supported for seven days running.
+        """
+        rules = self.rules
+        cfg = rules.config
+        n = rules.communities.n
+        fresh = [c for c, (_state, day) in self.status.items() if t - day <= LEVEL_FRESH_DAYS]
+        if cfg.response_level == "states":
+            emergency = sum(1 for c in fresh if self.status[c][0] == G.EMERGENCY)
+            alerting = sum(1 for c in fresh if self.status[c][0] not in (G.NORMAL, -1))
+        else:
+            emergency = sum(1 for c in fresh if self.picture[c] >= cfg.emergency_threshold)
+            alerting = sum(1 for c in fresh if self.picture[c] >= cfg.alert_threshold)
+        target = (4 if emergency >= LEVEL_I_SHARE * n else 3 if emergency >= LEVEL_II_SHARE * n
+                  else 2 if emergency >= 1 else 1 if alerting >= 1 else 0)
+        current = rules.level
+        suggested = current
+        if target > current:
+            suggested, self.lower_since = target, None
+        elif target < current:
+            if self.lower_since is None:
+                self.lower_since = t
+            if t - self.lower_since >= LEVEL_DOWN_DAYS:
+                suggested, self.lower_since = current - 1, t
+        else:
+            self.lower_since = None
+        choice = self.choose("set_level", LEVEL_NAMES, LEVEL_NAMES[suggested], -1, level=LEVEL_NAMES[current],
+                             communities_in_emergency=emergency, communities_alerting=alerting, communities=n)
+        rules.set_level(LEVEL_NAMES.index(choice))
 
 
 class StreetOffice(Authority):
@@ -234,6 +387,11 @@ class ResponsePlatform(Organisation):
     kind = "platform"
     label_zh = "应急响应平台"
     capacity_factor = 50.0
+
+
+# With expert support a committee holds the next stage of withdrawal while its perceived risk is at
+# least this share of its alert threshold (the share below which it counts a day as quiet).
+EXPERT_HOLD = 0.5
 
 
 class CommunityCommittee(Organisation):
@@ -296,12 +454,21 @@ class CommunityCommittee(Organisation):
                 "quiet_days": self.quiet_days, "vigilant": self.rules.today <= self.vigilant_until}
 
     def handle(self, msg: Message) -> None:
-        if msg.kind == "decision":
+        if msg.kind in ("decision", "order"):
             # ``value`` names the state asked for: only the answer to the open request closes it.
+            # An order (unified command, or a street office's alert under alert_rule = vote) binds
+            # as an approval does.
             if self.pending is not None and int(self.pending[0]) == int(msg.value):
                 self.pending = None
             if msg.state >= 0 and self.still_wants(G(msg.state)):
                 self.rules.change_state(self, G(msg.state))
+        elif msg.kind == "assign":
+            # The command node named an owner for this episode's boundary tasks (taken up from
+            # the next day's monitoring on).
+            comm = self.communities
+            if comm.owner_wanted[self.community]:
+                comm.owner_assigned[self.community] = True
+                comm.owner_wanted[self.community] = False
         elif msg.kind == "alert":
             self.rules.hear_alert(self.community, self.rules.today)
         else:
@@ -326,9 +493,16 @@ class CommunityCommittee(Organisation):
         rules = self.rules
         cfg = rules.config
         r = self.perceived
-        authority = rules.authority_of(self)
-        if authority is not self and (self.state != G.NORMAL or r > 0):
-            rules.send("report", self, authority, self.community, r)
+        target = rules.report_target(self)
+        # Under unified command a committee with an open request keeps the command node informed,
+        # so a request that waited in its queue is judged on the latest word.
+        if self.state != G.NORMAL or r > 0 or (cfg.command and self.pending is not None):
+            if target is not self:
+                rules.send("report", self, target, self.community, r, state=int(self.state))
+            district = rules.roster.government
+            if cfg.response_level != "none" and target is not district:
+                # The district grades its response level on its own picture of every community.
+                rules.send("report", self, district, self.community, r, state=int(self.state))
         low = r < self.alert_threshold * (0.5 if self.state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
         self.quiet_days = self.quiet_days + 1 if low else 0
         wanted = None
@@ -350,9 +524,25 @@ class CommunityCommittee(Organisation):
                 wanted = G.EMERGENCY
             elif rules.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
                 self.stand_down()
+        comm, c = self.communities, self.community
+        if self.state == G.NORMAL and cfg.alert_rule == "confirm":
+            if wanted is None:
+                comm.confirmed[c] = False  # the signal is gone: a new one needs a new second source
+            elif not rules.alert_confirmed(self):
+                wanted = None  # an alert waits for a second source
+        if cfg.command and comm.owner_wanted[c]:
+            # Boundary tasks without an owner: ask the command node to name one (again after a
+            # round trip and slack, in case the ask or the answer was lost).
+            node = rules.roster.government
+            if comm.owner_asked_at[c] < 0 or step - comm.owner_asked_at[c] > rules.resend_days(self, node):
+                comm.owner_asked_at[c] = step
+                rules.send("owner_request", self, node, c)
         if wanted is None and self.decider is RULES:
             return
-        if (wanted is not None and self.pending is not None and self.pending[0] == wanted
+        # Under alert_rule = vote an alert is a vote to the street office, renewed every day.
+        voting = cfg.alert_rule == "vote" and self.state == G.NORMAL and wanted == G.PRE_TRANSITION
+        authority = rules.authority_of(self, wanted)
+        if (wanted is not None and not voting and self.pending is not None and self.pending[0] == wanted
                 and step - self.pending[1] <= rules.resend_days(self, authority)):
             return
         # The states a request may ask for now (a person may ask unprompted; the rules only when
@@ -366,7 +556,13 @@ class CommunityCommittee(Organisation):
             return
         wanted = G[choice.upper()]
         rules.note_request(self, step, wanted)
+        if cfg.alert_rule == "vote" and self.state == G.NORMAL and wanted == G.PRE_TRANSITION:
+            if self.pending is None or self.pending[0] != wanted:
+                self.pending = (wanted, step)
+            rules.send("vote", self, rules.vote_target(self), self.community, r)
+            return
         self.pending = (wanted, step)
+        authority = rules.authority_of(self, wanted)
         if authority is self:
             rules.schedule_change(self, wanted, step, delay=rules.deliberation_days * 0.5)
         else:
@@ -377,7 +573,10 @@ class CommunityCommittee(Organisation):
         """In post-transition, the next stage of withdrawing measures once a stage has lasted
         ``stage_days`` (``deescalate``)."""
         if self.state == G.POST_TRANSITION and t - self.stage_since >= self.rules.config.stage_days:
-            if self.choose("deescalate", ("next_stage", "hold"), "next_stage", self.community,
+            # With expert support (specialty expert) the withdrawal waits while risk is still seen.
+            expert = self.rules.effects.expert
+            hold = expert.size > 0 and expert[self.community] > 0 and self.perceived >= EXPERT_HOLD * self.alert_threshold
+            if self.choose("deescalate", ("next_stage", "hold"), "hold" if hold else "next_stage", self.community,
                            stage=self.stage, **self.facts()) == "next_stage":
                 self.stage, self.stage_since = self.stage + 1, t
 

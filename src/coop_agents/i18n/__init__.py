@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from coop_agents import outcome_registry as registry
 from coop_agents.config import PARAMETERS
-from coop_agents.governance import GovernanceState
+from coop_agents.governance import LEVEL_NAMES, GovernanceState
 from coop_agents.i18n.strings import CHOICES, PARAM_HELP_ZH, TEXTS, UNITS_ZH
 from coop_agents.patterns import Pattern
 from coop_agents.scenarios import Scenario
@@ -34,6 +34,7 @@ __all__ = [
     "outcome_meaning",
     "unit_label",
     "state_label",
+    "level_label",
     "scenario_title",
     "scenario_description",
     "pattern_label",
@@ -111,6 +112,11 @@ def unit_label(unit: str, lang: str) -> str:
         raise KeyError(f"no Chinese word for the unit {unit!r}; add it to coop_agents.i18n.strings (a "
                        f"parameter's) or to the outcome registry (an outcome's)")
     return _pick((unit, zh), lang)
+
+
+def level_label(level: int, lang: str) -> str:
+    """A district response level's name (none, IV 一般, III 较大, II 重大, I 特别重大)."""
+    return text(f"level.{LEVEL_NAMES[level]}", lang)
 
 
 def state_label(state: int, lang: str) -> str:

@@ -88,6 +88,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # chart panels
     "axis.day": ("Day", "天"),
     "axis.community": ("Community", "社区"),
+    "axis.level": ("District level", "区级响应"),
+    "level.none": ("No district response", "未启动区级响应"),
+    "level.IV": ("Level IV (general)", "IV级（一般）"),
+    "level.III": ("Level III (large)", "III级（较大）"),
+    "level.II": ("Level II (major)", "II级（重大）"),
+    "level.I": ("Level I (especially major)", "I级（特别重大）"),
     "chart.prevalence": ("Residents affected now (share)", "当前受影响居民比例"),
     "chart.prevalence.contagion": ("Prevalence (share infected)", "感染率（感染者占比）"),
     "chart.prevalence.shock": ("Exposed and not in safety (share)", "暴露且未转移的比例"),
@@ -193,6 +199,21 @@ CHOICES: dict[tuple[str, str], tuple[str, str]] = {
     ("deescalation", "abrupt"): ("Abrupt", "一次性退出"),
     ("run_until", "event_over"): ("The event is over (at most the cap of days)", "事件结束（最长至天数上限）"),
     ("run_until", "steps"): ("The cap of days, always", "始终运行至天数上限"),
+    ("local_autonomy", "none"): ("None: every escalation is ordered", "无：每次升级均需指挥部下令"),
+    ("local_autonomy", "mitigation"): ("Mitigation: pre-transition without an order", "减缓：可自行进入前转换态"),
+    ("local_autonomy", "full"): ("Full: every state without an order", "完全：所有状态均可自行决定"),
+    ("response_level", "none"): ("None: community states only", "无：仅社区各自的状态"),
+    ("response_level", "states"): ("Graded on the states communities report", "依据社区报告的状态分级"),
+    ("response_level", "risk"): ("Graded on the risk communities report", "依据社区报告的风险分级"),
+    ("alert_rule", "any"): ("Any committee alerts on its own", "各社区自行预警"),
+    ("alert_rule", "confirm"): ("An alert needs a second source", "预警须经第二来源核实"),
+    ("alert_rule", "vote"): ("The street office alerts when several communities do", "多个社区预警后由街道统一预警"),
+    ("specialties", "none"): ("Generic help only", "仅提供一般性帮助"),
+    ("specialties", "mixed"): ("Each its own specialty", "各有专长"),
+    ("specialties", "care"): ("All in care", "均为照护服务"),
+    ("specialties", "logistics"): ("All in logistics", "均为物流保障"),
+    ("specialties", "psychological"): ("All in psychological support", "均为心理支持"),
+    ("specialties", "expert"): ("All expert services", "均为专家服务"),
 }
 
 # Units of parameters, in Chinese (the tables give them in English). An outcome's unit is the outcome
@@ -207,6 +228,7 @@ UNITS_ZH: dict[str, str] = {
     "share": "比例",
     "days": "天",
     "communities": "个社区",
+    "decisions/day": "项决定/天",
 }
 
 # Chinese help of the parameters the app offers as controls (the table's help is English).
@@ -229,4 +251,21 @@ PARAM_HELP_ZH: dict[str, str] = {
     "stage_days": "每个降级阶段持续的天数。",
     "peacetime_budget": "社区居委会平时精力中用于演练、培训和与居民开展平时活动（提升准备度）而非日常网格巡查的比例。",
     "residents": "辖区居民总数，平均分配到各社区。",
+    "span_of_control": "统一指挥（command 开启）时，指挥部每天能处理的指令和决定数，再乘以（1 + 培训）和处理能力/20。"
+                       "超出部分的请示、责任指派和指令在指挥部排队、先到先办：单点事件时快，多点同时发生时成为瓶颈。",
+    "local_autonomy": "统一指挥下，社区居委会无需指令仍可自行作出的状态转换：无（每次升级均由指挥部下令）、"
+                      "减缓（可自行进入前转换态，应急态和后转换态须由指挥部下令）、完全（所有状态均可自行决定，"
+                      "指挥部仍指派责任人并发布预警）。",
+    "response_level": "区里依据掌握的各社区情况确定应急响应级别（IV 一般、III 较大、II 重大、I 特别重大，依《突发事件应对法》）："
+                      "无：仅有各社区的状态；状态：依据社区报告的状态分级；风险：依据社区报告的风险分级（更早，但更易误判）。"
+                      "IV 级使各社区提高警觉，III 级在所有社区动员志愿者和社会组织，II 级和 I 级为所有社区设定措施下限并加快物资采购。",
+    "level_floor": "实行区级应急响应时，I 级（特别重大）下每个社区措施强度的下限；II 级为其一半，III、IV 级没有下限。"
+                   "法律只给出方向，未给出幅度。",
+    "alert_rule": "各社区自行预警：居委会依据自身判断发出预警；须核实：预警须有第二来源（相邻社区或平台的预警，"
+                  "或网格员核查发现真实病例）后才转换状态；联名：某街道有若干社区同时预警时，由街道将所辖社区统一转入前转换态"
+                  "（应急请示仍照常上报）。",
+    "alert_quorum": "预警规则为“联名”时：一个街道内须有多少个社区（三天之内）发出预警，街道才将所辖社区统一转入前转换态。",
+    "specialties": "无：社会组织只提供一般性帮助；各有专长：依次为照护、物流、心理、专家；或全部为所选的一种。"
+                   "照护：优先服务并掌握弱势居民；心理：在措施撤除期间帮助居民保持防护，加快信任恢复；"
+                   "物流：储备物资并直接供应所服务的社区；专家：减少居委会误判，在仍发现风险时暂缓撤除措施。",
 }

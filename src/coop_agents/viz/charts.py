@@ -15,13 +15,21 @@ import math
 from dataclasses import dataclass
 
 from coop_agents.governance import GovernanceState
-from coop_agents.i18n import outcome_label, outcome_meaning, outcome_unit, pattern_label, state_label, text
+from coop_agents.i18n import (
+    level_label,
+    outcome_label,
+    outcome_meaning,
+    outcome_unit,
+    pattern_label,
+    state_label,
+    text,
+)
 from coop_agents.numbers import format_number, format_row
 from coop_agents.outcome_registry import OUTCOMES, table_outcomes
 from coop_agents.patterns import load_pattern
 from coop_agents.viz.session import Run
 
-__all__ = ["PANELS", "STATE_COLOURS", "charts_option", "states_option", "states_height", "outcome_table",
+__all__ = ["PANELS", "STATE_COLOURS", "LEVEL_COLOURS", "charts_option", "states_option", "states_height", "outcome_table",
            "outcome_rows", "outcome_heads", "OutcomeRow", "format_value"]
 
 # Panels: a title key and (series, legend key) pairs. The prevalence panel's title depends on the
@@ -40,6 +48,8 @@ PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 PANEL_OUTCOMES: dict[str, tuple[str, bool]] = {"chart.harm": ("harm", True),
                                                "chart.resources": ("resources_spent", False)}
 STATE_COLOURS = ("#cfd8dc", "#ffb300", "#e53935", "#42a5f5")  # normal, pre-, emergency, post-transition
+# The district's response level (none, IV, III, II, I): a row above the communities when graded.
+LEVEL_COLOURS = ("#eceff1", "#90caf9", "#ffd54f", "#fb8c00", "#b71c1c")
 SERIES_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32")  # one run: by series; several: by run
 LINE_TYPES = ("solid", "dashed", "dotted")  # several runs: by series
 
@@ -125,21 +135,35 @@ def _row_px(n_comm: int) -> int:
     return max(4, min(16, 480 // max(n_comm, 1)))
 
 
+def _graded(run: Run) -> bool:
+    """Whether the run's district grades a response level (a row of its own in the states chart)."""
+    return run.model.config.response_level != "none"
+
+
 def states_height(runs: list[Run]) -> int:
     """Pixel height of the states chart for these runs."""
-    panel = _row_px(runs[0].model.n_communities) * runs[0].model.n_communities
-    return STATES_TOP + len(runs) * (panel + STATES_GAP) + STATES_AXIS
+    n_comm = runs[0].model.n_communities
+    rows = sum(n_comm + (1 if _graded(run) else 0) for run in runs)
+    return STATES_TOP + rows * _row_px(n_comm) + len(runs) * STATES_GAP + STATES_AXIS
 
 
 def states_option(runs: list[Run], lang: str) -> dict:
     """The governance state of every community, day by day (常态, 前转换态, 应急态, 后转换态):
-    a row per community, a column per day, one panel per run (titled by pattern if several)."""
+    a row per community, a column per day, one panel per run (titled by pattern if several).
+
+    Where the district grades a response level (``response_level``), the panel's top row shows
+    it day by day (none, IV 一般, III 较大, II 重大, I 特别重大), with a legend of its own.
+    """
     n_comm = runs[0].model.n_communities
     days = runs[0].days
-    panel = _row_px(n_comm) * n_comm
+    row = _row_px(n_comm)
     grids, xaxes, yaxes, series, titles = [], [], [], [], []
+    level_series = []
+    top = STATES_TOP
     for i, run in enumerate(runs):
-        top = STATES_TOP + i * (panel + STATES_GAP) + (STATES_GAP - 14 if len(runs) > 1 else 0)
+        graded = _graded(run)
+        panel = row * (n_comm + (1 if graded else 0))
+        top += (STATES_GAP - 14 if len(runs) > 1 else 0) if i == 0 else 0
         grids.append({"left": 56, "right": 16, "top": top, "height": panel})
         if len(runs) > 1:
             titles.append({"text": pattern_label(load_pattern(run.pattern), lang), "left": 56, "top": top - 22,
@@ -148,18 +172,34 @@ def states_option(runs: list[Run], lang: str) -> dict:
         xaxes.append({"gridIndex": i, "type": "category", "data": list(range(days + 1)),
                       "name": text("axis.day", lang) if last else "", "nameLocation": "middle", "nameGap": 24,
                       "axisLabel": {"show": last}, "splitArea": {"show": False}})
-        yaxes.append({"gridIndex": i, "type": "category", "data": [str(c + 1) for c in range(n_comm)],
+        first = 1 if graded else 0
+        yaxes.append({"gridIndex": i, "type": "category",
+                      "data": ([text("axis.level", lang)] if graded else []) + [str(c + 1) for c in range(n_comm)],
                       "inverse": True, "name": text("axis.community", lang), "nameLocation": "middle",
                       "nameGap": 32, "axisLabel": {"fontSize": 9}})
         states = run.model.series.states[: run.model.series.n]
         series.append({"type": "heatmap", "name": pattern_label(load_pattern(run.pattern), lang), "xAxisIndex": i,
                        "yAxisIndex": i, "progressive": 0,
-                       "data": [[d, c, int(v)] for d, row in enumerate(states.tolist()) for c, v in enumerate(row)]})
+                       "data": [[d, c + first, int(v)] for d, row_ in enumerate(states.tolist())
+                                for c, v in enumerate(row_)]})
+        if graded:
+            levels = run.model.governance.level_history[: run.model.series.n]
+            level_series.append({"type": "heatmap", "name": text("axis.level", lang), "xAxisIndex": i,
+                                 "yAxisIndex": i, "progressive": 0,
+                                 "data": [[d, 0, int(v)] for d, v in enumerate(levels)]})
+        top += panel + STATES_GAP
     pieces = [{"value": int(s), "label": state_label(s, lang), "color": c} for s, c in zip(GovernanceState, STATE_COLOURS)]
-    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
-            "visualMap": {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
-                          "right": 16, "seriesIndex": list(range(len(runs)))},
-            "tooltip": {"position": "top"}}
+    visual = {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
+              "right": 16, "seriesIndex": list(range(len(runs)))}
+    option = {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
+              "visualMap": visual, "tooltip": {"position": "top"}}
+    if level_series:
+        series.extend(level_series)
+        level_pieces = [{"value": k, "label": level_label(k, lang), "color": c} for k, c in enumerate(LEVEL_COLOURS)]
+        option["visualMap"] = [visual, {"type": "piecewise", "dimension": 2, "pieces": level_pieces,
+                                        "orient": "horizontal", "top": 18, "right": 16,
+                                        "seriesIndex": list(range(len(runs), len(series)))}]
+    return option
 
 
 def format_value(x: float, lang: str, decimals: int | None = None) -> str:
