@@ -31,13 +31,11 @@ def paired_ci(before, after, level=0.95):
 
 @pytest.fixture
 def restore_hazards():
-    """Hazards a test registers are removed again, with the values they added to ``hazard``."""
-    from coop_agents.config import PARAMETERS
+    """Hazards a test registers are removed again (the scenario key ``hazard`` follows the registry)."""
     from coop_agents.hazards import HAZARDS
 
-    saved_param, saved = PARAMETERS["hazard"], dict(HAZARDS)
+    saved = dict(HAZARDS)
     yield
-    PARAMETERS["hazard"] = saved_param
     HAZARDS.clear()
     HAZARDS.update(saved)
 

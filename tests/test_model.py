@@ -220,17 +220,17 @@ def test_user_hazard_plugs_in_through_the_registry(restore_hazards):
 
         def advance(self, step, u):
             if step >= 3:
-                self.active = self.model.residents.community == 0
+                self.active = self.world.residents.community == 0
                 self.detectable = self.active
                 self.affected |= self.active
 
         def true_risk(self, step):
-            return np.bincount(self.model.residents.community, weights=self.active,
-                               minlength=self.model.n_communities) / 10
+            return np.bincount(self.world.residents.community, weights=self.active,
+                               minlength=self.world.n_communities) / 10
 
         def observe(self, detected, notice, u, step):
-            return np.bincount(self.model.residents.community, weights=detected & self.active,
-                               minlength=self.model.n_communities) / 10
+            return np.bincount(self.world.residents.community, weights=detected & self.active,
+                               minlength=self.world.n_communities) / 10
 
         def contained(self, step):
             return False
@@ -238,6 +238,10 @@ def test_user_hazard_plugs_in_through_the_registry(restore_hazards):
         def needs(self, step):
             return self.active
 
+    from coop_agents.config import PARAMETERS
+
+    assert "test_blackout" not in PARAMETERS["hazard"].choices  # the table is not edited at import
+    assert "test_blackout" in PARAMETERS["hazard"].allowed()  # the registry is what is allowed
     out = run_once("default", "co_governance", seed=0, hazard="test_blackout", **TINY)
     assert out["harm"] == 150  # community 0 of 600 residents over 4 communities
     assert out["days_normal"] < TINY["steps"] * 4, "governance should react to the user's hazard"

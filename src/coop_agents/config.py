@@ -44,12 +44,21 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] = ()
 
+    def options(self) -> tuple[str, ...]:
+        """The values a choice allows now: the scenario key ``hazard`` takes every registered
+        hazard (see :func:`coop_agents.hazards.register_hazard`), the others their listed choices."""
+        if self.name == "hazard":
+            from coop_agents.hazards import HAZARDS  # at call time: hazards registered by users count
+
+            return tuple(HAZARDS)
+        return self.choices
+
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and docs."""
         if self.type == "bool":
             return "true or false"
         if self.type == "choice":
-            return "one of " + ", ".join(self.choices)
+            return "one of " + ", ".join(self.options())
         kind = "an integer" if self.type == "int" else "a number"
         return f"{kind} from {_fmt(self.low)} to {_fmt(self.high)}"
 
@@ -66,7 +75,7 @@ class Param:
                 return bool(value)
             raise bad
         if self.type == "choice":
-            if isinstance(value, str) and value in self.choices:
+            if isinstance(value, str) and value in self.options():
                 return value
             raise bad
         if isinstance(value, bool):
