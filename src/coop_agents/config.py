@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coop_agents.errors import ConfigError
 from coop_agents.limits import MAX_RESIDENTS, MAX_TOML_BYTES, check_input_file
@@ -376,16 +376,21 @@ PARAMETERS: dict[str, Param] = {p.name: p for p in _ROWS}
 if len(PARAMETERS) != len(_ROWS):
     raise AssertionError("duplicate parameter names in the table")
 
-Config = dataclasses.make_dataclass(
-    "Config",
-    [(p.name, {"float": float, "int": int, "bool": bool, "choice": str}[p.type]) for p in _ROWS],
-    frozen=True,
-    slots=True,
-    namespace={
-        "__doc__": "A complete, validated setting of every parameter (frozen).",
-        "as_dict": lambda self: dataclasses.asdict(self),
-    },
-)
+# Config is built from the table, so it can never disagree with it; config_class.py declares the
+# same class field by field for readers and type checkers (generated, checked by tests/test_config.py).
+if TYPE_CHECKING:
+    from coop_agents.config_class import Config
+else:
+    Config = dataclasses.make_dataclass(
+        "Config",
+        [(p.name, {"float": float, "int": int, "bool": bool, "choice": str}[p.type]) for p in _ROWS],
+        frozen=True,
+        slots=True,
+        namespace={
+            "__doc__": "A complete, validated setting of every parameter (frozen).",
+            "as_dict": lambda self: dataclasses.asdict(self),
+        },
+    )
 
 
 def parse_value(name: str, text: str) -> Any:
