@@ -265,15 +265,6 @@ _ROWS: list[Param] = [
     _p("privacy", "bool", False, "lever", "guarantees", "Privacy of needs data", "需求数据隐私保护",
        "Protected needs data: residents, vulnerable ones above all, report their needs more "
        "readily."),
-    # --- levers: authority and de-escalation ----------------------------------------------------
-    _p("authority", "choice", "street", "lever", "authority", "Who may declare a state",
-       "状态宣布权限", "The lowest level allowed to move a community into pre-transition, "
-       "emergency or post-transition; requests travel the vertical chain to it.",
-       choices=("committee", "street", "district")),
-    _p("delegated_emergency_powers", "bool", False, "lever", "authority",
-       "Delegated emergency powers", "紧急权力下放", "While any community is in emergency, every "
-       "committee may declare its own state; the power returns once none is."),
-    _p("deescalation", "choice", "graded", "lever", "deescalation", "De-escalation", "降级方式",
     _p("specialties", "choice", "none", "lever", "guarantees", "Social organisations' specialties",
        "社会组织专长", "none: social organisations give generic help; mixed: each has its specialty "
        "(care, logistics, psychological, expert in turn); or every organisation has the one named. "
@@ -282,14 +273,14 @@ _ROWS: list[Param] = [
        "supplies its communities directly; expert cuts committees' misjudgement and holds the "
        "withdrawal of measures while risk is still seen.",
        choices=("none", "mixed", "care", "logistics", "psychological", "expert")),
-       "graded: measures step down over several stages; abrupt: all measures end at once.",
-       choices=("graded", "abrupt")),
-    _p("deescalation_stages", "int", 4, "lever", "deescalation", "De-escalation stages", "降级阶段数",
-       "Stages of graded withdrawal (each lowers measures by an equal step).", "stages", 1, 20),
-    _p("stage_days", "int", 4, "lever", "deescalation", "Days per stage", "每阶段天数",
-       "Days each de-escalation stage lasts.", "days", 1, 60),
-    _p("alert_threshold", "float", 0.25, "lever", "thresholds", "Alert threshold", "预警阈值",
-       "Perceived risk, as a share of the critical point, at which a committee moves to "
+    # --- levers: authority and de-escalation ----------------------------------------------------
+    _p("authority", "choice", "street", "lever", "authority", "Who may declare a state",
+       "状态宣布权限", "The lowest level allowed to move a community into pre-transition, "
+       "emergency or post-transition; requests travel the vertical chain to it.",
+       choices=("committee", "street", "district")),
+    _p("delegated_emergency_powers", "bool", False, "lever", "authority",
+       "Delegated emergency powers", "紧急权力下放", "While any community is in emergency, every "
+       "committee may declare its own state; the power returns once none is."),
     # --- levers: unified command, district response levels, alerting rules (mechanisms) ------------
     _p("span_of_control", "float", 5.0, "lever", "authority", "Span of control", "指挥跨度",
        "Under unified command (command = on): orders and decisions the command node (指挥部) can "
@@ -323,6 +314,15 @@ _ROWS: list[Param] = [
     _p("alert_quorum", "int", 2, "lever", "authority", "Alert quorum", "预警联名数",
        "With alert_rule = vote: how many communities of a street must alert (within three days) "
        "before the street office moves them all into pre-transition.", "communities", 1, 100),
+    _p("deescalation", "choice", "graded", "lever", "deescalation", "De-escalation", "降级方式",
+       "graded: measures step down over several stages; abrupt: all measures end at once.",
+       choices=("graded", "abrupt")),
+    _p("deescalation_stages", "int", 4, "lever", "deescalation", "De-escalation stages", "降级阶段数",
+       "Stages of graded withdrawal (each lowers measures by an equal step).", "stages", 1, 20),
+    _p("stage_days", "int", 4, "lever", "deescalation", "Days per stage", "每阶段天数",
+       "Days each de-escalation stage lasts.", "days", 1, 60),
+    _p("alert_threshold", "float", 0.25, "lever", "thresholds", "Alert threshold", "预警阈值",
+       "Perceived risk, as a share of the critical point, at which a committee moves to "
        "pre-transition.", "x critical point", 0.0, 10.0),
     _p("emergency_threshold", "float", 0.7, "lever", "thresholds", "Emergency threshold",
        "应急阈值", "Perceived risk, as a share of the critical point, at which emergency is "
