@@ -37,7 +37,7 @@ def _same(a: dict, b: dict) -> bool:
 # ------------------------------------------------------------------------------- off is today's model
 
 
-@pytest.mark.parametrize("pattern", ["siloed", "platform", "co_governance", "full_cycle"])
+@pytest.mark.parametrize("pattern", ["siloed", "platform", "party_led", "co_governance"])
 def test_the_new_levers_change_nothing_while_their_mechanism_is_off(pattern):
     """The magnitudes of a mechanism (span, autonomy, floor, quorum) do nothing while it is off."""
     base = run_once("default", pattern, seed=3, **SMALL)
@@ -168,18 +168,24 @@ def test_each_mechanism_moves_its_outcomes_the_expected_way(name):
         assert c.holds, _why(c)
 
 
-def test_the_states_chart_shows_the_district_level_above_the_communities():
-    from coop_agents.viz.charts import states_height, states_option
+def test_the_states_chart_shows_the_district_level_below_the_communities():
+    from coop_agents.viz.charts import LEVEL_COLOURS, states_height, states_option
     from coop_agents.viz.session import Run
 
-    graded, plain = (Run("rural_flood", "platform", 1, shock_sites=5, response_level=level) for level in ("risk", "none"))
+    graded, plain = (Run("rural_flood", "platform", 1, shock_sites=5, response_level=level)
+                     for level in ("risk", "none"))
     for run in (graded, plain):
         run.model.run()
+    n = graded.model.n_communities
     option = states_option([graded, plain], "en")
-    assert option["yAxis"][0]["data"][0] == "District level" and option["yAxis"][1]["data"][0] == "1"
-    level_cells = option["series"][2]["data"]
-    assert [v for _, _, v in level_cells] == graded.model.governance.level_history
-    assert [p["label"] for p in option["visualMap"][1]["pieces"]][-1] == "Level I (especially major)"
+    assert option["yAxis"][0]["data"][n] == "District level" and len(option["yAxis"][1]["data"]) == n
+    cells = option["series"][2]["data"]
+    assert [c["value"][2] for c in cells] == graded.model.governance.level_history
+    assert {c["value"][1] for c in cells} == {n}
+    top = max(graded.model.governance.level_history)
+    assert any(c["name"] == "Level I (especially major)" for c in cells) == (top == 4)
+    assert all(c["itemStyle"]["color"] == LEVEL_COLOURS[c["value"][2]] for c in cells)
+    assert option["visualMap"]["seriesIndex"] == [0, 1]  # the states' colours only
     assert states_height([graded]) > states_height([plain])
     zh = states_option([graded], "zh")
-    assert zh["yAxis"][0]["data"][0] == "区级响应"
+    assert zh["yAxis"][0]["data"][n] == "区级响应"

@@ -19,8 +19,8 @@ from coop_agents.scenarios import Scenario, load_scenario, preset_scenarios
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PATTERNS = list(ORDER)
-SCENARIOS = ["default", "chemical_leak", "flood_during_epidemic", "heatwave", "old_urban_epidemic", "recurring",
-             "rural_flood", "urban_district"]
+SCENARIOS = ["default", "chemical_leak", "citywide_rainstorm", "flood_during_epidemic", "heatwave", "old_urban_epidemic",
+             "recurring", "rural_flood", "urban_district"]
 SMALL = {"residents": 600, "steps": 10}
 
 

@@ -151,8 +151,9 @@ def states_option(runs: list[Run], lang: str) -> dict:
     """The governance state of every community, day by day (常态, 前转换态, 应急态, 后转换态):
     a row per community, a column per day, one panel per run (titled by pattern if several).
 
-    Where the district grades a response level (``response_level``), the panel's top row shows
-    it day by day (none, IV 一般, III 较大, II 重大, I 特别重大), with a legend of its own.
+    Where the district grades a response level (``response_level``), a row below the communities
+    shows it day by day (none, IV 一般, III 较大, II 重大, I 特别重大: :data:`LEVEL_COLOURS`, named
+    in the tooltip).
     """
     n_comm = runs[0].model.n_communities
     days = runs[0].days
@@ -172,34 +173,29 @@ def states_option(runs: list[Run], lang: str) -> dict:
         xaxes.append({"gridIndex": i, "type": "category", "data": list(range(days + 1)),
                       "name": text("axis.day", lang) if last else "", "nameLocation": "middle", "nameGap": 24,
                       "axisLabel": {"show": last}, "splitArea": {"show": False}})
-        first = 1 if graded else 0
         yaxes.append({"gridIndex": i, "type": "category",
-                      "data": ([text("axis.level", lang)] if graded else []) + [str(c + 1) for c in range(n_comm)],
+                      "data": [str(c + 1) for c in range(n_comm)] + ([text("axis.level", lang)] if graded else []),
                       "inverse": True, "name": text("axis.community", lang), "nameLocation": "middle",
                       "nameGap": 32, "axisLabel": {"fontSize": 9}})
         states = run.model.series.states[: run.model.series.n]
         series.append({"type": "heatmap", "name": pattern_label(load_pattern(run.pattern), lang), "xAxisIndex": i,
                        "yAxisIndex": i, "progressive": 0,
-                       "data": [[d, c + first, int(v)] for d, row_ in enumerate(states.tolist())
-                                for c, v in enumerate(row_)]})
+                       "data": [[d, c, int(v)] for d, row_ in enumerate(states.tolist()) for c, v in enumerate(row_)]})
         if graded:
+            # Coloured cell by cell (the states' colour scale is not theirs), named in the tooltip.
             levels = run.model.governance.level_history[: run.model.series.n]
             level_series.append({"type": "heatmap", "name": text("axis.level", lang), "xAxisIndex": i,
                                  "yAxisIndex": i, "progressive": 0,
-                                 "data": [[d, 0, int(v)] for d, v in enumerate(levels)]})
+                                 "data": [{"value": [d, n_comm, int(v)], "name": level_label(int(v), lang),
+                                           "itemStyle": {"color": LEVEL_COLOURS[int(v)]}}
+                                          for d, v in enumerate(levels)]})
         top += panel + STATES_GAP
+    series.extend(level_series)
     pieces = [{"value": int(s), "label": state_label(s, lang), "color": c} for s, c in zip(GovernanceState, STATE_COLOURS)]
-    visual = {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
-              "right": 16, "seriesIndex": list(range(len(runs)))}
-    option = {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
-              "visualMap": visual, "tooltip": {"position": "top"}}
-    if level_series:
-        series.extend(level_series)
-        level_pieces = [{"value": k, "label": level_label(k, lang), "color": c} for k, c in enumerate(LEVEL_COLOURS)]
-        option["visualMap"] = [visual, {"type": "piecewise", "dimension": 2, "pieces": level_pieces,
-                                        "orient": "horizontal", "top": 18, "right": 16,
-                                        "seriesIndex": list(range(len(runs), len(series)))}]
-    return option
+    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
+            "visualMap": {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
+                          "right": 16, "seriesIndex": list(range(len(runs)))},
+            "tooltip": {"position": "top"}}
 
 
 def format_value(x: float, lang: str, decimals: int | None = None) -> str:

@@ -49,6 +49,7 @@ LIBRARY_ORDER = (
     "rural_flood",
     "chemical_leak",
     "urban_district",
+    "citywide_rainstorm",
     "flood_during_epidemic",
     "recurring",
 )
