@@ -323,6 +323,12 @@ def cmd_app(args: argparse.Namespace) -> int:
     # Solara, whose settings serve() has yet to set.
     os.environ["COOP_AGENTS_WORKSHOP_DIR"] = str(folder)
     os.environ[MAX_RESIDENTS_ENV] = str(args.max_residents)
+    if args.results is not None:
+        # The Explore page's results folder, read by coop_agents.viz.explore (RESULTS_ENV).
+        results = Path(args.results).expanduser().resolve()
+        if not (results / "runs").is_dir():
+            raise CoopError(f"--results {args.results}: not a results folder of 'coop-agents batch' (no runs/ in it)")
+        os.environ["COOP_AGENTS_EXPLORE_RESULTS"] = str(results)
     return serve(args.host, args.port, allow_hosts=args.allow_host)
 
 
@@ -403,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--results", help="keep the batch's results folder here (the same command again resumes)")
     brief.add_argument("-o", "--output", help="the HTML file to write (required)")
     brief.set_defaults(func=cmd_brief)
+    from coop_agents.exploration.cli import add_parsers  # discover, robust, optimise, calibrate
+    add_parsers(sub)
     sub.add_parser("patterns", help="list preset coordination patterns").set_defaults(func=cmd_patterns)
     sub.add_parser("scenarios", help="list preset scenarios").set_defaults(func=cmd_scenarios)
     outcomes = sub.add_parser("outcomes", help="list every outcome: unit, meaning, better direction, n/a and censoring")
@@ -423,6 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "(repeatable); it always answers to --host, localhost, 127.0.0.1 and [::1]")
     app.add_argument("--max-residents", type=int, default=25_000, metavar="N",
                      help="the most residents a visitor may set in the app (default 25,000)")
+    app.add_argument("--results", metavar="DIR",
+                     help="a results folder of 'coop-agents batch' for the Explore page (/explore): its discovery "
+                          "boxes and robustness ranking, read-only")
     app.set_defaults(func=cmd_app)
     return parser
 

@@ -30,6 +30,7 @@ from coop_agents.viz.components import (
     ScenarioSelect,
     StatesView,
 )
+from coop_agents.viz.explore import ExplorePage
 from coop_agents.viz.server import APP_NAME, tab_title
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
 from coop_agents.viz.workshop import WorkshopView
@@ -185,4 +186,5 @@ routes = [
     solara.Route(path="/", component=RunPage, layout=Layout, label=APP_NAME),
     solara.Route(path="compare", component=ComparePage, label=APP_NAME),
     solara.Route(path="workshop", component=WorkshopPage, label=APP_NAME),
+    solara.Route(path="explore", component=ExplorePage, label=APP_NAME),  # coop_agents.viz.explore
 ]
