@@ -139,27 +139,36 @@ def test_party_members_have_a_party_tie_to_their_branch(district):
         assert district.edges[branch_of[district.nodes[i]["community"]], i]["channel"] == "party"
 
 
-def test_every_edge_has_a_consistent_link_channel_latency_and_reliability(district):
+def test_every_edge_has_a_consistent_link_channel_and_reliability_and_no_latency(district):
+    """Latencies are the pattern's levers, applied by the message bus: a built district has none."""
     seen = set()
     for u, v, d in district.edges(data=True):
         assert d["link"] in LINKS
         assert d["channel"] in CHANNELS
         assert CHANNELS[d["channel"]] == d["link"]
-        assert d["latency"] >= 0
-        assert 0 < d["reliability"] <= 1
+        assert "latency" not in d
+        assert d["reliability"] == (1.0 if d["channel"] == "contact" else RELIABILITY[d["link"]])
         seen.add(d["channel"])
     assert seen == set(CHANNELS), f"channels never built: {set(CHANNELS) - seen}"
 
 
-def test_link_latencies_follow_the_spec():
-    spec = DistrictSpec(residents=300, street_offices=1, communities_per_street=3,
-                        vertical_latency=2.5, horizontal_latency=0.7, platform_latency=0.0)
-    g = build(spec)
+def test_link_latencies_are_the_levers_and_a_tie_of_its_own_overrides_them():
+    levers = dict(vertical_latency=2.5, horizontal_latency=0.7, platform_latency=0.0)
+    m = CoordinationModel("default", "full_cycle", 0, residents=300, street_offices=1, communities_per_street=3,
+                          **levers)
     expected = {"vertical": 2.5, "horizontal": 0.7, "platform": 0.0}
-    for _, _, d in g.edges(data=True):
-        want = 0.0 if d["channel"] == "contact" else expected[d["link"]]
-        assert d["latency"] == want
-        assert d["reliability"] == (1.0 if d["channel"] == "contact" else RELIABILITY[d["link"]])
+    assert m.active.number_of_edges() > 0
+    for _, _, d in m.active.edges(data=True):
+        assert d["latency"] == expected[d["link"]]
+    # The district itself is untouched (several runs with other levers may share it).
+    assert all("latency" not in d for *_, d in m.graph.edges(data=True))
+    # A district whose tie carries a latency of its own (a structure file's override).
+    g = build(DistrictSpec(residents=300, street_offices=1, communities_per_street=3))
+    u, v = next((u, v) for u, v, ch in g.edges(data="channel") if ch == "admin")
+    g.edges[u, v]["latency"] = 9.0
+    m = CoordinationModel("default", "full_cycle", 0, graph=g, residents=300, **levers)
+    assert m.active.edges[u, v]["latency"] == 9.0
+    assert sorted({d["latency"] for a, b, d in m.active.edges(data=True) if {a, b} != {u, v}}) == [0.0, 0.7, 2.5]
 
 
 def test_no_self_loops_and_no_resident_resident_tie_other_than_contact(district):
@@ -238,7 +247,8 @@ def test_from_config_takes_the_spec_fields():
 
     cfg = make_config({"residents": 900, "street_offices": 3, "profile": "rural", "vertical_latency": 2.0})
     spec = DistrictSpec.from_config(cfg)
-    assert (spec.residents, spec.street_offices, spec.profile, spec.vertical_latency) == (900, 3, "rural", 2.0)
+    assert (spec.residents, spec.street_offices, spec.profile) == (900, 3, "rural")
+    assert not hasattr(spec, "vertical_latency")  # levers are not part of the district
     assert spec.communities == 3 * cfg.communities_per_street
 
 
@@ -398,15 +408,15 @@ def test_model_runs_on_a_loaded_district(small, tmp_path):
 def test_loader_fills_missing_edge_and_committee_attributes(tmp_path):
     g = build(DistrictSpec(residents=300, street_offices=1, communities_per_street=3))
     for _, _, d in g.edges(data=True):
-        del d["link"], d["latency"], d["reliability"]
+        del d["link"], d["reliability"]
     for _, d in g.nodes(data=True):
         if d["kind"] == "committee":
             del d["profile"], d["trust"], d["infrastructure"]
     loaded = load_graphml(write(g, tmp_path / "bare.graphml"))
     for _, _, d in loaded.edges(data=True):
         assert d["link"] == CHANNELS[d["channel"]]
-        assert d["latency"] == (0.0 if d["channel"] == "contact" else
-                                {"vertical": 1.0, "horizontal": 0.3, "platform": 0.05}[d["link"]])
+        assert d["reliability"] == (1.0 if d["channel"] == "contact" else RELIABILITY[d["link"]])
+        assert "latency" not in d  # the pattern's levers decide
     for _, d in loaded.nodes(data=True):
         if d["kind"] == "committee":
             assert d["profile"] == "urban" and d["trust"] == PROFILES["urban"].trust
@@ -479,7 +489,7 @@ def test_unknown_committee_profile_is_refused(small, tmp_path):
 
 def test_non_numeric_edge_latency_is_refused(small, tmp_path):
     for _, _, d in small.edges(data=True):
-        d["latency"] = str(d["latency"])  # written as a string attribute
+        d["latency"] = "1.0"  # written as a string attribute
     u, v = next((u, v) for u, v, ch in small.edges(data="channel") if ch == "admin")
     small.edges[u, v]["latency"] = "fast"
     msg = _load_broken(small, tmp_path)

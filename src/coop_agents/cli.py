@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 from coop_agents.errors import CoopError
+from coop_agents.district import cli as district_cli
+from coop_agents.tabletop import cli as tabletop_cli
 from coop_agents.limits import (
     MAX_REPLICATES,
     MAX_WORKERS,
@@ -435,6 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a results folder of 'coop-agents batch' for the Explore page (/explore): its discovery "
                           "boxes and robustness ranking, read-only")
     app.set_defaults(func=cmd_app)
+    tabletop_cli.add_parsers(sub)  # coop-agents tabletop replay | injects
+    district_cli.add_parsers(sub)  # coop-agents district template | check | export
     return parser
 
 

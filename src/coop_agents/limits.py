@@ -7,38 +7,43 @@ that fits, instead of filling the memory or hanging while seeds or design points
 
 Measured memory (Python 3.12.1, numpy 2, networkx 3, Mesa 3.5.1; Linux x86-64, 2 cores; peak
 RSS from ``resource.getrusage(RUSAGE_SELF).ru_maxrss``, in KiB, of a fresh process that imports
-``coop_agents.model`` and runs ``CoordinationModel("default", "siloed", 0, residents=N).run()``;
-measured twice, on the code of 2 December and again after the model's core was rewritten that day):
+``coop_agents.model`` and runs ``CoordinationModel("default", "siloed", 0, residents=N, steps=100,
+run_until="steps").run()``), on 2 December, after residents left the networkx graph for arrays
+(the district: :class:`coop_agents.network.District`):
 
-==========  ==================  ==================  =======================================
-residents   peak RSS (first)    peak RSS (second)   note
-==========  ==================  ==================  =======================================
-0           160,968 KiB         162,104 KiB         the interpreter with the model imported
-10,000      193,972 KiB
-20,000      222,536 KiB         221,504 KiB
-50,000      309,596 KiB
-100,000     450,876 KiB         450,888 KiB         the same at 10 and 120 days
-==========  ==================  ==================  =======================================
+==========  ==================  =====================================================
+residents   peak RSS            note
+==========  ==================  =====================================================
+0           164,868 KiB         the interpreter with the model imported
+20,000      177,224 KiB         with its 20,000 Resident agents (below RESIDENT_AGENTS_MAX)
+100,000     200,132 KiB
+300,000     267,112 KiB
+1,000,000   498,036 KiB         (it was 2.96 GiB with residents as graph nodes)
+==========  ==================  =====================================================
 
-A straight line through 20,000 and 100,000 residents: 2,920 and 2,936 bytes per resident on top
-of about 160 MiB; the number of days hardly matters (the time series are per community). Loading
-a GraphML structure takes about 20 bytes of memory per byte of the file (10,000 residents: an
-11.5 MB file, 225 MiB more at the peak; 50,000: a 58 MB file, 1.1 GiB more), and such a file has
-about 1.2 KB per resident. One planned run of a batch (its ``RunSpec`` in the runner's lists and
-the store's set of finished runs) takes about 1 KB in the batch's main process (405 bytes measured
-with ``tracemalloc`` for the ``RunSpec`` list alone).
+A straight line through 100,000 and 1,000,000 residents: 339 bytes per resident on top of about
+160 MiB (before: 2,940, most of it networkx's node and edge dictionaries); the number of days
+hardly matters (the time series are per community). A batch worker keeps the districts it built
+for later runs on the same seed (at most 8, and at most a quarter of the free memory; see
+:mod:`coop_agents.experiments.worker`). Loading a GraphML structure of listed residents takes about
+20 bytes of memory per byte of the file (10,000 residents: an 11.5 MB file, 225 MiB more at the
+peak; 50,000: a 58 MB file, 1.1 GiB more), and such a file has about 1.2 KB per resident; a
+workbook or a GraphML file of synthetic residents (counts and shares) is a few KB per community.
+One planned run of a batch (its ``RunSpec`` in the runner's lists and the store's set of finished
+runs) takes about 1 KB in the batch's main process (405 bytes measured with ``tracemalloc`` for the
+``RunSpec`` list alone).
 
 To measure again (numbers change with the libraries)::
 
-    for n in 0 20000 100000; do
+    for n in 0 100000 1000000; do
       .venv/bin/python -c "import resource, sys; from coop_agents.model import CoordinationModel as M; \\
-    n = int(sys.argv[1]); n and M('default', 'siloed', 0, residents=n).run(); \\
+    n = int(sys.argv[1]); n and M('default', 'siloed', 0, residents=n, steps=100, run_until='steps').run(); \\
     print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" $n
     done
 
 (or ``/usr/bin/time -v`` around the same command: "Maximum resident set size"; or the process's
 own ``VmHWM`` in ``/proc/self/status``, which gave 221,368 and 450,020 KiB at 20,000 and 100,000
-residents, run until the event was over). Run it from a shell, not from a large Python process:
+residents, run until the event was over, with residents as graph nodes). Run it from a shell, not from a large Python process:
 Linux carries the parent's peak into a child's ``ru_maxrss`` across ``fork`` and ``exec``. Then set
 :data:`BASE_BYTES` to the first figure (KiB x 1024) and :data:`BYTES_PER_RESIDENT` to the slope
 between the other two; ``tests/test_limits.py`` checks the figures against a fresh measurement.
@@ -66,7 +71,11 @@ __all__ = [
     "MAX_RESIDENTS",
     "MAX_RUNS",
     "MAX_SEED",
+    "MAX_TABLE_ROWS",
     "MAX_TOML_BYTES",
+    "MAX_WORKBOOK_BYTES",
+    "MAX_WORKBOOK_UNPACKED",
+    "RESIDENT_AGENTS_MAX",
     "MAX_WORKERS",
     "MEMORY_ENV",
     "available_memory",
@@ -86,7 +95,7 @@ __all__ = [
 
 # --- measured (see the module docstring) ---------------------------------------------------------
 BASE_BYTES = 162 * 2**20  # a process with the model imported
-BYTES_PER_RESIDENT = 2_940  # one run's district, residents, contacts and Mesa agents, per resident
+BYTES_PER_RESIDENT = 340  # one run's district (arrays, contact matrix) and resident state, per resident
 BYTES_PER_PLANNED_RUN = 1_000  # a planned run in the batch's main process
 BYTES_PER_RUN_KEPT = 4_000  # `run` keeps each replicate's outcomes and events until it prints
 GRAPHML_BYTES_PER_FILE_BYTE = 20  # peak memory of load_graphml per byte of the file
@@ -96,11 +105,15 @@ MAX_REPLICATES = 100_000  # paired replicates of one arm (seeds are made one by 
 MAX_ARMS = 100_000  # arms of a design (crossed values x sample points)
 MAX_DESIGN_POINTS = MAX_ARMS  # rows a sampler (lhs, sobol, morris) is asked for
 MAX_RUNS = 1_000_000  # runs of one batch (arms x replicates)
-MAX_RESIDENTS = 1_000_000  # residents of one district (about 3 GB for one run)
+MAX_RESIDENTS = 1_000_000  # residents of one district (about 0.5 GB for one run), a large urban district
 MAX_WORKERS = 1024  # worker processes of a batch or brief (memory usually binds well before)
 MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers
 MAX_TOML_BYTES = 10 * 2**20  # a scenario, pattern or experiment file
 MAX_GRAPHML_BYTES = 2 * 2**30  # a structure file (about 1.7 M residents; 40 GB to load)
+MAX_WORKBOOK_BYTES = 50 * 2**20  # a district workbook or CSV file (a 156-community district is about 30 KB)
+MAX_WORKBOOK_UNPACKED = 500 * 2**20  # what a workbook (a zip archive) may unpack to
+MAX_TABLE_ROWS = 100_000  # rows of one sheet of a district workbook
+RESIDENT_AGENTS_MAX = 25_000  # up to this many residents, a model makes its Resident agents at the start
 MEMORY_SHARE = 0.8  # share of the available memory a plan may use
 MEMORY_ENV = "COOP_AGENTS_MEMORY"  # e.g. "8G": the memory this program may count on
 

@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from coop_agents.network import channel_view, organisation_view
-
 if TYPE_CHECKING:
     from coop_agents.config import Config
 
@@ -31,6 +29,8 @@ __all__ = ["Message", "MessageBus", "active_channels", "active_org_graph"]
 # edge by edge for the share ``horizontal_links``.
 ALWAYS = frozenset({"admin", "party", "grid", "contract"})
 HORIZONTAL = frozenset({"branch", "peer", "service"})
+# The lever that sets the days a message takes to cross a tie of each link type.
+LATENCY_LEVERS = {"vertical": "vertical_latency", "horizontal": "horizontal_latency", "platform": "platform_latency"}
 
 
 def active_channels(config: Config) -> frozenset[str]:
@@ -49,8 +49,9 @@ def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
     """The organisations and the ties between them that carry messages under ``config``.
 
     A horizontal tie (branch, peer, service) is active when its rank, a number in [0, 1) drawn once
-    per district from the network stream, is below ``horizontal_links``: raising the share adds
-    ties and never removes one, so "the first few cross-links" is a well-defined experiment.
+    per district from the network stream (see :mod:`coop_agents.network`), is below
+    ``horizontal_links``: raising the share adds ties and never removes one, so "the first few
+    cross-links" is a well-defined experiment.
     """
     whole = active_channels(config)
     share = config.horizontal_links
@@ -59,10 +60,26 @@ def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
         ch = g.edges[u, v]["channel"]
         return ch in whole or (ch in HORIZONTAL and edge_rank[(min(u, v), max(u, v))] < share)
 
-    orgs = organisation_view(g)
-    # A concrete copy, not a view: routing walks it often, and a view of the whole district would
-    # filter every committee's thousands of resident ties on each walk.
-    return nx.Graph(nx.subgraph_view(orgs, filter_edge=keep))
+    # A concrete copy, not a view: routing walks it often. It is made as networkx copies a view of
+    # the organisations (``nx.Graph(subgraph_view(...))``: nodes in order, then each node's ties in
+    # its order), without the views' per-item filtering, which cost more than the rest of a small
+    # run's set-up. Each tie crosses in its link's latency, a lever of the pattern, unless the
+    # district gives the tie a latency of its own (a structure file's per-tie override); the copy's
+    # attributes are its own.
+    orgs = [n for n, kind in g.nodes(data="kind") if kind != "resident"]
+    active = nx.Graph()
+    active.add_nodes_from(orgs)
+    adj = g._adj
+    active.add_edges_from((u, v, data) for u in orgs for v, data in adj[u].items()
+                          if v in active._node and keep(u, v))
+    active.graph.update(g.graph)
+    for n in orgs:
+        active._node[n].update(g.nodes[n])
+    lever = {link: getattr(config, name) for link, name in LATENCY_LEVERS.items()}
+    for _, _, data in active.edges(data=True):
+        if data.get("latency") is None:
+            data["latency"] = lever[data["link"]]
+    return active
 
 
 @dataclass(slots=True)

@@ -31,10 +31,11 @@ from coop_agents.hazards import Hazard, make_hazard
 from coop_agents.messaging import MessageBus, active_org_graph
 from coop_agents.metrics import OUTCOMES, Tally, TimeSeries, outcomes
 from coop_agents.monitoring import Monitoring
-from coop_agents.network import DistrictSpec, build_district, load_graphml
+from coop_agents.limits import RESIDENT_AGENTS_MAX
+from coop_agents.network import District, district_for
 from coop_agents.patterns import Pattern, load_pattern
 from coop_agents.rng import Draws, make_streams, stream_key
-from coop_agents.scenarios import PresetScenario, Scenario, load_scenario
+from coop_agents.scenarios import PresetScenario, Scenario, check_structure_overrides, load_scenario
 from coop_agents.world import build_world
 
 __all__ = ["CoordinationModel", "run_once", "resolve"]
@@ -60,6 +61,7 @@ def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | P
     sc = load_scenario(scenario)
     pat = load_pattern(pattern)
     extra = validate_overrides(overrides, "overrides")
+    check_structure_overrides(sc, extra)  # a district from a file brings its own sizes
     return make_config(sc.parameters, pat.levers, extra), sc, pat
 
 
@@ -72,10 +74,15 @@ class CoordinationModel(mesa.Model):
         seed: the master seed; all randomness derives from it (see :mod:`coop_agents.rng`).
             ``None`` draws a fresh seed and keeps it in ``seed_value``. Mesa's ``batch_run``
             passes its ``rng`` values here.
-        graph: a district graph (or GraphML path) to use instead of building one.
+        graph: a district to use instead of building one: a :class:`coop_agents.network.District`
+            (shared as it is, e.g. by a batch's arms on one seed), a graph with residents as nodes,
+            or a structure file (GraphML, workbook or CSV folder).
         rng: an integer seed under Mesa's name for it; overrides ``seed`` when given.
         deciders: who makes the organisations' choices, by organisation kind or node id (see
             :mod:`coop_agents.decisions`); organisations not named follow the pattern's rules.
+        resident_agents: make the Resident agents now (True) or only when asked for
+            (:meth:`resident_agents`); by default, now for districts of up to
+            :data:`coop_agents.limits.RESIDENT_AGENTS_MAX` residents.
         **overrides: any parameter-table keys, applied last (e.g. ``residents=1200``).
 
     Under Mesa's ``SolaraViz``, choose the scenario with the app parameter ``scenario_name``
@@ -92,8 +99,9 @@ class CoordinationModel(mesa.Model):
 
     def __init__(self, scenario: str | Path | Scenario | PresetScenario = "default",
                  pattern: str | Path | Pattern = "siloed", seed: int | None = 0, *,
-                 graph: nx.Graph | str | Path | None = None, rng: int | None = None,
-                 deciders: Mapping[Hashable, Decider] | None = None, **overrides: Any) -> None:
+                 graph: District | nx.Graph | str | Path | None = None, rng: int | None = None,
+                 deciders: Mapping[Hashable, Decider] | None = None, resident_agents: bool | None = None,
+                 **overrides: Any) -> None:
         if isinstance(scenario, PresetScenario):  # what Mesa's SolaraViz passes on reset
             scenario = scenario.scenario_name
         config, sc, pat = resolve(scenario, pattern, **overrides)
@@ -104,7 +112,7 @@ class CoordinationModel(mesa.Model):
         # What built this model, so a counterfactual run (the same seed with one lever changed,
         # e.g. learning off for the learning gain) can be built alike.
         self.construction = {"scenario": scenario, "pattern": pattern, "seed": seed, "graph": graph,
-                             "deciders": deciders, **overrides}
+                             "deciders": deciders, "resident_agents": resident_agents, **overrides}
         self.streams = make_streams(seed)
         # Every per-resident number of a day is keyed by (stream, day, resident) (coop_agents.rng).
         self.draws = {name: Draws(stream_key(seed, name)) for name in KEYED_DRAWS}
@@ -114,15 +122,14 @@ class CoordinationModel(mesa.Model):
         self.seed_value = int(seed)
         self.config = config
         self.scenario_spec, self.pattern_spec = sc, pat
-        if graph is None and sc.structure is not None:
-            graph = sc.structure
-        if isinstance(graph, (str, Path)):
-            graph = load_graphml(graph)
-        graph = graph if graph is not None else build_district(DistrictSpec.from_config(config), self.streams["network"])
-        self.world = build_world(config, graph, self.streams["population"])
-        affected = lambda: self.hazard.active  # noqa: E731 (one shared view for every resident agent)
-        for i in range(self.world.residents.n):
-            Resident(self, i, self.world.residents, affected)
+        # The district: built from the scenario's sizes, read from its structure file, or given
+        # (a batch hands the arms of one replicate the same district; see coop_agents.network).
+        district = district_for(config, graph if graph is not None else sc.structure, self.streams["network"])
+        self.world = build_world(config, district, self.streams["population"])
+        # Resident agents are views onto the arrays, made now for districts up to
+        # RESIDENT_AGENTS_MAX residents (or as ``resident_agents`` says), otherwise on first ask.
+        if resident_agents if resident_agents is not None else self.world.residents.n <= RESIDENT_AGENTS_MAX:
+            self.resident_agents()
         self._build_organisations(deciders)
         # Each community's requests draw from a stream of their own, so how one community's
         # requests are judged does not depend on how many requests others sent (common random
@@ -181,7 +188,9 @@ class CoordinationModel(mesa.Model):
         # Horizontal ties join organisations, so only their edges are read, not the residents' contacts.
         horizontal = sorted((min(u, v), max(u, v)) for u, v, ch in g.edges(node_index, data="channel")
                             if ch in ("branch", "peer", "service"))
-        ranks = self.streams["network"].random(len(horizontal))
+        # A built or synthesised district drew its ranks with it; a listed one draws them here.
+        stored = [g.edges[e].get("rank") for e in horizontal]
+        ranks = stored if None not in stored else self.streams["network"].random(len(horizontal))
         self.active = active_org_graph(g, cfg, dict(zip(horizontal, ranks)))
         skill = 1.0 + cfg.training
         capacity = [cfg.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
@@ -377,6 +386,17 @@ class CoordinationModel(mesa.Model):
 
     @property
     def community_profile(self) -> np.ndarray:
+    def resident_agents(self) -> mesa.AgentSet:
+        """The residents as Mesa agents (each a view onto its row of the resident arrays), made on
+        the first call when the model did not make them at the start."""
+        made = self.agents_by_type.get(Resident)
+        if made is None:
+            affected = lambda: self.hazard.active  # noqa: E731 (one shared view for every resident agent)
+            for i in range(self.world.residents.n):
+                Resident(self, i, self.world.residents, affected)
+            made = self.agents_by_type[Resident]
+        return made
+
         return self.world.communities.profile
 
     @property

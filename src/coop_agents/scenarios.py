@@ -1,13 +1,17 @@
 """Scenarios: the uncertainties of a run (population, hazard, horizon) as named presets or files.
 
 A scenario file sets rows of the parameter table with role ``scenario`` and may name a district
-structure of its own (GraphML, relative to the file)::
+structure of its own (a GraphML file, an .xlsx workbook or a folder of CSV files, relative to the
+file; see docs/district.md)::
 
     name = "my_district"
     title_en = "An epidemic in my district"
     title_zh = "我的辖区疫情"
     description = "One line."
-    structure = "my_district.graphml"   # optional; otherwise a district is built
+    structure = "my_district.xlsx"      # optional; otherwise a district is built from the sizes
+
+With a structure file the district's sizes (``residents``, ``street_offices``, ...) come from the
+file: given in the scenario, or as overrides, they must match it (see :data:`SIZE_KEYS`).
 
     [parameters]
     residents = 12000
@@ -37,7 +41,14 @@ from coop_agents.config import check_keys, read_toml, validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.events import parse_events
 
-__all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios"]
+__all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios", "check_structure_overrides",
+           "SIZE_KEYS"]
+
+# Parameters a district from a file fixes: given with a structure file, they must match it.
+SIZE_KEYS = ("residents", "street_offices", "communities_per_street", "social_organisations",
+             "communities_per_organisation", "profile")
+# Parameters of the builder's residents, which a file of listed residents leaves nothing to apply to.
+LISTED_KEYS = ("party_member_share", "cross_community_ties")
 
 _KEYS = {"name", "title_en", "title_zh", "description", "description_zh", "story_en", "story_zh",
          "notes_en", "notes_zh", "structure", "parameters", "events"}
@@ -55,6 +66,8 @@ class Scenario:
     structure: Path | None = None
     texts: dict[str, str] = field(default_factory=dict)
     events: tuple = ()  # EventSpec schedule, used when arrival = "schedule"
+    sizes: dict[str, Any] = field(default_factory=dict)  # the structure file's sizes (see SIZE_KEYS)
+    population: str = ""  # the structure file's residents: "listed" or "synthetic"
 
 
 def _text(data: dict, key: str, where: str, default: str = "") -> str:
@@ -74,11 +87,17 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         shown = "" if name is None else f" (got name={name!r})"
         raise ConfigError(f"{where}: a scenario needs name = \"...\", a non-empty string{shown}")
     structure = data.get("structure")
+    sizes: dict[str, Any] = {}
+    population = ""
     if structure is not None:
         if not isinstance(structure, str) or not structure or "\0" in structure or folder is None:
-            raise ConfigError(f"structure={structure!r} in {where}: expected the path of a GraphML file, "
-                              f"relative to the scenario file")
+            raise ConfigError(f"structure={structure!r} in {where}: expected the path of a district file (GraphML, "
+                              f"an .xlsx workbook or a folder of CSV files), relative to the scenario file")
+        from coop_agents.district.files import read_structure  # read and checked once per file and change
+
         structure = folder / structure
+        district = read_structure(structure)
+        sizes, population = district.sizes(), district.population
     events = data.get("events")
     if events is not None and isinstance(events, list):
         for i, item in enumerate(events):
@@ -86,6 +105,11 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
             if not isinstance(hazard, str):
                 raise ConfigError(f"event {i + 1} in {where}: hazard={hazard!r}; expected a hazard name (a string)")
     parameters = validate_overrides(params, where, role="scenario")
+    if structure is not None:
+        probe = Scenario(name=str(name), title_en="", title_zh="", description="", structure=structure, sizes=sizes,
+                         population=population)
+        check_structure_overrides(probe, parameters, f"in {where}")
+        parameters = {**parameters, **sizes}
     if parameters.get("arrival") == "schedule" and not events:
         raise ConfigError(f"arrival = \"schedule\" in {where} needs an [[events]] list "
                           f"(day and hazard of each event)")
@@ -98,6 +122,8 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         structure=structure,
         texts={k: _text(data, k, where) for k in data if k.startswith(("story_", "notes_", "description_"))},
         events=parse_events(events, where) if events is not None else (),
+        sizes=sizes,
+        population=population,
     )
 
 
@@ -140,3 +166,26 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
     if text not in presets:
         raise ConfigError(f"unknown scenario {text!r}; allowed: {', '.join(presets)} or a path to a .toml file")
     return presets[text]
+
+
+def check_structure_overrides(scenario: Scenario, overrides: dict[str, Any], where: str = "") -> None:
+    """Refuse sizes given for a scenario whose district comes from a file, unless they match it.
+
+    Raises:
+        ConfigError: naming the value, what the file has, and what to do.
+    """
+    if scenario.structure is None:
+        return
+    sizes = scenario.sizes
+    origin = f" {where}" if where else ""
+    for key in SIZE_KEYS:
+        if key in overrides and overrides[key] != sizes.get(key):
+            raise ConfigError(f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its district from "
+                              f"{scenario.structure}, which has {key}={sizes.get(key)!r}; with a structure file the "
+                              f"district's sizes come from the file, so leave {key} out (or give {sizes.get(key)!r})")
+    if scenario.population == "listed":
+        for key in LISTED_KEYS:
+            if key in overrides:
+                raise ConfigError(f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its residents "
+                                  f"and their contacts one by one from {scenario.structure}, so {key} has nothing to "
+                                  f"act on; leave it out")

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from coop_agents.agents.residents import ResidentArrays
 from coop_agents.config import Config
-from coop_agents.network import contact_matrix
+from coop_agents.network import District, as_district
 
 __all__ = ["CommunityArrays", "World", "build_world"]
 
@@ -92,26 +92,28 @@ class World:
     """A district as a run sees it."""
 
     config: Config
-    graph: nx.Graph
+    graph: nx.Graph  # the organisations and their ties (residents are arrays)
     residents: ResidentArrays
     contacts: sp.csr_matrix  # resident-to-resident contacts
     boundary: np.ndarray  # per resident: has a contact in another community (boundary tasks)
     communities: CommunityArrays
     base_trust: np.ndarray  # per resident: trust before any loss
+    district: District | None = None  # what the world was made on (shared, read-only)
 
     @property
     def n_communities(self) -> int:
         return self.communities.n
 
 
-def build_world(config: Config, graph: nx.Graph, population: np.random.Generator) -> World:
-    """Residents, contacts and communities of ``graph`` (draws residents' trust from ``population``)."""
-    g = graph
-    nodes = [n for n, k in g.nodes(data="kind") if k == "resident"]
-    n = len(nodes)
-    community = np.fromiter((g.nodes[i]["community"] for i in range(n)), dtype=np.int32, count=n)
-    vulnerable = np.fromiter((g.nodes[i]["vulnerable"] for i in range(n)), dtype=bool, count=n)
-    party = np.fromiter((g.nodes[i]["party_member"] for i in range(n)), dtype=bool, count=n)
+def build_world(config: Config, graph: District | nx.Graph, population: np.random.Generator) -> World:
+    """A run's world on a district (its residents, contacts and organisations; see
+    :class:`coop_agents.network.District`, or a graph with residents as nodes): the resident and
+    community state starts afresh and residents' trust is drawn from ``population``. The district
+    itself is only read, so arms of a batch share one."""
+    district = as_district(graph)
+    g = district.graph
+    community, vulnerable, party = district.community, district.vulnerable, district.party_member
+    n = community.size
     committees = sorted((d["community"], node) for node, d in g.nodes(data=True) if d["kind"] == "committee")
     attrs = [g.nodes[node] for _, node in committees]
     communities = CommunityArrays(
@@ -124,9 +126,5 @@ def build_world(config: Config, graph: nx.Graph, population: np.random.Generator
     communities.readiness[:] = config.peacetime_budget if config.preparation else 0.0
     base_trust = np.clip(communities.trust[community] + population.normal(0, 0.1, n), 0, 1)
     residents = ResidentArrays(community, vulnerable, party, base_trust.copy(), np.zeros(n))
-    contacts = contact_matrix(g, n)
     # A resident with a contact in another community makes every task about it a boundary task.
-    coo = contacts.tocoo()
-    cross = community[coo.row] != community[coo.col]
-    boundary = np.bincount(coo.row[cross], minlength=n) > 0
-    return World(config, g, residents, contacts, boundary, communities, base_trust)
+    return World(config, g, residents, district.contacts, district.boundary, communities, base_trust, district)

@@ -356,15 +356,12 @@ def _structures(exp: Experiment, where: str) -> dict[str, int]:
     factor = next((f for f in exp.factors if f.name == "scenario"), None)
     out = {}
     for value in (factor.values if factor else ("default",)):
-        sc = _scenario_of(exp, value)
+        try:
+            sc = _scenario_of(exp, value)  # a structure file is read and checked with its scenario
+        except CoopError as exc:
+            raise ConfigError(f"scenario {value} in {where}: {exc}") from None
         if sc.structure is not None:
-            from coop_agents.network import load_graphml
-
-            try:
-                g = load_graphml(sc.structure)
-            except CoopError as exc:
-                raise ConfigError(f"scenario {value} in {where}: {exc}") from None
-            out[value] = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
+            out[value] = int(sc.sizes["residents"])
     return out
 
 
@@ -382,13 +379,15 @@ def _largest_district(exp: Experiment, structures: dict[str, int]) -> int:
 
 # The parameters make_config and the district builder check against each other.
 _CROSS_CHECKED = frozenset({"alert_threshold", "emergency_threshold", "residents", "street_offices",
-                            "communities_per_street", "arrival"})
+                            "communities_per_street", "arrival", "social_organisations",
+                            "communities_per_organisation", "profile", "party_member_share", "cross_community_ties"})
 
 
 def _check_arms(exp: Experiment, arms: list[dict[str, Any]], structures: dict[str, int], where: str) -> None:
     """Every arm makes a valid configuration and district: refused here rather than failing in every run."""
     from coop_agents.config import make_config
     from coop_agents.network import DistrictSpec, check_spec
+    from coop_agents.scenarios import check_structure_overrides
 
     scenarios: dict[str, Scenario] = {}
     patterns: dict[str, Pattern] = {}
@@ -405,6 +404,7 @@ def _check_arms(exp: Experiment, arms: list[dict[str, Any]], structures: dict[st
         pat = patterns.get(pat_name) or patterns.setdefault(pat_name, _pattern_of(exp, pat_name))
         label = ", ".join(f"{k}={_short(arm[k])}" for k in exp.varied_names) or "the only arm"
         try:
+            check_structure_overrides(sc, overrides)  # a district from a file brings its own sizes
             config = make_config(sc.parameters, pat.levers, overrides)
             if sc_name not in structures:
                 check_spec(DistrictSpec.from_config(config))

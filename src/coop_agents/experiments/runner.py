@@ -131,7 +131,8 @@ def _chunks(specs: list[RunSpec], workers: int) -> list[list[RunSpec]]:
 
 def run_batch(experiment: Experiment, out: str | Path, executor: str = "processes", workers: int | None = None,
               scheduler: str | None = None, progress: bool = True,
-              on_progress: Callable[[int, int], None] | None = None, wait: bool = False) -> BatchReport:
+              on_progress: Callable[[int, int], None] | None = None, wait: bool = False,
+              reuse: bool = True) -> BatchReport:
     """Run every run of ``experiment`` not yet in ``out``; stream results there.
 
     Args:
@@ -145,6 +146,8 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
         on_progress: called with (runs done, runs in all) once at the start and after each
             finished task, e.g. to drive a progress bar in an app.
         wait: if another batch is writing to ``out``, wait for it to end instead of refusing.
+        reuse: build each district once per worker and seed and give every run on it (the arms of
+            a replicate) a fresh model on it (the default); results are identical either way.
 
     Raises:
         CoopError: another batch is writing to ``out`` (without ``wait``), or ``out`` holds
@@ -159,7 +162,9 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
     with ResultsStore(out, experiment) as store:  # one writer per folder, until the batch is over
         done = store.open(wait=wait)
         specs = experiment.runs()
-        todo = [s for s in specs if s.run_id not in done]
+        # Runs on one seed (the arms of a replicate) next to each other, so that a task's runs share
+        # their district (built once per worker and seed, see worker.district_of).
+        todo = sorted((s for s in specs if s.run_id not in done), key=lambda s: (s.replicate, s.arm_id))
         start = time.perf_counter()
         failed = ran = 0
         bar = _progress(len(specs), len(specs) - len(todo), progress)
@@ -175,7 +180,8 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
                     inflight: set[cf.Future] = set()
                     while True:
                         while len(inflight) < window and (chunk := next(chunks, None)) is not None:
-                            inflight.add(pool.submit(run_chunk, chunk, experiment.outcomes, experiment.series))
+                            inflight.add(pool.submit(run_chunk, chunk, experiment.outcomes, experiment.series,
+                                                     reuse))
                         if not inflight:
                             break
                         finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)

@@ -16,13 +16,14 @@ import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coop_agents.experiments.design import RunSpec
 
-__all__ = ["run_chunk", "init_worker"]
+__all__ = ["run_chunk", "init_worker", "district_of", "district_key"]
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -83,11 +84,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = ()) -> list[dict]:
+def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = (),
+              reuse: bool = True) -> list[dict]:
     """Run a list of runs; one row each, with the error instead of outcomes where a run raised.
 
     ``series`` names daily series (:attr:`coop_agents.metrics.TimeSeries.SCALARS`) kept per run
     as lists in the columns ``series_<name>`` (row 0 is the state before the first day).
+    With ``reuse`` (the default) runs on the same district and seed share one built district
+    (:func:`district_of`): the arms of a replicate face the same district and the same draws
+    (common random numbers), so each gets a fresh model on the district built once, with results
+    identical to building it per run. Resident agents are not made (nothing of a batch reads them).
     A module-level function so every executor can ship it to its workers.
     """
     from coop_agents.model import CoordinationModel
@@ -99,7 +105,9 @@ def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tup
                **{k: v for k, v in spec.varied.items() if k not in ("scenario", "pattern")}}
         start = time.perf_counter()
         try:
-            model = CoordinationModel(spec.scenario, spec.pattern, spec.seed, **spec.overrides)
+            graph = district_of(spec) if reuse else None
+            model = CoordinationModel(spec.scenario, spec.pattern, spec.seed, graph=graph,
+                                      resident_agents=False if reuse else None, **spec.overrides)
             out = model.run()
             row.update({o: out[o] for o in outcomes})
             row.update({f"series_{k}": model.series.data[k][: model.series.n].tolist() for k in series})
@@ -112,3 +120,49 @@ def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tup
         row["seconds"] = time.perf_counter() - start
         rows.append(row)
     return rows
+
+
+# Districts this worker has built, newest last: (what the district depends on) -> District.
+_DISTRICTS: OrderedDict = OrderedDict()
+KEEP_DISTRICTS = 8  # at most this many, and at most DISTRICT_MEMORY_SHARE of the free memory
+DISTRICT_MEMORY_SHARE = 0.25
+
+
+def district_key(config, scenario, seed: int) -> tuple:
+    """What a run's district depends on: the builder's sizes and the seed; for a structure file, the
+    file, the shares a synthetic population is drawn with and the seed; for a file of listed
+    residents the file alone (the same district for every seed)."""
+    from coop_agents.network import DistrictSpec
+
+    if scenario.structure is None:
+        return ("built", DistrictSpec.from_config(config), seed)
+    from coop_agents.district.files import _key
+
+    file = _key(Path(scenario.structure))
+    if scenario.population == "listed":
+        return ("listed", file)
+    return ("synthetic", file, config.cross_community_ties, config.party_member_share, seed)
+
+
+def district_of(spec: RunSpec):
+    """The district of a run, built (or read) once per worker and kept for the runs that share it."""
+    from coop_agents.limits import available_memory
+    from coop_agents.model import resolve
+    from coop_agents.network import district_for
+    from coop_agents.rng import make_streams
+
+    config, sc, _ = resolve(spec.scenario, spec.pattern, **spec.overrides)
+    key = district_key(config, sc, spec.seed)
+    found = _DISTRICTS.get(key)
+    if found is not None:
+        _DISTRICTS.move_to_end(key)
+        return found
+    # The stream a run would build its own district from: the same draws, so the same district.
+    district = district_for(config, sc.structure, make_streams(spec.seed)["network"])
+    _DISTRICTS[key] = district
+    free = available_memory()
+    budget = DISTRICT_MEMORY_SHARE * free if free is not None else float("inf")
+    while len(_DISTRICTS) > 1 and (len(_DISTRICTS) > KEEP_DISTRICTS
+                                   or sum(d.nbytes for d in _DISTRICTS.values()) > budget):
+        _DISTRICTS.popitem(last=False)
+    return district

@@ -92,8 +92,11 @@ def district_layout(g: nx.Graph) -> DistrictLayout:
     _column(pos, sorted(n for n, k in kinds.items() if k == "social_organisation"), width + SIDE, 3.6, 1.0)
     _column(pos, sorted(n for n, k in kinds.items() if k == "platform"), -SIDE, 3.2, 2.4)
 
-    n_res = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
-    resident_community = np.fromiter((attr[i]["community"] for i in range(n_res)), dtype=np.int64, count=n_res)
+    if "resident_community" in g.graph:  # a district's graph of organisations (residents are arrays)
+        resident_community = np.asarray(g.graph["resident_community"], dtype=np.int64)
+    else:  # one graph with residents as nodes 0..n-1
+        n_res = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
+        resident_community = np.fromiter((attr[i]["community"] for i in range(n_res)), dtype=np.int64, count=n_res)
     n_comm = len(committees)
     community_size = np.bincount(resident_community, minlength=n_comm)
     community_xy = np.zeros((n_comm, 2))
