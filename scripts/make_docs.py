@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from docgen import load_all  # noqa: E402
-from docgen.core import BLOCKS, FILES, ROOT, Context, current, normalise, read_blocks, rewrite  # noqa: E402
+from docgen import load_all
+from docgen.core import BLOCKS, FILES, ROOT, Context, current, normalise, read_blocks, rewrite
 
 
 def select(only: str | None, cheap: bool) -> list:

@@ -36,7 +36,7 @@ FILES = {
     "experiments": "experiments/README.md",
 }
 
-MARKER = re.compile(r"^<!-- (BEGIN|END) generated: ([\w.:-]+) -->[ \t]*$", re.M)
+MARKER = re.compile(r"^<!-- (BEGIN|END) generated: ([\w.:-]+) -->[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -195,10 +195,12 @@ def wrap(text: str, width: int = 100) -> str:
 
     lead = len(text) - len(text.lstrip(" "))
     indent = " " * (lead + 2) if text.lstrip(" ").startswith(("- ", "* ")) else " " * lead
+    # Code spans are not broken across lines.
+    text = re.sub(r"`[^`\n]*`", lambda m: m.group().replace(" ", "\0"), text)
     if max((len(w) for w in text.split()), default=0) > width - len(indent):
-        return text  # a run of Chinese (no spaces to break at) stays on one line
+        return text.replace("\0", " ")  # a run of Chinese (no spaces to break at) stays on one line
     return textwrap.fill(text, width=width, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False)
+                         break_on_hyphens=False).replace("\0", " ")
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:

@@ -185,6 +185,26 @@ def _code(names) -> list[str]:
 PROFILE_WORDS = {"urban": "urban", "old_urban": "old urban", "rural": "rural"}
 
 
+def _truncation(r: Results) -> list[str]:
+    """A finding on the runs the cap of days cut short (none when the model does not say)."""
+    if not r.has("truncated"):
+        return []
+    cfg = _config(r)
+    k, n = int(r.ok["truncated"].sum()), len(r.ok)
+    if cfg.arrival != "single":
+        text = (f"- Every run lasts the full {cfg.steps:,} days; in {k} of the {n:,} runs an event was still running "
+                f"on the last day." if k else
+                f"- Every run lasts the full {cfg.steps:,} days; in none was an event still running on the last day.")
+    elif k == 0:
+        text = f"- No run reached the cap of {cfg.steps:,} days before its event was over."
+    else:
+        by_arm = r.ok.groupby("arm")["truncated"].sum()
+        most = (f" (most in {by_arm.idxmax()}: {int(by_arm.max())})" if r.definition["design"] == "grid" else "")
+        text = (f"- {k} of the {n:,} runs reached the cap of {cfg.steps:,} days before the event was over{most}; "
+                f"their times count to the cap, so those means are lower bounds.")
+    return [wrap_bullet(text)]
+
+
 def _header(r: Results, ctx: Context, text: str) -> str:
     return text + f" ({r.runs:,} runs, {_intro_time(r, ctx.workers)} on {words(ctx.workers)} workers)"
 
@@ -199,7 +219,7 @@ def intro(ctx: Context) -> str:
     limit = f"under {math.ceil(longest / 60)} minutes" if longest > 60 else "under a minute"
     today = datetime.date.today().isoformat()
     return "\n".join([
-        f"Each file here is an experiment definition for `coop-agents batch` (format below). Each runs on a",
+        "Each file here is an experiment definition for `coop-agents batch` (format below). Each runs on a",
         f"2-core machine in {limit} ({words(ctx.workers)} worker processes):",
         "",
         "```sh",
@@ -377,6 +397,7 @@ def patterns_hazards_profiles(ctx: Context) -> str:
             text += (f" No pattern reverses the equity gap in the epidemic in every community type (means "
                      f"{span([x for x in patterns if x != 'no_response'])}).")
         out.append(wrap_bullet(text))
+    out += _truncation(r)
     return "\n".join(out)
 
 
@@ -431,8 +452,8 @@ def pillars_sobol(ctx: Context) -> str:
                        + ". Total-order indices (ST):"), ""]
     st = idx.pivot(index="factor", columns="outcome", values="ST")
     conf = idx.pivot(index="factor", columns="outcome", values="ST_conf")
-    order = st.max(axis=1).sort_values(ascending=False).index.tolist()
     cols = [o for o in outcomes if o in st.columns]
+    order = st[cols].mean(axis=1).sort_values(ascending=False).index.tolist()
     rows = []
     for f in order:
         cells = []
@@ -462,11 +483,12 @@ def pillars_sobol(ctx: Context) -> str:
             parts.append(f"{_listing([_PILLAR_GLOSS.get(x, x) for x in lead])} share {what}")
     pattern = _fixed(r, "pattern", "siloed")
     out.append(wrap_bullet(f"- Under `{pattern}`, " + "; ".join(parts) + "."))
-    weak = [f for f in order if float(st.loc[f, cols].max()) < 0.1]
+    weak = [f for f in order if float(st.loc[f, cols].max()) < 0.15]
     if weak:
+        top = float(st.loc[weak, cols].max().max())
         text = (f"- {_listing([f.capitalize() if i == 0 else f for i, f in enumerate(weak)])} barely "
-                f"{'matters' if len(weak) == 1 else 'matter'} *here* (no total-order index above "
-                f"{float(st.loc[weak, cols].max().max()):.2f})")
+                f"{'matters' if len(weak) == 1 else 'matter'} *here* (every total-order index below "
+                f"{max(0.01, math.ceil(top * 100) / 100):.2f})")
         if set(weak) >= {"resources", "coordination"}:
             text += (", and the model says why: stocks never run out in this scenario, and without a vulnerable "
                      "registry the needs committees know of stay fewer than the people available to meet them, so "
@@ -475,6 +497,7 @@ def pillars_sobol(ctx: Context) -> str:
         else:
             text += "."
         out.append(wrap_bullet(text))
+    out += _truncation(r)
     return "\n".join(out)
 
 
@@ -514,13 +537,20 @@ def vertical_latency(ctx: Context) -> str:
     top_who = who[-1]
     far = pair("response_delay", lat[-1], top_who)
     far_sign = sign(far["ci_low"], far["ci_high"])
+    slower = [x for x in local if sign(x["ci_low"], x["ci_high"]) > 0]
     if none_moves:
         text = (f"- Latency on the vertical lines costs time only where decisions travel them: with the {base_who} "
                 f"deciding, latency changes nothing (paired differences within {math.ceil(widest * 10) / 10:g} "
                 f"days, every CI includes 0)")
+    elif not slower:
+        last = local[-1]
+        text = (f"- Latency on the vertical lines costs time only where decisions travel them: with the {base_who} "
+                f"deciding, more latency does not slow the response (at {num(lat[-1])} days per hop it is "
+                f"{fmt(-float(last['mean_diff']), 1)} days shorter than at {num(base_lat)}, 95% CI of the "
+                f"difference {fmt_ci(last['ci_low'], last['ci_high'], 1)})")
     else:
         text = (f"- Latency on the vertical lines costs time even with the {base_who} deciding (up to "
-                f"{fmt(widest, 1)} days against the baseline)")
+                f"{fmt(max(float(x['mean_diff']) for x in slower), 1)} days against the baseline)")
     if far_sign > 0:
         text += (f"; with the {top_who} deciding, {num(lat[-1])} days per hop adds {fmt(far['mean_diff'], 0)} days "
                  f"to the response (95% CI {fmt_ci(far['ci_low'], far['ci_high'], 0)}) against the baseline")
@@ -566,6 +596,7 @@ def vertical_latency(ctx: Context) -> str:
         text = (f"- The approval level itself costs little when the lines are fast "
                 f"({_listing([f'{k}: {fmt(v, 1)}' for k, v in zip(level, costs)])} days against the {base_who}).")
     out.append(wrap_bullet(text))
+    out += _truncation(r)
     return "\n".join(out)
 
 
@@ -657,7 +688,7 @@ def deescalation(ctx: Context) -> str:
         u = [mean("unneeded_measures", k, x) for k in (base, other) for x in stages]
         flat = max(u) - min(u) <= 0.25 * max(max(u), 1)
         out.append(wrap_bullet(
-            f"- Measures where the true risk was 0 (unneeded measures, 应急过度) "
+            "- Measures where the true risk was 0 (unneeded measures, 应急过度) "
             + (f"stay at {fmt(min(u), 0)}–{fmt(max(u), 0)} resident-days in every arm: the wind-down is the price "
                f"of a careful exit, counted apart from measures nobody needed." if flat else
                f"range from {fmt(min(u), 0)} to {fmt(max(u), 0)} resident-days across the arms (the wind-down is "
@@ -667,6 +698,7 @@ def deescalation(ctx: Context) -> str:
                else "about the same")
             + f" with {other} withdrawal (at {fmt(mid)} days per stage: {fmt(h['mean_diff'], 0)} residents, 95% CI "
               f"{fmt_ci(h['ci_low'], h['ci_high'], 0)})."))
+    out += _truncation(r)
     return "\n".join(out)
 
 
@@ -723,8 +755,8 @@ def recurring_patterns(ctx: Context) -> str:
         clear = [sign(d["ci_low"], d["ci_high"]) < 0 for d in diffs]
         text += (f"; {_listing(_code(losers))} lose some trust too "
                  f"({_listing([fmt(d['mean_diff'], 2) for d in diffs])}"
-                 + (", intervals that exclude no difference" if all(clear) else
-                    ", intervals that include no difference" if not any(clear) else
+                 + (", intervals that exclude 0" if all(clear) else
+                    ", intervals that include 0" if not any(clear) else
                     "; " + _listing([f"`{x}`'s interval {'excludes' if c else 'includes'} 0"
                                      for x, c in zip(losers, clear)]))
                  + ")")
@@ -768,4 +800,69 @@ def recurring_patterns(ctx: Context) -> str:
         else:
             text += "."
         out.append(wrap_bullet(text))
+    out += _truncation(r)
     return "\n".join(out)
+
+
+# ------------------------------------------------------------- any other experiment: its tables
+
+
+def _generic(name: str):
+    """A producer for an experiment without findings of its own: its setting, the means per arm
+    and the paired differences against the baseline, with 95% CIs; no prose claims."""
+
+    def produce(ctx: Context) -> str:
+        from coop_agents.outcome_registry import OUTCOMES
+
+        r = results(ctx, name)
+        outcomes = [o for o in _toml_outcomes(name) if o not in ("truncated", "prevented")][:8] or r.outcomes[:8]
+        reps = r.ok["replicate"].nunique()
+        arms = r.ok.groupby("arm_id")["arm"].first()
+        design = r.definition["design"]
+        out = [wrap_bullet(_header(r, ctx, f"{len(arms):,} arm{'s' if len(arms) != 1 else ''} ({design} design), "
+                                           f"{reps} paired replicates")
+                           + (f", baseline {', '.join(f'{k} = {num(v)}' for k, v in r.baseline.items())}"
+                              if r.baseline else "") + ". Means with 95% CIs:"), ""]
+        s = r.summary(outcomes)
+        if len(arms) <= 30:
+            rows = []
+            for arm_id, arm in arms.items():
+                cells = []
+                for o in outcomes:
+                    x = s[(s["arm_id"] == arm_id) & (s["outcome"] == o)].iloc[0]
+                    d = OUTCOMES[o].decimals if o in OUTCOMES else 2
+                    cells.append(f"{fmt(x['mean'], d)} {fmt_ci(x['ci_low'], x['ci_high'], d)}")
+                rows.append([arm, *cells])
+            out += [md_table(["arm", *(label(o).lower() for o in outcomes)], rows), ""]
+        p = r.paired(outcomes)
+        if not p.empty and len(p) <= 120:
+            out.append("Paired differences against the baseline (arm − baseline, same seeds):")
+            out.append("")
+            rows = []
+            for _, x in p.iterrows():
+                d = OUTCOMES[x["outcome"]].decimals if x["outcome"] in OUTCOMES else 2
+                rows.append([x["arm"], label(x["outcome"]).lower(), fmt(x["mean_diff"], d),
+                             fmt_ci(x["ci_low"], x["ci_high"], d)])
+            out += [md_table(["arm", "outcome", "difference", "95% CI"], rows), ""]
+        out += _truncation(r)
+        return "\n".join(out)
+
+    return produce
+
+
+def _register_generic() -> None:
+    """Blocks ``exp-NAME`` marked in experiments/README.md for an experiments/NAME.toml without
+    a producer of its own get the generic tables."""
+    from docgen.core import BLOCKS, FILES, read_blocks
+
+    path = ROOT / FILES["experiments"]
+    if not path.exists():
+        return
+    _, found = read_blocks(path)
+    for marker, _, _ in found:
+        name = marker.removeprefix("exp-")
+        if marker.startswith("exp-") and marker not in BLOCKS and (ROOT / "experiments" / f"{name}.toml").exists():
+            block("experiments", marker, cheap=False)(_generic(name))
+
+
+_register_generic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import math
 import re
@@ -55,17 +56,43 @@ def _find(obj, name: str, depth: int = 2):
     raise SystemExit(f"make_docs: scripts/docgen/odd.py: the model has no {name!r} any more; update the producer")
 
 
-def _modules() -> list[str]:
-    """The package's modules that hold the model's fixed rates (not the app, CLI, limits or I/O)."""
+@functools.cache
+def _modules() -> tuple[str, ...]:
+    """The modules that hold the model's fixed rates: those ``model.py`` imports, directly or not
+    (read from the source, not from what happens to be imported), less tables, I/O and limits."""
     import coop_agents
 
     src = Path(coop_agents.__file__).parent
     skip = {"cli.py", "config.py", "numbers.py", "validation.py", "limits.py", "errors.py", "__init__.py",
             "__main__.py", "patterns.py", "scenarios.py", "rng.py", "network.py"}
-    mods = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py")
-                  if p.name not in skip and not p.relative_to(src).as_posix().startswith(
-                      ("viz/", "workshop/", "i18n/", "experiments/", "presets/")))
-    return sorted(mods, key=lambda m: (m != "model.py", m))
+
+    def path_of(module: str) -> Path | None:
+        rel = module.removeprefix("coop_agents").lstrip(".").replace(".", "/")
+        for candidate in (src / f"{rel}.py", src / rel / "__init__.py"):
+            if rel and candidate.exists():
+                return candidate
+        return None
+
+    todo, seen = [src / "model.py"], set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("coop_agents"):
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.startswith("coop_agents")]
+            for name in names:
+                found = path_of(name)
+                if found is not None:
+                    todo.append(found)
+                    if found.name == "__init__.py":  # a package: its modules (e.g. each hazard)
+                        todo += [q for q in found.parent.glob("*.py")]
+    mods = sorted(p.relative_to(src).as_posix() for p in seen if p.name not in skip)
+    return tuple(sorted(mods, key=lambda m: (m != "model.py", m)))
 
 
 def _const(name: str):
@@ -187,6 +214,9 @@ _GLOSS = {
     "JUMP_COST": "speed only: skipping to a stream position costs about as much as drawing this many numbers "
                  "(same draws either way)",
     "VULNERABLE_WEIGHT": "severe harm of a vulnerable resident weighs this much more",
+    "DRILL_COMPLIANCE": "compliance that drills add at the reference readiness (READINESS_REF)",
+    "STOCK_RESOURCES_BASE": "initial stocks per resident scale with this plus the resources pillar",
+    "STOCK_PREPARED": "initial stocks are this many times larger with preparation on",
 }
 _GLOSS_BY_MODULE = {
     ("model.py", "DAYS_PER_YEAR"): "turns the yearly rates readiness_decay and trust_recovery into daily ones",
@@ -194,6 +224,7 @@ _GLOSS_BY_MODULE = {
 }
 
 
+@functools.cache
 def _constants(rel: str) -> list[tuple[str, str, str, str]]:
     """(name, value, expression, comment) of the module's numeric UPPER_CASE constants."""
     import importlib
@@ -220,7 +251,7 @@ def _constants(rel: str) -> list[tuple[str, str, str, str]]:
             while k >= 0 and lines[k].lstrip().startswith("#"):
                 above.insert(0, lines[k].strip().lstrip("#").strip())
                 k -= 1
-            comment = " ".join(above) if len(" ".join(above)) <= 120 else ""
+            comment = " ".join(above) if len(" ".join(above)) <= 240 else ""
         for name, value_node in pairs:
             if not re.fullmatch(r"[A-Z][A-Z0-9_]+", name) or name in _NOT_RATES:
                 continue
@@ -440,7 +471,7 @@ def event_outcomes_table(ctx: Context) -> str:
         m = _small_model("flood_during_epidemic", "full_cycle", 0)
         out = m.run()
         events = event_outcomes(m)
-        clean = lambda d: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}  # noqa: E731
+        clean = lambda d: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
         data = {"events": [clean(e) for e in events], "run": clean(out)}
         f.write_text(json.dumps(data, default=str))
         return data

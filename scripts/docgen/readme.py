@@ -17,7 +17,7 @@ from docgen.wording import fraction, one_in, sign, weeks, words
 def run_command() -> list[str]:
     """The command of the Makefile's ``run`` target, as arguments."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    m = re.search(r"^run:.*\n((?:\t.*\n)+)", text, re.M)
+    m = re.search(r"^run:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
     if not m:
         raise SystemExit("make_docs: no 'run' target in the Makefile")
     line = next(cmd for cmd in m.group(1).splitlines() if "coop-agents" in cmd)
@@ -119,10 +119,10 @@ def reading(ctx: Context) -> str:
         cut = {p: int(np.nansum(_values(rs, "truncated"))) for p, rs in runs.items()}
         k = sum(cut.values())
         if k == 0:
-            text.append(f"No run reached the {cfg.steps}-day cap before its event was over.")
+            text.append(f"No run reached the {cfg.steps:,}-day cap before its event was over.")
         else:
             where = ", ".join(f"{words(v)} under `{p}`" for p, v in cut.items() if v)
-            text.append(f"{k} of the {n} runs reached the {cfg.steps}-day cap before the event was over ({where}); "
+            text.append(f"{k} of the {n} runs reached the {cfg.steps:,}-day cap before the event was over ({where}); "
                         f"their times count to the cap.")
     text.append("Delays count from the day a community's true risk reached the alert threshold; a community that "
                 "never acted counts with the days its risk lasted.")

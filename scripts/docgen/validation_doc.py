@@ -61,7 +61,7 @@ def facts_block(ctx: Context) -> str:
         rows = []
         for c in f["comparisons"]:
             o = OUTCOMES.get(c["outcome"])
-            d = max(o.decimals if o is not None else 2, 2)
+            d = 0 if abs(c["mean"]) >= 100 else max(o.decimals if o is not None else 2, 2)
             expect = "> 0" if c["expect"] == "higher" else "< 0"
             rows.append([_arrow(c), fmt(c["mean"], d), fmt_ci(c["low"], c["high"], d), expect,
                          "yes" if c["holds"] else "**no**"])
@@ -132,10 +132,11 @@ def seir_block(ctx: Context) -> str:
                "**Not every run matches**: the model's contagion with every action off is no longer the plain "
                "network SEIR draw for draw (see `benchmarks/run.py`, whose target for this ratio is 1).")
     return "\n".join([
-        f"`benchmarks/baselines.py: bare_seir` is the model's SEIR written as plainly as numpy allows (one sparse "
-        f"mat-vec a day). Started from the `no_response` model's index cases with the model's hazard stream, on "
-        f"the model's own contact graph ({rows[0]['residents']:,} residents, {words(rows[0]['communities'])} communities, up to "
-        f"{rows[0]['steps']} days):", "", table, "", verdict])
+        wrap(f"`benchmarks/baselines.py: bare_seir` is the model's SEIR written as plainly as numpy allows (one "
+             f"sparse mat-vec a day). Started from the `no_response` model's index cases with the model's hazard "
+             f"draws, on the model's own contact graph ({rows[0]['residents']:,} residents, "
+             f"{words(rows[0]['communities'])} communities, up to {rows[0]['steps']:,} days):"), "", table, "",
+        wrap(verdict)])
 
 
 def _invariant_tests() -> list[tuple[str, str]] | None:
@@ -155,11 +156,10 @@ def _invariant_tests() -> list[tuple[str, str]] | None:
 def invariants_block(ctx: Context) -> str:
     tests = _invariant_tests()
     if tests is not None:
-        return "\n".join([f"`tests/test_outcome_invariants.py` checks, on runs of every preset pattern and "
-                          f"hazard (property-based where inputs vary), that:", "",
-                          *(f"- {doc} (`{name}`)" for name, doc in tests)])
+        return "\n".join(["`tests/test_outcome_invariants.py` checks that:", "",
+                          *(wrap(f"- {doc} (`{name}`)") for name, doc in tests)])
     from docgen.odd import registry_conventions
 
     return "\n".join(["The outcome registry states the conventions every outcome follows (its tests, "
                       "`tests/test_outcome_invariants.py`, are being written):", "",
-                      *(f"- {b}" for b in registry_conventions())])
+                      *(wrap(f"- {b}") for b in registry_conventions())])
