@@ -267,6 +267,7 @@ class CoordinationModel(mesa.Model):
         self._metrics_phase(states)
 
     def _hazard_phase(self, t: int) -> None:
+        self._apply_injects(t)  # a drill's events due today, before anything else (schedule_inject)
         gov, comm = self.governance, self.world.communities
         if gov.bulletins:
             gov.read_bulletins(t)  # posted alerts read today, before anything is seen
@@ -361,6 +362,27 @@ class CoordinationModel(mesa.Model):
         )
         self._handled_before = total
         self.governance.level_history.append(self.governance.level)  # the district's response level
+
+    # ------------------------------------------------------------------ injects (a drill's events)
+
+    def schedule_inject(self, day: int, inject: Any) -> None:
+        """Fire ``inject`` at the start of day ``day``, before the hazard moves: an event of a
+        tabletop drill, such as a second outbreak site or a flooded road
+        (:mod:`coop_agents.tabletop.injects`).
+
+        ``inject`` is anything with an ``apply(model, day)`` method; it changes the run through the
+        model's collaborators (hazard, communities, message bus, effects, stocks) and may schedule
+        a follow-up (the road open again). Injects due the same day apply in the order they were
+        scheduled. A run without injects is unchanged by this hook, so a drill's run stays
+        comparable with every preset's on the same seed and the same injects.
+        """
+        self.__dict__.setdefault("injects", []).append((int(day), inject))
+
+    def _apply_injects(self, t: int) -> None:
+        """The injects due on day ``t`` (see :meth:`schedule_inject`)."""
+        for day, inject in list(self.__dict__.get("injects", ())):
+            if day == t:
+                inject.apply(self, t)
 
     # ------------------------------------------------------------------ views and results
 

@@ -34,6 +34,7 @@ from coop_agents.viz.explore import ExplorePage
 from coop_agents.viz.server import APP_NAME, tab_title
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
 from coop_agents.viz.workshop import WorkshopView
+from coop_agents.viz.tabletop import TabletopPage
 
 __all__ = ["Layout", "RunPage", "ComparePage", "WorkshopPage", "routes"]
 
@@ -186,5 +187,6 @@ routes = [
     solara.Route(path="/", component=RunPage, layout=Layout, label=APP_NAME),
     solara.Route(path="compare", component=ComparePage, label=APP_NAME),
     solara.Route(path="workshop", component=WorkshopPage, label=APP_NAME),
+    solara.Route(path="tabletop", component=TabletopPage, label=APP_NAME),  # coop_agents.viz.tabletop
     solara.Route(path="explore", component=ExplorePage, label=APP_NAME),  # coop_agents.viz.explore
 ]
