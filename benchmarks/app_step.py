@@ -41,15 +41,25 @@ from pathlib import Path
 BUDGET_S = 0.5
 DAYS = 40
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def summary(name: str, seconds: list[float]) -> None:
     s = sorted(seconds)
     median, p90, worst = statistics.median(s), s[int(0.9 * (len(s) - 1))], s[-1]
-    print(f"{name:8s} median {median * 1000:6.0f} ms   p90 {p90 * 1000:6.0f} ms   worst {worst * 1000:6.0f} ms"
-          f"   median / budget = {median / BUDGET_S:.2f}   (n={len(s)})")
+    print(
+        f"{name:8s} median {median * 1000:6.0f} ms   p90 {p90 * 1000:6.0f} ms   worst {worst * 1000:6.0f} ms"
+        f"   median / budget = {median / BUDGET_S:.2f}   (n={len(s)})"
+    )
 
 
 def server_side() -> list[float]:
@@ -81,8 +91,11 @@ def in_browser() -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "stdout"
         with open(out, "w") as fh:
-            server = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0"],
-                                      stdout=fh, stderr=subprocess.DEVNULL)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "coop_agents", "app", "--port", "0"],
+                stdout=fh,
+                stderr=subprocess.DEVNULL,
+            )
         try:
             url = None
             for _ in range(600):
@@ -104,12 +117,15 @@ def in_browser() -> list[float]:
                     before = page.evaluate(SNAPSHOT)
                     start = time.perf_counter()
                     page.get_by_role("button", name="Step", exact=True).click()
-                    page.wait_for_function(f"""() => {{
+                    page.wait_for_function(
+                        f"""() => {{
                         const now = ({SNAPSHOT})();
                         return now.day.startsWith("Day {day} ") && now.network !== {json.dumps(before["network"])}
                             && now.table !== {json.dumps(before["table"])} && now.states > {before["states"]}
                             && now.charts > {before["charts"]};
-                    }}""", polling="raf")
+                    }}""",
+                        polling="raf",
+                    )
                     times.append(time.perf_counter() - start)
                 browser.close()
             return times
@@ -150,10 +166,15 @@ def tabletop_side(turns: int = TABLETOP_TURNS, players: int = TABLETOP_PLAYERS) 
 
     probe = Exercise("default", "siloed", 1, humans=["government"], days=1)
     orgs = probe.model.organisations
-    humans = ([o.node for o in orgs if o.kind == "government"] + [o.node for o in orgs if o.kind == "street_office"]
-              + [c.node for c in probe.model.committees])[:players]
+    humans = (
+        [o.node for o in orgs if o.kind == "government"]
+        + [o.node for o in orgs if o.kind == "street_office"]
+        + [c.node for c in probe.model.committees]
+    )[:players]
     with tempfile.TemporaryDirectory() as tmp:
-        exercise = Exercise("default", "siloed", 1, humans=humans, days=turns + 5, log=Path(tmp) / "drill.jsonl")
+        exercise = Exercise(
+            "default", "siloed", 1, humans=humans, days=turns + 5, log=Path(tmp) / "drill.jsonl"
+        )
         room = create_room(exercise, time_limit=None)
         pages = [solara.render(PlayerView(room, role, "en"), handle_error=False) for role in humans]
 
@@ -192,16 +213,23 @@ def tabletop_side(turns: int = TABLETOP_TURNS, players: int = TABLETOP_PLAYERS) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-browser", action="store_true", help="measure the server's share only")
-    parser.add_argument("--tabletop", action="store_true",
-                        help=f"measure a drill's turn with {TABLETOP_PLAYERS} simulated players only")
+    parser.add_argument(
+        "--tabletop",
+        action="store_true",
+        help=f"measure a drill's turn with {TABLETOP_PLAYERS} simulated players only",
+    )
     args = parser.parse_args()
     if args.tabletop:
         s = sorted(tabletop_side())
         p90 = s[int(0.9 * (len(s) - 1))]
-        print(f"tabletop drill, default scenario, {TABLETOP_PLAYERS} players, {len(s)} turns; "
-              f"budget {TABLETOP_BUDGET_S:.1f} s at p90")
-        print(f"tabletop median {statistics.median(s) * 1000:6.0f} ms   p90 {p90 * 1000:6.0f} ms   "
-              f"worst {s[-1] * 1000:6.0f} ms   p90 / budget = {p90 / TABLETOP_BUDGET_S:.2f}   (n={len(s)})")
+        print(
+            f"tabletop drill, default scenario, {TABLETOP_PLAYERS} players, {len(s)} turns; "
+            f"budget {TABLETOP_BUDGET_S:.1f} s at p90"
+        )
+        print(
+            f"tabletop median {statistics.median(s) * 1000:6.0f} ms   p90 {p90 * 1000:6.0f} ms   "
+            f"worst {s[-1] * 1000:6.0f} ms   p90 / budget = {p90 / TABLETOP_BUDGET_S:.2f}   (n={len(s)})"
+        )
         return
     print(f"app step + redraw, default scenario, {DAYS} days; budget {BUDGET_S:.1f} s per day")
     summary("server", server_side())

@@ -23,8 +23,15 @@ from mesa.discrete_space import FixedAgent, Network
 SUSCEPTIBLE, EXPOSED, INFECTIOUS, RECOVERED = 0, 1, 2, 3
 
 
-def bare_seir(contacts: sp.csr_array, state: np.ndarray, draws, steps: int,
-              transmission: float, latent_days: float, infectious_days: float) -> int:
+def bare_seir(
+    contacts: sp.csr_array,
+    state: np.ndarray,
+    draws,
+    steps: int,
+    transmission: float,
+    latent_days: float,
+    infectious_days: float,
+) -> int:
     """Run the SEIR for ``steps`` days from ``state`` (changed in place); return residents ever infected.
 
     ``draws`` gives day ``t``'s uniform of resident ``i`` (``draws.at(t, rows)``); days run from 1,
@@ -72,8 +79,15 @@ class SEIRAgent(FixedAgent):
 class PerAgentSEIR(mesa.Model):
     """The SEIR with one Mesa agent per resident; changes apply after every agent has stepped."""
 
-    def __init__(self, contacts: sp.csr_array, state: np.ndarray, transmission: float, latent_days: float,
-                 infectious_days: float, seed: int) -> None:
+    def __init__(
+        self,
+        contacts: sp.csr_array,
+        state: np.ndarray,
+        transmission: float,
+        latent_days: float,
+        infectious_days: float,
+        seed: int,
+    ) -> None:
         super().__init__(rng=seed)
         self.grid = Network(nx.from_scipy_sparse_array(contacts), capacity=1, random=self.random, layout=None)
         self.transmission = transmission

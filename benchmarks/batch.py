@@ -56,25 +56,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--residents", type=int, default=5000,
-                        help="residents per small run (default 5,000, the size of the ready experiments)")
+    parser.add_argument(
+        "--residents",
+        type=int,
+        default=5000,
+        help="residents per small run (default 5,000, the size of the ready experiments)",
+    )
     args = parser.parse_args()
     runs, tiny = (8, 8) if args.quick else (120, 200)
-    small = EXPERIMENT.format(name="small", replicates=runs // 2, residents=args.residents, communities=3,
-                              steps=30 if args.quick else 120)
+    small = EXPERIMENT.format(
+        name="small",
+        replicates=runs // 2,
+        residents=args.residents,
+        communities=3,
+        steps=30 if args.quick else 120,
+    )
     near_empty = EXPERIMENT.format(name="tiny", replicates=tiny // 2, residents=60, communities=1, steps=1)
     rows = []
     serial = timed_batch(small, "serial", 1)
     pool = timed_batch(small, "processes", args.workers)
     rows.append((f"{runs} small runs", "serial", serial, runs, ""))
-    rows.append((f"{runs} small runs", f"processes x{args.workers}", pool, runs, f"speed-up {serial / pool:.2f}x"))
+    rows.append(
+        (f"{runs} small runs", f"processes x{args.workers}", pool, runs, f"speed-up {serial / pool:.2f}x")
+    )
     base = timed_batch(near_empty, "serial", 1)
     rows.append((f"{tiny} near-empty runs", "serial", base, tiny, ""))
     for executor in ("processes", "dask"):
         seconds = timed_batch(near_empty, executor, args.workers)
         per_run_ms = 1000 * (seconds - base) / tiny
-        rows.append((f"{tiny} near-empty runs", f"{executor} x{args.workers}", seconds, tiny,
-                     f"overhead {per_run_ms:+.1f} ms/run"))
+        rows.append(
+            (
+                f"{tiny} near-empty runs",
+                f"{executor} x{args.workers}",
+                seconds,
+                tiny,
+                f"overhead {per_run_ms:+.1f} ms/run",
+            )
+        )
     print(f"{'case':24s} {'executor':14s} {'wall s':>8s} {'runs/s':>8s}  note")
     for case, executor, seconds, n, note in rows:
         print(f"{case:24s} {executor:14s} {seconds:8.2f} {n / seconds:8.1f}  {note}")

@@ -37,8 +37,10 @@ def main(before: str, after: str) -> None:
     print(f"{'outcome':30s} {'median width ratio (after/before)':>34s}")
     for outcome, ratios in by_outcome.items():
         print(f"{outcome:30s} {statistics.median(ratios):34.2f}")
-    print(f"{'all outcomes and patterns':30s} {statistics.median(b[k] / a[k] for k in common):34.2f}"
-          f"   ({len(common)} intervals)")
+    print(
+        f"{'all outcomes and patterns':30s} {statistics.median(b[k] / a[k] for k in common):34.2f}"
+        f"   ({len(common)} intervals)"
+    )
 
 
 if __name__ == "__main__":

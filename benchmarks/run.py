@@ -74,22 +74,49 @@ class Plan:
     batch_steps: int
 
 
-FULL = Plan(Size(10_000, 5, 5), Size(100_000, 10, 25), Size(300_000, 25, 30), steps=100, repeats=5,
-            repeats_largest=3, batch_runs=100, batch_size=Size(5_000, 1, 3), batch_steps=120)
-QUICK = Plan(Size(2_000, 1, 5), Size(8_000, 2, 10), Size(16_000, 4, 10), steps=30, repeats=1,
-             repeats_largest=1, batch_runs=8, batch_size=Size(400, 1, 1), batch_steps=20)
+FULL = Plan(
+    Size(10_000, 5, 5),
+    Size(100_000, 10, 25),
+    Size(300_000, 25, 30),
+    steps=100,
+    repeats=5,
+    repeats_largest=3,
+    batch_runs=100,
+    batch_size=Size(5_000, 1, 3),
+    batch_steps=120,
+)
+QUICK = Plan(
+    Size(2_000, 1, 5),
+    Size(8_000, 2, 10),
+    Size(16_000, 4, 10),
+    steps=30,
+    repeats=1,
+    repeats_largest=1,
+    batch_runs=8,
+    batch_size=Size(400, 1, 1),
+    batch_steps=20,
+)
 
 
 def cases(plan: Plan) -> list[dict]:
     """Every case of the run, in the order of the table."""
-    s, l, xl = plan.small, plan.large, plan.largest
+    s, lg, xl = plan.small, plan.large, plan.largest
     out = []
 
     def add(kind, label, size, large=False, repeats=plan.repeats, **extra):
-        out.append(dict(kind=kind, label=label, residents=size.residents, repeats=repeats,
-                        overrides=world(size, large), steps=plan.steps, **extra))
+        out.append(
+            dict(
+                kind=kind,
+                label=label,
+                residents=size.residents,
+                repeats=repeats,
+                overrides=world(size, large),
+                steps=plan.steps,
+                **extra,
+            )
+        )
 
-    for size in (s, l, xl):
+    for size in (s, lg, xl):
         reps = plan.repeats_largest if size is xl else plan.repeats
         for pattern in ("no_response", "siloed", "full_cycle"):
             if not (pattern == "siloed" and size is xl):  # the scaling fit needs the other two only
@@ -98,15 +125,24 @@ def cases(plan: Plan) -> list[dict]:
             add("bare", "bare SEIR", size)
         if size is s:
             add("mesa", "per-agent Mesa SEIR", size)
-        if size is l:
+        if size is lg:
             for pattern in ("no_response", "full_cycle"):
                 add("model", f"model, {pattern}, large epidemic", size, large=True, pattern=pattern)
             add("bare", "bare SEIR, large epidemic", size, large=True)
             add("build", "world build", size)
     for executor in ("serial", "processes"):  # once: each is 100 runs already
-        out.append(dict(kind="batch", label=f"batch, {executor}", residents=plan.batch_size.residents,
-                        repeats=1, overrides=asdict(plan.batch_size), steps=plan.batch_steps,
-                        runs=plan.batch_runs, executor=executor))
+        out.append(
+            dict(
+                kind="batch",
+                label=f"batch, {executor}",
+                residents=plan.batch_size.residents,
+                repeats=1,
+                overrides=asdict(plan.batch_size),
+                steps=plan.batch_steps,
+                runs=plan.batch_runs,
+                executor=executor,
+            )
+        )
     return out
 
 
@@ -143,8 +179,9 @@ def _bare(case: dict) -> dict:
 
     contacts, state, rng, cfg = _same_start(case)
     t0 = time.perf_counter()
-    harm = bare_seir(contacts, state, rng, case["steps"], cfg.transmission, cfg.latent_days,
-                     cfg.infectious_days)
+    harm = bare_seir(
+        contacts, state, rng, case["steps"], cfg.transmission, cfg.latent_days, cfg.infectious_days
+    )
     return {"build": None, "run": time.perf_counter() - t0, "harm": float(harm)}
 
 
@@ -181,8 +218,13 @@ def _build(case: dict) -> dict:
     t3 = time.perf_counter()
     model = CoordinationModel(SCENARIO, "full_cycle", SEED, **case["overrides"])
     t4 = time.perf_counter()
-    return {"build": t4 - t3, "run": None, "harm": None, "parts": {"graph": t1 - t0, "contacts": t2 - t1},
-            "agents": len(model.agents)}
+    return {
+        "build": t4 - t3,
+        "run": None,
+        "harm": None,
+        "parts": {"graph": t1 - t0, "contacts": t2 - t1},
+        "agents": len(model.agents),
+    }
 
 
 def _batch(case: dict) -> dict:
@@ -195,13 +237,13 @@ def _batch(case: dict) -> dict:
             f'replicates = {case["runs"] // 2}\noutcomes = ["harm"]\nsteps = {case["steps"]}\n'
             '[levers]\npattern = ["siloed", "full_cycle"]\n'
             '[uncertainties]\nscenario = "default"\n'
-            + "".join(f"{k} = {v}\n" for k, v in case["overrides"].items()))
+            + "".join(f"{k} = {v}\n" for k, v in case["overrides"].items())
+        )
         experiment = load_experiment(spec)
         report = run_batch(experiment, Path(tmp) / "out", executor=case["executor"], progress=False)
     if report.failed:
         raise RuntimeError(f"{report.failed} of {report.total} batch runs failed")
-    return {"build": None, "run": report.seconds, "harm": None, "runs": report.ran,
-            "workers": os.cpu_count()}
+    return {"build": None, "run": report.seconds, "harm": None, "runs": report.ran, "workers": os.cpu_count()}
 
 
 # ------------------------------------------------------------------------------------------ driver
@@ -236,21 +278,34 @@ def _fmt(x, spec: str = ".3f") -> str:
 
 
 def table(results: list[dict]) -> list[str]:
-    rows = [("case", "residents", "steps", "build s", "run s", "resident-steps/s", "peak MiB", "harm",
-             "notes")]
+    rows = [
+        ("case", "residents", "steps", "build s", "run s", "resident-steps/s", "peak MiB", "harm", "notes")
+    ]
     for r in results:
         notes = ""
         if r["kind"] == "build":
             parts = r["parts"]
-            notes = (f"of which graph {parts['graph']:.2f} s, contact matrix {parts['contacts']:.2f} s; "
-                     f"{r['agents']:,} agents")
+            notes = (
+                f"of which graph {parts['graph']:.2f} s, contact matrix {parts['contacts']:.2f} s; "
+                f"{r['agents']:,} agents"
+            )
         elif r["kind"] == "batch":
             pool = f" on {r['workers']} workers" if r["executor"] == "processes" else ""
             notes = f"{r['runs']} runs{pool}"
         rate = r["residents"] * r["steps"] * r.get("runs", 1) / r["run"] if r["run"] else None
-        rows.append((r["label"], f"{r['residents']:,}", str(r["steps"]) if r["kind"] != "build" else "—",
-                     _fmt(r["build"]), _fmt(r["run"]), _fmt(rate, ",.0f"), _fmt(r["peak_mib"], ",.0f"),
-                     _fmt(r["harm"], ",.0f"), notes))
+        rows.append(
+            (
+                r["label"],
+                f"{r['residents']:,}",
+                str(r["steps"]) if r["kind"] != "build" else "—",
+                _fmt(r["build"]),
+                _fmt(r["run"]),
+                _fmt(rate, ",.0f"),
+                _fmt(r["peak_mib"], ",.0f"),
+                _fmt(r["harm"], ",.0f"),
+                notes,
+            )
+        )
     return _columns(rows)
 
 
@@ -259,8 +314,10 @@ def _columns(rows) -> list[str]:
     lines = []
     for k, row in enumerate(rows):
         # Labels and notes left, numbers right.
-        cells = [str(c).ljust(w) if i in (0, len(row) - 1) else str(c).rjust(w)
-                 for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [
+            str(c).ljust(w) if i in (0, len(row) - 1) else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths))
+        ]
         lines.append("  ".join(cells).rstrip())
         if k == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -276,7 +333,7 @@ def ratios(results: list[dict], plan: Plan, quick: bool) -> list[str]:
     def run(label: str, size: Size) -> float:
         return get(label, size)["run"]
 
-    s, l, xl = plan.small, plan.large, plan.largest
+    s, lg, xl = plan.small, plan.large, plan.largest
     rows = [("ratio", "value", "target", "met")]
 
     def add(name, value, unit="x", target="", ok=None):
@@ -284,50 +341,82 @@ def ratios(results: list[dict], plan: Plan, quick: bool) -> list[str]:
         rows.append((name, f"{value:.2f}{unit}", target, met))
 
     big = ", large epidemic"
-    for size, epi in ((s, ""), (l, ""), (l, big)):
+    for size, epi in ((s, ""), (lg, ""), (lg, big)):
         # Started from the same index cases with the same hazard draws, the bare SEIR must infect
         # exactly the residents no_response infects: proof that both run the same dynamics.
         same = get(f"bare SEIR{epi}", size)["harm"] / get(f"model, no_response{epi}", size)["harm"]
-        add(f"harm: bare SEIR / no_response, N={size.label}{epi}", same, target="= 1x (same SEIR)",
-            ok=same == 1)
-    for size, epi in ((s, ""), (l, ""), (l, big)):
-        add(f"no_response / bare SEIR, N={size.label}{epi}",
-            run(f"model, no_response{epi}", size) / run(f"bare SEIR{epi}", size))
+        add(
+            f"harm: bare SEIR / no_response, N={size.label}{epi}",
+            same,
+            target="= 1x (same SEIR)",
+            ok=same == 1,
+        )
+    for size, epi in ((s, ""), (lg, ""), (lg, big)):
+        add(
+            f"no_response / bare SEIR, N={size.label}{epi}",
+            run(f"model, no_response{epi}", size) / run(f"bare SEIR{epi}", size),
+        )
     mesa, ours = get("per-agent Mesa SEIR", s), get("model, no_response", s)
-    add(f"per-agent Mesa / no_response, N={s.label}", mesa["run"] / ours["run"], target=">= 20x",
-        ok=mesa["run"] / ours["run"] >= 20)
-    add(f"per-agent Mesa / no_response, build + run, N={s.label}",
-        (mesa["build"] + mesa["run"]) / (ours["build"] + ours["run"]))
-    for size, epi in ((s, ""), (l, ""), (l, big)):
+    add(
+        f"per-agent Mesa / no_response, N={s.label}",
+        mesa["run"] / ours["run"],
+        target=">= 20x",
+        ok=mesa["run"] / ours["run"] >= 20,
+    )
+    add(
+        f"per-agent Mesa / no_response, build + run, N={s.label}",
+        (mesa["build"] + mesa["run"]) / (ours["build"] + ours["run"]),
+    )
+    for size, epi in ((s, ""), (lg, ""), (lg, big)):
         for pattern in ("siloed", "full_cycle"):
             if pattern == "siloed" and epi:
                 continue
             value = run(f"model, {pattern}{epi}", size) / run(f"bare SEIR{epi}", size)
-            target = pattern == "full_cycle" and size is l
-            add(f"{pattern} / bare SEIR, N={size.label}{epi}", value, target="<= 2x" if target else "",
-                ok=value <= 2 if target else None)
+            target = pattern == "full_cycle" and size is lg
+            add(
+                f"{pattern} / bare SEIR, N={size.label}{epi}",
+                value,
+                target="<= 2x" if target else "",
+                ok=value <= 2 if target else None,
+            )
         for pattern in ("siloed", "full_cycle"):
             if pattern == "siloed" and epi:
                 continue
-            add(f"{pattern} / no_response, N={size.label}{epi}",
-                run(f"model, {pattern}{epi}", size) / run(f"model, no_response{epi}", size))
-    build = get("world build", l)["build"]
-    add(f"world build, N={l.label}", build, unit=" s", target="< 10 s", ok=build < 10)
-    peaks = [get(f"model, full_cycle{epi}", l)["peak_mib"] for epi in ("", big)]
+            add(
+                f"{pattern} / no_response, N={size.label}{epi}",
+                run(f"model, {pattern}{epi}", size) / run(f"model, no_response{epi}", size),
+            )
+    build = get("world build", lg)["build"]
+    add(f"world build, N={lg.label}", build, unit=" s", target="< 10 s", ok=build < 10)
+    peaks = [get(f"model, full_cycle{epi}", lg)["peak_mib"] for epi in ("", big)]
     if None not in peaks:
-        add(f"peak memory, full_cycle, N={l.label} (either epidemic)", max(peaks), unit=" MiB",
-            target="< 1024 MiB", ok=max(peaks) < 1024)
+        add(
+            f"peak memory, full_cycle, N={lg.label} (either epidemic)",
+            max(peaks),
+            unit=" MiB",
+            target="< 1024 MiB",
+            ok=max(peaks) < 1024,
+        )
     for pattern in ("no_response", "full_cycle"):
         for what in ("run", "build + run"):
-            points = [get(f"model, {pattern}", size) for size in (s, l, xl)]
+            points = [get(f"model, {pattern}", size) for size in (s, lg, xl)]
             cost = [p["run"] + (p["build"] if what != "run" else 0.0) for p in points]
             slope = _slope([p["residents"] for p in points], cost)
-            add(f"scaling exponent, {pattern}, {what}, N={s.label}..{xl.label}", slope, unit="",
-                target="~1 (<= 1.1)", ok=slope <= 1.1)
+            add(
+                f"scaling exponent, {pattern}, {what}, N={s.label}..{xl.label}",
+                slope,
+                unit="",
+                target="~1 (<= 1.1)",
+                ok=slope <= 1.1,
+            )
     serial, pool = get("batch, serial", plan.batch_size), get("batch, processes", plan.batch_size)
     speed_up = serial["run"] / pool["run"]
-    add(f"batch of {plan.batch_runs}: serial / process pool ({pool['workers']} workers)", speed_up,
-        target=">= 1.7x" if pool["workers"] == 2 else "", ok=speed_up >= 1.7 if pool["workers"] == 2 else None)
+    add(
+        f"batch of {plan.batch_runs}: serial / process pool ({pool['workers']} workers)",
+        speed_up,
+        target=">= 1.7x" if pool["workers"] == 2 else "",
+        ok=speed_up >= 1.7 if pool["workers"] == 2 else None,
+    )
     return _columns(rows)
 
 
@@ -356,8 +445,11 @@ def header(quick: bool) -> list[str]:
         commit += " (with uncommitted changes)"
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -373,8 +465,11 @@ def header(quick: bool) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat: a smoke run")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run every case in this process (faster; no peak memory per case)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run every case in this process (faster; no peak memory per case)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)  # one repeat of one case, in a fresh process
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
@@ -392,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in range(max(case["repeats"] for case in todo)):
         for case, done in zip(todo, repeats):
             if k < case["repeats"]:
-                print(f"[repeat {k + 1}] {case['label']}, N={case['residents']:,}", file=sys.stderr, flush=True)
+                print(
+                    f"[repeat {k + 1}] {case['label']}, N={case['residents']:,}", file=sys.stderr, flush=True
+                )
                 done.append(run_once(case, args.in_process))
     results = [merge(case, done) for case, done in zip(todo, repeats)]
     lines = [*header(args.quick), ""]
@@ -401,9 +498,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         lines.append("quick run: sizes are not the targets' sizes, so no target is judged")
     where = "in this process (--in-process)" if args.in_process else "in a fresh process"
-    lines.append(f"(medians over repeats, every repeat {where}; total {time.perf_counter() - started:.0f} s; "
-                 f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after: other work on "
-                 f"the machine slows every case)")
+    lines.append(
+        f"(medians over repeats, every repeat {where}; total {time.perf_counter() - started:.0f} s; "
+        f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after: other work on "
+        f"the machine slows every case)"
+    )
     print("\n".join(lines))
     return 0
 

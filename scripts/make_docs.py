@@ -37,8 +37,10 @@ def select(only: str | None, cheap: bool) -> list:
         wanted = {w.strip() for w in only.split(",") if w.strip()}
         unknown = wanted - set(FILES) - set(BLOCKS)
         if unknown:
-            raise SystemExit(f"make_docs: --only {', '.join(sorted(unknown))}: unknown; expected files "
-                             f"{', '.join(FILES)} or block names (see --list)")
+            raise SystemExit(
+                f"make_docs: --only {', '.join(sorted(unknown))}: unknown; expected files "
+                f"{', '.join(FILES)} or block names (see --list)"
+            )
         blocks = [b for b in blocks if b.group in wanted or b.name in wanted]
     if cheap:
         blocks = [b for b in blocks if b.cheap]
@@ -59,20 +61,35 @@ def check_markers() -> list[str]:
             problems.append(f"{rel}: block {n} has no producer in scripts/docgen/")
         for b in BLOCKS.values():
             if b.group == group and b.name not in names:
-                problems.append(f"{rel}: no markers for block {b.name} (add <!-- BEGIN generated: {b.name} --> "
-                                f"and <!-- END generated: {b.name} -->)")
+                problems.append(
+                    f"{rel}: no markers for block {b.name} (add <!-- BEGIN generated: {b.name} --> "
+                    f"and <!-- END generated: {b.name} -->)"
+                )
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", help="comma-separated files (readme, odd, validation, workshop, experiments) or blocks")
-    parser.add_argument("--cheap", action="store_true", help="only the blocks that need no model runs (seconds)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if a cheap block (or, with --only, a chosen one) is out of date")
-    parser.add_argument("--fresh", action="store_true", help="run the model again even if results/docs/ has the runs")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("DOCS_WORKERS", 2)),
-                        help="worker processes for the experiments (default 2, or $DOCS_WORKERS)")
+    parser.add_argument(
+        "--only", help="comma-separated files (readme, odd, validation, workshop, experiments) or blocks"
+    )
+    parser.add_argument(
+        "--cheap", action="store_true", help="only the blocks that need no model runs (seconds)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a cheap block (or, with --only, a chosen one) is out of date",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="run the model again even if results/docs/ has the runs"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("DOCS_WORKERS", 2)),
+        help="worker processes for the experiments (default 2, or $DOCS_WORKERS)",
+    )
     parser.add_argument("--list", action="store_true", help="list the blocks and exit")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
@@ -96,14 +113,19 @@ def main(argv: list[str] | None = None) -> int:
             if normalise(b.produce(ctx)) != current(b.path)[b.name]:
                 stale.append(f"{FILES[b.group]}: {b.name}")
         if stale:
-            print("out of date (run `make docs`, or `.venv/bin/python scripts/make_docs.py --cheap`):\n  "
-                  + "\n  ".join(stale), file=sys.stderr)
+            print(
+                "out of date (run `make docs`, or `.venv/bin/python scripts/make_docs.py --cheap`):\n  "
+                + "\n  ".join(stale),
+                file=sys.stderr,
+            )
             return 1
         return 0
 
     start = time.perf_counter()
-    ctx.say(f"{len(blocks)} blocks: {sum(b.cheap for b in blocks)} from code and tables, "
-            f"{sum(not b.cheap for b in blocks)} from model runs (cached in results/docs/)")
+    ctx.say(
+        f"{len(blocks)} blocks: {sum(b.cheap for b in blocks)} from code and tables, "
+        f"{sum(not b.cheap for b in blocks)} from model runs (cached in results/docs/)"
+    )
     # Cheap blocks first, so a failing model run leaves the tables up to date; each block is
     # written as soon as it is ready.
     changed: list[str] = []
@@ -114,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             ctx.say(f"{b.name} ready ({time.perf_counter() - t0:.0f} s)")
         if rewrite(b.path, {b.name: body}):
             changed.append(f"{FILES[b.group]}: {b.name}")
-    ctx.say(f"done in {time.perf_counter() - start:.0f} s; {len(changed)} block(s) changed"
-            + (":\n  " + "\n  ".join(changed) if changed else ""))
+    ctx.say(
+        f"done in {time.perf_counter() - start:.0f} s; {len(changed)} block(s) changed"
+        + (":\n  " + "\n  ".join(changed) if changed else "")
+    )
     return 0
 
 

@@ -30,9 +30,17 @@ def runs(values: dict[str, list[list[float]]], patterns=("siloed", "full_cycle")
     n = len(next(iter(values.values()))[0])
     for arm_id, pattern in enumerate(patterns):
         for rep in range(n):
-            row = {"run_id": f"{arm_id}:{rep}", "arm_id": arm_id, "arm": f"pattern={pattern}",
-                   "replicate": rep, "seed": 100 + rep, "scenario": "default", "pattern": pattern,
-                   "error": None, "seconds": 0.1}
+            row = {
+                "run_id": f"{arm_id}:{rep}",
+                "arm_id": arm_id,
+                "arm": f"pattern={pattern}",
+                "replicate": rep,
+                "seed": 100 + rep,
+                "scenario": "default",
+                "pattern": pattern,
+                "error": None,
+                "seconds": 0.1,
+            }
             row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
             rows.append(row)
     return pd.DataFrame(rows)
@@ -63,9 +71,13 @@ def test_any_non_negative_count_has_an_interval_within_its_values(values):
 
 
 def test_intervals_are_deterministic_and_do_not_depend_on_the_other_outcomes():
-    df = runs({"harm": [[3, 8, 2, 40, 0], [1, 2, 0, 9, 0]],
-               "response_delay": [[5, 6, 7, 8, 30], [4, 4, 6, 5, 9]],
-               "equity_gap": [[0.1, -0.2, 0.3, 0.0, 0.2], [0.0, 0.1, -0.1, 0.2, 0.0]]})
+    df = runs(
+        {
+            "harm": [[3, 8, 2, 40, 0], [1, 2, 0, 9, 0]],
+            "response_delay": [[5, 6, 7, 8, 30], [4, 4, 6, 5, 9]],
+            "equity_gap": [[0.1, -0.2, 0.3, 0.0, 0.2], [0.0, 0.1, -0.1, 0.2, 0.0]],
+        }
+    )
     first, again = summarise(df), summarise(df)
     pd.testing.assert_frame_equal(first, again)
     alone = summarise(df, ["response_delay"])
@@ -76,9 +88,13 @@ def test_intervals_are_deterministic_and_do_not_depend_on_the_other_outcomes():
 
 
 def test_paired_differences_bootstrap_the_pairs():
-    df = runs({"harm": [[10, 20, 30, 40, 50, 60], [8, 15, 20, 38, 40, 30]],
-               "equity_gap": [[0.1, -0.2, 0.3, 0.0, 0.2, 0.1], [0.0, 0.1, -0.1, 0.2, 0.0, 0.1]],
-               "response_delay": [[5, math.nan, 7, 8, 9, 6], [4, 4, 6, 5, math.nan, 5]]})
+    df = runs(
+        {
+            "harm": [[10, 20, 30, 40, 50, 60], [8, 15, 20, 38, 40, 30]],
+            "equity_gap": [[0.1, -0.2, 0.3, 0.0, 0.2, 0.1], [0.0, 0.1, -0.1, 0.2, 0.0, 0.1]],
+            "response_delay": [[5, math.nan, 7, 8, 9, 6], [4, 4, 6, 5, math.nan, 5]],
+        }
+    )
     p = paired_differences(df, {"pattern": "siloed"}).set_index("outcome")
     harm = p.loc["harm"]
     d = np.array([8, 15, 20, 38, 40, 30]) - np.array([10, 20, 30, 40, 50, 60])
@@ -114,8 +130,10 @@ def test_derived_outcomes_are_registry_outcomes_found_by_the_label_helpers():
 def test_arm_names_are_words_from_the_factors_that_vary():
     df = runs({"harm": [[1, 2], [3, 4]]})
     df["technology"] = [0.1, 0.1, 0.6000000001, 0.6000000001]
-    assert arm_names(df) == {0: "pattern = siloed, technology = 0.1",
-                             1: "pattern = full_cycle, technology = 0.6"}
+    assert arm_names(df) == {
+        0: "pattern = siloed, technology = 0.1",
+        1: "pattern = full_cycle, technology = 0.6",
+    }
 
 
 # ----------------------------------------------------------------------------- summary.md
@@ -148,7 +166,7 @@ def tables(text: str) -> list[tuple[str, list[str], list[list[str]]]]:
         if line.startswith("| ") and (i == 0 or not lines[i - 1].startswith("|")):
             cells = [c.strip() for c in line.strip("|").split("|")]
             body = []
-            for row in lines[i + 2:]:
+            for row in lines[i + 2 :]:
                 if not row.startswith("|"):
                     break
                 body.append([c.strip() for c in row.strip("|").split("|")])
@@ -159,8 +177,18 @@ def tables(text: str) -> list[tuple[str, list[str], list[list[str]]]]:
 @pytest.fixture(scope="module")
 def summary_md(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("analysis")
-    kept = ["harm", "peak_prevalence", "response_delay", "decision_latency", "emergencies", "unmet_need_days",
-            "equity_gap", "messages", "days_normal", "truncated"]
+    kept = [
+        "harm",
+        "peak_prevalence",
+        "response_delay",
+        "decision_latency",
+        "emergencies",
+        "unmet_need_days",
+        "equity_gap",
+        "messages",
+        "days_normal",
+        "truncated",
+    ]
     path = tmp / "exp.toml"
     path.write_text(GRID.format(outcomes=kept, patterns='["siloed", "full_cycle"]', extra=""))
     out = tmp / "out"
@@ -171,18 +199,24 @@ def summary_md(tmp_path_factory):
 
 def test_summary_has_one_table_per_family_with_the_arms_as_columns(summary_md):
     text, result, kept = summary_md
-    arms = ["pattern = siloed, technology = 0.1", "pattern = siloed, technology = 0.6",
-            "pattern = full_cycle, technology = 0.1", "pattern = full_cycle, technology = 0.6"]
+    arms = [
+        "pattern = siloed, technology = 0.1",
+        "pattern = siloed, technology = 0.6",
+        "pattern = full_cycle, technology = 0.1",
+        "pattern = full_cycle, technology = 0.6",
+    ]
     families = [f for f in FAMILIES if any(OUTCOMES[o].family == f for o in kept)]
     per_arm = text.split("## Paired differences")[0]
     found = tables(per_arm)
-    assert [h for h, _, _ in found] == [f"### {FAMILIES[f][0]}" for f in families], \
+    assert [h for h, _, _ in found] == [f"### {FAMILIES[f][0]}" for f in families], (
         "families in the registry's order"
+    )
     for heading, header, rows in found:
         assert header == ["outcome", "unit", *arms]
         family = next(f for f in families if heading == f"### {FAMILIES[f][0]}")
-        assert [r[0].rstrip(" ↓↑") for r in rows] == [OUTCOMES[o].label_en for o in OUTCOMES
-                                                      if o in kept and OUTCOMES[o].family == family]
+        assert [r[0].rstrip(" ↓↑") for r in rows] == [
+            OUTCOMES[o].label_en for o in OUTCOMES if o in kept and OUTCOMES[o].family == family
+        ]
         for row in rows:
             number = r"-?[\d,]+(\.\d+)?"
             assert all(re.fullmatch(rf"{number}( \[{number}, {number}\])?|n/a", c) for c in row[2:]), row
@@ -206,8 +240,11 @@ def test_summary_headings_are_words_and_it_states_the_method_and_truncation(summ
     assert "{" not in text and "'" not in text.split("## Paired")[1].split("\n")[0]
     assert f"Intervals: {CI_METHOD}." in text and "percentile bootstrap" in text
     cut = int((result["results"]["truncated"] == 1).sum())
-    assert (f"cut short at the scenario's cap of days, before the event was over: {cut} of 8" in text if cut
-            else "No run was cut short" in text)
+    assert (
+        f"cut short at the scenario's cap of days, before the event was over: {cut} of 8" in text
+        if cut
+        else "No run was cut short" in text
+    )
     paired = [t for t in tables(text.split("## Paired differences")[1])]
     others = ["pattern = full_cycle, technology = 0.1", "pattern = full_cycle, technology = 0.6"]
     assert paired and all(h[2:] == others for _, h, _ in paired)
@@ -216,9 +253,12 @@ def test_summary_headings_are_words_and_it_states_the_method_and_truncation(summ
 def test_many_arms_are_split_into_tables_that_fit(tmp_path):
     path = tmp_path / "exp.toml"
     patterns = '["siloed", "command", "platform", "party_led", "full_cycle"]'
-    text = GRID.format(outcomes=["harm", "peak_prevalence"], patterns=patterns,
-                       extra='hazard = ["contagion", "shock"]')
-    text = text.replace("replicates = 2", "replicates = 1").replace("technology = [0.1, 0.6]", "technology = 0.3")
+    text = GRID.format(
+        outcomes=["harm", "peak_prevalence"], patterns=patterns, extra='hazard = ["contagion", "shock"]'
+    )
+    text = text.replace("replicates = 2", "replicates = 1").replace(
+        "technology = [0.1, 0.6]", "technology = 0.3"
+    )
     path.write_text(text)
     run_batch(load_experiment(path), tmp_path / "out", executor="serial", progress=False)
     analyse(tmp_path / "out")
@@ -226,7 +266,7 @@ def test_many_arms_are_split_into_tables_that_fit(tmp_path):
     per_arm = text.split("## Paired differences")[0]
     for hazard in ("contagion", "shock"):
         assert f"### hazard = {hazard} (columns: pattern)" in per_arm
-    for heading, header, _ in tables(per_arm):
+    for _heading, header, _ in tables(per_arm):
         assert header == ["outcome", "unit", "siloed", "command", "platform", "party_led", "full_cycle"]
     contagion, shock = per_arm.split("### hazard = shock")
     assert "| Peak share exposed ↓ |" in shock and "Peak prevalence" not in shock, "labels follow the hazard"
@@ -237,8 +277,13 @@ def test_many_arms_are_split_into_tables_that_fit(tmp_path):
 
 def test_results_of_an_earlier_version_still_pair_and_summarise():
     # An old results folder: outcomes the registry no longer has, and none of its new ones.
-    df = runs({"harm": [[10, 20, 30], [5, 10, 20]], "max_queue": [[3, 4, 5], [1, 1, 2]],
-               "over_response_days": [[0, 10, 20], [5, 5, 5]]})
+    df = runs(
+        {
+            "harm": [[10, 20, 30], [5, 10, 20]],
+            "max_queue": [[3, 4, 5], [1, 1, 2]],
+            "over_response_days": [[0, 10, 20], [5, 5, 5]],
+        }
+    )
     p = paired_differences(df, {"pattern": "siloed"})
     assert set(p["outcome"]) == {"harm", "max_queue", "over_response_days"}, "old outcomes are not factors"
     assert (p["n_pairs"] == 3).all()

@@ -45,8 +45,13 @@ from coop_agents.network import DistrictSpec, build_district, load_graphml
 SECONDS = 10.0  # the most one refusal may take (most take milliseconds)
 QUICK = ["--set", "residents=200", "--steps", "1"]  # should a bad input slip through, its run is short
 SEED = 20240611
-HYPOTHESIS = settings(max_examples=60, derandomize=True, deadline=None, database=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+HYPOTHESIS = settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 class TooSlow(BaseException):
@@ -98,7 +103,9 @@ def refuse_each(cases: list[tuple[list[str], str]]) -> list[str]:
             lines.append(line)
         except (AssertionError, pytest.fail.Exception) as exc:
             failures.append(str(exc).splitlines()[0][:300])
-    assert not failures, f"{len(failures)} of {len(cases)} inputs not refused cleanly:\n" + "\n".join(failures)
+    assert not failures, f"{len(failures)} of {len(cases)} inputs not refused cleanly:\n" + "\n".join(
+        failures
+    )
     return lines
 
 
@@ -134,8 +141,19 @@ def bad_values(p) -> list:
         return ["nope", 1, "", [p.choices[0]], {"a": 1}, p.choices[0].upper() + "_"]
     step = 1 if p.type == "int" else max((p.high - p.low) * 0.01, 1e-6)
     low, high = p.low - step, p.high + step
-    values = [low, high, 10**30, -(10**30), "abc", True, [p.default], {"low": 1}, float("nan"),
-              float("inf"), float("-inf")]
+    values = [
+        low,
+        high,
+        10**30,
+        -(10**30),
+        "abc",
+        True,
+        [p.default],
+        {"low": 1},
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+    ]
     if p.type == "int":
         values.append(p.low + 0.5)
     return values
@@ -171,34 +189,75 @@ def set_text(v) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_set_refuses_bad_values(name):
-    refuse_each([(["run", "--set", f"{name}={set_text(v)}", "--steps", "1"], name)
-                 for v in bad_values(PARAMETERS[name])])
+    refuse_each(
+        [
+            (["run", "--set", f"{name}={set_text(v)}", "--steps", "1"], name)
+            for v in bad_values(PARAMETERS[name])
+        ]
+    )
 
 
-@pytest.mark.parametrize("argv", [
-    ["--set", "colour=red"], ["--set", "residnts=600"], ["--set", "=3"], ["--set", "x"], ["--set", ""],
-    ["--set", "emergency_threshold=0.1"], ["--set", "alert_threshold=5"],
-    ["--set", "residents=20"],  # too few for 12 communities
-    ["--set", "residents=5000000"], ["--set", "steps=0"], ["--steps", "0"], ["--steps", "-5"],
-    ["--steps", str(10**12)], ["--replicates", "0"], ["--replicates", "-1"],
-    ["--replicates", str(10**9)], ["--replicates", str(10**30)], ["--seed", "-1"],
-    ["--pattern", ""], ["--pattern", " "], ["--compare", ""], ["--compare", ","], ["--compare", "siloed,"],
-    ["--compare", "siloed,siloed"], ["--pattern", "nope"], ["--scenario", "atlantis"], ["--scenario", ""],
-    ["--pattern", "siloed", "--compare", "siloed,platform"], ["--compare", "siloed,x/siloed.toml"],
-    ["--set", "arrival=schedule"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--set", "colour=red"],
+        ["--set", "residnts=600"],
+        ["--set", "=3"],
+        ["--set", "x"],
+        ["--set", ""],
+        ["--set", "emergency_threshold=0.1"],
+        ["--set", "alert_threshold=5"],
+        ["--set", "residents=20"],  # too few for 12 communities
+        ["--set", "residents=5000000"],
+        ["--set", "steps=0"],
+        ["--steps", "0"],
+        ["--steps", "-5"],
+        ["--steps", str(10**12)],
+        ["--replicates", "0"],
+        ["--replicates", "-1"],
+        ["--replicates", str(10**9)],
+        ["--replicates", str(10**30)],
+        ["--seed", "-1"],
+        ["--pattern", ""],
+        ["--pattern", " "],
+        ["--compare", ""],
+        ["--compare", ","],
+        ["--compare", "siloed,"],
+        ["--compare", "siloed,siloed"],
+        ["--pattern", "nope"],
+        ["--scenario", "atlantis"],
+        ["--scenario", ""],
+        ["--pattern", "siloed", "--compare", "siloed,platform"],
+        ["--compare", "siloed,x/siloed.toml"],
+        ["--set", "arrival=schedule"],
+    ],
+)
 def test_run_refuses_bad_arguments(argv):
     refuse(["run", *argv])
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--set", "residents=1000000"],
-    ["run", "--set", "residents=600000", "--replicates", "3"],
-    ["run", "--replicates", "100000", "--out", "{work}/mem_run"],
-    ["batch", "{exp}", "--out", "{work}/mem_batch", "--residents", "1000000"],
-    ["batch", "{exp}", "--out", "{work}/mem_batch", "--residents", "400000", "--workers", "4", "--replicates", "4"],
-    ["brief", "--patterns", "siloed,full_cycle", "-o", "{work}/mem.html", "--residents", "1000000"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--set", "residents=1000000"],
+        ["run", "--set", "residents=600000", "--replicates", "3"],
+        ["run", "--replicates", "100000", "--out", "{work}/mem_run"],
+        ["batch", "{exp}", "--out", "{work}/mem_batch", "--residents", "1000000"],
+        [
+            "batch",
+            "{exp}",
+            "--out",
+            "{work}/mem_batch",
+            "--residents",
+            "400000",
+            "--workers",
+            "4",
+            "--replicates",
+            "4",
+        ],
+        ["brief", "--patterns", "siloed,full_cycle", "-o", "{work}/mem.html", "--residents", "1000000"],
+    ],
+)
 def test_plans_that_do_not_fit_in_memory_are_refused(work, monkeypatch, argv):
     monkeypatch.setenv("COOP_AGENTS_MEMORY", "2G")  # as on a small machine
     exp = write(work, "mem_exp.toml", EXPERIMENT)
@@ -209,19 +268,42 @@ def test_plans_that_do_not_fit_in_memory_are_refused(work, monkeypatch, argv):
 
 # ------------------------------------------------------------------------------- argparse
 
-_WORDS = ["abc", "1.5", "1e9", "", " ", "--", "0x10", "½", "١٢", "NaN", "inf", "-", "3,000", "1/2", "\udcff",
-          "a\nb", "9" * 5000, "🙂"]
-_INT_OPTIONS = {"run": ["--seed", "--replicates", "--steps"],
-                "batch": ["--workers", "--replicates", "--residents"],
-                "brief": ["--replicates", "--seed", "--residents", "--steps", "--workers"]}
+_WORDS = [
+    "abc",
+    "1.5",
+    "1e9",
+    "",
+    " ",
+    "--",
+    "0x10",
+    "½",
+    "١٢",
+    "NaN",
+    "inf",
+    "-",
+    "3,000",
+    "1/2",
+    "\udcff",
+    "a\nb",
+    "9" * 5000,
+    "🙂",
+]
+_INT_OPTIONS = {
+    "run": ["--seed", "--replicates", "--steps"],
+    "batch": ["--workers", "--replicates", "--residents"],
+    "brief": ["--replicates", "--seed", "--residents", "--steps", "--workers"],
+}
 
 
 def argparse_cases() -> list[list[str]]:
     rng = random.Random(SEED)
     cases = []
     for verb, options in _INT_OPTIONS.items():
-        base = {"run": ["run"], "batch": ["batch", "x.toml", "--out", "o"],
-                "brief": ["brief", "--patterns", "siloed,full_cycle", "-o", "b.html"]}[verb]
+        base = {
+            "run": ["run"],
+            "batch": ["batch", "x.toml", "--out", "o"],
+            "brief": ["brief", "--patterns", "siloed,full_cycle", "-o", "b.html"],
+        }[verb]
         for option in options:
             for word in _WORDS:
                 try:
@@ -236,14 +318,26 @@ def argparse_cases() -> list[list[str]]:
     cases.append([])
     for verb in ("batch", "brief"):
         for choice in ["bogus", "", "Serial", "thread", "dask "]:
-            cases.append([verb, "x.toml", "--out", "o", "--executor", choice] if verb == "batch" else
-                         [verb, "--patterns", "a,b", "-o", "b.html", "--executor", choice])
+            cases.append(
+                [verb, "x.toml", "--out", "o", "--executor", choice]
+                if verb == "batch"
+                else [verb, "--patterns", "a,b", "-o", "b.html", "--executor", choice]
+            )
     for verb in ("run", "batch", "brief", "patterns", "scenarios", "params", "analyse"):
         for _ in range(4):
-            junk = "--" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz-") for _ in range(rng.randint(1, 12)))
+            junk = "--" + "".join(
+                rng.choice("abcdefghijklmnopqrstuvwxyz-") for _ in range(rng.randint(1, 12))
+            )
             cases.append([verb, junk, "1"])
-    cases += [["batch"], ["batch", "x.toml"], ["analyse"], ["params", "--role", "other"], ["run", "--out"],
-              ["app", "--port", "http"], ["outcomes", "--lang", "fr"]]
+    cases += [
+        ["batch"],
+        ["batch", "x.toml"],
+        ["analyse"],
+        ["params", "--role", "other"],
+        ["run", "--out"],
+        ["app", "--port", "http"],
+        ["outcomes", "--lang", "fr"],
+    ]
     return cases
 
 
@@ -252,7 +346,7 @@ ARGPARSE_CASES = argparse_cases()
 
 @pytest.mark.parametrize("chunk", range(0, len(ARGPARSE_CASES), 25))
 def test_argparse_errors_are_one_line(chunk):
-    for line in refuse_each([(argv, "") for argv in ARGPARSE_CASES[chunk:chunk + 25]]):
+    for line in refuse_each([(argv, "") for argv in ARGPARSE_CASES[chunk : chunk + 25]]):
         assert "usage:" not in line
 
 
@@ -269,7 +363,9 @@ def test_argparse_error_names_option_value_and_what_is_allowed():
 
 SCENARIO = 'name = "s"\n[parameters]\nresidents = 200\nsteps = 1\n'
 PATTERN = 'name = "p"\n[levers]\nplatform = true\n'
-EXPERIMENT = 'name = "e"\nreplicates = 1\n[levers]\npattern = "siloed"\n[uncertainties]\nresidents = 200\nsteps = 1\n'
+EXPERIMENT = (
+    'name = "e"\nreplicates = 1\n[levers]\npattern = "siloed"\n[uncertainties]\nresidents = 200\nsteps = 1\n'
+)
 
 
 def file_cases() -> list[tuple[str, str, bytes]]:
@@ -278,32 +374,46 @@ def file_cases() -> list[tuple[str, str, bytes]]:
     for kind, good in (("scenario", SCENARIO), ("pattern", PATTERN), ("experiment", EXPERIMENT)):
         # Encodings: the same file in latin-1 with an accent, in UTF-16 (with and without BOM).
         accented = good.replace('"s"', '"café"').replace('"p"', '"café"').replace('"e"', '"café"')
-        cases += [(kind, "latin1.toml", accented.encode("latin-1")),
-                  (kind, "utf16.toml", good.encode("utf-16")),
-                  (kind, "utf16le.toml", good.encode("utf-16-le")),
-                  (kind, "utf32.toml", good.encode("utf-32")),
-                  (kind, "gb18030.toml", accented.replace("café", "社区").encode("gb18030")),
-                  (kind, "nul.toml", good.encode() + b"\x00"),
-                  (kind, "empty.toml", b""),
-                  (kind, "spaces.toml", b"   \n\n"),
-                  (kind, "malformed.toml", b'name = "x"\n[levers\n'),
-                  (kind, "unterminated.toml", b'name = "x'),
-                  (kind, "dup.toml", good.encode() + b'name = "again"\n'),
-                  (kind, "deep.toml", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n"),
-                  (kind, "unknown.toml", good.encode() + b"colour = 1\n" if kind != "scenario" else
-                   b"colour = 1\n" + good.encode()),
-                  (kind, "array.toml", b"name = [1, 2]\n"),
-                  (kind, "table_name.toml", b"name = {a = 1}\n" + good.split("\n", 1)[1].encode()),
-                  (kind, "int_name.toml", b"name = 5\n" + good.split("\n", 1)[1].encode()),
-                  (kind, "empty_name.toml", b'name = ""\n' + good.split("\n", 1)[1].encode())]
+        cases += [
+            (kind, "latin1.toml", accented.encode("latin-1")),
+            (kind, "utf16.toml", good.encode("utf-16")),
+            (kind, "utf16le.toml", good.encode("utf-16-le")),
+            (kind, "utf32.toml", good.encode("utf-32")),
+            (kind, "gb18030.toml", accented.replace("café", "社区").encode("gb18030")),
+            (kind, "nul.toml", good.encode() + b"\x00"),
+            (kind, "empty.toml", b""),
+            (kind, "spaces.toml", b"   \n\n"),
+            (kind, "malformed.toml", b'name = "x"\n[levers\n'),
+            (kind, "unterminated.toml", b'name = "x'),
+            (kind, "dup.toml", good.encode() + b'name = "again"\n'),
+            (kind, "deep.toml", b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+            (
+                kind,
+                "unknown.toml",
+                good.encode() + b"colour = 1\n" if kind != "scenario" else b"colour = 1\n" + good.encode(),
+            ),
+            (kind, "array.toml", b"name = [1, 2]\n"),
+            (kind, "table_name.toml", b"name = {a = 1}\n" + good.split("\n", 1)[1].encode()),
+            (kind, "int_name.toml", b"name = 5\n" + good.split("\n", 1)[1].encode()),
+            (kind, "empty_name.toml", b'name = ""\n' + good.split("\n", 1)[1].encode()),
+        ]
     # Texts and structure of scenarios and patterns must be strings.
     for key in ("title_en", "title_zh", "description", "story_en", "notes_zh"):
         cases.append(("scenario", f"{key}.toml", (f"{key} = {{a = 1}}\n" + SCENARIO).encode()))
         cases.append(("scenario", f"{key}_n.toml", (f"{key} = 3\n" + SCENARIO).encode()))
     for value in ("5", "[1]", '""', '"a\\u0000b"', "{a = 1}"):
         cases.append(("scenario", "structure.toml", (f"structure = {value}\n" + SCENARIO).encode()))
-    for value in ("true", "[]", "5", '[{day = "x"}]', "[{day = -1}]", '[{day = 1, hazard = [1]}]',
-                  '[{day = 1, hazard = "meteor"}]', "[{hazard = \"shock\"}]", '[{day = 1, when = 2}]'):
+    for value in (
+        "true",
+        "[]",
+        "5",
+        '[{day = "x"}]',
+        "[{day = -1}]",
+        "[{day = 1, hazard = [1]}]",
+        '[{day = 1, hazard = "meteor"}]',
+        '[{hazard = "shock"}]',
+        "[{day = 1, when = 2}]",
+    ):
         cases.append(("scenario", "events.toml", (f"events = {value}\n" + SCENARIO).encode()))
     cases.append(("scenario", "schedule.toml", (SCENARIO + 'arrival = "schedule"\n').encode()))
     cases.append(("scenario", "params_list.toml", b'name = "s"\nparameters = [1, 2]\n'))
@@ -331,7 +441,9 @@ def _argv_for(kind: str, path: str, work: Path, n: int) -> list[str]:
     return ["batch", path, "--out", str(work / f"out_{n}"), "--executor", "serial"]
 
 
-@pytest.mark.parametrize("n", range(len(FILE_CASES)), ids=lambda n: f"{FILE_CASES[n][0]}-{FILE_CASES[n][1]}-{n}")
+@pytest.mark.parametrize(
+    "n", range(len(FILE_CASES)), ids=lambda n: f"{FILE_CASES[n][0]}-{FILE_CASES[n][1]}-{n}"
+)
 def test_malformed_files_are_refused(work, n):
     kind, name, data = FILE_CASES[n]
     folder = work / f"f{n}"
@@ -351,7 +463,9 @@ def test_parameter_files_refuse_bad_values(work, name):
     cases = []
     for i, value in enumerate(bad_values(p)):
         if p.role == "scenario":
-            path = write(folder, f"scenario{i}.toml", f'name = "s"\n[parameters]\n{name} = {toml_value(value)}\n')
+            path = write(
+                folder, f"scenario{i}.toml", f'name = "s"\n[parameters]\n{name} = {toml_value(value)}\n'
+            )
             cases.append((["run", "--scenario", path, *QUICK], name))
         else:
             path = write(folder, f"pattern{i}.toml", f'name = "p"\n[levers]\n{name} = {toml_value(value)}\n')
@@ -408,13 +522,13 @@ DESIGN_CASES = {
     "replicates_huge": f'replicates = {10**30}\n[levers]\npattern = "siloed"\n',
     "replicates_float": 'replicates = 1e9\n[levers]\npattern = "siloed"\n',
     "replicates_zero": 'replicates = 0\n[levers]\npattern = "siloed"\n',
-    "runs_over_limit": f'replicates = 100000\n[levers]\ntechnology = [{", ".join(str(i / 20) for i in range(20))}]\n',
+    "runs_over_limit": f"replicates = 100000\n[levers]\ntechnology = [{', '.join(str(i / 20) for i in range(20))}]\n",
     "arms_1_5M": f"[levers]\ntechnology = [{WIDE}]\ninformation = [{', '.join(str(i / 1500) for i in range(1500))}]\n",
     "arms_1M": f"[levers]\ntechnology = [{WIDE}]\ninformation = [{WIDE}]\n",
-    "residents_5M": '[uncertainties]\nresidents = 5000000\n',
+    "residents_5M": "[uncertainties]\nresidents = 5000000\n",
     "residents_range_5M": '[design]\nkind = "lhs"\n[uncertainties]\nresidents = { low = 200, high = 5000000 }\n',
-    "residents_too_few": '[uncertainties]\nresidents = 20\n',
-    "thresholds_crossed": '[levers]\nalert_threshold = [0.2, 0.9]\n',
+    "residents_too_few": "[uncertainties]\nresidents = 20\n",
+    "thresholds_crossed": "[levers]\nalert_threshold = [0.2, 0.9]\n",
     "schedule_without_events": '[uncertainties]\narrival = "schedule"\n',
     "seed_negative": 'seed = -1\n[levers]\npattern = "siloed"\n',
     "seed_huge": f'seed = {10**30}\n[levers]\npattern = "siloed"\n',
@@ -427,8 +541,8 @@ DESIGN_CASES = {
     "baseline_not_crossed": 'baseline = { pattern = "siloed" }\n[levers]\npattern = "siloed"\n',
     "baseline_string": 'baseline = "siloed"\n[levers]\npattern = ["siloed", "platform"]\n',
     "baseline_empty": 'baseline = {}\n[levers]\npattern = ["siloed", "platform"]\n',
-    "pattern_empty_list": '[levers]\npattern = []\n',
-    "pattern_int": '[levers]\npattern = 3\n',
+    "pattern_empty_list": "[levers]\npattern = []\n",
+    "pattern_int": "[levers]\npattern = 3\n",
     "pattern_missing_file": '[levers]\npattern = "nowhere.toml"\n',
     "pattern_dev_zero": '[levers]\npattern = "/dev/zero"\n',
     "scenario_folder": '[uncertainties]\nscenario = "/tmp"\n',
@@ -436,14 +550,14 @@ DESIGN_CASES = {
     "range_keys": '[design]\nkind = "lhs"\n[levers]\ntechnology = { low = 0.0 }\n',
     "range_reversed": '[design]\nkind = "lhs"\n[levers]\ntechnology = { low = 0.9, high = 0.1 }\n',
     "range_bool": '[design]\nkind = "lhs"\n[levers]\nplatform = { low = 0, high = 1 }\n',
-    "range_in_grid": '[levers]\ntechnology = { low = 0.0, high = 1.0 }\n',
+    "range_in_grid": "[levers]\ntechnology = { low = 0.0, high = 1.0 }\n",
     "sobol_one_range": '[design]\nkind = "sobol"\n[levers]\ntechnology = { low = 0.0, high = 1.0 }\n',
     "lhs_no_range": '[design]\nkind = "lhs"\n[levers]\npattern = "siloed"\n',
     "lever_table": '[levers]\npattern = "siloed"\n[levers.x]\n',
     "steps_twice": 'steps = 3\n[levers]\npattern = "siloed"\n[uncertainties]\nsteps = 4\n',
-    "lever_as_uncertainty": '[uncertainties]\nplatform = true\n',
-    "uncertainty_as_lever": '[levers]\nresidents = 600\n',
-    "levers_list": 'levers = [1]\n',
+    "lever_as_uncertainty": "[uncertainties]\nplatform = true\n",
+    "uncertainty_as_lever": "[levers]\nresidents = 600\n",
+    "levers_list": "levers = [1]\n",
     "unknown_top": 'colour = "red"\n[levers]\npattern = "siloed"\n',
 }
 
@@ -464,23 +578,40 @@ def test_morris_levels_1_names_the_key_and_what_is_allowed(work):
 
 
 def test_sizes_name_value_limit_and_largest_that_fits(work):
-    line = refuse(["batch", write(work, "r.toml", DESIGN_CASES["replicates_1e9"]), "--out", str(work / "r_out")])
-    assert "replicates=1,000,000,000" in line and "limit of 100,000" in line and "largest that fits is 100,000" in line
-    line = refuse(["batch", write(work, "arms.toml", DESIGN_CASES["arms_1_5M"]), "--out", str(work / "a_out")])
+    line = refuse(
+        ["batch", write(work, "r.toml", DESIGN_CASES["replicates_1e9"]), "--out", str(work / "r_out")]
+    )
+    assert (
+        "replicates=1,000,000,000" in line
+        and "limit of 100,000" in line
+        and "largest that fits is 100,000" in line
+    )
+    line = refuse(
+        ["batch", write(work, "arms.toml", DESIGN_CASES["arms_1_5M"]), "--out", str(work / "a_out")]
+    )
     assert "arms" in line and "limit" in line and "largest that fits" in line
-    line = refuse(["batch", write(work, "sobol.toml", DESIGN_CASES["sobol_1e8"]), "--out", str(work / "s_out")])
+    line = refuse(
+        ["batch", write(work, "sobol.toml", DESIGN_CASES["sobol_1e8"]), "--out", str(work / "s_out")]
+    )
     assert "design.samples=134,217,728" in line and "largest that fits" in line
 
 
 def test_quick_trial_overrides_are_bounded(work):
     path = write(work, "ok.toml", EXPERIMENT)
-    for argv in (["--replicates", "0"], ["--replicates", str(10**9)], ["--residents", "5"],
-                 ["--residents", "5000000"], ["--workers", "0"], ["--workers", str(10**6)],
-                 ["--executor", "dask", "--scheduler", "not a url"], ["--scheduler", "tcp://h:1"],
-                 ["--executor", "dask", "--scheduler", "tcp://host"],
-                 ["--executor", "dask", "--scheduler", "tcp://host:99999"],
-                 ["--executor", "dask", "--scheduler", "http://host:80/x"],
-                 ["--executor", "dask", "--scheduler", ""]):
+    for argv in (
+        ["--replicates", "0"],
+        ["--replicates", str(10**9)],
+        ["--residents", "5"],
+        ["--residents", "5000000"],
+        ["--workers", "0"],
+        ["--workers", str(10**6)],
+        ["--executor", "dask", "--scheduler", "not a url"],
+        ["--scheduler", "tcp://h:1"],
+        ["--executor", "dask", "--scheduler", "tcp://host"],
+        ["--executor", "dask", "--scheduler", "tcp://host:99999"],
+        ["--executor", "dask", "--scheduler", "http://host:80/x"],
+        ["--executor", "dask", "--scheduler", ""],
+    ):
         refuse(["batch", path, "--out", str(work / "q_out"), *argv])
     assert not (work / "q_out").exists()
 
@@ -496,9 +627,16 @@ def base_district() -> tuple[dict, list]:
 
 @functools.cache
 def _base_district() -> tuple[dict, list]:
-    g = build_district(DistrictSpec(residents=60, street_offices=1, communities_per_street=3,
-                                    social_organisations=1, communities_per_organisation=2),
-                       np.random.default_rng(0))
+    g = build_district(
+        DistrictSpec(
+            residents=60,
+            street_offices=1,
+            communities_per_street=3,
+            social_organisations=1,
+            communities_per_organisation=2,
+        ),
+        np.random.default_rng(0),
+    )
     name = {n: (f"r{n}" if d["kind"] == "resident" else f"o{n}") for n, d in g.nodes(data=True)}
     nodes = {name[n]: {k: v for k, v in d.items()} for n, d in g.nodes(data=True)}
     edges = [(name[u], name[v], dict(d)) for u, v, d in g.edges(data=True)]
@@ -509,19 +647,28 @@ def graphml_text(nodes: dict, edges: list, directed: bool = False) -> str:
     """GraphML with every attribute declared as a string (the loader types them)."""
     node_keys = sorted({k for d in nodes.values() for k in d})
     edge_keys = sorted({k for *_, d in edges for k in d})
-    esc = lambda x: (str(x).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                     .replace('"', "&quot;"))
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    esc = lambda x: (
+        str(x).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+    ]
     out += [f'<key id="n_{k}" for="node" attr.name="{k}" attr.type="string"/>' for k in node_keys]
     out += [f'<key id="e_{k}" for="edge" attr.name="{k}" attr.type="string"/>' for k in edge_keys]
     out.append(f'<graph edgedefault="{"directed" if directed else "undirected"}">')
     for n, d in nodes.items():
-        out.append(f'<node id="{esc(n)}">' + "".join(f'<data key="n_{k}">{esc(v)}</data>' for k, v in d.items())
-                   + "</node>")
+        out.append(
+            f'<node id="{esc(n)}">'
+            + "".join(f'<data key="n_{k}">{esc(v)}</data>' for k, v in d.items())
+            + "</node>"
+        )
     for u, v, d in edges:
-        out.append(f'<edge source="{esc(u)}" target="{esc(v)}">'
-                   + "".join(f'<data key="e_{k}">{esc(x)}</data>' for k, x in d.items()) + "</edge>")
+        out.append(
+            f'<edge source="{esc(u)}" target="{esc(v)}">'
+            + "".join(f'<data key="e_{k}">{esc(x)}</data>' for k, x in d.items())
+            + "</edge>"
+        )
     out.append("</graph></graphml>")
     return "\n".join(out)
 
@@ -532,7 +679,12 @@ def graph_mutations() -> list[tuple[str, object]]:
     residents = [n for n, d in nodes.items() if d["kind"] == "resident"]
     committees = [n for n, d in nodes.items() if d["kind"] == "committee"]
     of = lambda kind: next(n for n, d in nodes.items() if d["kind"] == kind)
-    gov, street, platform, branch = of("government"), of("street_office"), of("platform"), of("party_committee")
+    gov, street, platform, branch = (
+        of("government"),
+        of("street_office"),
+        of("platform"),
+        of("party_committee"),
+    )
     m: list[tuple[str, object]] = []
 
     def node_attr(node, key, value):
@@ -542,12 +694,16 @@ def graph_mutations() -> list[tuple[str, object]]:
             else:
                 ns[node][key] = value
             return ns, es
+
         return f
 
     def add_edge(u, v, **d):
         def f(ns, es):
-            es.append((u, v, {"channel": "contact", "link": "horizontal", "latency": 0.0, "reliability": 1.0, **d}))
+            es.append(
+                (u, v, {"channel": "contact", "link": "horizontal", "latency": 0.0, "reliability": 1.0, **d})
+            )
             return ns, es
+
         return f
 
     for value in ("5", "-3", "1.0001", "nan", "inf", "high", "", "1e309"):
@@ -560,8 +716,14 @@ def graph_mutations() -> list[tuple[str, object]]:
     for value in ("maybe", "2", "-1", "yes please"):
         m.append((f"vulnerable={value}", node_attr(residents[5], "vulnerable", value)))
         m.append((f"party_member={value}", node_attr(residents[6], "party_member", value)))
-    for node, key in ((residents[0], "community"), (committees[0], "community"), (committees[0], "street"),
-                      (street, "street"), (gov, "kind"), (residents[1], "kind")):
+    for node, key in (
+        (residents[0], "community"),
+        (committees[0], "community"),
+        (committees[0], "street"),
+        (street, "street"),
+        (gov, "kind"),
+        (residents[1], "kind"),
+    ):
         m.append((f"{node} without {key}", node_attr(node, key, None)))
     for value in ("alien", "Resident", "", "committee "):
         m.append((f"kind={value!r}", node_attr(committees[0], "kind", value)))
@@ -574,7 +736,10 @@ def graph_mutations() -> list[tuple[str, object]]:
     def remove_kind(kind):
         def f(ns, es):
             gone = {n for n, d in ns.items() if d["kind"] == kind}
-            return {n: d for n, d in ns.items() if n not in gone}, [e for e in es if e[0] not in gone and e[1] not in gone]
+            return {n: d for n, d in ns.items() if n not in gone}, [
+                e for e in es if e[0] not in gone and e[1] not in gone
+            ]
+
         return f
 
     for kind in ("government", "street_office", "committee", "resident"):
@@ -584,8 +749,11 @@ def graph_mutations() -> list[tuple[str, object]]:
         for n in residents:
             if ns[n]["community"] == 2:
                 ns[n]["community"] = 0
-        es = [(u, v, d) for u, v, d in es if not (d["channel"] in ("grid", "party") and
-                                                  (u in residents or v in residents))]
+        es = [
+            (u, v, d)
+            for u, v, d in es
+            if not (d["channel"] in ("grid", "party") and (u in residents or v in residents))
+        ]
         return ns, es
 
     m.append(("a community with 0 residents", empty_community))
@@ -602,6 +770,7 @@ def graph_mutations() -> list[tuple[str, object]]:
                 d[key] = value
             es[i] = (u, v, d)
             return ns, es
+
         return f
 
     for value in ("-1", "31", "nan", "inf", "soon", "1e400"):
@@ -617,34 +786,76 @@ def graph_mutations() -> list[tuple[str, object]]:
     m.append(("contact resident-organisation", add_edge(residents[0], committees[2])))
     m.append(("contact organisation-organisation", add_edge(gov, street)))
     m.append(("contact resident-platform", add_edge(residents[0], platform)))
-    m.append(("grid resident-resident", add_edge(residents[0], residents[1], channel="grid", link="vertical",
-                                                 latency=1.0, reliability=0.97)))
-    m.append(("grid to another community", add_edge(residents[0], committees[2], channel="grid", link="vertical",
-                                                    latency=1.0, reliability=0.97)))
-    m.append(("admin to a resident", add_edge(gov, residents[7], channel="admin", link="vertical",
-                                              latency=1.0, reliability=0.97)))
-    m.append(("platform to a resident", add_edge(platform, residents[7], channel="platform", link="platform",
-                                                 latency=0.05, reliability=0.99)))
-    m.append(("peer via platform hub", add_edge(platform, gov, channel="peer", link="horizontal",
-                                                latency=0.3, reliability=0.95)))
+    m.append(
+        (
+            "grid resident-resident",
+            add_edge(
+                residents[0], residents[1], channel="grid", link="vertical", latency=1.0, reliability=0.97
+            ),
+        )
+    )
+    m.append(
+        (
+            "grid to another community",
+            add_edge(
+                residents[0], committees[2], channel="grid", link="vertical", latency=1.0, reliability=0.97
+            ),
+        )
+    )
+    m.append(
+        (
+            "admin to a resident",
+            add_edge(gov, residents[7], channel="admin", link="vertical", latency=1.0, reliability=0.97),
+        )
+    )
+    m.append(
+        (
+            "platform to a resident",
+            add_edge(
+                platform, residents[7], channel="platform", link="platform", latency=0.05, reliability=0.99
+            ),
+        )
+    )
+    m.append(
+        (
+            "peer via platform hub",
+            add_edge(platform, gov, channel="peer", link="horizontal", latency=0.3, reliability=0.95),
+        )
+    )
     m.append(("self-loop", add_edge(residents[4], residents[4])))
-    m.append(("edge to a missing node", lambda ns, es: (ns, es + [(residents[0], "ghost", {"channel": "contact"})])))
+    m.append(
+        (
+            "edge to a missing node",
+            lambda ns, es: (ns, es + [(residents[0], "ghost", {"channel": "contact"})]),
+        )
+    )
 
     def cut_off(ns, es):
         so = of("social_organisation")
         return ns, [e for e in es if not (so in e[:2] and e[2]["channel"] in ("contract", "overlay"))]
 
     m.append(("organisation cut off from the government", cut_off))
-    m.append(("directed ties that disagree", lambda ns, es: (ns, es + [(v, u, dict(d, latency=2.5))
-                                                                       for u, v, d in es[:3]])))
+    m.append(
+        (
+            "directed ties that disagree",
+            lambda ns, es: (ns, es + [(v, u, dict(d, latency=2.5)) for u, v, d in es[:3]]),
+        )
+    )
     # Whole files that are not GraphML of a district.
-    for text in ("", "not xml at all", "<graphml>", '<?xml version="1.0"?><graphml/>',
-                 '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph/></graphml>',
-                 "<a>" * 20000 + "</a>" * 20000,
-                 ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
-                  '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
-                  '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
-                  '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><graphml>&g;&g;&g;&g;&g;</graphml>')):
+    for text in (
+        "",
+        "not xml at all",
+        "<graphml>",
+        '<?xml version="1.0"?><graphml/>',
+        '<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph/></graphml>',
+        "<a>" * 20000 + "</a>" * 20000,
+        (
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+            '<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+            '<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><graphml>&g;&g;&g;&g;&g;</graphml>'
+        ),
+    ):
         m.append((f"text {text[:20]!r}", text))
     return m
 
@@ -657,7 +868,9 @@ def test_the_unbroken_base_district_loads_and_runs(work):
     path = write(work, "base.graphml", graphml_text(nodes, edges))
     g = load_graphml(path)
     assert sum(1 for _, k in g.nodes(data="kind") if k == "resident") == 60
-    scenario = write(work, "base_sc.toml", 'name = "g"\nstructure = "base.graphml"\n[parameters]\nsteps = 2\n')
+    scenario = write(
+        work, "base_sc.toml", 'name = "g"\nstructure = "base.graphml"\n[parameters]\nsteps = 2\n'
+    )
     assert main(["run", "--scenario", scenario, "--steps", "2", "--json"]) == 0
 
 
@@ -706,13 +919,46 @@ def test_graphml_messages_name_the_node_and_the_rule(work):
 # ------------------------------------------------------------------------------- hostile paths
 
 LONG = "x" * 300
-HOSTILE_INPUTS = ["/proc/x", "/proc/self/mem", "/proc/self/environ", "/dev/zero", "/dev/null", "/dev/stdin",
-                  "/", "/tmp", ".", "..", "a\0b.toml", "\udcff.toml", "/tmp/\udcfe\udcff/x.toml",
-                  f"/tmp/{LONG}.toml", "/" + "a/" * 3000 + "x.toml", "nowhere/x.toml", "x.toml\n",
-                  "-", "~/x.toml", "/etc/passwd", "/etc/shadow.toml", "fifo.toml"]
-HOSTILE_OUTPUTS = ["/proc/x", "/proc/self/x", "/proc/self/mem", "/dev/null/x", "/dev/null", "/dev/zero", "/sys/x",
-                   "a\0b", "\udcff", "/tmp/\udcfe\udcff", "", f"/tmp/{LONG}", "/" + "a/" * 3000,
-                   "/etc/passwd/x"]
+HOSTILE_INPUTS = [
+    "/proc/x",
+    "/proc/self/mem",
+    "/proc/self/environ",
+    "/dev/zero",
+    "/dev/null",
+    "/dev/stdin",
+    "/",
+    "/tmp",
+    ".",
+    "..",
+    "a\0b.toml",
+    "\udcff.toml",
+    "/tmp/\udcfe\udcff/x.toml",
+    f"/tmp/{LONG}.toml",
+    "/" + "a/" * 3000 + "x.toml",
+    "nowhere/x.toml",
+    "x.toml\n",
+    "-",
+    "~/x.toml",
+    "/etc/passwd",
+    "/etc/shadow.toml",
+    "fifo.toml",
+]
+HOSTILE_OUTPUTS = [
+    "/proc/x",
+    "/proc/self/x",
+    "/proc/self/mem",
+    "/dev/null/x",
+    "/dev/null",
+    "/dev/zero",
+    "/sys/x",
+    "a\0b",
+    "\udcff",
+    "/tmp/\udcfe\udcff",
+    "",
+    f"/tmp/{LONG}",
+    "/" + "a/" * 3000,
+    "/etc/passwd/x",
+]
 
 
 @pytest.fixture(scope="module")
@@ -742,9 +988,19 @@ def _hostile_input_argv(work: Path, path: str, how: str) -> list[str]:
     elif how == "experiment":
         argv = ["batch", path, "--out", str(work / "h_out"), "--executor", "serial"]
     else:
-        argv = ["brief", "--scenario", path if "/" in path or path.endswith(".toml") else path + "/",
-                "--patterns", "siloed,full_cycle", "-o", str(work / "h.html"), "--replicates", "1",
-                "--executor", "serial"]
+        argv = [
+            "brief",
+            "--scenario",
+            path if "/" in path or path.endswith(".toml") else path + "/",
+            "--patterns",
+            "siloed,full_cycle",
+            "-o",
+            str(work / "h.html"),
+            "--replicates",
+            "1",
+            "--executor",
+            "serial",
+        ]
     return argv
 
 
@@ -760,11 +1016,39 @@ def _hostile_output_argv(work: Path, path: str, how: str) -> list[str]:
     elif how == "batch":
         argv = ["batch", write(work, "ok_exp.toml", EXPERIMENT), "--out", path, "--executor", "serial"]
     elif how == "brief":
-        argv = ["brief", "--patterns", "siloed,full_cycle", "-o", path, "--replicates", "1", "--residents", "200",
-                "--steps", "1", "--executor", "serial"]
+        argv = [
+            "brief",
+            "--patterns",
+            "siloed,full_cycle",
+            "-o",
+            path,
+            "--replicates",
+            "1",
+            "--residents",
+            "200",
+            "--steps",
+            "1",
+            "--executor",
+            "serial",
+        ]
     else:
-        argv = ["brief", "--patterns", "siloed,full_cycle", "-o", str(work / "ok.html"), "--results", path,
-                "--replicates", "1", "--residents", "200", "--steps", "1", "--executor", "serial"]
+        argv = [
+            "brief",
+            "--patterns",
+            "siloed,full_cycle",
+            "-o",
+            str(work / "ok.html"),
+            "--results",
+            path,
+            "--replicates",
+            "1",
+            "--residents",
+            "200",
+            "--steps",
+            "1",
+            "--executor",
+            "serial",
+        ]
     return argv
 
 
@@ -790,16 +1074,37 @@ def test_a_pattern_name_too_long_for_an_output_file_is_refused_before_running(wo
     assert "255 bytes" in line
 
 
-@pytest.mark.parametrize("argv", [
-    ["--patterns", ""], ["--patterns", ","], ["--patterns", "siloed"], ["--patterns", "siloed,siloed"],
-    ["--patterns", "siloed,nope"], ["--lang", "fr"], ["--replicates", "0"], ["--replicates", str(10**9)],
-    ["--residents", "5"], ["--residents", "5000000"], ["--steps", "0"], ["--seed", "-1"], ["--workers", "0"],
-    ["--workers", str(10**6)], ["--baseline", "platform"], ["--seed", str(10**30)],
-    ["--scenario", "atlantis"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--patterns", ""],
+        ["--patterns", ","],
+        ["--patterns", "siloed"],
+        ["--patterns", "siloed,siloed"],
+        ["--patterns", "siloed,nope"],
+        ["--lang", "fr"],
+        ["--replicates", "0"],
+        ["--replicates", str(10**9)],
+        ["--residents", "5"],
+        ["--residents", "5000000"],
+        ["--steps", "0"],
+        ["--seed", "-1"],
+        ["--workers", "0"],
+        ["--workers", str(10**6)],
+        ["--baseline", "platform"],
+        ["--seed", str(10**30)],
+        ["--scenario", "atlantis"],
+    ],
+)
 def test_brief_refuses_bad_arguments_before_any_run(work, argv):
-    defaults = {"--patterns": "siloed,full_cycle", "-o": str(work / "brief.html"), "--replicates": "1",
-                "--residents": "200", "--steps": "1", "--executor": "serial"}
+    defaults = {
+        "--patterns": "siloed,full_cycle",
+        "-o": str(work / "brief.html"),
+        "--replicates": "1",
+        "--residents": "200",
+        "--steps": "1",
+        "--executor": "serial",
+    }
     given_ = dict(zip(argv[::2], argv[1::2]))
     full = ["brief"] + [x for k, v in {**defaults, **given_}.items() for x in (k, v)]
     refuse(full)
@@ -818,21 +1123,35 @@ def test_random_bytes_are_refused(tmp_path_factory, data, kind):
 
 
 @HYPOTHESIS
-@given(text=st.text(max_size=200), kind=st.sampled_from(["scenario", "pattern", "experiment"]),
-       encoding=st.sampled_from(["utf-16", "utf-32", "utf-16-be"]))
+@given(
+    text=st.text(max_size=200),
+    kind=st.sampled_from(["scenario", "pattern", "experiment"]),
+    encoding=st.sampled_from(["utf-16", "utf-32", "utf-16-be"]),
+)
 def test_text_in_other_encodings_is_refused(tmp_path_factory, text, kind, encoding):
     folder = tmp_path_factory.mktemp("enc")
     good = {"scenario": SCENARIO, "pattern": PATTERN, "experiment": EXPERIMENT}[kind]
-    path = write(folder, "enc.toml", (good + "# " + text.replace("\n", " ").replace("\r", " ") + "\n")
-                 .encode(encoding, "surrogatepass"))
+    path = write(
+        folder,
+        "enc.toml",
+        (good + "# " + text.replace("\n", " ").replace("\r", " ") + "\n").encode(encoding, "surrogatepass"),
+    )
     refuse(_argv_for(kind, path, folder, 0))
 
 
 @HYPOTHESIS
-@given(key=st.sampled_from(sorted(PARAMETERS)), value=st.one_of(
-    st.text(min_size=1, max_size=20).filter(lambda s: s.strip().lower() not in {"true", "false", "1", "0", "yes", "no"}
-                                            and not _parses_as_number(s)),
-    st.integers(min_value=10**7, max_value=10**40), st.integers(max_value=-1)))
+@given(
+    key=st.sampled_from(sorted(PARAMETERS)),
+    value=st.one_of(
+        st.text(min_size=1, max_size=20).filter(
+            lambda s: (
+                s.strip().lower() not in {"true", "false", "1", "0", "yes", "no"} and not _parses_as_number(s)
+            )
+        ),
+        st.integers(min_value=10**7, max_value=10**40),
+        st.integers(max_value=-1),
+    ),
+)
 def test_set_random_values(key, value):
     p = PARAMETERS[key]
     text = str(value)
@@ -856,7 +1175,15 @@ def _parses_as_number(s: str) -> bool:
 @HYPOTHESIS
 @given(name=st.text(min_size=1, max_size=40).filter(lambda s: "\0" not in s and "/" not in s))
 def test_random_pattern_names_that_name_nothing(name):
-    if name.strip() in ("siloed", "platform", "command", "party_led", "co_governance", "full_cycle", "no_response"):
+    if name.strip() in (
+        "siloed",
+        "platform",
+        "command",
+        "party_led",
+        "co_governance",
+        "full_cycle",
+        "no_response",
+    ):
         return
     refuse(["run", "--pattern", name, *QUICK])
 
@@ -879,7 +1206,7 @@ def generated_inputs() -> dict[str, int]:
         "broken GraphML (x3: loader, run, batch)": 3 * len(MUTATIONS),
         "hostile input paths (x5 commands)": 5 * len(HOSTILE_INPUTS),
         "hostile output paths (x4 commands)": 4 * len(HOSTILE_OUTPUTS),
-    "a results folder holding other files, an output name that is a folder or too long": 3,
+        "a results folder holding other files, an output name that is a folder or too long": 3,
         "brief arguments": 17,
         "Hypothesis (random bytes, encodings, values, names)": HYPOTHESIS_INPUTS,
     }

@@ -37,8 +37,18 @@ from coop_agents.workshop.brief import (
 )
 
 PATTERNS = ["full_cycle", "siloed", "command"]
-SECTIONS = ["story", "patterns", "headlines", "predictions", "time", "distributions", "equity", "table",
-            "assumptions", "reproduce"]
+SECTIONS = [
+    "story",
+    "patterns",
+    "headlines",
+    "predictions",
+    "time",
+    "distributions",
+    "equity",
+    "table",
+    "assumptions",
+    "reproduce",
+]
 PREDICTIONS = {"harm": {"Alice": "full_cycle", "Bob": "siloed"}, "response_delay": {"Alice": "command"}}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -48,8 +58,18 @@ def batch(tmp_path_factory):
     """A small paired batch kept on disk, its Comparison and its progress reports."""
     out = tmp_path_factory.mktemp("brief") / "results"
     calls: list[tuple[int, int]] = []
-    comparison = run_comparison("default", PATTERNS, replicates=4, seed=7, residents=800, steps=60, out=out,
-                                executor="serial", progress=False, on_progress=lambda d, t: calls.append((d, t)))
+    comparison = run_comparison(
+        "default",
+        PATTERNS,
+        replicates=4,
+        seed=7,
+        residents=800,
+        steps=60,
+        out=out,
+        executor="serial",
+        progress=False,
+        on_progress=lambda d, t: calls.append((d, t)),
+    )
     return out, comparison, calls
 
 
@@ -84,8 +104,12 @@ class Spans(HTMLParser):
         self.refs += re.findall(r"url\(([^)]*)\)", attrs.get("style") or "")
         if tag == "span" and "data-src" in attrs:
             dec = attrs.get("data-dec")
-            self._open = {"src": attrs["data-src"], "kind": attrs["data-kind"], "text": "",
-                          "dec": None if dec is None else int(dec)}
+            self._open = {
+                "src": attrs["data-src"],
+                "kind": attrs["data-kind"],
+                "text": "",
+                "dec": None if dec is None else int(dec),
+            }
         if tag not in VOID:
             self.stack.append(tag)
 
@@ -155,8 +179,9 @@ def test_series_are_stored_per_run_and_banded(batch):
             cut = (df["truncated"] == 1).to_numpy()
             assert (lengths[cut] == 61).all() and (~cut[lengths < 61]).all(), "runs cut short reach the cap"
     harm = df.loc[df["arm_id"] == 0, "series_harm"].to_list()
-    assert np.allclose([h[-1] for h in harm], df.loc[df["arm_id"] == 0, "harm"]), \
+    assert np.allclose([h[-1] for h in harm], df.loc[df["arm_id"] == 0, "harm"]), (
         "harm so far ends at the outcome"
+    )
     bands = series_bands(df, "prevalence")
     first = bands[bands["arm_id"] == 0]
     series = df.loc[df["arm_id"] == 0, "series_prevalence"].to_list()
@@ -164,7 +189,9 @@ def test_series_are_stored_per_run_and_banded(batch):
     # A run over before the others stays as it ended.
     runs = np.stack([np.concatenate([v, np.full(days - len(v), v[-1])]) for v in series])
     assert np.allclose(first["mean"], runs.mean(axis=0))
-    assert (first["ci_low"] <= first["mean"] + 1e-12).all() and (first["mean"] <= first["ci_high"] + 1e-12).all()
+    assert (first["ci_low"] <= first["mean"] + 1e-12).all() and (
+        first["mean"] <= first["ci_high"] + 1e-12
+    ).all()
     assert (first["ci_low"] >= 0).all(), "a bootstrap band of a share never reaches below 0"
     assert comparison.bands["prevalence"].equals(bands)
 
@@ -212,21 +239,23 @@ def test_brief_has_every_section_in_its_language(pages, lang):
         assert "次模拟疫情中，有" in page and "95%置信区间" in page
     else:
         assert "simulated outbreaks, " in page and "95% CI" in page
-    assert "coop-agents brief --scenario default --patterns full_cycle,siloed,command --baseline siloed " \
-           f"--replicates 4 --seed 7 --residents 800 --steps 60 --lang {lang} -o brief.html" in page
+    assert (
+        "coop-agents brief --scenario default --patterns full_cycle,siloed,command --baseline siloed "
+        f"--replicates 4 --seed 7 --residents 800 --steps 60 --lang {lang} -o brief.html" in page
+    )
     for seed in replicate_seeds(7, 4):
         assert str(seed) in page
 
 
 def test_the_handout_leaves_the_full_table_to_the_html_and_speaks_chinese_units(pages):
     for lang, page in pages.items():
-        table = page[page.index('<section id="table">'):]
+        table = page[page.index('<section id="table">') :]
         table = table[: table.index("</section>")]
         # On screen the table; in print only a note pointing to the HTML file.
         assert '<div class="screen-only">' in table and "<table>" in table
         assert f'<p class="print-only muted">{BRIEF[lang]["table_print_note"]}</p>' in table
         assert re.search(r"@media print \{[^}]*\.screen-only \{ display: none", page)
-    zh_table = pages["zh"][pages["zh"].index('<section id="table">'):]
+    zh_table = pages["zh"][pages["zh"].index('<section id="table">') :]
     units = re.findall(r'<span class="muted">([^<]*)<br>', zh_table[: zh_table.index("</section>")])
     assert units and "天" in units and not any(re.search(r"[a-z]{3,}", u) for u in units), units
 
@@ -237,8 +266,12 @@ def test_every_number_is_a_cell_of_the_analysis_of_the_batch_folder(batch, pages
     _, summary, paired = recompute(out)
     spans = parse(pages[lang]).spans
     assert len(spans) > 200
-    formats = {"value": fmt_value, "abs": lambda x, lang, dec: fmt_value(abs(x), lang, dec), "pct": fmt_pct,
-               "count": lambda x, lang, dec: str(int(x))}
+    formats = {
+        "value": fmt_value,
+        "abs": lambda x, lang, dec: fmt_value(abs(x), lang, dec),
+        "pct": fmt_pct,
+        "count": lambda x, lang, dec: str(int(x)),
+    }
     for span in spans:
         value = source_value(span["src"], comparison, summary, paired)
         assert span["text"] == formats[span["kind"]](value, lang, span["dec"]), span
@@ -266,11 +299,17 @@ def test_plain_headlines_state_the_paired_counts_and_percentages(batch):
     fewer = int((wide["full_cycle"] < wide["siloed"]).sum())
     relative = wide["full_cycle"].mean() / wide["siloed"].mean() - 1
     if relative < 0:
-        assert harm.startswith(f"In {fewer} of 4 simulated outbreaks, fewer residents were harmed under "
-                               "full-cycle refined governance than under siloed lines and blocks")
+        assert harm.startswith(
+            f"In {fewer} of 4 simulated outbreaks, fewer residents were harmed under "
+            "full-cycle refined governance than under siloed lines and blocks"
+        )
     assert f"{abs(relative) * 100:.0f}%" in harm or f"{abs(relative) * 100:.1f}%" in harm
     zh = comparison.headlines("zh")[0]
-    assert zh.startswith("在4次模拟疫情中，有") and "全周期精细化治理模式下的受影响居民" in zh and "条块分割模式" in zh
+    assert (
+        zh.startswith("在4次模拟疫情中，有")
+        and "全周期精细化治理模式下的受影响居民" in zh
+        and "条块分割模式" in zh
+    )
     assert len(comparison.headlines("zh")) == 2 * len(HEADLINE_OUTCOMES)
 
 
@@ -326,26 +365,50 @@ def synthetic(values: dict[str, list[list[float]]], scenario: str = "default") -
     rows = []
     for arm_id, pattern in enumerate(["siloed", "full_cycle"]):
         for rep in range(3):
-            row = {"run_id": f"{arm_id}:{rep}", "arm_id": arm_id, "arm": f"pattern={pattern}", "replicate": rep,
-                   "seed": 100 + rep, "scenario": scenario, "pattern": pattern, "error": None, "seconds": 0.1}
+            row = {
+                "run_id": f"{arm_id}:{rep}",
+                "arm_id": arm_id,
+                "arm": f"pattern={pattern}",
+                "replicate": rep,
+                "seed": 100 + rep,
+                "scenario": scenario,
+                "pattern": pattern,
+                "error": None,
+                "seconds": 0.1,
+            }
             row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
             rows.append(row)
-    definition = {"factors": [{"name": "pattern", "values": ["siloed", "full_cycle"]},
-                              {"name": "scenario", "values": [scenario]}],
-                  "baseline": {"pattern": "siloed"}, "replicates": 3, "seed": 1}
+    definition = {
+        "factors": [
+            {"name": "pattern", "values": ["siloed", "full_cycle"]},
+            {"name": "scenario", "values": [scenario]},
+        ],
+        "baseline": {"pattern": "siloed"},
+        "replicates": 3,
+        "seed": 1,
+    }
     return Comparison.from_results(pd.DataFrame(rows), definition)
 
 
-HEADLINE_VALUES = {"harm": [[30, 40, 50], [10, 20, 25]], "severe_harm": [[3, 4, 5], [1, 2, 2]],
-                   "response_delay": [[10, 12, 9], [5, 6, 4]], "unmet_need_days_vulnerable": [[9, 8, 7], [3, 2, 1]],
-                   "unmet_need_days": [[20, 30, 10], [10, 10, 10]], "equity_gap": [[0.1, 0.2, 0.2], [0.0, 0.1, 0.0]]}
+HEADLINE_VALUES = {
+    "harm": [[30, 40, 50], [10, 20, 25]],
+    "severe_harm": [[3, 4, 5], [1, 2, 2]],
+    "response_delay": [[10, 12, 9], [5, 6, 4]],
+    "unmet_need_days_vulnerable": [[9, 8, 7], [3, 2, 1]],
+    "unmet_need_days": [[20, 30, 10], [10, 10, 10]],
+    "equity_gap": [[0.1, 0.2, 0.2], [0.0, 0.1, 0.0]],
+}
 
 
 def table_row(page: str, label: str) -> str:
     """The full table's rows of an outcome: its cell (label, unit, any direction mark), then its patterns'."""
-    table = page[page.index('<section id="table">'):]
-    found = re.search(rf'<td rowspan="\d+"><b>{re.escape(label)}</b><br><span class="muted">(.*?)</span></td>'
-                      r'(.*?)(?=<td rowspan|</tbody>)', table, flags=re.S)
+    table = page[page.index('<section id="table">') :]
+    found = re.search(
+        rf'<td rowspan="\d+"><b>{re.escape(label)}</b><br><span class="muted">(.*?)</span></td>'
+        r"(.*?)(?=<td rowspan|</tbody>)",
+        table,
+        flags=re.S,
+    )
     assert found, label
     return found.group(1) + found.group(2)
 
@@ -353,7 +416,9 @@ def table_row(page: str, label: str) -> str:
 def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monkeypatch):
     from coop_agents.workshop import brief
 
-    c = synthetic({**HEADLINE_VALUES, "emergencies": [[1, 2, 1], [3, 3, 2]], "decrisis": [[0, 1, 0], [2, 1, 1]]})
+    c = synthetic(
+        {**HEADLINE_VALUES, "emergencies": [[1, 2, 1], [3, 3, 2]], "decrisis": [[0, 1, 0], [2, 1, 1]]}
+    )
     assert OUTCOMES["emergencies"].better == OUTCOMES["decrisis"].better == "neither"
     for lang in ("en", "zh"):
         page = render_brief(c, lang)
@@ -373,7 +438,9 @@ def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monk
 
 
 def test_a_shock_is_told_in_the_words_of_a_shock():
-    c = synthetic({**HEADLINE_VALUES, "peak_prevalence": [[0.2, 0.3, 0.25], [0.1, 0.1, 0.05]]}, scenario="heatwave")
+    c = synthetic(
+        {**HEADLINE_VALUES, "peak_prevalence": [[0.2, 0.3, 0.25], [0.1, 0.1, 0.05]]}, scenario="heatwave"
+    )
     assert c.hazard == "shock"
     en, zh = render_brief(c, "en"), render_brief(c, "zh")
     assert "<h2>How much the events vary</h2>" in en and "simulated events" in en
@@ -407,21 +474,32 @@ def test_runs_cut_short_get_a_footnote_per_pattern_when_they_differ():
 
 def test_ties_more_and_undefined_outcomes_are_told_as_they_are():
     nan = math.nan
-    c = synthetic({"harm": [[5, 5, 5], [5, 5, 5]],
-                   "severe_harm": [[1, 2, 3], [3, 4, 6]],
-                   "response_delay": [[nan, nan, nan], [2, 3, 4]],
-                   "unmet_need_days_vulnerable": [[10, 20, nan], [5, 8, 9]],
-                   "unmet_need_days": [[20, 30, 10], [10, 10, 10]], "equity_gap": [[0.1, nan, 0.2], [0.0, 0.1, 0.0]]})
+    c = synthetic(
+        {
+            "harm": [[5, 5, 5], [5, 5, 5]],
+            "severe_harm": [[1, 2, 3], [3, 4, 6]],
+            "response_delay": [[nan, nan, nan], [2, 3, 4]],
+            "unmet_need_days_vulnerable": [[10, 20, nan], [5, 8, 9]],
+            "unmet_need_days": [[20, 30, 10], [10, 10, 10]],
+            "equity_gap": [[0.1, nan, 0.2], [0.0, 0.1, 0.0]],
+        }
+    )
     harm, severe, delay, vulnerable = c.headlines("en")
-    assert harm == "In all 3 simulated outbreaks, full-cycle refined governance and siloed lines and blocks " \
-                   "gave the same “Residents harmed”."
-    assert severe.startswith("In 3 of 3 simulated outbreaks, more residents were severely harmed under "
-                             "full-cycle refined governance")
+    assert (
+        harm == "In all 3 simulated outbreaks, full-cycle refined governance and siloed lines and blocks "
+        "gave the same “Residents harmed”."
+    )
+    assert severe.startswith(
+        "In 3 of 3 simulated outbreaks, more residents were severely harmed under "
+        "full-cycle refined governance"
+    )
     assert "on average 117% more" in severe  # (13/3) / (6/3) - 1
     assert "cannot be compared" in delay and "not defined in any" in delay
     assert vulnerable.startswith("In 2 of 2 simulated outbreaks, vulnerable residents had fewer")
-    assert vulnerable.endswith("Pairs left out because “Unmet need-days (vulnerable)” was not defined in one of "
-                               "the two runs (the outcome was not defined): 1.")
+    assert vulnerable.endswith(
+        "Pairs left out because “Unmet need-days (vulnerable)” was not defined in one of "
+        "the two runs (the outcome was not defined): 1."
+    )
     zh = c.headlines("zh")
     assert zh[0] == "在全部3次模拟疫情中，全周期精细化治理模式与条块分割模式的“受影响居民”相同。"
     assert "多于条块分割模式" in zh[1] and "平均多117%" in zh[1]
@@ -435,13 +513,35 @@ def test_ties_more_and_undefined_outcomes_are_told_as_they_are():
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coop_agents", "brief", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "coop_agents", "brief", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
 
 
 def test_cli_writes_the_brief(tmp_path):
-    proc = cli("--patterns", "siloed,full_cycle", "--replicates", "2", "--residents", "600", "--steps", "40",
-               "--lang", "en", "--executor", "serial", "--results", "res", "-o", "brief.html", cwd=tmp_path)
+    proc = cli(
+        "--patterns",
+        "siloed,full_cycle",
+        "--replicates",
+        "2",
+        "--residents",
+        "600",
+        "--steps",
+        "40",
+        "--lang",
+        "en",
+        "--executor",
+        "serial",
+        "--results",
+        "res",
+        "-o",
+        "brief.html",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "brief.html").read_text(encoding="utf-8")
     assert all(f'<section id="{key}">' in page for key in SECTIONS if key != "predictions")
@@ -449,20 +549,29 @@ def test_cli_writes_the_brief(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html", "res"], "no temporary file is left"
     _, summary, _ = recompute(tmp_path / "res")
     mean = summary[(summary["arm_id"] == 1) & (summary["outcome"] == "harm")]["mean"].iloc[0]
-    found = re.search(r'data-src="summary\|full_cycle\|harm\|mean" data-kind="value" '
-                      r'data-dec="(\d+)">([^<]*)<', page)
+    found = re.search(
+        r'data-src="summary\|full_cycle\|harm\|mean" data-kind="value" '
+        r'data-dec="(\d+)">([^<]*)<',
+        page,
+    )
     assert found and found.group(2) == fmt_value(mean, "en", int(found.group(1)))
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--patterns", "siloed,nope", "-o", "b.html"], "'nope'"),
-    (["--patterns", "siloed,full_cycle", "--lang", "xx", "-o", "b.html"], "--lang 'xx'"),
-    (["--patterns", "siloed,full_cycle", "--replicates", "0", "-o", "b.html"], "--replicates 0"),
-    (["--patterns", "siloed,full_cycle"], "-o FILE.html is missing"),
-    (["--patterns", "siloed", "-o", "b.html"], "at least two patterns"),
-    (["--patterns", "siloed,full_cycle", "--baseline", "command", "-o", "b.html"], "baseline 'command'"),
-    (["--scenario", "nope", "--patterns", "siloed,full_cycle", "-o", "b.html"], "unknown scenario 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--patterns", "siloed,nope", "-o", "b.html"], "'nope'"),
+        (["--patterns", "siloed,full_cycle", "--lang", "xx", "-o", "b.html"], "--lang 'xx'"),
+        (["--patterns", "siloed,full_cycle", "--replicates", "0", "-o", "b.html"], "--replicates 0"),
+        (["--patterns", "siloed,full_cycle"], "-o FILE.html is missing"),
+        (["--patterns", "siloed", "-o", "b.html"], "at least two patterns"),
+        (["--patterns", "siloed,full_cycle", "--baseline", "command", "-o", "b.html"], "baseline 'command'"),
+        (
+            ["--scenario", "nope", "--patterns", "siloed,full_cycle", "-o", "b.html"],
+            "unknown scenario 'nope'",
+        ),
+    ],
+)
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
     proc = cli(*args, cwd=tmp_path)
     assert proc.returncode == 2

@@ -86,8 +86,12 @@ def test_run_is_deterministic(capsys):
 def test_without_steps_a_run_lasts_until_the_event_is_over(capsys):
     d = run_json(capsys, "--pattern", "full_cycle", "--set", "residents=600")
     assert d["truncated"] == 0
-    assert d["harm"] == run_once("default", "full_cycle", seed=seed_of(0), residents=600, steps=1000,
-                                 run_until="steps")["harm"]
+    assert (
+        d["harm"]
+        == run_once("default", "full_cycle", seed=seed_of(0), residents=600, steps=1000, run_until="steps")[
+            "harm"
+        ]
+    )
 
 
 def test_replicates_give_means_with_cis_over_the_replicate_seeds(capsys):
@@ -121,7 +125,9 @@ def test_compare_json_has_means_and_paired_differences_by_pattern(capsys):
 
 
 def test_compare_baseline_option(capsys):
-    d = run_json(capsys, "--compare", "siloed,full_cycle", "--baseline", "full_cycle", "--replicates", "2", *SMALL)
+    d = run_json(
+        capsys, "--compare", "siloed,full_cycle", "--baseline", "full_cycle", "--replicates", "2", *SMALL
+    )
     assert d["baseline"] == "full_cycle"
     assert "diff" in d["patterns"]["siloed"]["harm"] and "diff" not in d["patterns"]["full_cycle"]["harm"]
 
@@ -132,15 +138,18 @@ def test_compare_gives_the_numbers_a_batch_gives_on_the_same_seeds(capsys, tmp_p
 
     d = run_json(capsys, "--compare", "siloed,full_cycle", "--replicates", "3", "--seed", "4", *SMALL)
     exp = tmp_path / "e.toml"
-    exp.write_text('name = "e"\nseed = 4\nreplicates = 3\nsteps = 10\n'
-                   '[levers]\npattern = ["siloed", "full_cycle"]\n'
-                   '[uncertainties]\nscenario = "default"\nresidents = 600\nrun_until = "steps"\n')
+    exp.write_text(
+        'name = "e"\nseed = 4\nreplicates = 3\nsteps = 10\n'
+        '[levers]\npattern = ["siloed", "full_cycle"]\n'
+        '[uncertainties]\nscenario = "default"\nresidents = 600\nrun_until = "steps"\n'
+    )
     run_batch(load_experiment(exp), tmp_path / "out", executor="serial")
     summary = summarise(load_results(tmp_path / "out"), ["harm", "response_delay"])
     for _, row in summary.iterrows():
         cell = d["patterns"][row["arm"].split("=")[-1]][row["outcome"]]
         assert (cell["mean"], cell["ci_low"], cell["ci_high"]) == pytest.approx(
-            (row["mean"], row["ci_low"], row["ci_high"]))
+            (row["mean"], row["ci_low"], row["ci_high"])
+        )
 
 
 def test_compare_accepts_spaces_after_commas(capsys):
@@ -171,8 +180,11 @@ def test_table_rows_use_one_number_format(capsys):
     code, out, _ = run_cli(capsys, "run", "--compare", "siloed,full_cycle", "--replicates", "3", *SMALL)
     assert code == 0
     for line in out.splitlines():
-        numbers = [c for c in line.replace("[", " ").replace("]", " ").replace(",", "").split()
-                   if c.lstrip("+-").replace(".", "", 1).isdigit()]
+        numbers = [
+            c
+            for c in line.replace("[", " ").replace("]", " ").replace(",", "").split()
+            if c.lstrip("+-").replace(".", "", 1).isdigit()
+        ]
         decimals = {len(c.split(".")[1]) if "." in c else 0 for c in numbers}
         assert len(decimals) <= 1, line
         assert not re.search(r"\d[eE][-+]?\d", line), line  # never scientific notation
@@ -208,8 +220,11 @@ def test_out_writes_parquet_and_json_per_pattern(capsys, tmp_path):
     out_dir = tmp_path / "results" / "nested"
     run_json(capsys, "--compare", "siloed,full_cycle", "--out", str(out_dir), *SMALL)
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "outcomes_full_cycle.json", "outcomes_siloed.json",
-        "timeseries_full_cycle.parquet", "timeseries_siloed.parquet"]
+        "outcomes_full_cycle.json",
+        "outcomes_siloed.json",
+        "timeseries_full_cycle.parquet",
+        "timeseries_siloed.parquet",
+    ]
     for pattern in ("siloed", "full_cycle"):
         frame = pd.read_parquet(out_dir / f"timeseries_{pattern}.parquet")
         assert len(frame) == 10 + 1
@@ -245,8 +260,10 @@ def test_out_names_files_after_a_pattern_file_stem(capsys, tmp_path):
 
 def test_scenario_file_on_the_command_line(capsys, tmp_path):
     sc = tmp_path / "tiny.toml"
-    sc.write_text('name = "tiny"\n[parameters]\nresidents = 300\nstreet_offices = 1\n'
-                  'communities_per_street = 3\nsteps = 6\n')
+    sc.write_text(
+        'name = "tiny"\n[parameters]\nresidents = 300\nstreet_offices = 1\n'
+        "communities_per_street = 3\nsteps = 6\n"
+    )
     code, out, err = run_cli(capsys, "run", "--scenario", str(sc), "--out", str(tmp_path / "o"))
     assert code == 0, err
     assert out.startswith("scenario: tiny\n")  # the scenario's name, not its path
@@ -317,8 +334,12 @@ def test_bad_names_fail_before_any_output_is_written(capsys, tmp_path):
 
 
 def test_subprocess_unknown_pattern_exit_status_and_stderr():
-    proc = subprocess.run([sys.executable, "-m", "coop_agents", "run", "--pattern", "nope"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coop_agents", "run", "--pattern", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr

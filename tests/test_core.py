@@ -35,8 +35,14 @@ def test_routes_are_networkx_dijkstra_paths(n, p, seed):
     for u, v in g.edges:
         g.edges[u, v].update(latency=float(rng.uniform(0.05, 2.0)), reliability=1.0)
     capacity = rng.uniform(1, 50, n)
-    bus = MessageBus(g, {v: v for v in g.nodes}, capacity, latency_factor=1.0, reliability_gain=0.0,
-                     rng=np.random.default_rng(0))
+    bus = MessageBus(
+        g,
+        {v: v for v in g.nodes},
+        capacity,
+        latency_factor=1.0,
+        reliability_gain=0.0,
+        rng=np.random.default_rng(0),
+    )
     weighted = nx.DiGraph()
     weighted.add_nodes_from(g.nodes)
     for u, v, d in g.edges(data=True):
@@ -60,8 +66,16 @@ def test_routes_are_networkx_dijkstra_paths(n, p, seed):
 @pytest.mark.parametrize("transmission", [0.06, 0.3])
 def test_sparse_and_dense_infection_pressure_agree(transmission):
     """The pressure from reading only the infectious residents' contacts equals the mat-vec."""
-    model = CoordinationModel("default", "no_response", 2, residents=3000, transmission=transmission,
-                              initial_cases=40, run_until="steps", steps=30)
+    model = CoordinationModel(
+        "default",
+        "no_response",
+        2,
+        residents=3000,
+        transmission=transmission,
+        initial_cases=40,
+        run_until="steps",
+        steps=30,
+    )
     hz = model.hazard
     for _ in range(25):
         model.step()
@@ -108,8 +122,16 @@ def test_patterns_touching_different_residents_stay_paired_on_the_hazard():
     """Residents never reached by any measure get the same infection draws under every pattern:
     with measures off everywhere, two patterns that differ only in messages infect the same people."""
     a = CoordinationModel("default", "no_response", 4, residents=1200, steps=60, run_until="steps")
-    b = CoordinationModel("default", "no_response", 4, residents=1200, steps=60, run_until="steps",
-                          horizontal_links=1.0, platform=True)
+    b = CoordinationModel(
+        "default",
+        "no_response",
+        4,
+        residents=1200,
+        steps=60,
+        run_until="steps",
+        horizontal_links=1.0,
+        platform=True,
+    )
     a.run(), b.run()
     assert np.array_equal(a.hazard.affected, b.hazard.affected)
 
@@ -118,9 +140,15 @@ def test_patterns_touching_different_residents_stay_paired_on_the_hazard():
 
 
 def test_committee_state_changes_are_only_the_legal_ones():
-    legal = {(G.NORMAL, G.PRE_TRANSITION), (G.NORMAL, G.EMERGENCY), (G.PRE_TRANSITION, G.EMERGENCY),
-             (G.PRE_TRANSITION, G.NORMAL), (G.EMERGENCY, G.POST_TRANSITION), (G.POST_TRANSITION, G.EMERGENCY),
-             (G.POST_TRANSITION, G.NORMAL)}
+    legal = {
+        (G.NORMAL, G.PRE_TRANSITION),
+        (G.NORMAL, G.EMERGENCY),
+        (G.PRE_TRANSITION, G.EMERGENCY),
+        (G.PRE_TRANSITION, G.NORMAL),
+        (G.EMERGENCY, G.POST_TRANSITION),
+        (G.POST_TRANSITION, G.EMERGENCY),
+        (G.POST_TRANSITION, G.NORMAL),
+    }
     seen = Counter()
     for pattern in ("siloed", "command", "full_cycle", "co_governance"):
         for seed in range(3):
@@ -166,14 +194,23 @@ class Echo:
         return decision.suggested
 
 
-@pytest.mark.parametrize("scenario, pattern, seed", [("default", "siloed", 0), ("default", "full_cycle", 5),
-                                                     ("rural_flood", "platform", 1), ("default", "command", 2)])
+@pytest.mark.parametrize(
+    "scenario, pattern, seed",
+    [
+        ("default", "siloed", 0),
+        ("default", "full_cycle", 5),
+        ("rural_flood", "platform", 1),
+        ("default", "command", 2),
+    ],
+)
 def test_a_decider_taking_every_suggestion_reproduces_the_rules_bit_for_bit(scenario, pattern, seed):
     echo = Echo()
     rules = CoordinationModel(scenario, pattern, seed, residents=1500)
     people = CoordinationModel(scenario, pattern, seed, residents=1500, deciders={k: echo for k in ALL_KINDS})
     a, b = rules.run(), people.run()
-    assert {k: v for k, v in a.items() if not math.isnan(v)} == {k: v for k, v in b.items() if not math.isnan(v)}
+    assert {k: v for k, v in a.items() if not math.isnan(v)} == {
+        k: v for k, v in b.items() if not math.isnan(v)
+    }
     assert rules.series.frame().equals(people.series.frame())
     assert {d.kind for d in echo.seen} >= {"request_state"}
 
@@ -185,15 +222,19 @@ def test_a_decider_changes_the_run_where_it_decides():
 
     base = run_once("default", "siloed", seed=3, residents=1500)
     refused = run_once("default", "siloed", seed=3, residents=1500, deciders={"government": Refuse()})
-    assert refused["emergencies"] + refused["days_pre_transition"] < base["emergencies"] + base["days_pre_transition"]
+    assert (
+        refused["emergencies"] + refused["days_pre_transition"]
+        < base["emergencies"] + base["days_pre_transition"]
+    )
 
 
 def test_deciders_by_node_override_the_kind():
     echo_kind, echo_node = Echo(), Echo()
     model = CoordinationModel("default", "co_governance", 3, residents=1200)
     node = model.committees[0].node
-    model = CoordinationModel("default", "co_governance", 3, residents=1200,
-                              deciders={"committee": echo_kind, node: echo_node})
+    model = CoordinationModel(
+        "default", "co_governance", 3, residents=1200, deciders={"committee": echo_kind, node: echo_node}
+    )
     model.run()
     assert echo_node.seen and all(d.node == node for d in echo_node.seen)
     assert all(d.node != node for d in echo_kind.seen)
@@ -204,7 +245,9 @@ def test_a_choice_outside_the_options_is_refused_naming_the_decision():
         def decide(self, decision):
             return "launch"
 
-    with pytest.raises(CoopError, match=r"decision request_state of committee .* choice 'launch' is not allowed"):
+    with pytest.raises(
+        CoopError, match=r"decision request_state of committee .* choice 'launch' is not allowed"
+    ):
         run_once("default", "co_governance", seed=3, residents=1200, deciders={"committee": Wild()})
     d = Decision("warn", ("warn", "silent"), "warn", 1, "committee", 0, 3)
     assert check_choice(d, "silent") == "silent"

@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_cheap_generated_blocks_are_up_to_date():
     """Every marker has a producer, every producer its markers, and every cheap block is current."""
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_docs.py"), "--check"],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr + done.stdout
-

@@ -75,7 +75,7 @@ def test_batch_results_are_paired_and_identical_across_executors(tmp_path):
     a, b = load_results(tmp_path / "serial"), load_results(tmp_path / "procs")
     assert len(a) == 12 and a["error"].isna().all()
     assert results_equal(a, b, exp.outcomes)
-    for rep, group in a.groupby("replicate"):
+    for _rep, group in a.groupby("replicate"):
         assert group["seed"].nunique() == 1
     # The paired difference uses the same seed on both sides.
     diffs = paired_differences(a, exp.baseline, ["harm"])
@@ -158,7 +158,8 @@ class _Explodes(Contagion):
 def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, restore_hazards):
     register_hazard(_Explodes)
     text = GRID.format(replicates=4, residents=400, steps=8).replace(
-        "[uncertainties]", '[uncertainties]\nhazard = ["contagion", "test_explodes"]')
+        "[uncertainties]", '[uncertainties]\nhazard = ["contagion", "test_explodes"]'
+    )
     path = write(tmp_path, text)
     exp = load_experiment(path)
     report = run_batch(exp, tmp_path / "out", executor="serial", progress=False)
@@ -173,21 +174,24 @@ def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, restore_hazar
     assert (tables["summary"]["n"] <= 4).all()
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("name='x'\nbogus=1\n[levers]\npattern='siloed'", "bogus"),
-    ("[levers]\npattern=[]", "empty"),
-    ("[design]\nkind='lhs'\n[levers]\ntechnology={low=0.8, high=0.2}", "low"),
-    ("[levers]\ntechnology={low=0.0, high=1.0}", "range needs design"),
-    ("[levers]\ntechnology={low=0.0, high=3.0}\n[design]\nkind='lhs'", "technology"),
-    ("[levers]\nresidents=[100]", "[uncertainties]"),
-    ("[levers]\npattern='nope'", "nope"),
-    ("outcomes=['happiness']\n[levers]\npattern='siloed'", "happiness"),
-    ("[design]\nkind='sobol'\n[levers]\ntechnology={low=0.0, high=1.0}", "two ranged"),
-    ("[design]\nkind='factorial'", "factorial"),
-    ("replicates=0", "replicates"),
-    ("baseline={pattern='full_cycle'}\n[levers]\npattern=['siloed','platform']", "baseline"),
-    ("this is not toml", "malformed"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("name='x'\nbogus=1\n[levers]\npattern='siloed'", "bogus"),
+        ("[levers]\npattern=[]", "empty"),
+        ("[design]\nkind='lhs'\n[levers]\ntechnology={low=0.8, high=0.2}", "low"),
+        ("[levers]\ntechnology={low=0.0, high=1.0}", "range needs design"),
+        ("[levers]\ntechnology={low=0.0, high=3.0}\n[design]\nkind='lhs'", "technology"),
+        ("[levers]\nresidents=[100]", "[uncertainties]"),
+        ("[levers]\npattern='nope'", "nope"),
+        ("outcomes=['happiness']\n[levers]\npattern='siloed'", "happiness"),
+        ("[design]\nkind='sobol'\n[levers]\ntechnology={low=0.0, high=1.0}", "two ranged"),
+        ("[design]\nkind='factorial'", "factorial"),
+        ("replicates=0", "replicates"),
+        ("baseline={pattern='full_cycle'}\n[levers]\npattern=['siloed','platform']", "baseline"),
+        ("this is not toml", "malformed"),
+    ],
+)
 def test_bad_experiment_file_fails_with_one_line(tmp_path, capsys, text, needle):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as err:
@@ -240,8 +244,23 @@ steps = 20
 
 def test_cli_batch_overrides_and_analyse(tmp_path, capsys):
     path = write(tmp_path, GRID.format(replicates=5, residents=4000, steps=10))
-    assert main(["batch", str(path), "--out", str(tmp_path / "o"), "--replicates", "2", "--residents", "400",
-                 "--workers", "2"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                str(path),
+                "--out",
+                str(tmp_path / "o"),
+                "--replicates",
+                "2",
+                "--residents",
+                "400",
+                "--workers",
+                "2",
+            ]
+        )
+        == 0
+    )
     df = load_results(tmp_path / "o")
     assert len(df) == 8 and df["replicate"].max() == 1
     assert main(["analyse", str(tmp_path / "o")]) == 0

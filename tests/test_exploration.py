@@ -38,8 +38,17 @@ TINY = {"residents": 200, "street_offices": 1, "communities_per_street": 2}
 def _runs(frame: pd.DataFrame) -> pd.DataFrame:
     """Id columns of a results table around ``frame`` (one run per row)."""
     n = len(frame)
-    ids = pd.DataFrame({"run_id": [f"{i}:0" for i in range(n)], "arm_id": range(n), "arm": "a",
-                        "replicate": 0, "seed": 1, "scenario": "default", "error": None})
+    ids = pd.DataFrame(
+        {
+            "run_id": [f"{i}:0" for i in range(n)],
+            "arm_id": range(n),
+            "arm": "a",
+            "replicate": 0,
+            "seed": 1,
+            "scenario": "default",
+            "error": None,
+        }
+    )
     return pd.concat([ids, frame.reset_index(drop=True)], axis=1)
 
 
@@ -48,10 +57,14 @@ def planted():
     """400 runs; harm is high exactly where vertical_latency > 1.6 and monitoring_coverage < 0.35."""
     rng = np.random.default_rng(3)
     n = 400
-    x = pd.DataFrame({"pattern": rng.choice(["siloed", "platform"], n),
-                      "vertical_latency": rng.uniform(0.25, 4.0, n),
-                      "monitoring_coverage": rng.uniform(0.1, 0.8, n),
-                      "initial_cases": rng.integers(1, 21, n)})
+    x = pd.DataFrame(
+        {
+            "pattern": rng.choice(["siloed", "platform"], n),
+            "vertical_latency": rng.uniform(0.25, 4.0, n),
+            "monitoring_coverage": rng.uniform(0.1, 0.8, n),
+            "initial_cases": rng.integers(1, 21, n),
+        }
+    )
     inside = (x["vertical_latency"] > 1.6) & (x["monitoring_coverage"] < 0.35)
     x["harm"] = np.where(inside, 400.0, 100.0) + rng.normal(0, 30, n)
     x["mean_trust"] = np.where(inside, 0.3, 0.7) + rng.normal(0, 0.02, n)
@@ -62,12 +75,21 @@ def planted():
 def tiny_results(tmp_path_factory):
     """A real batch: two patterns on 8 sampled scenarios, 2 paired replicates (32 runs)."""
     out = tmp_path_factory.mktemp("explore") / "tiny"
-    exp = experiment_from_dict({
-        "name": "tiny", "seed": 4, "replicates": 2, "outcomes": ["harm", "unmet_need_days", "days_normal"],
-        "design": {"kind": "lhs", "samples": 8},
-        "levers": {"pattern": ["siloed", "full_cycle"]},
-        "uncertainties": {"transmission": {"low": 0.04, "high": 0.14}, "initial_cases": {"low": 1, "high": 10},
-                          **TINY}})
+    exp = experiment_from_dict(
+        {
+            "name": "tiny",
+            "seed": 4,
+            "replicates": 2,
+            "outcomes": ["harm", "unmet_need_days", "days_normal"],
+            "design": {"kind": "lhs", "samples": 8},
+            "levers": {"pattern": ["siloed", "full_cycle"]},
+            "uncertainties": {
+                "transmission": {"low": 0.04, "high": 0.14},
+                "initial_cases": {"low": 1, "high": 10},
+                **TINY,
+            },
+        }
+    )
     run_batch(exp, out, executor="serial", progress=False)
     return out
 
@@ -75,7 +97,7 @@ def tiny_results(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_scenario(tmp_path_factory):
     path = tmp_path_factory.mktemp("scenario") / "tiny.toml"
-    path.write_text("name = \"tiny\"\n[parameters]\n" + "".join(f"{k} = {v}\n" for k, v in TINY.items()))
+    path.write_text('name = "tiny"\n[parameters]\n' + "".join(f"{k} = {v}\n" for k, v in TINY.items()))
     return str(path)
 
 
@@ -94,7 +116,9 @@ def test_discovery_recovers_a_planted_box(planted):
     assert box["density"] >= 0.9 and box["coverage"] >= 0.8
     # The words say the same limits, in both languages, with the density and coverage of the box.
     en, zh = d.sentence("en"), d.sentence("zh")
-    assert "vertical_latency >" in en and "monitoring_coverage <" in en and f"{100 * box['density']:.0f}%" in en
+    assert (
+        "vertical_latency >" in en and "monitoring_coverage <" in en and f"{100 * box['density']:.0f}%" in en
+    )
     assert "纵向层级时延高于" in zh and "网格覆盖率低于" in zh and f"{100 * box['coverage']:.0f}%" in zh
 
 
@@ -122,13 +146,25 @@ def test_cart_leaves_partition_the_runs(planted):
     assert d.cart["n"].sum() == len(runs)
     assert d.cart["coverage"].sum() == pytest.approx(1.0)
     top = d.cart.iloc[0]
-    assert top["density"] > 0.9 and "vertical_latency" in top["rule_en"] and "monitoring_coverage" in top["rule_en"]
+    assert (
+        top["density"] > 0.9
+        and "vertical_latency" in top["rule_en"]
+        and "monitoring_coverage" in top["rule_en"]
+    )
 
 
 def test_discovery_writes_tables_and_figures(planted, tmp_path):
     d = discover(planted[0], "harm", threshold=250)
     paths = d.write(tmp_path)
-    for name in ("tradeoff.png", "tradeoff.svg", "box.png", "box.svg", "cart.png", "trajectory.csv", "box.csv"):
+    for name in (
+        "tradeoff.png",
+        "tradeoff.svg",
+        "box.png",
+        "box.svg",
+        "cart.png",
+        "trajectory.csv",
+        "box.csv",
+    ):
         assert (tmp_path / name).stat().st_size > 0, name
     assert len(pd.read_csv(tmp_path / "trajectory.csv")) == len(d.trajectory)
     assert tmp_path / "discover.md" in paths
@@ -141,13 +177,16 @@ def test_discovery_of_one_arm_of_a_batch(tiny_results):
     assert d.sentence("en").startswith("With pattern = siloed")
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"outcome": "response_delay"}, "not in"),
-    ({"outcome": "harm", "threshold": 1e9}, "no run is above it"),
-    ({"outcome": "harm", "worse_than": 1.5}, "between 0 and 1"),
-    ({"outcome": "harm", "arm": "pattern=command"}, "no run has pattern = command"),
-    ({"outcome": "days_normal"}, "no better direction"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"outcome": "response_delay"}, "not in"),
+        ({"outcome": "harm", "threshold": 1e9}, "no run is above it"),
+        ({"outcome": "harm", "worse_than": 1.5}, "between 0 and 1"),
+        ({"outcome": "harm", "arm": "pattern=command"}, "no run has pattern = command"),
+        ({"outcome": "days_normal"}, "no better direction"),
+    ],
+)
 def test_discovery_refuses_bad_input_in_one_line(tiny_results, kwargs, words):
     with pytest.raises(CoopError, match=words) as err:
         discover(tiny_results, **kwargs)
@@ -172,8 +211,11 @@ def _cube(values: dict[str, list[list[float]]], outcome: str = "harm") -> pd.Dat
 
 def test_regret_is_against_the_best_policy_of_each_scenario():
     # Scenario means: A 10, 20, 30; B 12, 15, 30; C 20, 40, 25.
-    data = {"A": [[9, 11], [19, 21], [29, 31]], "B": [[11, 13], [14, 16], [29, 31]],
-            "C": [[19, 21], [39, 41], [24, 26]]}
+    data = {
+        "A": [[9, 11], [19, 21], [29, 31]],
+        "B": [[11, 13], [14, 16], [29, 31]],
+        "C": [[19, 21], [39, 41], [24, 26]],
+    }
     r = robustness(_cube(data), "harm", satisfice=21)
     t = r.table.set_index("policy")
     # Regrets: A 0, 5, 5; B 2, 0, 5; C 10, 25, 0.
@@ -191,7 +233,9 @@ def test_regret_of_an_outcome_where_higher_is_better():
     data = {"A": [[0.5, 0.5], [0.9, 0.9]], "B": [[0.7, 0.7], [0.6, 0.6]]}
     r = robustness(_cube(data, "mean_trust"), "mean_trust", satisfice=0.65)
     t = r.table.set_index("policy")
-    assert t.loc["A", "mean_regret"] == pytest.approx(0.1) and t.loc["B", "mean_regret"] == pytest.approx(0.15)
+    assert t.loc["A", "mean_regret"] == pytest.approx(0.1) and t.loc["B", "mean_regret"] == pytest.approx(
+        0.15
+    )
     assert t.loc["A", "satisficing"] == pytest.approx(0.5) and t.loc["B", "satisficing"] == pytest.approx(0.5)
 
 
@@ -203,7 +247,9 @@ def test_pairing_by_replicate_removes_what_every_policy_shares():
     r = robustness(_cube(data), "harm")
     t = r.table.set_index("policy")
     assert t.loc["B", "mean_regret"] == pytest.approx(5)
-    assert t.loc["B", "regret_ci_low"] == pytest.approx(5) and t.loc["B", "regret_ci_high"] == pytest.approx(5)
+    assert t.loc["B", "regret_ci_low"] == pytest.approx(5) and t.loc["B", "regret_ci_high"] == pytest.approx(
+        5
+    )
     assert t.loc["A", "p_best"] == 1.0 and (t.loc["A", "rank_low"], t.loc["A", "rank_high"]) == (1, 1)
 
 
@@ -246,12 +292,15 @@ def test_the_cost_model_prices_and_repairs_settings():
             assert lever.decode(lever.encode(v)) == v, name
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[levers.transmission]\nper_unit = 1\n", "not a lever"),
-    ("[levers.technology]\nper_unit = -1\n", "at least 0"),
-    ("[levers.resource_pooling]\nchoices = { nowhere = 1 }\n", "not one of"),
-    ("[levers.technology]\nper_unit = 1\nlow = 0.8\nhigh = 0.2\n", "must be below"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[levers.transmission]\nper_unit = 1\n", "not a lever"),
+        ("[levers.technology]\nper_unit = -1\n", "at least 0"),
+        ("[levers.resource_pooling]\nchoices = { nowhere = 1 }\n", "not one of"),
+        ("[levers.technology]\nper_unit = 1\nlow = 0.8\nhigh = 0.2\n", "must be below"),
+    ],
+)
 def test_a_bad_cost_file_is_refused_in_one_line(tmp_path, text, words):
     path = tmp_path / "costs.toml"
     path.write_text(text)
@@ -265,8 +314,16 @@ def test_a_budget_below_the_cheapest_setting_is_refused(tiny_scenario, tmp_path)
     assert "technology 0.1" in str(err.value)
 
 
-OPT = {"budget": 120, "objectives": ["harm", "unmet_need_days"], "levers": ["technology", "platform"], "evaluations": 18,
-           "replicates": 2, "population": 6, "executor": "serial", "progress": False}
+OPT = {
+    "budget": 120,
+    "objectives": ["harm", "unmet_need_days"],
+    "levers": ["technology", "platform"],
+    "evaluations": 18,
+    "replicates": 2,
+    "population": 6,
+    "executor": "serial",
+    "progress": False,
+}
 
 
 def test_optimise_gives_a_front_within_budget_on_paired_seeds(tiny_scenario, tmp_path):
@@ -274,12 +331,18 @@ def test_optimise_gives_a_front_within_budget_on_paired_seeds(tiny_scenario, tmp
     ev = o.evaluations
     assert len(ev) >= 6 and (ev["cost"] <= OPT["budget"] + 1e-9).all()
     m = ev[["cost", "harm", "unmet_need_days"]].to_numpy(float)
-    for row in o.front[["cost", "harm", "unmet_need_days"]].to_numpy(float):  # nothing evaluated beats a front plan
+    for row in o.front[["cost", "harm", "unmet_need_days"]].to_numpy(
+        float
+    ):  # nothing evaluated beats a front plan
         assert not (np.all(m <= row, axis=1) & np.any(m < row, axis=1)).any()
     plan = o.front.iloc[-1]
     seeds = replicate_seeds(0, 2)
-    runs = [run_once(tiny_scenario, "siloed", s, technology=float(plan["technology"]), platform=bool(plan["platform"]))
-            for s in seeds]
+    runs = [
+        run_once(
+            tiny_scenario, "siloed", s, technology=float(plan["technology"]), platform=bool(plan["platform"])
+        )
+        for s in seeds
+    ]
     assert plan["harm"] == pytest.approx(np.mean([r["harm"] for r in runs]))
     assert o.front["cost"].min() == pytest.approx(load_costs().cost({"technology": 0.1, "platform": False}))
     assert set(o.investments["lever"]) == {"technology", "platform"}
@@ -316,32 +379,40 @@ def _csv(tmp_path, text: str):
     return path
 
 
-@pytest.mark.parametrize("text, words", [
-    ("day,community\n1,0\n", "no column new_detected"),
-    ("day,community,new_detected\n1,0,3\n2,0,\n", "line 3 has no new_detected"),
-    ("day,community,new_detected\n1,0,3\n2,0,-1\n", "negative count"),
-    ("day,community,new_detected\n1,0,3\n2,0,1.5\n", "not a whole number"),
-    ("day,community,new_detected\n1,0,3\n3,0,1\n", "no count for community 0 on day 2"),
-    ("day,community,new_detected\n1,0,3\n1,0,1\n", "two rows for day 1"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("day,community\n1,0\n", "no column new_detected"),
+        ("day,community,new_detected\n1,0,3\n2,0,\n", "line 3 has no new_detected"),
+        ("day,community,new_detected\n1,0,3\n2,0,-1\n", "negative count"),
+        ("day,community,new_detected\n1,0,3\n2,0,1.5\n", "not a whole number"),
+        ("day,community,new_detected\n1,0,3\n3,0,1\n", "no count for community 0 on day 2"),
+        ("day,community,new_detected\n1,0,3\n1,0,1\n", "two rows for day 1"),
+    ],
+)
 def test_observed_counts_are_checked(tmp_path, text, words):
     with pytest.raises(CoopError, match=words) as err:
         read_observations(_csv(tmp_path, text))
     assert "\n" not in str(err.value)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("vertical_latency", "a lever, not an uncertainty"),
-    ("residents", "structure"),
-    ("nothing", "not a parameter"),
-    ("shock_intensity", "no default range"),
-    ("transmission=0.5:0.1", "low below high"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("vertical_latency", "a lever, not an uncertainty"),
+        ("residents", "structure"),
+        ("nothing", "not a parameter"),
+        ("shock_intensity", "no default range"),
+        ("transmission=0.5:0.1", "low below high"),
+    ],
+)
 def test_only_uncertainties_with_a_range_can_be_fitted(text, words):
     with pytest.raises(CoopError, match=words):
         parse_parameters(text)
-    assert parse_parameters("transmission,initial_cases=2:9") == {"transmission": (0.02, 0.15),
-                                                                  "initial_cases": (2.0, 9.0)}
+    assert parse_parameters("transmission,initial_cases=2:9") == {
+        "transmission": (0.02, 0.15),
+        "initial_cases": (2.0, 9.0),
+    }
 
 
 def test_a_community_outside_the_district_is_refused(tmp_path):
@@ -353,8 +424,9 @@ def test_a_community_outside_the_district_is_refused(tmp_path):
 def test_calibration_recovers_known_values_and_resumes(tmp_path):
     """Synthetic truth: counts of one run with known transmission and initial cases are fitted back."""
     scenario = tmp_path / "small.toml"
-    scenario.write_text("name = \"small\"\n[parameters]\nresidents = 600\nstreet_offices = 1\n"
-                        "communities_per_street = 3\n")
+    scenario.write_text(
+        'name = "small"\n[parameters]\nresidents = 600\nstreet_offices = 1\ncommunities_per_street = 3\n'
+    )
     truth = {"transmission": 0.12, "initial_cases": 5}
     obs = simulate_observations(str(scenario), "siloed", seed=1, days=40, **truth)
     data = tmp_path / "observed.csv"
@@ -385,21 +457,40 @@ def test_the_commands_print_their_findings_and_write_figures(tiny_results, capsy
     out = capsys.readouterr().out
     best = robustness(tiny_results).table["policy"].iloc[0]
     assert f"   1  {best}" in out and (tmp_path / "r" / "robust.svg").exists()
-    assert main(["discover", str(tiny_results), "--outcome", "harm", "--arm", "siloed", "--out",
-                 str(tmp_path / "d")]) == 0
+    assert (
+        main(
+            [
+                "discover",
+                str(tiny_results),
+                "--outcome",
+                "harm",
+                "--arm",
+                "siloed",
+                "--out",
+                str(tmp_path / "d"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert discover(tiny_results, "harm", arm="siloed").sentence("en") in out
     assert "PRIM peeling trajectory" in out and "CART" in out and (tmp_path / "d" / "box.png").exists()
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["discover", "{results}", "--outcome", "nope"], "--outcome nope: not in"),
-    (["robust", "{results}", "--satisfice", "1e9"], "--satisfice"),
-    (["optimise", "--budget", "1"], "below the cheapest setting"),
-    (["optimise", "--budget", "100", "--levers", "transmission"], "(an uncertainty), not a lever"),
-    (["calibrate", "--data", "{missing}"], "no such file"),
-    (["calibrate", "--data", "{missing}", "--parameters", "vertical_latency"], "a lever, not an uncertainty"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["discover", "{results}", "--outcome", "nope"], "--outcome nope: not in"),
+        (["robust", "{results}", "--satisfice", "1e9"], "--satisfice"),
+        (["optimise", "--budget", "1"], "below the cheapest setting"),
+        (["optimise", "--budget", "100", "--levers", "transmission"], "(an uncertainty), not a lever"),
+        (["calibrate", "--data", "{missing}"], "no such file"),
+        (
+            ["calibrate", "--data", "{missing}", "--parameters", "vertical_latency"],
+            "a lever, not an uncertainty",
+        ),
+    ],
+)
 def test_bad_input_ends_with_one_line(tiny_results, capsys, tmp_path, argv, words):
     argv = [a.format(results=tiny_results, missing=tmp_path / "none.csv") for a in argv]
     assert main(argv) == 2

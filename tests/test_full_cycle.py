@@ -58,8 +58,13 @@ def test_fact9_learning_after_one_event_improves_the_next(two_epidemics, paired)
 
 def test_cry_wolf_lower_alert_threshold_fewer_misses_more_false_alarms_less_trust(paired):
     runs, ci = paired
-    r = runs("co_governance", {"low": dict(alert_threshold=0.1), "high": dict(alert_threshold=0.4)},
-             range(30), scenario="recurring", steps=365)
+    r = runs(
+        "co_governance",
+        {"low": dict(alert_threshold=0.1), "high": dict(alert_threshold=0.4)},
+        range(30),
+        scenario="recurring",
+        steps=365,
+    )
     _, lo, _ = ci(r["low"]["missed_windows"], r["high"]["missed_windows"])
     assert lo > 0, "a higher threshold should miss more windows"
     _, _, high = ci(r["low"]["false_alarms"], r["high"]["false_alarms"])
@@ -72,7 +77,9 @@ def test_false_alarms_cost_trust_and_trust_recovers():
     base = dict(residents=1200, street_offices=1, communities_per_street=4, steps=365, alert_threshold=0.1)
     noisy = run_once("recurring", "co_governance", seed=2, **base)
     assert noisy["false_alarms"] > 0 and noisy["mean_trust"] < 0.6
-    forgiving = run_once("recurring", "co_governance", seed=2, cry_wolf_penalty=0.0, missed_penalty=0.0, **base)
+    forgiving = run_once(
+        "recurring", "co_governance", seed=2, cry_wolf_penalty=0.0, missed_penalty=0.0, **base
+    )
     assert forgiving["mean_trust"] > noisy["mean_trust"]
     quick = run_once("recurring", "co_governance", seed=2, trust_recovery=10.0, **base)
     assert quick["mean_trust"] > noisy["mean_trust"]
@@ -100,7 +107,9 @@ def test_poisson_arrivals_over_a_long_horizon_are_deterministic_by_seed():
     assert [e.day for e in a.hazard.specs] == [e.day for e in b.hazard.specs]
     assert event_outcomes(a) == event_outcomes(b) or all(
         (x == y) or (isinstance(x, float) and math.isnan(x) and math.isnan(y))
-        for ea, eb in zip(event_outcomes(a), event_outcomes(b)) for x, y in zip(ea.values(), eb.values()))
+        for ea, eb in zip(event_outcomes(a), event_outcomes(b))
+        for x, y in zip(ea.values(), eb.values())
+    )
     assert a.series.frame().equals(b.series.frame())
     assert [e.day for e in a.hazard.specs] != [e.day for e in c.hazard.specs]
     assert len(a.hazard.specs) >= 2, "about three events a year over two years"
@@ -125,25 +134,38 @@ def test_events_share_draws_across_patterns():
 
 
 def test_readiness_builds_with_budget_and_fades_without_upkeep():
-    over = dict(residents=600, street_offices=1, communities_per_street=2, steps=365, initial_cases=0,
-                run_until="steps")  # a year without any event
+    over = dict(
+        residents=600,
+        street_offices=1,
+        communities_per_street=2,
+        steps=365,
+        initial_cases=0,
+        run_until="steps",
+    )  # a year without any event
     kept = CoordinationModel("default", "siloed", 0, peacetime_budget=0.6, **over)
     kept.world.communities.readiness[:] = 0.1
     neglected = CoordinationModel("default", "siloed", 0, peacetime_budget=0.6, preparation=False, **over)
     kept.run(), neglected.run()
-    assert (kept.world.communities.readiness > 0.3).all(), "drills with a budget build readiness in normal times"
+    assert (kept.world.communities.readiness > 0.3).all(), (
+        "drills with a budget build readiness in normal times"
+    )
     assert (neglected.world.communities.readiness == 0).all()
     lapsed = CoordinationModel("default", "siloed", 0, peacetime_budget=0.0, **over)
     lapsed.world.communities.readiness[:] = 0.5
     lapsed.run()
-    assert (lapsed.world.communities.readiness < 0.5 * math.exp(-0.9)).all(), "readiness fades about e-fold a year"
+    assert (lapsed.world.communities.readiness < 0.5 * math.exp(-0.9)).all(), (
+        "readiness fades about e-fold a year"
+    )
 
 
-@pytest.mark.parametrize("events, needle", [
-    ("[[events]]\nday = -1\nhazard = 'contagion'", "day"),
-    ("[[events]]\nday = 3\nhazard = 'meteor'", "meteor"),
-    ("[[events]]\nwhen = 3", "day"),
-])
+@pytest.mark.parametrize(
+    "events, needle",
+    [
+        ("[[events]]\nday = -1\nhazard = 'contagion'", "day"),
+        ("[[events]]\nday = 3\nhazard = 'meteor'", "meteor"),
+        ("[[events]]\nwhen = 3", "day"),
+    ],
+)
 def test_bad_event_schedule_is_refused(tmp_path, events, needle):
     path = tmp_path / "s.toml"
     path.write_text(f"name = 's'\n[parameters]\narrival = 'schedule'\n{events}\n")

@@ -33,8 +33,10 @@ from coop_agents.limits import (
 @pytest.fixture
 def memory(monkeypatch):
     """Pretend this machine has the given memory available."""
+
     def set_(size: str) -> None:
         monkeypatch.setenv(MEMORY_ENV, size)
+
     return set_
 
 
@@ -51,8 +53,10 @@ def refused(**kw) -> str:
 
 def test_replicates_above_the_limit_name_value_limit_and_largest():
     msg = refused(replicates=10**9)
-    assert msg == ("replicates=1,000,000,000 in x.toml: above the limit of 100,000 replicates; "
-                   "the largest that fits is 100,000")
+    assert msg == (
+        "replicates=1,000,000,000 in x.toml: above the limit of 100,000 replicates; "
+        "the largest that fits is 100,000"
+    )
 
 
 def test_runs_above_the_limit_give_the_replicates_that_fit():
@@ -72,8 +76,16 @@ def test_a_small_plan_passes(memory):
     check_plan("in x.toml", replicates=30, arms=7, residents=4800, workers=2)
 
 
-@pytest.mark.parametrize("kind, samples, ranged, points", [
-    ("grid", 0, 0, 1), ("lhs", 64, 3, 64), ("sobol", 64, 3, 64 * 5), ("morris", 10, 4, 50), ("sobol", 8, 0, 1)])
+@pytest.mark.parametrize(
+    "kind, samples, ranged, points",
+    [
+        ("grid", 0, 0, 1),
+        ("lhs", 64, 3, 64),
+        ("sobol", 64, 3, 64 * 5),
+        ("morris", 10, 4, 50),
+        ("sobol", 8, 0, 1),
+    ],
+)
 def test_design_points_match_salib(kind, samples, ranged, points):
     assert design_points(kind, samples, ranged) == points
 
@@ -124,8 +136,10 @@ def test_what_run_keeps_per_replicate_bounds_the_replicates(memory):
     check_plan("in x.toml", replicates=fit, residents=4800, kept_per_run=100_000)
 
 
-@pytest.mark.parametrize("text, size", [("8G", 8 * 2**30), ("512M", 512 * 2**20), ("1000", 1000), ("1.5g", 3 * 2**29),
-                                        ("2GiB", 2 * 2**30)])
+@pytest.mark.parametrize(
+    "text, size",
+    [("8G", 8 * 2**30), ("512M", 512 * 2**20), ("1000", 1000), ("1.5g", 3 * 2**29), ("2GiB", 2 * 2**30)],
+)
 def test_the_memory_can_be_set_by_the_environment(memory, text, size):
     memory(text)
     assert available_memory() == size
@@ -152,13 +166,20 @@ def test_the_memory_estimate_matches_a_measured_run():
     parent's peak into the ``ru_maxrss`` of a child it forks (even across ``exec``), so under a
     large pytest process a small run would look as large as pytest.
     """
-    code = ("import sys; from coop_agents.model import CoordinationModel as M; "
-            "n = int(sys.argv[1]); M('default', 'siloed', 0, residents=n, steps=3).run(); "
-            "print(next(int(line.split()[1]) * 1024 for line in open('/proc/self/status') "
-            "if line.startswith('VmHWM:')))")
-    peak = {n: int(subprocess.run([sys.executable, "-c", code, str(n)], capture_output=True, text=True,
-                                  timeout=300, check=True).stdout)
-            for n in (10_000, 80_000)}
+    code = (
+        "import sys; from coop_agents.model import CoordinationModel as M; "
+        "n = int(sys.argv[1]); M('default', 'siloed', 0, residents=n, steps=3).run(); "
+        "print(next(int(line.split()[1]) * 1024 for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM:')))"
+    )
+    peak = {
+        n: int(
+            subprocess.run(
+                [sys.executable, "-c", code, str(n)], capture_output=True, text=True, timeout=300, check=True
+            ).stdout
+        )
+        for n in (10_000, 80_000)
+    }
     slope = (peak[80_000] - peak[10_000]) / 70_000
     assert BYTES_PER_RESIDENT * 0.67 < slope < BYTES_PER_RESIDENT * 1.5, (slope, peak)
     assert run_bytes(80_000) * 0.67 < peak[80_000] < run_bytes(80_000) * 1.5, peak
@@ -179,8 +200,11 @@ def test_input_files_must_be_regular_and_small(tmp_path):
     big.write_bytes(b"#" * 101)
     with pytest.raises(ConfigError, match="above the limit of 100"):
         check_input_file(big, "scenario", 100)
-    for path, words in ((tmp_path, "is a folder"), ("/dev/zero", "not a regular file"),
-                        (tmp_path / "none.toml", "no such file")):
+    for path, words in (
+        (tmp_path, "is a folder"),
+        ("/dev/zero", "not a regular file"),
+        (tmp_path / "none.toml", "no such file"),
+    ):
         with pytest.raises(ConfigError, match=words):
             check_input_file(path, "scenario", 100)
     fifo = tmp_path / "fifo"
@@ -193,9 +217,12 @@ def test_output_folder_is_created_and_checked_before_the_work(tmp_path):
     out = check_output_dir(tmp_path / "a" / "b", "--out", files=("x.json",))
     assert out.is_dir() and list(out.iterdir()) == []  # the write test leaves nothing behind
     (tmp_path / "file").write_text("")
-    for bad, words in ((tmp_path / "file", "not a folder"), ("/proc/x", "cannot create"),
-                       (tmp_path / "file" / "x", "is a file, not a folder"),
-                       (tmp_path / ("y" * 300), "not usable as a path")):
+    for bad, words in (
+        (tmp_path / "file", "not a folder"),
+        ("/proc/x", "cannot create"),
+        (tmp_path / "file" / "x", "is a file, not a folder"),
+        (tmp_path / ("y" * 300), "not usable as a path"),
+    ):
         with pytest.raises(CoopError, match=words):
             check_output_dir(bad, "--out")
     with pytest.raises(CoopError, match="255 bytes"):
@@ -205,8 +232,12 @@ def test_output_folder_is_created_and_checked_before_the_work(tmp_path):
 def test_output_file_needs_a_writable_existing_folder(tmp_path):
     assert check_output_file(tmp_path / "brief.html", "-o") == tmp_path / "brief.html"
     assert not (tmp_path / "brief.html").exists()
-    for bad, words in (("/proc/x.html", "cannot write in /proc"), (tmp_path / "no" / "b.html", "does not exist"),
-                       (tmp_path, "is a folder"), ("/dev/null", "not a regular file")):
+    for bad, words in (
+        ("/proc/x.html", "cannot write in /proc"),
+        (tmp_path / "no" / "b.html", "does not exist"),
+        (tmp_path, "is a folder"),
+        ("/dev/null", "not a regular file"),
+    ):
         with pytest.raises(CoopError, match=words):
             check_output_file(bad, "-o")
 
@@ -224,14 +255,36 @@ def test_results_folder_must_be_new_empty_or_a_results_folder(tmp_path):
     assert (tmp_path / "home" / "notes.txt").read_text() == "mine"
 
 
-@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "10.0.0.5:8786", "tls://sched.example.org:8786",
-                                     "tcp://[::1]:8786", "ws://host:80", "ucx://h-1:1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "tcp://127.0.0.1:8786",
+        "10.0.0.5:8786",
+        "tls://sched.example.org:8786",
+        "tcp://[::1]:8786",
+        "ws://host:80",
+        "ucx://h-1:1",
+    ],
+)
 def test_scheduler_addresses_of_the_right_form_pass(address):
     assert check_scheduler(address) == address
 
 
-@pytest.mark.parametrize("address", ["not a url", "", "tcp://host", "tcp://:80", "http://h:80", "tcp://h:0",
-                                     "tcp://h:65536", "tcp://h:80/path", "tcp://h_1:80", "h:port"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "not a url",
+        "",
+        "tcp://host",
+        "tcp://:80",
+        "http://h:80",
+        "tcp://h:0",
+        "tcp://h:65536",
+        "tcp://h:80/path",
+        "tcp://h_1:80",
+        "h:port",
+    ],
+)
 def test_scheduler_addresses_of_another_form_are_refused(address):
     with pytest.raises(CoopError) as exc:
         check_scheduler(address)

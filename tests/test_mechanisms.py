@@ -26,8 +26,10 @@ SMALL = dict(residents=1200, street_offices=2, communities_per_street=3)
 
 
 def _why(c) -> str:
-    return (f"{c.what or c.outcome}: {c.after} - {c.before} = {c.mean:.3g}, 95% CI [{c.low:.3g}, {c.high:.3g}] "
-            f"should be {'above' if c.expect == 'higher' else 'below'} 0")
+    return (
+        f"{c.what or c.outcome}: {c.after} - {c.before} = {c.mean:.3g}, 95% CI [{c.low:.3g}, {c.high:.3g}] "
+        f"should be {'above' if c.expect == 'higher' else 'below'} 0"
+    )
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -41,11 +43,20 @@ def _same(a: dict, b: dict) -> bool:
 def test_the_new_levers_change_nothing_while_their_mechanism_is_off(pattern):
     """The magnitudes of a mechanism (span, autonomy, floor, quorum) do nothing while it is off."""
     base = run_once("default", pattern, seed=3, **SMALL)
-    tuned = run_once("default", pattern, seed=3, span_of_control=1.0, local_autonomy="full", level_floor=0.1,
-                     alert_quorum=5, **SMALL)
+    tuned = run_once(
+        "default",
+        pattern,
+        seed=3,
+        span_of_control=1.0,
+        local_autonomy="full",
+        level_floor=0.1,
+        alert_quorum=5,
+        **SMALL,
+    )
     assert _same(base, tuned)
-    explicit = run_once("default", pattern, seed=3, response_level="none", alert_rule="any", specialties="none",
-                        **SMALL)
+    explicit = run_once(
+        "default", pattern, seed=3, response_level="none", alert_rule="any", specialties="none", **SMALL
+    )
     assert _same(base, explicit)
 
 
@@ -65,16 +76,33 @@ class Echo:
         return decision.suggested
 
 
-@pytest.mark.parametrize("scenario, pattern, seed, levers", [
-    ("rural_flood", "command", 2, dict(local_autonomy="none", span_of_control=1.0, response_level="states")),
-    ("default", "command", 2, dict(local_autonomy="mitigation", alert_rule="confirm", specialties="mixed")),
-    ("default", "full_cycle", 2, dict(response_level="risk", alert_rule="vote", specialties="logistics")),
-    ("default", "co_governance", 0, dict(alert_rule="vote", alert_quorum=1, specialties="care")),
-])
-def test_a_decider_taking_every_suggestion_reproduces_every_mechanism_bit_for_bit(scenario, pattern, seed, levers):
+@pytest.mark.parametrize(
+    "scenario, pattern, seed, levers",
+    [
+        (
+            "rural_flood",
+            "command",
+            2,
+            dict(local_autonomy="none", span_of_control=1.0, response_level="states"),
+        ),
+        (
+            "default",
+            "command",
+            2,
+            dict(local_autonomy="mitigation", alert_rule="confirm", specialties="mixed"),
+        ),
+        ("default", "full_cycle", 2, dict(response_level="risk", alert_rule="vote", specialties="logistics")),
+        ("default", "co_governance", 0, dict(alert_rule="vote", alert_quorum=1, specialties="care")),
+    ],
+)
+def test_a_decider_taking_every_suggestion_reproduces_every_mechanism_bit_for_bit(
+    scenario, pattern, seed, levers
+):
     echo = Echo()
     rules = CoordinationModel(scenario, pattern, seed, residents=1500, **levers)
-    people = CoordinationModel(scenario, pattern, seed, residents=1500, deciders={k: echo for k in ALL_KINDS}, **levers)
+    people = CoordinationModel(
+        scenario, pattern, seed, residents=1500, deciders={k: echo for k in ALL_KINDS}, **levers
+    )
     a, b = rules.run(), people.run()
     assert _same(a, b)
     assert rules.series.frame().equals(people.series.frame())
@@ -91,6 +119,7 @@ def test_a_decider_taking_every_suggestion_reproduces_every_mechanism_bit_for_bi
 def test_command_orders_come_from_the_command_nodes_queue():
     """Under unified command every escalation is an order of the district's command node; it decides
     at most its span a day, so a narrow span leaves work queued on busy days."""
+
     class Watch(Echo):
         def __init__(self) -> None:
             super().__init__()
@@ -102,8 +131,9 @@ def test_command_orders_come_from_the_command_nodes_queue():
             return super().decide(decision)
 
     watch = Watch()
-    model = CoordinationModel("rural_flood", "command", 1, shock_sites=6, span_of_control=1.0,
-                              deciders={"government": watch})
+    model = CoordinationModel(
+        "rural_flood", "command", 1, shock_sites=6, span_of_control=1.0, deciders={"government": watch}
+    )
     model.run()
     assert watch.queued and max(watch.queued) >= 2, "a narrow span with six sites should queue requests"
     assert model.tally.decisions, "orders should have moved communities"
@@ -132,7 +162,9 @@ def test_the_response_level_is_recorded_every_day_and_steps_down_one_grade_at_a_
 
 
 def test_a_street_vote_moves_every_community_of_the_street():
-    model = CoordinationModel("rural_flood", "co_governance", 3, shock_sites=3, alert_rule="vote", alert_quorum=2)
+    model = CoordinationModel(
+        "rural_flood", "co_governance", 3, shock_sites=3, alert_rule="vote", alert_quorum=2
+    )
     model.run()
     states = model.series.states[: model.series.n]
     risk = model.series.matrices["risk"][: model.series.n]
@@ -172,8 +204,9 @@ def test_the_states_chart_shows_the_district_level_below_the_communities():
     from coop_agents.viz.charts import LEVEL_COLOURS, states_height, states_option
     from coop_agents.viz.session import Run
 
-    graded, plain = (Run("rural_flood", "platform", 1, shock_sites=5, response_level=level)
-                     for level in ("risk", "none"))
+    graded, plain = (
+        Run("rural_flood", "platform", 1, shock_sites=5, response_level=level) for level in ("risk", "none")
+    )
     for run in (graded, plain):
         run.model.run()
     n = graded.model.n_communities

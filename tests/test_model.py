@@ -25,11 +25,31 @@ from coop_agents.metrics import OUTCOMES
 
 TINY = dict(residents=600, street_offices=1, communities_per_street=4, steps=40, run_until="steps")
 
-REQUIRED = ["harm", "severe_harm", "peak_prevalence", "detection_delay", "decision_latency",
-            "response_delay", "containment_time", "missed_windows", "secondary_crises",
-            "unneeded_measures", "wind_down_days", "unmet_need_days", "unmet_need_days_vulnerable", "equity_gap",
-            "buck_passing_events", "messages", "queue_wait", "longest_wait", "busiest_load", "resources_spent",
-            "unanswered_requests", "truncated", "prevented"]
+REQUIRED = [
+    "harm",
+    "severe_harm",
+    "peak_prevalence",
+    "detection_delay",
+    "decision_latency",
+    "response_delay",
+    "containment_time",
+    "missed_windows",
+    "secondary_crises",
+    "unneeded_measures",
+    "wind_down_days",
+    "unmet_need_days",
+    "unmet_need_days_vulnerable",
+    "equity_gap",
+    "buck_passing_events",
+    "messages",
+    "queue_wait",
+    "longest_wait",
+    "busiest_load",
+    "resources_spent",
+    "unanswered_requests",
+    "truncated",
+    "prevented",
+]
 
 
 def test_run_once_reports_every_outcome_as_float():
@@ -47,7 +67,9 @@ def test_same_seed_same_outcomes_different_seed_differs():
     a = run_once("default", "siloed", seed=11, **TINY)
     b = run_once("default", "siloed", seed=11, **TINY)
     c = run_once("default", "siloed", seed=12, **TINY)
-    assert a == b or all((x == y) or (math.isnan(x) and math.isnan(y)) for x, y in zip(a.values(), b.values()))
+    assert a == b or all(
+        (x == y) or (math.isnan(x) and math.isnan(y)) for x, y in zip(a.values(), b.values())
+    )
     assert a != c
 
 
@@ -130,8 +152,9 @@ def test_full_cycle_beats_siloed_on_default_scenario():
 
 
 def test_governance_states_move_through_the_cycle():
-    m = CoordinationModel("default", "co_governance", 1, residents=1200, street_offices=1,
-                          communities_per_street=4, steps=120)
+    m = CoordinationModel(
+        "default", "co_governance", 1, residents=1200, street_offices=1, communities_per_street=4, steps=120
+    )
     m.run()
     seen = set(np.unique(m.series.states[: m.series.n]))
     assert {0, 1} <= seen, "a community should at least leave normal for pre-transition"
@@ -146,14 +169,21 @@ def test_governance_states_move_through_the_cycle():
 
 def test_messages_queue_at_a_congested_top_node():
     """Unified command routes everything through one node: it handles the most and messages wait there."""
-    multi = dict(residents=4000, street_offices=2, communities_per_street=5, steps=60,
-                 outbreak_sites=6, initial_cases=24)
+    multi = dict(
+        residents=4000,
+        street_offices=2,
+        communities_per_street=5,
+        steps=60,
+        outbreak_sites=6,
+        initial_cases=24,
+    )
     cmd = CoordinationModel("default", "command", 3, **multi)
     out = cmd.run()
     top = int(np.argmax(cmd.bus.handled))
     assert cmd.organisations[top] is cmd.roster.government
     assert out["queue_wait"] > 0 and out["longest_wait"] > 0
     from coop_agents.metrics import congestion
+
     assert congestion(cmd)["busiest"]["kind"] == "government"
 
 
@@ -163,8 +193,13 @@ def test_shock_scenario_warnings_and_help_reduce_harm():
     from scipy import stats
 
     seeds = range(20)
-    diff = np.array([run_once("rural_flood", "full_cycle", seed=s)["harm"]
-                     - run_once("rural_flood", "no_response", seed=s)["harm"] for s in seeds])
+    diff = np.array(
+        [
+            run_once("rural_flood", "full_cycle", seed=s)["harm"]
+            - run_once("rural_flood", "no_response", seed=s)["harm"]
+            for s in seeds
+        ]
+    )
     half = stats.t.ppf(0.975, diff.size - 1) * diff.std(ddof=1) / np.sqrt(diff.size)
     assert diff.mean() + half < 0, (diff.mean(), half)
     out = run_once("chemical_leak", "platform", seed=0)
@@ -172,17 +207,30 @@ def test_shock_scenario_warnings_and_help_reduce_harm():
 
 
 def test_mesa_batch_run_works_with_the_model():
-    rows = mesa.batch_run(CoordinationModel, parameters={"pattern": ["siloed", "full_cycle"],
-                                                         "residents": 600, "steps": 10},
-                          rng=[0, 1], max_steps=10, number_processes=1, display_progress=False)
-    assert {(r["pattern"], r["seed"]) for r in rows} == {(p, s) for p in ("siloed", "full_cycle") for s in (0, 1)}
+    rows = mesa.batch_run(
+        CoordinationModel,
+        parameters={"pattern": ["siloed", "full_cycle"], "residents": 600, "steps": 10},
+        rng=[0, 1],
+        max_steps=10,
+        number_processes=1,
+        display_progress=False,
+    )
+    assert {(r["pattern"], r["seed"]) for r in rows} == {
+        (p, s) for p in ("siloed", "full_cycle") for s in (0, 1)
+    }
     # Every outcome is in the row of the run's last step, as run_once gives it.
     last = [r for r in rows if r["pattern"] == "full_cycle" and r["seed"] == 1 and r["Step"] == 10]
     expected = run_once("default", "full_cycle", seed=1, residents=600, steps=10)
     assert len(last) == 1 and all(key in last[0] for key in expected)
     assert last[0]["harm"] == expected["harm"] and last[0]["messages"] == expected["messages"]
-    again = mesa.batch_run(CoordinationModel, parameters={"pattern": ["siloed"], "residents": 600, "steps": 10},
-                           rng=[0], max_steps=10, number_processes=1, display_progress=False)
+    again = mesa.batch_run(
+        CoordinationModel,
+        parameters={"pattern": ["siloed"], "residents": 600, "steps": 10},
+        rng=[0],
+        max_steps=10,
+        number_processes=1,
+        display_progress=False,
+    )
     first = [r for r in rows if r["pattern"] == "siloed" and r["seed"] == 0]
     assert [r["harm"] for r in again] == [r["harm"] for r in first]
 
@@ -225,12 +273,22 @@ def test_user_hazard_plugs_in_through_the_registry(restore_hazards):
                 self.affected |= self.active
 
         def true_risk(self, step):
-            return np.bincount(self.world.residents.community, weights=self.active,
-                               minlength=self.world.n_communities) / 10
+            return (
+                np.bincount(
+                    self.world.residents.community, weights=self.active, minlength=self.world.n_communities
+                )
+                / 10
+            )
 
         def observe(self, detected, notice, u, step):
-            return np.bincount(self.world.residents.community, weights=detected & self.active,
-                               minlength=self.world.n_communities) / 10
+            return (
+                np.bincount(
+                    self.world.residents.community,
+                    weights=detected & self.active,
+                    minlength=self.world.n_communities,
+                )
+                / 10
+            )
 
         def contained(self, step):
             return False
@@ -248,8 +306,9 @@ def test_user_hazard_plugs_in_through_the_registry(restore_hazards):
 
 
 def test_infectious_residents_get_isolated_under_mitigation():
-    m = CoordinationModel("default", "full_cycle", 2, residents=1200, street_offices=1,
-                          communities_per_street=4, steps=60)
+    m = CoordinationModel(
+        "default", "full_cycle", 2, residents=1200, street_offices=1, communities_per_street=4, steps=60
+    )
     isolated_days = 0
     for _ in range(60):
         m.step()

@@ -26,8 +26,13 @@ from coop_agents.network import (
     validate_district,
 )
 
-SPEC = DistrictSpec(residents=1200, street_offices=2, communities_per_street=3, social_organisations=5,
-                    communities_per_organisation=2)
+SPEC = DistrictSpec(
+    residents=1200,
+    street_offices=2,
+    communities_per_street=3,
+    social_organisations=5,
+    communities_per_organisation=2,
+)
 
 
 def build(spec: DistrictSpec = SPEC, seed: int = 0) -> nx.Graph:
@@ -86,8 +91,9 @@ def test_builder_does_not_depend_on_global_random_state():
 
 @pytest.mark.parametrize("streets, per_street, orgs", [(1, 1, 0), (1, 4, 2), (2, 3, 5), (3, 2, 1)])
 def test_counts_of_each_kind(streets, per_street, orgs):
-    spec = DistrictSpec(residents=600, street_offices=streets, communities_per_street=per_street,
-                        social_organisations=orgs)
+    spec = DistrictSpec(
+        residents=600, street_offices=streets, communities_per_street=per_street, social_organisations=orgs
+    )
     g = build(spec)
     c = kinds(g)
     n_comm = streets * per_street
@@ -99,8 +105,9 @@ def test_counts_of_each_kind(streets, per_street, orgs):
     assert c["resident"] == 600
     # district party committee + one per street + one branch per community
     assert c["party_committee"] == 1 + streets + n_comm
-    branches = [d for _, d in g.nodes(data=True)
-                if d["kind"] == "party_committee" and d["level"] == "community"]
+    branches = [
+        d for _, d in g.nodes(data=True) if d["kind"] == "party_committee" and d["level"] == "community"
+    ]
     assert sorted(d["community"] for d in branches) == list(range(n_comm))
     assert set(c) <= set(KINDS)
 
@@ -130,8 +137,11 @@ def test_every_resident_has_a_grid_tie_to_its_own_committee(district):
 
 
 def test_party_members_have_a_party_tie_to_their_branch(district):
-    branch_of = {d["community"]: node for node, d in district.nodes(data=True)
-                 if d["kind"] == "party_committee" and d["level"] == "community"}
+    branch_of = {
+        d["community"]: node
+        for node, d in district.nodes(data=True)
+        if d["kind"] == "party_committee" and d["level"] == "community"
+    }
     members = [i for i in range(SPEC.residents) if district.nodes[i]["party_member"]]
     share = len(members) / SPEC.residents
     assert abs(share - SPEC.party_member_share) < 4 * np.sqrt(0.08 * 0.92 / SPEC.residents)
@@ -142,7 +152,7 @@ def test_party_members_have_a_party_tie_to_their_branch(district):
 def test_every_edge_has_a_consistent_link_channel_and_reliability_and_no_latency(district):
     """Latencies are the pattern's levers, applied by the message bus: a built district has none."""
     seen = set()
-    for u, v, d in district.edges(data=True):
+    for _u, _v, d in district.edges(data=True):
         assert d["link"] in LINKS
         assert d["channel"] in CHANNELS
         assert CHANNELS[d["channel"]] == d["link"]
@@ -154,8 +164,9 @@ def test_every_edge_has_a_consistent_link_channel_and_reliability_and_no_latency
 
 def test_link_latencies_are_the_levers_and_a_tie_of_its_own_overrides_them():
     levers = dict(vertical_latency=2.5, horizontal_latency=0.7, platform_latency=0.0)
-    m = CoordinationModel("default", "full_cycle", 0, residents=300, street_offices=1, communities_per_street=3,
-                          **levers)
+    m = CoordinationModel(
+        "default", "full_cycle", 0, residents=300, street_offices=1, communities_per_street=3, **levers
+    )
     expected = {"vertical": 2.5, "horizontal": 0.7, "platform": 0.0}
     assert m.active.number_of_edges() > 0
     for _, _, d in m.active.edges(data=True):
@@ -168,7 +179,11 @@ def test_link_latencies_are_the_levers_and_a_tie_of_its_own_overrides_them():
     g.edges[u, v]["latency"] = 9.0
     m = CoordinationModel("default", "full_cycle", 0, graph=g, residents=300, **levers)
     assert m.active.edges[u, v]["latency"] == 9.0
-    assert sorted({d["latency"] for a, b, d in m.active.edges(data=True) if {a, b} != {u, v}}) == [0.0, 0.7, 2.5]
+    assert sorted({d["latency"] for a, b, d in m.active.edges(data=True) if {a, b} != {u, v}}) == [
+        0.0,
+        0.7,
+        2.5,
+    ]
 
 
 def test_no_self_loops_and_no_resident_resident_tie_other_than_contact(district):
@@ -184,8 +199,9 @@ def test_contacts_are_mostly_within_the_community(district):
 
 
 def test_no_cross_contacts_without_cross_community_ties():
-    g = build(DistrictSpec(residents=600, street_offices=1, communities_per_street=4,
-                           cross_community_ties=0.0))
+    g = build(
+        DistrictSpec(residents=600, street_offices=1, communities_per_street=4, cross_community_ties=0.0)
+    )
     assert cross_share(g) == 0
 
 
@@ -216,7 +232,9 @@ def test_vulnerable_share_follows_the_profile(profile):
 
 
 def test_mixed_profile_cycles_through_all_profiles_and_committees_carry_them(district):
-    profiles = {d["community"]: d["profile"] for _, d in district.nodes(data=True) if d["kind"] == "committee"}
+    profiles = {
+        d["community"]: d["profile"] for _, d in district.nodes(data=True) if d["kind"] == "committee"
+    }
     assert [profiles[c] for c in range(SPEC.communities)] == SPEC.community_profiles()
     assert set(profiles.values()) == set(PROFILES)
     for _, d in district.nodes(data=True):
@@ -231,8 +249,12 @@ def test_social_organisations_serve_the_configured_number_of_communities(distric
             served = [nb for nb in district[node] if district.edges[node, nb]["channel"] == "service"]
             assert len(served) == SPEC.communities_per_organisation
             assert all(district.nodes[nb]["kind"] == "committee" for nb in served)
-            assert district.edges[node, next(n for n, k in district.nodes(data="kind")
-                                             if k == "government")]["channel"] == "contract"
+            assert (
+                district.edges[node, next(n for n, k in district.nodes(data="kind") if k == "government")][
+                    "channel"
+                ]
+                == "contract"
+            )
 
 
 def test_too_few_residents_is_refused():
@@ -381,14 +403,16 @@ def test_graphml_round_trip_keeps_the_structure(small, tmp_path):
     assert loaded.number_of_nodes() == small.number_of_nodes()
     assert loaded.number_of_edges() == small.number_of_edges()
     assert kinds(loaded) == kinds(small)
-    assert Counter(ch for *_, ch in loaded.edges(data="channel")) == \
-        Counter(ch for *_, ch in small.edges(data="channel"))
+    assert Counter(ch for *_, ch in loaded.edges(data="channel")) == Counter(
+        ch for *_, ch in small.edges(data="channel")
+    )
     # canonical form: residents 0..n-1 grouped by community
     comm = [loaded.nodes[i]["community"] for i in range(600)]
     assert all(loaded.nodes[i]["kind"] == "resident" for i in range(600))
     assert comm == sorted(comm)
-    assert sum(loaded.nodes[i]["vulnerable"] for i in range(600)) == \
-        sum(small.nodes[i]["vulnerable"] for i in range(600))
+    assert sum(loaded.nodes[i]["vulnerable"] for i in range(600)) == sum(
+        small.nodes[i]["vulnerable"] for i in range(600)
+    )
     assert nx.is_isomorphic(organisation_view(loaded), organisation_view(small))
     validate_district(loaded)
 

@@ -20,21 +20,25 @@ from coop_agents.outcome_registry import OUTCOMES, table_outcomes
 from coop_agents.patterns import preset_names
 
 SINGLE = ["default", "old_urban_epidemic", "chemical_leak", "heatwave", "rural_flood"]
-SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
-runs = st.fixed_dictionaries({
-    "scenario": st.sampled_from(SINGLE),
-    "pattern": st.sampled_from(preset_names()),
-    "seed": st.integers(0, 2**31),
-    "residents": st.integers(200, 1000),
-    "steps": st.integers(15, 250),
-})
+runs = st.fixed_dictionaries(
+    {
+        "scenario": st.sampled_from(SINGLE),
+        "pattern": st.sampled_from(preset_names()),
+        "seed": st.integers(0, 2**31),
+        "residents": st.integers(200, 1000),
+        "steps": st.integers(15, 250),
+    }
+)
 
 
 def build(r: dict, **extra) -> CoordinationModel:
-    return CoordinationModel(r["scenario"], r["pattern"], r["seed"], residents=r["residents"],
-                             steps=r["steps"], **extra)
+    return CoordinationModel(
+        r["scenario"], r["pattern"], r["seed"], residents=r["residents"], steps=r["steps"], **extra
+    )
 
 
 @SETTINGS
@@ -87,7 +91,8 @@ def test_harm_after_the_event_is_over_does_not_change_when_the_cap_is_raised(r):
     assert model.steps <= r["steps"] and model.event_over()
     longer = build({**r, "steps": r["steps"] * 2}).run()
     assert {k: v for k, v in longer.items() if not math.isnan(v)} == {
-        k: v for k, v in out.items() if not math.isnan(v)}
+        k: v for k, v in out.items() if not math.isnan(v)
+    }
 
 
 @SETTINGS
@@ -121,8 +126,17 @@ def test_own_decisions_are_sub_day():
 def test_without_an_event_the_event_outcomes_are_na(pattern):
     """With prevention removing every index case nothing is harmed, the run ends at once, and the
     delays and containment time are n/a (prevented says why)."""
-    out = run_once("default", pattern, seed=1, residents=600, initial_cases=1, transmission=0.0,
-                   prevention=True, intellect=1.0, technology=1.0)
+    out = run_once(
+        "default",
+        pattern,
+        seed=1,
+        residents=600,
+        initial_cases=1,
+        transmission=0.0,
+        prevention=True,
+        intellect=1.0,
+        technology=1.0,
+    )
     if out["prevented"]:
         assert out["harm"] == 0
         for key in ("detection_delay", "response_delay", "containment_time"):
@@ -185,6 +199,8 @@ def test_unneeded_measures_and_wind_down_are_kept_apart():
         assert a["wind_down_days"] == 0
         post = graded.series.states[: graded.series.n] == GovernanceState.POST_TRANSITION
         level = graded.series.matrices["level"][: graded.series.n]
-        assert g["wind_down_days"] == pytest.approx(float(((post & (level > 0)) * graded.community_size).sum()))
+        assert g["wind_down_days"] == pytest.approx(
+            float(((post & (level > 0)) * graded.community_size).sum())
+        )
         seen_wind_down |= g["wind_down_days"] > 0
     assert seen_wind_down

@@ -19,8 +19,17 @@ from coop_agents.scenarios import Scenario, load_scenario, preset_scenarios
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PATTERNS = list(ORDER)
-SCENARIOS = ["default", "chemical_leak", "citywide_rainstorm", "flood_during_epidemic", "heatwave", "old_urban_epidemic",
-             "recurring", "rural_flood", "urban_district"]
+SCENARIOS = [
+    "default",
+    "chemical_leak",
+    "citywide_rainstorm",
+    "flood_during_epidemic",
+    "heatwave",
+    "old_urban_epidemic",
+    "recurring",
+    "rural_flood",
+    "urban_district",
+]
 SMALL = {"residents": 600, "steps": 10}
 
 
@@ -37,8 +46,7 @@ def write(tmp_path, name: str, text: str):
 
 
 def same(a: dict, b: dict) -> bool:
-    return a.keys() == b.keys() and all(
-        (math.isnan(a[k]) and math.isnan(b[k])) or a[k] == b[k] for k in a)
+    return a.keys() == b.keys() and all((math.isnan(a[k]) and math.isnan(b[k])) or a[k] == b[k] for k in a)
 
 
 # ------------------------------------------------------------------------------- presets
@@ -198,7 +206,7 @@ def test_user_pattern_values_are_coerced(tmp_path):
         ('label_en = "nameless"\n[levers]\nplatform = true\n', "needs name"),
         ('name = "x"\nbased_on = "nope"\n', "'nope'"),
         ('name = "x"\n[levers\nplatform = true\n', "malformed TOML"),
-        ('name = \n', "malformed TOML"),
+        ("name = \n", "malformed TOML"),
     ],
 )
 def test_bad_user_patterns_raise_one_line_config_errors(tmp_path, text, needle):
@@ -219,11 +227,15 @@ def test_scenario_lever_error_says_which_role(tmp_path):
 
 def test_user_pattern_based_on_another_user_pattern(tmp_path):
     base = write(tmp_path, "base.toml", USER)
-    child = write(tmp_path, "child.toml",
-                  f'name = "child"\nbased_on = "{base}"\n[levers]\nhorizontal_links = 0.9\n')
+    child = write(
+        tmp_path, "child.toml", f'name = "child"\nbased_on = "{base}"\n[levers]\nhorizontal_links = 0.9\n'
+    )
     pat = load_pattern(child)
-    assert pat.levers == {**load_pattern("platform").levers, "authority": "committee",
-                          "horizontal_links": 0.9}
+    assert pat.levers == {
+        **load_pattern("platform").levers,
+        "authority": "committee",
+        "horizontal_links": 0.9,
+    }
 
 
 def test_based_on_loop_is_refused_with_one_line(tmp_path):
@@ -264,8 +276,14 @@ steps = 10
 def test_user_scenario_loads_and_sets_its_parameters(tmp_path):
     sc = load_scenario(write(tmp_path, "tiny.toml", SCENARIO))
     assert sc.name == "tiny" and sc.title_zh == "小辖区"
-    assert sc.parameters == {"hazard": "contagion", "residents": 600, "street_offices": 1,
-                             "communities_per_street": 4, "profile": "old_urban", "steps": 10}
+    assert sc.parameters == {
+        "hazard": "contagion",
+        "residents": 600,
+        "street_offices": 1,
+        "communities_per_street": 4,
+        "profile": "old_urban",
+        "steps": 10,
+    }
 
 
 @pytest.mark.parametrize(
@@ -276,7 +294,7 @@ def test_user_scenario_loads_and_sets_its_parameters(tmp_path):
         ('name = "s"\n[levers]\nplatform = true\n', "'levers'"),
         ('name = "s"\nparameters = "all"\n', "[parameters]"),
         ('name = "s"\nstructure = 5\n', "structure"),
-        ('[parameters]\nresidents = 600\n', "needs name"),
+        ("[parameters]\nresidents = 600\n", "needs name"),
         ('name = "s"\n[parameters\n', "malformed TOML"),
     ],
 )
@@ -289,13 +307,15 @@ def test_bad_user_scenarios_raise_one_line_config_errors(tmp_path, text, needle)
 
 
 def test_scenario_structure_is_relative_to_the_file_and_used_by_the_model(tmp_path):
-    g = build_district(DistrictSpec(residents=300, street_offices=1, communities_per_street=3),
-                       np.random.default_rng(0))
+    g = build_district(
+        DistrictSpec(residents=300, street_offices=1, communities_per_street=3), np.random.default_rng(0)
+    )
     sub = tmp_path / "data"
     sub.mkdir()
     nx.write_graphml(g, sub / "mine.graphml")
-    path = write(sub, "with_structure.toml",
-                 'name = "own"\nstructure = "mine.graphml"\n[parameters]\nsteps = 5\n')
+    path = write(
+        sub, "with_structure.toml", 'name = "own"\nstructure = "mine.graphml"\n[parameters]\nsteps = 5\n'
+    )
     sc = load_scenario(path)
     assert sc.structure == sub / "mine.graphml"
     model = coop_agents.CoordinationModel(path, "siloed", 0)

@@ -21,11 +21,18 @@ from coop_agents import run_once
 
 BASELINE = Path(__file__).parent / "regression" / "baseline.json"
 CASES = {
-    **{f"default/{p}": ("default", p, 1, {"residents": 1200})
-       for p in ("no_response", "siloed", "command", "platform", "party_led", "co_governance", "full_cycle")},
+    **{
+        f"default/{p}": ("default", p, 1, {"residents": 1200})
+        for p in ("no_response", "siloed", "command", "platform", "party_led", "co_governance", "full_cycle")
+    },
     "rural_flood/siloed": ("rural_flood", "siloed", 2, {}),
     "chemical_leak/full_cycle": ("chemical_leak", "full_cycle", 2, {}),
-    "recurring/full_cycle": ("recurring", "full_cycle", 3, {"residents": 900, "steps": 365, "false_signal_rate": 0.3}),
+    "recurring/full_cycle": (
+        "recurring",
+        "full_cycle",
+        3,
+        {"residents": 900, "steps": 365, "false_signal_rate": 0.3},
+    ),
 }
 
 
@@ -45,10 +52,15 @@ def test_outcomes_match_the_stored_summary(name):
     now = run_once(scenario, pattern, seed=seed, **overrides)
     now = {k: None if math.isnan(v) else v for k, v in now.items()}
     assert set(now) == set(stored[name]), "the outcomes changed; regenerate the summary if on purpose"
-    changed = {k: (stored[name][k], v) for k, v in now.items()
-               if (v is None) != (stored[name][k] is None) or (v is not None and v != pytest.approx(stored[name][k],
-                                                                                                   rel=1e-9, abs=1e-12))}
-    assert not changed, f"{name}: outcomes differ from tests/regression/baseline.json (stored, now): {changed}"
+    changed = {
+        k: (stored[name][k], v)
+        for k, v in now.items()
+        if (v is None) != (stored[name][k] is None)
+        or (v is not None and v != pytest.approx(stored[name][k], rel=1e-9, abs=1e-12))
+    }
+    assert not changed, (
+        f"{name}: outcomes differ from tests/regression/baseline.json (stored, now): {changed}"
+    )
 
 
 if __name__ == "__main__":

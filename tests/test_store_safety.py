@@ -64,8 +64,13 @@ def small(tmp_path: Path, replicates: int = 2, residents: int = 400, steps: int 
 
 
 def start_holding_batch(path: Path, out: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDING_BATCH, str(path), str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDING_BATCH, str(path), str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "holding", "the first batch should hold the folder"
     return proc
 
@@ -126,9 +131,23 @@ def test_wait_waits_for_the_running_batch_then_finds_everything_done(tmp_path):
     path = small(tmp_path)
     out = tmp_path / "out"
     first = start_holding_batch(path, out)
-    second = subprocess.Popen([sys.executable, "-m", "coop_agents", "batch", str(path), "--out", str(out),
-                               "--executor", "serial", "--wait"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+    second = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "coop_agents",
+            "batch",
+            str(path),
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            "--wait",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         waiting = ""
         while "waiting" not in waiting and (line := second.stderr.readline()):  # printed before it blocks
@@ -158,8 +177,12 @@ def test_the_lock_of_a_killed_holder_does_not_block_and_its_temporary_files_are_
         print("locked", flush=True)
         sys.stdin.readline()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "locked"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -275,8 +298,12 @@ def test_resume_sets_a_damaged_part_aside_and_reruns_its_runs(tmp_path, capsys, 
     after = load_results(out)
     assert after.attrs["quarantined"] == 0 and after["run_id"].is_unique
     outcomes = ["run_id", "harm", "response_delay", "messages"]
-    assert after[outcomes].sort_values("run_id").reset_index(drop=True).equals(
-        before[outcomes].sort_values("run_id").reset_index(drop=True))
+    assert (
+        after[outcomes]
+        .sort_values("run_id")
+        .reset_index(drop=True)
+        .equals(before[outcomes].sort_values("run_id").reset_index(drop=True))
+    )
     manifest = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
     assert part.name not in {m["part"] for m in manifest}
 
@@ -311,7 +338,8 @@ def test_analyse_says_how_many_parts_it_set_aside(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "set aside 1 damaged part(s)" in captured.out
     assert sorted(p.name for p in (out / QUARANTINE).iterdir()) == sorted(
-        [parts[0].name, parts[1].name, "part-again.parquet"])
+        [parts[0].name, parts[1].name, "part-again.parquet"]
+    )
 
 
 def test_a_folder_whose_parts_are_all_damaged_has_no_results(tmp_path, capsys):
@@ -353,8 +381,11 @@ def test_a_bad_experiment_json_gives_one_line(tmp_path, capsys, kind):
         meta.mkdir()
     else:
         meta.write_bytes(EXPERIMENT_JSONS[kind])
-    for call in (lambda: load_definition(out), lambda: analyse(out),
-                 lambda: run_batch(load_experiment(path), out, executor="serial", progress=False)):
+    for call in (
+        lambda: load_definition(out),
+        lambda: analyse(out),
+        lambda: run_batch(load_experiment(path), out, executor="serial", progress=False),
+    ):
         with pytest.raises(CoopError) as err:
             call()
         assert "experiment.json" in str(err.value) and "\n" not in str(err.value)
@@ -385,8 +416,19 @@ def test_killing_the_main_process_of_a_process_pool_batch_leaves_no_process_behi
     psutil = pytest.importorskip("psutil")
     path = small(tmp_path, replicates=8, residents=2400, steps=120)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "coop_agents", "batch", str(path), "--out", str(out), "--executor", "processes",
-           "--workers", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "coop_agents",
+        "batch",
+        str(path),
+        "--out",
+        str(out),
+        "--executor",
+        "processes",
+        "--workers",
+        "2",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children = []
     try:

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.slow
 
 
 def _why(c: v.Comparison) -> str:
-    return (f"{c.what or c.outcome}: {c.after} - {c.before} = {c.mean:.3g}, 95% CI [{c.low:.3g}, {c.high:.3g}] "
-            f"should be {'above' if c.expect == 'higher' else 'below'} 0")
+    return (
+        f"{c.what or c.outcome}: {c.after} - {c.before} = {c.mean:.3g}, 95% CI [{c.low:.3g}, {c.high:.3g}] "
+        f"should be {'above' if c.expect == 'higher' else 'below'} 0"
+    )
 
 
 def test_fact1_vertical_latency_slows_response_and_escalates():
@@ -41,7 +43,9 @@ def test_fact2_horizontal_links_cut_response_delay_first_few_most():
     assert c.high < 0, "all horizontal ties should cut response delay; " + _why(c)
     c = fact.comparison("response_delay", "none", "platform")
     assert c.high < 0, "the platform should cut response delay; " + _why(c)
-    assert fact.values["gain_few"] > 0.5 * fact.values["gain_all"], "the first half of the ties should give most of the gain"
+    assert fact.values["gain_few"] > 0.5 * fact.values["gain_all"], (
+        "the first half of the ties should give most of the gain"
+    )
 
 
 def test_fact4_responsibility_lists_cut_buck_passing_and_missed_windows():

@@ -41,15 +41,19 @@ def play(ex: Exercise, choose=lambda p: p.suggested, turns: int | None = None) -
 # ------------------------------------------------------------------------------- the seam is faithful
 
 
-@pytest.mark.parametrize("scenario, pattern, seed, turn_days, humans", [
-    ("default", "siloed", 0, 1, ["government", "street_office", "committee"]),
-    ("default", "full_cycle", 5, 0.5, ["committee", "street_office"]),
-    ("rural_flood", "platform", 1, 2, ["committee", "government"]),
-    ("flood_during_epidemic", "command", 2, 1, ["committee", "street_office", "government"]),
-    ("default", "co_governance", 3, 3, ["committee", "party_committee", "social_organisation"]),
-])
-def test_a_team_taking_every_suggestion_reproduces_the_preset_bit_for_bit(scenario, pattern, seed, turn_days,
-                                                                         humans):
+@pytest.mark.parametrize(
+    "scenario, pattern, seed, turn_days, humans",
+    [
+        ("default", "siloed", 0, 1, ["government", "street_office", "committee"]),
+        ("default", "full_cycle", 5, 0.5, ["committee", "street_office"]),
+        ("rural_flood", "platform", 1, 2, ["committee", "government"]),
+        ("flood_during_epidemic", "command", 2, 1, ["committee", "street_office", "government"]),
+        ("default", "co_governance", 3, 3, ["committee", "party_committee", "social_organisation"]),
+    ],
+)
+def test_a_team_taking_every_suggestion_reproduces_the_preset_bit_for_bit(
+    scenario, pattern, seed, turn_days, humans
+):
     ex = Exercise(scenario, pattern, seed, humans=humans, turn_days=turn_days, days=30, residents=RESIDENTS)
     assert play(ex) > 30  # people decided every turn
     rules = CoordinationModel(scenario, pattern, seed, residents=RESIDENTS)
@@ -78,8 +82,10 @@ def test_one_organisation_by_node_and_every_day_a_committee_played_by_people_is_
 
 def test_undecided_decisions_take_the_facilitators_default():
     kw = dict(humans=["committee", "government"], days=40, residents=RESIDENTS)
-    nothing, rules = Exercise("default", "siloed", 0, default="nothing", **kw), Exercise("default", "siloed", 0,
-                                                                                          default="rules", **kw)
+    nothing, rules = (
+        Exercise("default", "siloed", 0, default="nothing", **kw),
+        Exercise("default", "siloed", 0, default="rules", **kw),
+    )
     for ex in (nothing, rules):
         while not ex.finished:
             ex.advance(timed_out=True)
@@ -95,7 +101,9 @@ def test_undecided_decisions_take_the_facilitators_default():
     assert nothing.outcomes()["harm"] > rules.outcomes()["harm"]  # ...and it costs
     turns = [r for r in nothing.log_records() if r["type"] == "turn"]
     assert all(r["timed_out"] and r["default"] == "nothing" for r in turns)
-    assert sum(len(r["defaults"]) for r in turns) == sum(t["day"] <= nothing.last_played for t in nothing.taken)
+    assert sum(len(r["defaults"]) for r in turns) == sum(
+        t["day"] <= nothing.last_played for t in nothing.taken
+    )
 
 
 def test_do_nothing_holds_and_keeps_todays_measures():
@@ -103,17 +111,31 @@ def test_do_nothing_holds_and_keeps_todays_measures():
 
     d = Decision("measures", (0.0, 0.5, 1.0), 1.0, 1, "committee", 0, 3)
     assert do_nothing(d, level=0.5) == 0.5 and do_nothing(d, level=0.0) == 0.0 and do_nothing(d, 0.9) == 1.0
-    assert do_nothing(Decision("approve_state", ("approve", "refuse", "pass_back"), "approve", 1, "g", 0, 3)) \
+    assert (
+        do_nothing(Decision("approve_state", ("approve", "refuse", "pass_back"), "approve", 1, "g", 0, 3))
         == "pass_back"
-    assert do_nothing(Decision("set_level", ("none", "IV", "III"), "III", 1, "g", -1, 3, {"level": "IV"})) == "IV"
+    )
+    assert (
+        do_nothing(Decision("set_level", ("none", "IV", "III"), "III", 1, "g", -1, 3, {"level": "IV"}))
+        == "IV"
+    )
 
 
 def drill(tmp_path, **kw) -> Exercise:
     """A drill with deviations, a scheduled and two fired injects, notes and a half-played turn."""
     model = CoordinationModel("default", "siloed", 2, residents=RESIDENTS)
     seat = model.committees[int(np.argmax(model._risk))].node
-    ex = Exercise("default", "siloed", 2, humans=["government", seat], days=24, residents=RESIDENTS,
-                  injects=[Inject("rumour", day=6, target=1)], log=tmp_path / "drill.jsonl", **kw)
+    ex = Exercise(
+        "default",
+        "siloed",
+        2,
+        humans=["government", seat],
+        days=24,
+        residents=RESIDENTS,
+        injects=[Inject("rumour", day=6, target=1)],
+        log=tmp_path / "drill.jsonl",
+        **kw,
+    )
     for turn in range(18):
         if turn == 3:
             ex.fire("second_site", target=4)
@@ -175,13 +197,19 @@ def test_the_log_is_json_lines_written_atomically_after_every_change(tmp_path, m
     assert path.read_text(encoding="utf-8").startswith(before)  # append-only: earlier lines unchanged
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda lines: ["{not json", *lines[1:]], r":1: not a JSON record"),
-    (lambda lines: lines[1:], r"first record must be the settings"),
-    (lambda lines: [lines[0], '{"type": "launch"}'], r":2: a record of unknown type 'launch'"),
-    (lambda lines: [lines[0], *[line for line in lines[1:] if '"type": "turn"' in line][1:]], r"out of order"),
-    (lambda lines: [lines[0].replace('"humans": [', '"humans": ["mayor", '), *lines[1:]], r"mayor"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda lines: ["{not json", *lines[1:]], r":1: not a JSON record"),
+        (lambda lines: lines[1:], r"first record must be the settings"),
+        (lambda lines: [lines[0], '{"type": "launch"}'], r":2: a record of unknown type 'launch'"),
+        (
+            lambda lines: [lines[0], *[line for line in lines[1:] if '"type": "turn"' in line][1:]],
+            r"out of order",
+        ),
+        (lambda lines: [lines[0].replace('"humans": [', '"humans": ["mayor", '), *lines[1:]], r"mayor"),
+    ],
+)
 def test_a_damaged_log_is_one_clear_line(tmp_path, damage, message):
     ex = drill(tmp_path)
     lines = (tmp_path / "drill.jsonl").read_text(encoding="utf-8").splitlines()
@@ -221,8 +249,14 @@ def test_a_role_sees_what_it_knows_and_never_the_true_risk():
     k = int(np.argmax(model._risk))
     committee = model.committees[k]
     office = model.roster.street_offices[committee.street]
-    ex = Exercise("default", "siloed", 2, humans=[committee.node, office.node, "government"], days=40,
-                  residents=RESIDENTS)
+    ex = Exercise(
+        "default",
+        "siloed",
+        2,
+        humans=[committee.node, office.node, "government"],
+        days=40,
+        residents=RESIDENTS,
+    )
     seen_reports = False
     for _ in range(30):
         truth = ex.truth()
@@ -231,23 +265,31 @@ def test_a_role_sees_what_it_knows_and_never_the_true_risk():
         assert mine.communities[0].perceived == pytest.approx(truth.perceived[k])
         assert mine.organisations[0].node == committee.node
         street = ex.view(office.node)
-        assert {c.community for c in street.communities} == {c.community for c in ex.model.committees
-                                                              if c.street == committee.street}
+        assert {c.community for c in street.communities} == {
+            c.community for c in ex.model.committees if c.street == committee.street
+        }
         assert all(c.perceived is None for c in street.communities)  # an authority hears reports
         seen_reports |= any(c.reported is not None for c in ex.view("government").communities)
         for p in ex.pending():
             assert "true_risk" not in p.facts and "risk" not in {f for f in p.facts if f != "perceived_risk"}
         ex.advance()
     assert seen_reports
-    assert any(m.kind == "report" for o in ex.view("government").organisations for m in o.inbox) or seen_reports
+    assert (
+        any(m.kind == "report" for o in ex.view("government").organisations for m in o.inbox) or seen_reports
+    )
 
 
 # ------------------------------------------------------------------------------- injects
 
 
 def model_with(inject: Inject | None, pattern="siloed", seed=3, steps=None) -> CoordinationModel:
-    model = CoordinationModel("default", pattern, seed, residents=RESIDENTS, **({"steps": steps, "run_until": "steps"}
-                                                                                if steps else {}))
+    model = CoordinationModel(
+        "default",
+        pattern,
+        seed,
+        residents=RESIDENTS,
+        **({"steps": steps, "run_until": "steps"} if steps else {}),
+    )
     if inject is not None:
         model.schedule_inject(inject.day, inject.check_against(model))
     return model
@@ -318,8 +360,9 @@ def test_a_committee_head_falls_ill_and_comes_back():
     assert model.bus.capacity[i] == pytest.approx(0.3 * capacity)
     assert model.effects.grid_detection[5] == pytest.approx(0.5 * detection)
     step_to(model, 10)
-    assert model.bus.capacity[i] == pytest.approx(capacity) and model.effects.grid_detection[5] == pytest.approx(
-        detection)
+    assert model.bus.capacity[i] == pytest.approx(capacity) and model.effects.grid_detection[
+        5
+    ] == pytest.approx(detection)
 
 
 def test_a_delayed_truck_holds_the_stock_up_then_delivers():
@@ -332,13 +375,19 @@ def test_a_delayed_truck_holds_the_stock_up_then_delivers():
     assert office.stock == pytest.approx(stock, rel=0.05) or office.owed  # back (less what it paid out)
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: Inject("meteor", day=3), "unknown inject 'meteor'"),
-    (lambda: Inject("rumour", day=0), "day=0"),
-    (lambda: Inject("rumour", day=3, params=(("amount", 7),)), "amount=7 is out of range"),
-    (lambda: Inject("rumour", day=3, params=(("colour", 1),)), "unknown key 'colour'"),
-    (lambda: Inject("rumour", day=3, target=99).check_against(model_with(None)), "community 100 does not exist"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Inject("meteor", day=3), "unknown inject 'meteor'"),
+        (lambda: Inject("rumour", day=0), "day=0"),
+        (lambda: Inject("rumour", day=3, params=(("amount", 7),)), "amount=7 is out of range"),
+        (lambda: Inject("rumour", day=3, params=(("colour", 1),)), "unknown key 'colour'"),
+        (
+            lambda: Inject("rumour", day=3, target=99).check_against(model_with(None)),
+            "community 100 does not exist",
+        ),
+    ],
+)
 def test_bad_injects_are_one_clear_line(make, message):
     with pytest.raises(CoopError, match=message) as info:
         make()
@@ -425,8 +474,15 @@ def test_pausing_stops_the_clock_and_extending_adds_time():
 
 
 def test_a_restart_loses_nothing_the_facilitator_reopens_from_the_log(tmp_path):
-    ex = Exercise("default", "siloed", 2, humans=["government", "committee"], days=20, residents=RESIDENTS,
-                  log=tmp_path / "drill-1.jsonl")
+    ex = Exercise(
+        "default",
+        "siloed",
+        2,
+        humans=["government", "committee"],
+        days=20,
+        residents=RESIDENTS,
+        log=tmp_path / "drill-1.jsonl",
+    )
     room = create_room(ex, time_limit=45, hints=False)
     code, facilitator = room.code, room.facilitator_code
     join(code, room.seats["committee"].code, "Li")
@@ -499,17 +555,26 @@ def test_the_debrief_sets_the_team_beside_every_preset_on_the_same_injects(tmp_p
 def test_the_command_rebuilds_the_debrief_from_a_log(tmp_path, capsys):
     from coop_agents import cli
 
-    ex = Exercise("default", "platform", 1, humans=["committee"], days=8, residents=600,
-                  log=tmp_path / "drill.jsonl")
+    ex = Exercise(
+        "default", "platform", 1, humans=["committee"], days=8, residents=600, log=tmp_path / "drill.jsonl"
+    )
     play(ex, lambda p: p.options[0])
     out = tmp_path / "debrief.html"
-    assert cli.main(["tabletop", "replay", str(tmp_path / "drill.jsonl"), "--out", str(out), "--lang", "en"]) == 0
+    assert (
+        cli.main(["tabletop", "replay", str(tmp_path / "drill.jsonl"), "--out", str(out), "--lang", "en"])
+        == 0
+    )
     assert "after-action report" in out.read_text(encoding="utf-8")
     (tmp_path / "bad.jsonl").write_text('{"type": "settings", "format": 1}\n{"oops"\n', encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["tabletop", "replay", str(tmp_path / "bad.jsonl"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.jsonl:2" in err
-    assert cli.main(["tabletop", "replay", str(tmp_path / "drill.jsonl"), "--out", str(tmp_path / "no" / "x.html")]) == 2
+    assert (
+        cli.main(
+            ["tabletop", "replay", str(tmp_path / "drill.jsonl"), "--out", str(tmp_path / "no" / "x.html")]
+        )
+        == 2
+    )
     assert cli.main(["tabletop", "injects", "--lang", "zh"]) == 0
     assert "谣言扩散" in capsys.readouterr().out

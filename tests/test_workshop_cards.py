@@ -161,7 +161,10 @@ def test_other_languages_are_refused_in_one_line(lang):
 
 
 def test_user_scenario_without_card_texts_falls_back_to_its_description(tmp_path):
-    path = write(tmp_path, "mine.toml", """
+    path = write(
+        tmp_path,
+        "mine.toml",
+        """
 name = "mine"
 title_en = "My flood"
 description = "Water in three streets."
@@ -173,7 +176,8 @@ street_offices = 1
 communities_per_street = 3
 shock_sites = 3
 steps = 30
-""")
+""",
+    )
     en, zh = scenario_card(path, "en"), scenario_card(str(path), "zh")
     assert en.name == "mine" and en.title == "My flood"
     assert en.story.startswith("Water in three streets.") and "No story" in en.story
@@ -186,7 +190,10 @@ steps = 30
 
 
 def test_user_pattern_without_card_texts_shows_its_own_levers(tmp_path):
-    path = write(tmp_path, "quick.toml", """
+    path = write(
+        tmp_path,
+        "quick.toml",
+        """
 name = "quick"
 label_en = "Quick platform"
 description = "The platform with a slower vertical line."
@@ -194,7 +201,8 @@ based_on = "platform"
 
 [levers]
 vertical_latency = 3.0
-""")
+""",
+    )
     card = pattern_card(path, "en")
     assert card.label == "Quick platform" and card.actors == []
     assert card.summary.startswith("The platform with a slower vertical line.")
@@ -207,14 +215,18 @@ vertical_latency = 3.0
 
 
 def test_user_pattern_card_texts_are_read_and_checked(tmp_path):
-    good = write(tmp_path, "good.toml", """
+    good = write(
+        tmp_path,
+        "good.toml",
+        """
 name = "good"
 summary_en = "Committees decide."
 actors_en = ["Committee: decides at once."]
 
 [levers]
 authority = "committee"
-""")
+""",
+    )
     assert pattern_card(good, "en").actors == ["Committee: decides at once."]
     assert pattern_card(good, "zh").summary == "Committees decide."  # no Chinese text: English shown
     bad = write(tmp_path, "bad.toml", 'name = "bad"\nactors_en = "one line"\n')

@@ -12,8 +12,7 @@ import numpy as np
 import pytest
 
 from coop_agents import CoordinationModel
-from coop_agents.experiments import load_experiment, load_results, run_batch
-from coop_agents.experiments import worker
+from coop_agents.experiments import load_experiment, load_results, run_batch, worker
 from coop_agents.model import resolve
 from coop_agents.network import DistrictSpec, build_district, district_for
 from coop_agents.rng import make_streams
@@ -79,8 +78,15 @@ def test_a_structure_file_batch_reuses_its_district_too(tmp_path):
 
 def fingerprint(d) -> str:
     h = hashlib.sha256()
-    for a in (d.community, d.vulnerable, d.party_member, d.contacts.indptr, d.contacts.indices, d.contacts.data,
-              d.boundary):
+    for a in (
+        d.community,
+        d.vulnerable,
+        d.party_member,
+        d.contacts.indptr,
+        d.contacts.indices,
+        d.contacts.data,
+        d.boundary,
+    ):
         h.update(np.ascontiguousarray(a).tobytes())
     h.update(repr([(n, sorted(x.items())) for n, x in d.graph.nodes(data=True)]).encode())
     h.update(repr([(u, v, sorted(x.items())) for u, v, x in d.graph.edges(data=True)]).encode())
@@ -96,36 +102,54 @@ def run_all(model) -> tuple:
 
 def equal(a, b) -> bool:
     (oa, sa), (ob, sb) = a, b
-    return set(oa) == set(ob) and all(oa[k] == ob[k] or (math.isnan(oa[k]) and math.isnan(ob[k])) for k in oa) \
+    return (
+        set(oa) == set(ob)
+        and all(oa[k] == ob[k] or (math.isnan(oa[k]) and math.isnan(ob[k])) for k in oa)
         and sa == sb
+    )
 
 
-@pytest.mark.parametrize("pattern, levers", [("siloed", {}), ("full_cycle", {"vertical_latency": 5.0}),
-                                             ("platform", {"horizontal_links": 1.0, "platform_latency": 0.5})])
+@pytest.mark.parametrize(
+    "pattern, levers",
+    [
+        ("siloed", {}),
+        ("full_cycle", {"vertical_latency": 5.0}),
+        ("platform", {"horizontal_links": 1.0, "platform_latency": 0.5}),
+    ],
+)
 def test_a_model_on_a_shared_district_is_the_model_built_from_scratch(pattern, levers):
     small = dict(residents=2400, street_offices=2, communities_per_street=4, steps=60, run_until="steps")
     config, sc, _ = resolve("default", pattern, **small, **levers)
     district = district_for(config, None, make_streams(7)["network"])
     before = fingerprint(district)
     for _ in range(2):  # the same district twice: nothing of a run is left in it
-        shared = run_all(CoordinationModel("default", pattern, 7, graph=district, resident_agents=False,
-                                           **small, **levers))
+        shared = run_all(
+            CoordinationModel("default", pattern, 7, graph=district, resident_agents=False, **small, **levers)
+        )
         assert equal(shared, run_all(CoordinationModel("default", pattern, 7, **small, **levers)))
     assert fingerprint(district) == before
 
 
 def test_a_listed_district_is_shared_across_seeds(tmp_path):
-    g = build_district(DistrictSpec(residents=600, street_offices=1, communities_per_street=3), np.random.default_rng(2))
+    g = build_district(
+        DistrictSpec(residents=600, street_offices=1, communities_per_street=3), np.random.default_rng(2)
+    )
     for _, _, d in g.edges(data=True):
         d.pop("rank", None)
     nx.write_graphml(g, tmp_path / "listed.graphml")
-    (tmp_path / "sc.toml").write_text('name = "listed"\nstructure = "listed.graphml"\n[parameters]\nsteps = 30\n')
+    (tmp_path / "sc.toml").write_text(
+        'name = "listed"\nstructure = "listed.graphml"\n[parameters]\nsteps = 30\n'
+    )
     specs = []
     from coop_agents.experiments.design import RunSpec
 
     for seed in (1, 2):
         for pattern in ("siloed", "full_cycle"):
-            specs.append(RunSpec(f"{pattern}:{seed}", 0, pattern, seed, seed, str(tmp_path / "sc.toml"), pattern, {}, {}))
+            specs.append(
+                RunSpec(
+                    f"{pattern}:{seed}", 0, pattern, seed, seed, str(tmp_path / "sc.toml"), pattern, {}, {}
+                )
+            )
     worker._DISTRICTS.clear()
     districts = [worker.district_of(s) for s in specs]
     assert all(d is districts[0] for d in districts)  # no draws: one district for every seed
@@ -138,8 +162,17 @@ def test_the_worker_keeps_one_district_per_seed_and_district():
     from coop_agents.experiments.design import RunSpec
 
     worker._DISTRICTS.clear()
-    spec = lambda seed, pattern, **o: RunSpec("x", 0, "a", 0, seed, "default", pattern,  # noqa: E731
-                                              {"residents": 600, **o}, {})
+    spec = lambda seed, pattern, **o: RunSpec(
+        "x",
+        0,
+        "a",
+        0,
+        seed,
+        "default",
+        pattern,  # noqa: E731
+        {"residents": 600, **o},
+        {},
+    )
     a = worker.district_of(spec(1, "siloed"))
     assert worker.district_of(spec(1, "full_cycle", vertical_latency=4.0)) is a  # levers: the same district
     assert worker.district_of(spec(2, "siloed")) is not a

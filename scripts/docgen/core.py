@@ -80,7 +80,11 @@ class Context:
         """A progress line on stderr, with the time since ``make docs`` started."""
         if not self.quiet:
             elapsed = time.perf_counter() - self.started
-            print(f"[make docs {int(elapsed) // 60}:{int(elapsed) % 60:02d}] {message}", file=sys.stderr, flush=True)
+            print(
+                f"[make docs {int(elapsed) // 60}:{int(elapsed) % 60:02d}] {message}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def once(self, key: str, compute: Callable[[], object]) -> object:
         """``compute()`` the first time ``key`` is asked for in this run; its result afterwards."""
@@ -97,7 +101,11 @@ class Context:
         folder = CACHE / f"{kind}-{key}"
         CACHE.mkdir(parents=True, exist_ok=True)
         for old in CACHE.glob(f"{kind}-*"):
-            if old != folder and old.is_dir() and re.fullmatch(rf"{re.escape(kind)}-[0-9a-f]{{12}}", old.name):
+            if (
+                old != folder
+                and old.is_dir()
+                and re.fullmatch(rf"{re.escape(kind)}-[0-9a-f]{{12}}", old.name)
+            ):
                 shutil.rmtree(old, ignore_errors=True)
         if self.fresh and folder.exists() and folder not in self.memo.setdefault("_fresh_done", set()):
             shutil.rmtree(folder)
@@ -199,8 +207,9 @@ def wrap(text: str, width: int = 100) -> str:
     text = re.sub(r"`[^`\n]*`", lambda m: m.group().replace(" ", "\0"), text)
     if max((len(w) for w in text.split()), default=0) > width - len(indent):
         return text.replace("\0", " ")  # a run of Chinese (no spaces to break at) stays on one line
-    return textwrap.fill(text, width=width, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False).replace("\0", " ")
+    return textwrap.fill(
+        text, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    ).replace("\0", " ")
 
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -210,8 +219,21 @@ def md_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-_SMALL = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve")
+_SMALL = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 def words(n: int) -> str:

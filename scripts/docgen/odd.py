@@ -50,10 +50,18 @@ def _find(obj, name: str, depth: int = 2):
                 return d[name]
             if hasattr(type(o), name) and not callable(getattr(type(o), name)):
                 return getattr(o, name)
-            nxt += [v for k, v in d.items() if not k.startswith("__") and hasattr(v, "__dict__")
-                    and not isinstance(v, type) and type(v).__module__.startswith("coop_agents")]
+            nxt += [
+                v
+                for k, v in d.items()
+                if not k.startswith("__")
+                and hasattr(v, "__dict__")
+                and not isinstance(v, type)
+                and type(v).__module__.startswith("coop_agents")
+            ]
         level = nxt
-    raise SystemExit(f"make_docs: scripts/docgen/odd.py: the model has no {name!r} any more; update the producer")
+    raise SystemExit(
+        f"make_docs: scripts/docgen/odd.py: the model has no {name!r} any more; update the producer"
+    )
 
 
 @functools.cache
@@ -63,8 +71,20 @@ def _modules() -> tuple[str, ...]:
     import coop_agents
 
     src = Path(coop_agents.__file__).parent
-    skip = {"cli.py", "config.py", "numbers.py", "validation.py", "limits.py", "errors.py", "__init__.py",
-            "__main__.py", "patterns.py", "scenarios.py", "rng.py", "network.py"}
+    skip = {
+        "cli.py",
+        "config.py",
+        "numbers.py",
+        "validation.py",
+        "limits.py",
+        "errors.py",
+        "__init__.py",
+        "__main__.py",
+        "patterns.py",
+        "scenarios.py",
+        "rng.py",
+        "network.py",
+    }
 
     def path_of(module: str) -> Path | None:
         rel = module.removeprefix("coop_agents").lstrip(".").replace(".", "/")
@@ -117,9 +137,13 @@ def _small_model(scenario="default", pattern="siloed", seed=0, **over):
 def profiles(ctx: Context) -> str:
     from coop_agents.network import PROFILES
 
-    rows = [[name, _plain(p.contacts), _plain(p.vulnerable), _plain(p.infrastructure), _plain(p.trust)]
-            for name, p in PROFILES.items()]
-    return md_table(["profile", "mean daily contacts", "vulnerable share", "infrastructure", "base trust"], rows)
+    rows = [
+        [name, _plain(p.contacts), _plain(p.vulnerable), _plain(p.infrastructure), _plain(p.trust)]
+        for name, p in PROFILES.items()
+    ]
+    return md_table(
+        ["profile", "mean daily contacts", "vulnerable share", "infrastructure", "base trust"], rows
+    )
 
 
 @block("odd", "odd-scales", cheap=True)
@@ -131,47 +155,75 @@ def scales(ctx: Context) -> str:
     model = _small_model("default", "siloed")
     cfg = model.config
     g = _find(model, "graph")
-    kinds = Counter((g.nodes[o.node]["kind"], g.nodes[o.node].get("level", "") if g.nodes[o.node]["kind"]
-                     == "party_committee" else "") for o in _find(model, "organisations"))
+    kinds = Counter(
+        (
+            g.nodes[o.node]["kind"],
+            g.nodes[o.node].get("level", "") if g.nodes[o.node]["kind"] == "party_committee" else "",
+        )
+        for o in _find(model, "organisations")
+    )
     n_orgs = sum(kinds.values())
     communities = cfg.street_offices * cfg.communities_per_street
     per = cfg.residents // communities
-    names = [(("government", ""), "government", "governments"),
-             (("party_committee", "district"), "district party committee", "district party committees"),
-             (("platform", ""), "platform hub", "platform hubs"),
-             (("street_office", ""), "street office", "street offices"),
-             (("party_committee", "street"), "street party committee", "street party committees"),
-             (("committee", ""), "committee", "committees"),
-             (("party_committee", "community"), "branch", "branches"),
-             (("social_organisation", ""), "social organisation", "social organisations")]
+    names = [
+        (("government", ""), "government", "governments"),
+        (("party_committee", "district"), "district party committee", "district party committees"),
+        (("platform", ""), "platform hub", "platform hubs"),
+        (("street_office", ""), "street office", "street offices"),
+        (("party_committee", "street"), "street party committee", "street party committees"),
+        (("committee", ""), "committee", "committees"),
+        (("party_committee", "community"), "branch", "branches"),
+        (("social_organisation", ""), "social organisation", "social organisations"),
+    ]
     parts = [f"{kinds[key]} {one if kinds[key] == 1 else many}" for key, one, many in names if kinds[key]]
-    parts += [f"{n} {kind} {level}".strip() for (kind, level), n in kinds.items()
-              if (kind, level) not in {key for key, _, _ in names}]
+    parts += [
+        f"{n} {kind} {level}".strip()
+        for (kind, level), n in kinds.items()
+        if (kind, level) not in {key for key, _, _ in names}
+    ]
     steps = PARAMETERS["steps"]
     until = PARAMETERS.get("run_until")
-    horizon = (f"- **Time:** one step = one day; a run lasts until its event is over, at most `steps` days "
-               f"(default {_plain(steps.default)}; each preset's cap is in Appendix C)"
-               if until is not None and until.default == "event_over" else
-               f"- **Time:** one step = one day; horizon `steps` (default {_plain(steps.default)}; each preset's "
-               f"horizon is in Appendix C)")
-    return "\n".join(wrap(t) for t in [
-        horizon + ". Inside a day, message handling runs in continuous time on the message bus.",
-        f"- **Space:** no geometric space; structure is the graph. The default district has "
-        f"{cfg.residents:,} residents, {cfg.street_offices} street offices × {cfg.communities_per_street} "
-        f"communities ({per:,} residents each), {cfg.social_organisations} social organisations, i.e. "
-        f"{n_orgs} organisations ({', '.join(parts)}).",
-    ])
+    horizon = (
+        f"- **Time:** one step = one day; a run lasts until its event is over, at most `steps` days "
+        f"(default {_plain(steps.default)}; each preset's cap is in Appendix C)"
+        if until is not None and until.default == "event_over"
+        else f"- **Time:** one step = one day; horizon `steps` (default {_plain(steps.default)}; each preset's "
+        f"horizon is in Appendix C)"
+    )
+    return "\n".join(
+        wrap(t)
+        for t in [
+            horizon + ". Inside a day, message handling runs in continuous time on the message bus.",
+            f"- **Space:** no geometric space; structure is the graph. The default district has "
+            f"{cfg.residents:,} residents, {cfg.street_offices} street offices × {cfg.communities_per_street} "
+            f"communities ({per:,} residents each), {cfg.social_organisations} social organisations, i.e. "
+            f"{n_orgs} organisations ({', '.join(parts)}).",
+        ]
+    )
 
 
 _SERIES_GLOSS = {
-    "prevalence": "prevalence", "harm": "harm so far", "severe": "severe harm so far",
-    "detected": "detected and active residents", "messages": "messages handled that day",
-    "in_flight": "messages in flight", "max_backlog": "largest backlog", "resources": "total stock",
-    "unmet_needs": "unmet needs today", "measures": "mean measure level", "lost_messages": "cumulative lost messages",
-    "trust": "mean residents' trust", "lessons": "mean lessons", "event": "the number of the latest event begun",
+    "prevalence": "prevalence",
+    "harm": "harm so far",
+    "severe": "severe harm so far",
+    "detected": "detected and active residents",
+    "messages": "messages handled that day",
+    "in_flight": "messages in flight",
+    "max_backlog": "largest backlog",
+    "resources": "total stock",
+    "unmet_needs": "unmet needs today",
+    "measures": "mean measure level",
+    "lost_messages": "cumulative lost messages",
+    "trust": "mean residents' trust",
+    "lessons": "mean lessons",
+    "event": "the number of the latest event begun",
 }
-_MATRIX_GLOSS = {"states": "governance state", "risk": "true risk", "level": "measure level",
-                 "seen": "whether monitoring saw anything (before false signals)"}
+_MATRIX_GLOSS = {
+    "states": "governance state",
+    "risk": "true risk",
+    "level": "measure level",
+    "seen": "whether monitoring saw anything (before false signals)",
+}
 
 
 @block("odd", "odd-timeseries", cheap=True)
@@ -181,17 +233,25 @@ def timeseries(ctx: Context) -> str:
     def gloss(table, names):
         missing = [n for n in names if n not in table]
         if missing:
-            print(f"make docs: odd-timeseries: no gloss for {', '.join(missing)} (add one in "
-                  f"scripts/docgen/odd.py)", file=sys.stderr)
+            print(
+                f"make docs: odd-timeseries: no gloss for {', '.join(missing)} (add one in "
+                f"scripts/docgen/odd.py)",
+                file=sys.stderr,
+            )
         return "; ".join(table.get(n, f"`{n}`") for n in names)
 
     scalars = list(TimeSeries.SCALARS)
     matrices = dict(TimeSeries.MATRICES)
-    kinds = ", ".join(f"`{k}` ({getattr(t, '__name__', str(t)).replace('bool_', 'bool')})" for k, t in matrices.items())
-    return "\n".join(wrap(t) for t in [
-        f"- scalars {', '.join(f'`{s}`' for s in scalars)}: {gloss(_SERIES_GLOSS, scalars)};",
-        f"- per-community matrices {kinds}: {gloss(_MATRIX_GLOSS, list(matrices))}.",
-    ])
+    kinds = ", ".join(
+        f"`{k}` ({getattr(t, '__name__', str(t)).replace('bool_', 'bool')})" for k, t in matrices.items()
+    )
+    return "\n".join(
+        wrap(t)
+        for t in [
+            f"- scalars {', '.join(f'`{s}`' for s in scalars)}: {gloss(_SERIES_GLOSS, scalars)};",
+            f"- per-community matrices {kinds}: {gloss(_MATRIX_GLOSS, list(matrices))}.",
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------ §7.1
@@ -202,24 +262,27 @@ _NOT_RATES = {"SUSCEPTIBLE", "EXPOSED", "INFECTIOUS", "RECOVERED"}
 _GLOSS = {
     "MAX_BOUNCES": "cap on bounces of one boundary task",
     "READINESS_BUILD": "daily build rate of readiness per unit of peacetime budget, in normal times (holds "
-                       "readiness near 0.3 at a budget of 0.3 and a decay of 1 a year)",
+    "readiness near 0.3 at a budget of 0.3 and a decay of 1 a year)",
     "READINESS_REF": "readiness at which drills add +0.1 compliance and volunteer turnout is x1 (the single-event "
-                     "calibration)",
+    "calibration)",
     "DAYS_PER_YEAR": "turns yearly rates into daily ones",
     "CARE_EFFECT": "how much care (needs met while ill) cuts the chance of a severe outcome",
     "SPARSE_SHARE": "speed only: below this share of all contacts, infection pressure reads only the infectious "
-                    "residents' rows (same result bit for bit)",
+    "residents' rows (same result bit for bit)",
     "SELF_RESCUE": "daily self-rescue chance per unit of intensity (non-vulnerable residents)",
     "RECEDE_DAYS": "days the shock takes to recede",
     "JUMP_COST": "speed only: skipping to a stream position costs about as much as drawing this many numbers "
-                 "(same draws either way)",
+    "(same draws either way)",
     "VULNERABLE_WEIGHT": "severe harm of a vulnerable resident weighs this much more",
     "DRILL_COMPLIANCE": "compliance that drills add at the reference readiness (READINESS_REF)",
     "STOCK_RESOURCES_BASE": "initial stocks per resident scale with this plus the resources pillar",
     "STOCK_PREPARED": "initial stocks are this many times larger with preparation on",
 }
 _GLOSS_BY_MODULE = {
-    ("model.py", "DAYS_PER_YEAR"): "turns the yearly rates readiness_decay and trust_recovery into daily ones",
+    (
+        "model.py",
+        "DAYS_PER_YEAR",
+    ): "turns the yearly rates readiness_decay and trust_recovery into daily ones",
     ("events.py", "DAYS_PER_YEAR"): "turns arrival_rate (events a year) into the mean gap between events",
 }
 
@@ -239,8 +302,12 @@ def _constants(rel: str) -> list[tuple[str, str, str, str]]:
         target = node.targets[0]
         if isinstance(target, ast.Name):
             pairs = [(target.id, node.value)]
-        elif (isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
-              and len(target.elts) == len(node.value.elts) and all(isinstance(t, ast.Name) for t in target.elts)):
+        elif (
+            isinstance(target, ast.Tuple)
+            and isinstance(node.value, ast.Tuple)
+            and len(target.elts) == len(node.value.elts)
+            and all(isinstance(t, ast.Name) for t in target.elts)
+        ):
             pairs = [(t.id, v) for t, v in zip(target.elts, node.value.elts)]
         else:
             continue
@@ -273,7 +340,9 @@ def fixed_rates(ctx: Context) -> str:
                 shown = f"{value:.6g} (= `{expr}`)"
             gloss = _GLOSS_BY_MODULE.get((rel, name)) or _GLOSS.get(name) or comment
             if not gloss:
-                print(f"make docs: odd-fixed-rates: {rel} {name} has no comment and no gloss", file=sys.stderr)
+                print(
+                    f"make docs: odd-fixed-rates: {rel} {name} has no comment and no gloss", file=sys.stderr
+                )
             rows.append([f"`{name}`", shown, rel, gloss.rstrip(".")])
     return md_table(["constant", "value", "module", "used for"], rows)
 
@@ -301,19 +370,40 @@ def derived(ctx: Context) -> str:
         readiness = float(np.mean(_find(m, "readiness")))
         bus = _find(m, "bus")
         ref = _const("READINESS_REF")
-        rows.append([
-            f"`{name}`", f"{_find(m, 'base_deliberation_days'):.3f}", f"{_find(m, 'fidelity'):.3f}",
-            f"{_find(m, 'misjudgement_sigma'):.3f}", f"{_find(m, 'prevention_strength'):.3f}",
-            f"{_find(m, 'p_own'):.3f}", f"{bus.latency_factor:.2f}", f"{bus.reliability_gain:.2f}",
-            f"{float(np.mean(_find(m, 'informant_boost'))):.3f}",
-            f"{int(np.sum(_find(m, 'branch_mobilised')))}/{n}", f"{recipients:.1f} / {hub}",
-            f"{1.15 - 0.5 * cfg.peacetime_budget:.2f}", f"{readiness:.2f}",
-            f"{0.5 + 0.5 * min(2.0, readiness / ref):.2f}",
-        ])
-    header = ["pattern", "deliberation_days (base)", "fidelity", "misjudgement_sigma", "prevention_strength",
-              "p_own", "latency_factor", "reliability_gain", "informant_boost (mean)", "branch mobilised",
-              "direct alert recipients per committee (mean) / alert hub", "grid budget factor",
-              "readiness (start)", "volunteer turnout (start)"]
+        rows.append(
+            [
+                f"`{name}`",
+                f"{_find(m, 'base_deliberation_days'):.3f}",
+                f"{_find(m, 'fidelity'):.3f}",
+                f"{_find(m, 'misjudgement_sigma'):.3f}",
+                f"{_find(m, 'prevention_strength'):.3f}",
+                f"{_find(m, 'p_own'):.3f}",
+                f"{bus.latency_factor:.2f}",
+                f"{bus.reliability_gain:.2f}",
+                f"{float(np.mean(_find(m, 'informant_boost'))):.3f}",
+                f"{int(np.sum(_find(m, 'branch_mobilised')))}/{n}",
+                f"{recipients:.1f} / {hub}",
+                f"{1.15 - 0.5 * cfg.peacetime_budget:.2f}",
+                f"{readiness:.2f}",
+                f"{0.5 + 0.5 * min(2.0, readiness / ref):.2f}",
+            ]
+        )
+    header = [
+        "pattern",
+        "deliberation_days (base)",
+        "fidelity",
+        "misjudgement_sigma",
+        "prevention_strength",
+        "p_own",
+        "latency_factor",
+        "reliability_gain",
+        "informant_boost (mean)",
+        "branch mobilised",
+        "direct alert recipients per committee (mean) / alert hub",
+        "grid budget factor",
+        "readiness (start)",
+        "volunteer turnout (start)",
+    ]
     return md_table(header, rows)
 
 
@@ -327,15 +417,19 @@ def shock_curve(ctx: Context) -> str:
     days = list(range(hz.onset - 1, hz.end + 1))
     cells = [f"day {d}: {hz.intensity(d) / hz.peak:.3f}" for d in days]
     half = (len(cells) + 1) // 2
-    return "\n".join([
-        wrap(f"Generated for `rural_flood` (`shock_onset = {cfg.shock_onset}`, `shock_lead = {cfg.shock_lead}`, "
-             f"`shock_duration = {cfg.shock_duration}`), as shares of `peak`:"),
-        "",
-        "```text",
-        ", ".join(cells[:half]),
-        ", ".join(cells[half:]),
-        "```",
-    ])
+    return "\n".join(
+        [
+            wrap(
+                f"Generated for `rural_flood` (`shock_onset = {cfg.shock_onset}`, `shock_lead = {cfg.shock_lead}`, "
+                f"`shock_duration = {cfg.shock_duration}`), as shares of `peak`:"
+            ),
+            "",
+            "```text",
+            ", ".join(cells[:half]),
+            ", ".join(cells[half:]),
+            "```",
+        ]
+    )
 
 
 @block("odd", "odd-shock-peak", cheap=True)
@@ -354,9 +448,11 @@ def shock_peak(ctx: Context) -> str:
         day = shocks[0].day
         s = make_hazard("shock", m)
         s.begin_on(day)
-        text.append(f"As a scheduled event (generated): in `flood_during_epidemic` (event day {day}, `shock_lead = "
-                    f"{cfg.shock_lead}`, `shock_duration = {cfg.shock_duration}`) the precursors begin on day "
-                    f"{s.onset}, the peak is reached on day {s.full} and the shock is over from day {s.end}.")
+        text.append(
+            f"As a scheduled event (generated): in `flood_during_epidemic` (event day {day}, `shock_lead = "
+            f"{cfg.shock_lead}`, `shock_duration = {cfg.shock_duration}`) the precursors begin on day "
+            f"{s.onset}, the peak is reached on day {s.full} and the shock is over from day {s.end}."
+        )
     return "\n".join(wrap(t) for t in text)
 
 
@@ -374,17 +470,22 @@ def stocks(ctx: Context) -> str:
         m = _small_model("recurring", "siloed", 3)
         m.run()
         res = m.series.data["resources"][: m.series.n]
-        data = {"events": [int(e.day) for e in m.hazard.specs], "steps": int(m.series.n - 1),
-                "stock": [float(x) for x in res]}
+        data = {
+            "events": [int(e.day) for e in m.hazard.specs],
+            "steps": int(m.series.n - 1),
+            "stock": [float(x) for x in res],
+        }
         f.write_text(json.dumps(data))
         return data
 
     data = compute()
     stock, last = data["stock"], data["steps"]
     days = [d for d in range(0, last + 1, 100)] + ([last] if last % 100 else [])
-    return wrap(f"Generated for `recurring`, `siloed`, seed 3: events on days {', '.join(map(str, data['events']))}; "
-                f"total stock {', '.join(f'day {d}: {stock[d]:.1f}' for d in days)}. `resources_spent` counts "
-                f"committee spending only.")
+    return wrap(
+        f"Generated for `recurring`, `siloed`, seed 3: events on days {', '.join(map(str, data['events']))}; "
+        f"total stock {', '.join(f'day {d}: {stock[d]:.1f}' for d in days)}. `resources_spent` counts "
+        f"committee spending only."
+    )
 
 
 # ------------------------------------------------------------------------------------ §7.13
@@ -398,18 +499,33 @@ def arrivals(ctx: Context) -> str:
         m = _small_model("recurring", "siloed", seed)
         cfg = m.config
         days = [e.day for e in m.hazard.specs]
-        lines.append(f"seed {seed}: {len(days)} event{'s' if len(days) != 1 else ''}"
-                     + (f", on days {', '.join(map(str, days))}" if days else ""))
-    return "\n".join([
-        f"Generated arrivals of `recurring` (`arrival_rate = {_plain(cfg.arrival_rate)}` a year over `steps = "
-        f"{cfg.steps}` days), seeds 0–4:", "", "```text", *lines, "```"])
+        lines.append(
+            f"seed {seed}: {len(days)} event{'s' if len(days) != 1 else ''}"
+            + (f", on days {', '.join(map(str, days))}" if days else "")
+        )
+    return "\n".join(
+        [
+            f"Generated arrivals of `recurring` (`arrival_rate = {_plain(cfg.arrival_rate)}` a year over `steps = "
+            f"{cfg.steps}` days), seeds 0–4:",
+            "",
+            "```text",
+            *lines,
+            "```",
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------ §7.14
 
 
-def _evenings(days: int, readiness: float = 0.0, budget: float = 0.0, decay: float = 1.0, loss: float = 0.0,
-              recovery: float = 0.5) -> tuple[float, float]:
+def _evenings(
+    days: int,
+    readiness: float = 0.0,
+    budget: float = 0.0,
+    decay: float = 1.0,
+    loss: float = 0.0,
+    recovery: float = 0.5,
+) -> tuple[float, float]:
     """Readiness and trust loss of a community after ``days`` evenings in normal times without events,
     by the rules of §7.14 and §7.15 with the model's own constants."""
     build = _const("READINESS_BUILD") * budget
@@ -424,9 +540,11 @@ def _evenings(days: int, readiness: float = 0.0, budget: float = 0.0, decay: flo
 def readiness_fade(ctx: Context) -> str:
     year = int(_const("DAYS_PER_YEAR"))
     kept = _evenings(year, readiness=0.5)[0] / 0.5
-    return wrap(f"Readiness builds only in normal times and only with `preparation` on, and fades at "
-                f"`readiness_decay` a year in every state (generated: with no budget, a readiness of 0.5 keeps "
-                f"{kept:.3f} of itself after {year} days at `readiness_decay = 1`).")
+    return wrap(
+        f"Readiness builds only in normal times and only with `preparation` on, and fades at "
+        f"`readiness_decay` a year in every state (generated: with no budget, a readiness of 0.5 keeps "
+        f"{kept:.3f} of itself after {year} days at `readiness_decay = 1`)."
+    )
 
 
 @block("odd", "odd-readiness-table", cheap=True)
@@ -435,10 +553,25 @@ def readiness_table(ctx: Context) -> str:
     rows = []
     for budget in (0.0, 0.15, 0.3, 0.5, 0.7, 1.0):
         r = _evenings(5 * year, readiness=budget, budget=budget)[0]
-        rows.append([_plain(budget), f"{1.15 - 0.5 * budget:.3f}", f"{r:.3f}",
-                     f"{0.1 * min(2.0, r / ref):.3f}", f"{0.5 + 0.5 * min(2.0, r / ref):.3f}"])
-    return md_table(["peacetime_budget", "grid factor (1.15 − 0.5·budget)", "readiness after 5 years",
-                     "drills (compliance +)", "volunteer turnout"], rows)
+        rows.append(
+            [
+                _plain(budget),
+                f"{1.15 - 0.5 * budget:.3f}",
+                f"{r:.3f}",
+                f"{0.1 * min(2.0, r / ref):.3f}",
+                f"{0.5 + 0.5 * min(2.0, r / ref):.3f}",
+            ]
+        )
+    return md_table(
+        [
+            "peacetime_budget",
+            "grid factor (1.15 − 0.5·budget)",
+            "readiness after 5 years",
+            "drills (compliance +)",
+            "volunteer turnout",
+        ],
+        rows,
+    )
 
 
 # ------------------------------------------------------------------------------------ §7.15
@@ -447,10 +580,14 @@ def readiness_table(ctx: Context) -> str:
 @block("odd", "odd-trust-recovery", cheap=True)
 def trust_recovery(ctx: Context) -> str:
     year = int(_const("DAYS_PER_YEAR"))
-    parts = [f"{_evenings(year, loss=1.0, recovery=rate)[1]:.3f} at `trust_recovery = {_plain(rate)}`"
-             for rate in (0.5, 1.0, 2.0)]
-    return wrap(f"How much of a trust loss is left after {year} days without new losses "
-                f"(generated): {', '.join(parts)}.")
+    parts = [
+        f"{_evenings(year, loss=1.0, recovery=rate)[1]:.3f} at `trust_recovery = {_plain(rate)}`"
+        for rate in (0.5, 1.0, 2.0)
+    ]
+    return wrap(
+        f"How much of a trust loss is left after {year} days without new losses "
+        f"(generated): {', '.join(parts)}."
+    )
 
 
 # ------------------------------------------------------------------------------- §7.16 (runs)
@@ -488,12 +625,27 @@ def event_outcomes_table(ctx: Context) -> str:
         return format_number(float(v), None) if not float(v).is_integer() else f"{int(v)}"
 
     rows = [[cell(e[k]) for k in keys] for e in events]
-    shared = ("events", "harm", "detection_delay", "response_delay", "missed_windows", "learning_gain",
-              "false_alarms", "mean_trust")
+    shared = (
+        "events",
+        "harm",
+        "detection_delay",
+        "response_delay",
+        "missed_windows",
+        "learning_gain",
+        "false_alarms",
+        "mean_trust",
+    )
     run = data["run"]
     tail = ", ".join(f"`{k}` = {cell(run[k])}" for k in shared if k in run)
-    return "\n".join(["Generated for `flood_during_epidemic`, `full_cycle`, seed 0:", "", md_table(keys, rows), "",
-                      wrap(f"with run outcomes {tail}.")])
+    return "\n".join(
+        [
+            "Generated for `flood_during_epidemic`, `full_cycle`, seed 0:",
+            "",
+            md_table(keys, rows),
+            "",
+            wrap(f"with run outcomes {tail}."),
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------ Appendix A
@@ -512,11 +664,33 @@ def parameters(ctx: Context) -> str:
             allowed = " / ".join(p.choices)
         else:
             allowed = f"{_plain(p.low)} – {_plain(p.high)}"
-        rows.append([f"`{p.name}`", p.role, p.group, p.type, _plain(p.default), allowed, p.unit, p.label_en, p.label_zh])
-    head = (f"{len(PARAMETERS)} parameters ({roles['scenario']} scenario, {roles['lever']} lever). `scenario` rows "
-            f"are set by scenario files (uncertainties), `lever` rows by patterns.")
-    return "\n".join([wrap(head), "", md_table(["name", "role", "group", "type", "default", "range / choices", "unit",
-                                          "English", "中文"], rows)])
+        rows.append(
+            [
+                f"`{p.name}`",
+                p.role,
+                p.group,
+                p.type,
+                _plain(p.default),
+                allowed,
+                p.unit,
+                p.label_en,
+                p.label_zh,
+            ]
+        )
+    head = (
+        f"{len(PARAMETERS)} parameters ({roles['scenario']} scenario, {roles['lever']} lever). `scenario` rows "
+        f"are set by scenario files (uncertainties), `lever` rows by patterns."
+    )
+    return "\n".join(
+        [
+            wrap(head),
+            "",
+            md_table(
+                ["name", "role", "group", "type", "default", "range / choices", "unit", "English", "中文"],
+                rows,
+            ),
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------ Appendix B
@@ -563,7 +737,7 @@ def scenarios(ctx: Context) -> str:
 
     def used(s, p) -> bool:
         arrival = value(s, "arrival")
-        hazards = ({e.hazard for e in s.events} if arrival == "schedule" else {value(s, "hazard")})
+        hazards = {e.hazard for e in s.events} if arrival == "schedule" else {value(s, "hazard")}
         if p.name == "hazard":
             return arrival != "schedule"
         if p.name == "shock_onset":
@@ -586,20 +760,34 @@ def scenarios(ctx: Context) -> str:
                 cells.append(f"*{_plain(p.default)}*")
         rows.append(cells)
     if any(s.events for s in presets):
-        rows.append(["`[[events]]`", *("; ".join(f"day {e.day}: {e.hazard}" for e in s.events) if s.events and
-                                        value(s, "arrival") == "schedule" else "—" for s in presets)])
+        rows.append(
+            [
+                "`[[events]]`",
+                *(
+                    "; ".join(f"day {e.day}: {e.hazard}" for e in s.events)
+                    if s.events and value(s, "arrival") == "schedule"
+                    else "—"
+                    for s in presets
+                ),
+            ]
+        )
     overridden = [s.name for s in presets if value(s, "arrival") == "schedule" and "hazard" in s.parameters]
-    head = ("Italic cells are table defaults; \"—\" marks parameters the scenario does not use (those of the other "
-            "hazard; `shock_onset` unless `arrival = single`; `arrival_rate` unless `arrival = poisson`; `hazard` "
-            "with `arrival = schedule`, where each event names its own).")
+    head = (
+        'Italic cells are table defaults; "—" marks parameters the scenario does not use (those of the other '
+        "hazard; `shock_onset` unless `arrival = single`; `arrival_rate` unless `arrival = poisson`; `hazard` "
+        "with `arrival = schedule`, where each event names its own)."
+    )
     for name in overridden:
         s = next(x for x in presets if x.name == name)
-        head += f" `{name}` sets `hazard = \"{s.parameters['hazard']}\"`, which its schedule overrides."
+        head += f' `{name}` sets `hazard = "{s.parameters["hazard"]}"`, which its schedule overrides.'
     header = ["parameter", *(f"`{s.name}` {s.title_zh}" for s in presets)]
     bullets = [f"- `{s.name}` ({s.title_en}, {s.title_zh}): {s.description}" for s in presets]
     rest = [p for p in params if p not in set_somewhere]
-    tail = ("All other scenario parameters keep their table defaults: "
-            + ", ".join(f"`{p.name} = {_plain(p.default)}`" for p in rest) + ".")
+    tail = (
+        "All other scenario parameters keep their table defaults: "
+        + ", ".join(f"`{p.name} = {_plain(p.default)}`" for p in rest)
+        + "."
+    )
     if not any(s.structure for s in presets):
         tail += " No preset names a `structure` file, so every preset district is built by `network.build_district`."
     return "\n".join([wrap(head), "", md_table(header, rows), "", *map(wrap, bullets), "", wrap(tail)])
@@ -641,21 +829,34 @@ BETTER_WORDS = {
 def outcomes(ctx: Context) -> str:
     from coop_agents.outcome_registry import FAMILIES, HAZARDS, OUTCOMES
 
-    out = [wrap("Every outcome's definition, from `outcome_registry.OUTCOMES`, the one place that says what an "
-                "outcome means (the command line's tables, `analyse`, the app and the brief read it). "
-                "Conventions every definition follows:"), ""]
+    out = [
+        wrap(
+            "Every outcome's definition, from `outcome_registry.OUTCOMES`, the one place that says what an "
+            "outcome means (the command line's tables, `analyse`, the app and the brief read it). "
+            "Conventions every definition follows:"
+        ),
+        "",
+    ]
     out += [wrap(f"- {b}") for b in registry_conventions()]
     by_family = {f: [o for o in OUTCOMES.values() if o.family == f] for f in FAMILIES}
-    out += ["", wrap(f"{len(OUTCOMES)} outcomes in {sum(1 for v in by_family.values() if v)} families. Each "
-                 "entry gives the key in results, the English and Chinese labels, the unit, the better "
-                 "direction, what the number is, when it is n/a and how a time that never came is counted."), ""]
+    out += [
+        "",
+        wrap(
+            f"{len(OUTCOMES)} outcomes in {sum(1 for v in by_family.values() if v)} families. Each "
+            "entry gives the key in results, the English and Chinese labels, the unit, the better "
+            "direction, what the number is, when it is n/a and how a time that never came is counted."
+        ),
+        "",
+    ]
     for k, (family, members) in enumerate(((f, m) for f, m in by_family.items() if m), start=1):
         en, zh = FAMILIES[family]
         out += [f"### D.{k} {en} · {zh}", ""]
         for o in members:
             better_en, better_zh = BETTER_WORDS[o.better]
-            line = (f"- **`{o.name}`** — {o.label_en} · {o.label_zh}. Unit: {o.unit} ({o.unit_zh}); "
-                    f"{better_en} ({better_zh}).")
+            line = (
+                f"- **`{o.name}`** — {o.label_en} · {o.label_zh}. Unit: {o.unit} ({o.unit_zh}); "
+                f"{better_en} ({better_zh})."
+            )
             notes = []
             if o.count:
                 notes.append("a whole number in every run")
@@ -679,5 +880,3 @@ def outcomes(ctx: Context) -> str:
                 out.append(wrap(f"  - Censoring: {o.censoring_en} / {o.censoring_zh}"))
         out.append("")
     return "\n".join(out)
-
-

@@ -34,7 +34,9 @@ def comparison(ctx: Context) -> dict:
         done = folder / "stdout.txt"
         if not done.exists():
             ctx.say(f"README: {' '.join(argv[1:])} (what `make run` prints)")
-            out = subprocess.run([*argv, "--out", str(folder / "runs")], cwd=ROOT, capture_output=True, text=True)
+            out = subprocess.run(
+                [*argv, "--out", str(folder / "runs")], cwd=ROOT, capture_output=True, text=True
+            )
             if out.returncode != 0:
                 raise SystemExit(f"make_docs: `{' '.join(argv)}` failed:\n{out.stderr}")
             done.write_text(out.stdout, encoding="utf-8")
@@ -68,8 +70,10 @@ def reading(ctx: Context) -> str:
     runs = data["runs"]
     base, best = "siloed", "full_cycle"
     if base not in runs or best not in runs:
-        raise SystemExit(f"make_docs: the README's reading compares {base} and {best}; `make run` compares "
-                         f"{', '.join(runs)}")
+        raise SystemExit(
+            f"make_docs: the README's reading compares {base} and {best}; `make run` compares "
+            f"{', '.join(runs)}"
+        )
     silo, full = load_pattern(base), load_pattern(best)
     a, b = runs[base], runs[best]
 
@@ -80,18 +84,22 @@ def reading(ctx: Context) -> str:
         return mean_x, mean_y, sign(low, high)
 
     # Under silos: who approves, whether requests bounce, how late the first measure comes.
-    approver = {"district": "the district approves every state change",
-                "street": "the street office approves every state change",
-                "committee": "committees decide their own state changes"}[silo.levers.get("authority", "street")]
+    approver = {
+        "district": "the district approves every state change",
+        "street": "the street office approves every state change",
+        "committee": "committees decide their own state changes",
+    }[silo.levers.get("authority", "street")]
     bounce = float(np.nanmean(_values(a, "buck_passing_events"))) > 0
     slow, fast, delay_sign = pair("response_delay")
-    first = (f"Read it as a workshop would: under {silo.label_en[0].lower() + silo.label_en[1:]} "
-             f"({silo.label_zh}) {approver}{', requests bounce where nobody owns them,' if bounce else ','} and the "
-             f"first measure arrives {weeks(slow)} after the risk became real; "
-             f"{full.label_en[0].lower() + full.label_en[1:]} ")
+    first = (
+        f"Read it as a workshop would: under {silo.label_en[0].lower() + silo.label_en[1:]} "
+        f"({silo.label_zh}) {approver}{', requests bounce where nobody owns them,' if bounce else ','} and the "
+        f"first measure arrives {weeks(slow)} after the risk became real; "
+        f"{full.label_en[0].lower() + full.label_en[1:]} "
+    )
     if delay_sign < 0:
         part = fraction(fast / slow)
-        acts = (f"acts in {part} that time" if part else f"acts in {round(100 * fast / slow)}% of that time")
+        acts = f"acts in {part} that time" if part else f"acts in {round(100 * fast / slow)}% of that time"
     elif delay_sign == 0:
         acts = "acts about as fast"
     else:
@@ -99,8 +107,11 @@ def reading(ctx: Context) -> str:
     h_silo, h_full, harm_sign = pair("harm")
     r = h_full / h_silo if h_silo else float("nan")
     if harm_sign < 0:
-        harms = (f"harms about {one_in(r).replace('one in', 'one resident in')} of those the siloed pattern harms"
-                 if r <= 0.4 else f"harms {round(100 * (1 - r))}% fewer residents than the siloed pattern")
+        harms = (
+            f"harms about {one_in(r).replace('one in', 'one resident in')} of those the siloed pattern harms"
+            if r <= 0.4
+            else f"harms {round(100 * (1 - r))}% fewer residents than the siloed pattern"
+        )
     elif harm_sign == 0:
         harms = "harms about as many residents as the siloed pattern (the paired difference is within chance)"
     else:
@@ -122,11 +133,17 @@ def reading(ctx: Context) -> str:
             text.append(f"No run reached the {cfg.steps:,}-day cap before its event was over.")
         else:
             where = ", ".join(f"{words(v)} under `{p}`" for p, v in cut.items() if v)
-            text.append(f"{k} of the {n} runs reached the {cfg.steps:,}-day cap before the event was over ({where}); "
-                        f"their times count to the cap.")
-    text.append("Delays count from the day a community's true risk reached the alert threshold; a community that "
-                "never acted counts with the days its risk lasted.")
+            text.append(
+                f"{k} of the {n} runs reached the {cfg.steps:,}-day cap before the event was over ({where}); "
+                f"their times count to the cap."
+            )
+    text.append(
+        "Delays count from the day a community's true risk reached the alert threshold; a community that "
+        "never acted counts with the days its risk lasted."
+    )
     if not bounce:
-        print("make docs: readme-reading: no buck-passing under siloed; the clause about bounces is left out",
-              file=sys.stderr)
+        print(
+            "make docs: readme-reading: no buck-passing under siloed; the clause about bounces is left out",
+            file=sys.stderr,
+        )
     return "\n".join(wrap(t) for t in text)

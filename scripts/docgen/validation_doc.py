@@ -51,25 +51,43 @@ def facts_block(ctx: Context) -> str:
     out = []
     data = facts(ctx)
     held = sum(1 for f in data if f["holds"])
-    out.append(f"{held} of the {len(data)} checks below hold on the current model"
-               + ("." if held == len(data) else " (the failing ones are marked **no**; `make test` fails with "
-                                                   "them)."))
+    out.append(
+        f"{held} of the {len(data)} checks below hold on the current model"
+        + (
+            "."
+            if held == len(data)
+            else " (the failing ones are marked **no**; `make test` fails with them)."
+        )
+    )
     out.append("")
     for f in data:
-        title = f"Fact {f['number']}" + (f" (transmission {f['key'].split('_', 1)[1]})" if f["number"] == 10 else "")
+        title = f"Fact {f['number']}" + (
+            f" (transmission {f['key'].split('_', 1)[1]})" if f["number"] == 10 else ""
+        )
         out += [wrap(f"**{title}.** {f['claim']} *{f['setting']}; {f['seeds']} paired seeds.*"), ""]
         rows = []
         for c in f["comparisons"]:
             o = OUTCOMES.get(c["outcome"])
             d = 0 if abs(c["mean"]) >= 100 else max(o.decimals if o is not None else 2, 2)
             expect = "> 0" if c["expect"] == "higher" else "< 0"
-            rows.append([_arrow(c), fmt(c["mean"], d), fmt_ci(c["low"], c["high"], d), expect,
-                         "yes" if c["holds"] else "**no**"])
+            rows.append(
+                [
+                    _arrow(c),
+                    fmt(c["mean"], d),
+                    fmt_ci(c["low"], c["high"], d),
+                    expect,
+                    "yes" if c["holds"] else "**no**",
+                ]
+            )
         if rows:
-            out += [md_table(["paired difference (after − before)", "mean", "95% CI", "expected", "holds"], rows),
-                    ""]
+            out += [
+                md_table(["paired difference (after − before)", "mean", "95% CI", "expected", "holds"], rows),
+                "",
+            ]
         for c in f["checks"]:
-            out.append(wrap(f"- {c['label']}: {c['value']} — {'holds' if c['holds'] else '**does not hold**'}."))
+            out.append(
+                wrap(f"- {c['label']}: {c['value']} — {'holds' if c['holds'] else '**does not hold**'}.")
+            )
         if f["checks"]:
             out.append("")
     return "\n".join(out)
@@ -113,30 +131,60 @@ def seir_block(ctx: Context) -> str:
                 contacts = _find(model, "contacts")
                 cfg = model.config
                 out = model.run()
-                b = bare(contacts, state, draws, cfg.steps, cfg.transmission, cfg.latent_days, cfg.infectious_days)
+                b = bare(
+                    contacts, state, draws, cfg.steps, cfg.transmission, cfg.latent_days, cfg.infectious_days
+                )
                 same += int(b == out["harm"])
                 harms.append(out["harm"])
-            rows.append({"transmission": transmission, "seeds": len(seeds), "same": same,
-                         "mean_harm": float(np.mean(harms)), "residents": over["residents"], "steps": cfg.steps,
-                         "communities": model.n_communities})
+            rows.append(
+                {
+                    "transmission": transmission,
+                    "seeds": len(seeds),
+                    "same": same,
+                    "mean_harm": float(np.mean(harms)),
+                    "residents": over["residents"],
+                    "steps": cfg.steps,
+                    "communities": model.n_communities,
+                }
+            )
         f.write_text(json.dumps(rows))
         return rows
 
     rows = compute()
     all_same = all(r["same"] == r["seeds"] for r in rows)
-    table = md_table(["transmission", "seeds", "final size equal, run for run", "mean final size (residents)"],
-                     [[f"{r['transmission']:g}", str(r["seeds"]), f"{r['same']} of {r['seeds']}",
-                       fmt(r["mean_harm"], 1)] for r in rows])
-    verdict = ("In every run the two infect exactly the same residents: the model's contagion with every action "
-               "off is the plain network SEIR, draw for draw." if all_same else
-               "**Not every run matches**: the model's contagion with every action off is no longer the plain "
-               "network SEIR draw for draw (see `benchmarks/run.py`, whose target for this ratio is 1).")
-    return "\n".join([
-        wrap(f"`benchmarks/baselines.py: bare_seir` is the model's SEIR written as plainly as numpy allows (one "
-             f"sparse mat-vec a day). Started from the `no_response` model's index cases with the model's hazard "
-             f"draws, on the model's own contact graph ({rows[0]['residents']:,} residents, "
-             f"{words(rows[0]['communities'])} communities, up to {rows[0]['steps']:,} days):"), "", table, "",
-        wrap(verdict)])
+    table = md_table(
+        ["transmission", "seeds", "final size equal, run for run", "mean final size (residents)"],
+        [
+            [
+                f"{r['transmission']:g}",
+                str(r["seeds"]),
+                f"{r['same']} of {r['seeds']}",
+                fmt(r["mean_harm"], 1),
+            ]
+            for r in rows
+        ],
+    )
+    verdict = (
+        "In every run the two infect exactly the same residents: the model's contagion with every action "
+        "off is the plain network SEIR, draw for draw."
+        if all_same
+        else "**Not every run matches**: the model's contagion with every action off is no longer the plain "
+        "network SEIR draw for draw (see `benchmarks/run.py`, whose target for this ratio is 1)."
+    )
+    return "\n".join(
+        [
+            wrap(
+                f"`benchmarks/baselines.py: bare_seir` is the model's SEIR written as plainly as numpy allows (one "
+                f"sparse mat-vec a day). Started from the `no_response` model's index cases with the model's hazard "
+                f"draws, on the model's own contact graph ({rows[0]['residents']:,} residents, "
+                f"{words(rows[0]['communities'])} communities, up to {rows[0]['steps']:,} days):"
+            ),
+            "",
+            table,
+            "",
+            wrap(verdict),
+        ]
+    )
 
 
 def _invariant_tests() -> list[tuple[str, str]] | None:
@@ -147,7 +195,10 @@ def _invariant_tests() -> list[tuple[str, str]] | None:
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
-            doc = ast.get_docstring(node) or node.name.removeprefix("test_").replace("_", " ").capitalize() + "."
+            doc = (
+                ast.get_docstring(node)
+                or node.name.removeprefix("test_").replace("_", " ").capitalize() + "."
+            )
             out.append((node.name, " ".join(doc.split("\n\n")[0].split())))
     return out
 
@@ -156,10 +207,20 @@ def _invariant_tests() -> list[tuple[str, str]] | None:
 def invariants_block(ctx: Context) -> str:
     tests = _invariant_tests()
     if tests is not None:
-        return "\n".join(["`tests/test_outcome_invariants.py` checks that:", "",
-                          *(wrap(f"- {doc} (`{name}`)") for name, doc in tests)])
+        return "\n".join(
+            [
+                "`tests/test_outcome_invariants.py` checks that:",
+                "",
+                *(wrap(f"- {doc} (`{name}`)") for name, doc in tests),
+            ]
+        )
     from docgen.odd import registry_conventions
 
-    return "\n".join(["The outcome registry states the conventions every outcome follows (its tests, "
-                      "`tests/test_outcome_invariants.py`, are being written):", "",
-                      *(wrap(f"- {b}") for b in registry_conventions())])
+    return "\n".join(
+        [
+            "The outcome registry states the conventions every outcome follows (its tests, "
+            "`tests/test_outcome_invariants.py`, are being written):",
+            "",
+            *(wrap(f"- {b}") for b in registry_conventions()),
+        ]
+    )

@@ -10,8 +10,13 @@ import math
 
 from docgen.core import words
 
-_FRACTIONS = ((1 / 4, "a quarter of"), (1 / 3, "a third of"), (1 / 2, "half"), (2 / 3, "two thirds of"),
-              (3 / 4, "three quarters of"))
+_FRACTIONS = (
+    (1 / 4, "a quarter of"),
+    (1 / 3, "a third of"),
+    (1 / 2, "half"),
+    (2 / 3, "two thirds of"),
+    (3 / 4, "three quarters of"),
+)
 
 
 def fraction(r: float, tolerance: float = 0.06) -> str | None:

@@ -6,12 +6,23 @@ from docgen.core import Context, block, wrap
 from docgen.wording import fmt
 
 # The outcomes the guide explains, in its order (a workshop's headline comparisons).
-HEADLINE = ("harm", "response_delay", "unmet_need_days_vulnerable", "missed_windows", "buck_passing_events",
-            "unneeded_measures")
+HEADLINE = (
+    "harm",
+    "response_delay",
+    "unmet_need_days_vulnerable",
+    "missed_windows",
+    "buck_passing_events",
+    "unneeded_measures",
+)
 
-_BETTER = {"zh": {"lower": "越低越好", "higher": "越高越好", "neither": "本身无好坏之分"},
-           "en": {"lower": "lower is better", "higher": "higher is better",
-                  "neither": "neither direction is better in itself"}}
+_BETTER = {
+    "zh": {"lower": "越低越好", "higher": "越高越好", "neither": "本身无好坏之分"},
+    "en": {
+        "lower": "lower is better",
+        "higher": "higher is better",
+        "neither": "neither direction is better in itself",
+    },
+}
 
 
 def _outcomes(lang: str) -> str:
@@ -28,9 +39,9 @@ def _outcomes(lang: str) -> str:
         # "The same, for ..." refers to the outcome before it in the registry: say it in full.
         prev = OUTCOMES[names[names.index(name) - 1]] if names.index(name) else None
         if prev is not None and lang == "en" and meaning.startswith("The same, "):
-            meaning = prev.meaning_en.rstrip(".") + "; " + meaning[len("The same, "):]
+            meaning = prev.meaning_en.rstrip(".") + "; " + meaning[len("The same, ") :]
         elif prev is not None and lang == "zh" and meaning.startswith("同上，"):
-            meaning = prev.meaning_zh.rstrip("。") + "；" + meaning[len("同上，"):]
+            meaning = prev.meaning_zh.rstrip("。") + "；" + meaning[len("同上，") :]
         censoring = o.censoring_zh if lang == "zh" else o.censoring_en
         if censoring:
             meaning += ("" if lang == "zh" else " ") + censoring
@@ -38,8 +49,11 @@ def _outcomes(lang: str) -> str:
             lines.append(f"  - **{o.label_zh}**（{o.unit_zh}；{_BETTER['zh'][o.better]}）：{meaning}")
         else:
             lines.append(wrap(f"  - *{o.label_en}* ({o.unit}; {_BETTER['en'][o.better]}): {meaning}"))
-    head = ("- **主要指标的含义**（与软件和简报中的定义相同）：" if lang == "zh" else
-            "- **What the main outcomes mean** (the definitions the app and the brief use):")
+    head = (
+        "- **主要指标的含义**（与软件和简报中的定义相同）："
+        if lang == "zh"
+        else "- **What the main outcomes mean** (the definitions the app and the brief use):"
+    )
     return "\n".join([head, *lines])
 
 
@@ -80,29 +94,45 @@ def _containment_spread(ctx: Context) -> tuple[float, float, int]:
 def shock_zh(ctx: Context) -> str:
     spread, _, _ = _containment_spread(ctx)
     if spread == 0:
-        same = "因此“控制时间”在各模式之间相同（在 `patterns_hazards_profiles` 实验中，各模式的平均值完全一致）"
+        same = (
+            "因此“控制时间”在各模式之间相同（在 `patterns_hazards_profiles` 实验中，各模式的平均值完全一致）"
+        )
     elif spread < 1:
-        same = (f"因此“控制时间”在各模式之间几乎相同（在 `patterns_hazards_profiles` 实验中，各模式的平均值相差不到 "
-                f"{fmt(max(spread, 0.1), 1)} 天）")
+        same = (
+            f"因此“控制时间”在各模式之间几乎相同（在 `patterns_hazards_profiles` 实验中，各模式的平均值相差不到 "
+            f"{fmt(max(spread, 0.1), 1)} 天）"
+        )
     else:
-        same = (f"但各模式的“控制时间”仍可能相差数天（在 `patterns_hazards_profiles` 实验中最多相差 {fmt(spread, 1)} 天），"
-                f"这主要反映灾害本身的进程")
-    return (f"- **冲击类情景的注意事项。** 对山洪、泄漏和热浪，冲击何时结束由灾害本身决定，{same}；"
-            f"应重点比较受影响人数、重症、响应延迟和弱势居民未满足的需求。")
+        same = (
+            f"但各模式的“控制时间”仍可能相差数天（在 `patterns_hazards_profiles` 实验中最多相差 {fmt(spread, 1)} 天），"
+            f"这主要反映灾害本身的进程"
+        )
+    return (
+        f"- **冲击类情景的注意事项。** 对山洪、泄漏和热浪，冲击何时结束由灾害本身决定，{same}；"
+        f"应重点比较受影响人数、重症、响应延迟和弱势居民未满足的需求。"
+    )
 
 
 @block("workshop", "workshop-shock-en", cheap=False)
 def shock_en(ctx: Context) -> str:
     spread, _, _ = _containment_spread(ctx)
     if spread == 0:
-        same = ("so containment time is the same under every pattern (in the `patterns_hazards_profiles` "
-                "experiment every pattern's mean is the same)")
+        same = (
+            "so containment time is the same under every pattern (in the `patterns_hazards_profiles` "
+            "experiment every pattern's mean is the same)"
+        )
     elif spread < 1:
-        same = (f"so containment time is about the same under every pattern (in the `patterns_hazards_profiles` "
-                f"experiment the patterns' means lie within {fmt(max(spread, 0.1), 1)} days of each other)")
+        same = (
+            f"so containment time is about the same under every pattern (in the `patterns_hazards_profiles` "
+            f"experiment the patterns' means lie within {fmt(max(spread, 0.1), 1)} days of each other)"
+        )
     else:
-        same = (f"yet the patterns' containment times can still differ by days (up to {fmt(spread, 1)} in the "
-                f"`patterns_hazards_profiles` experiment), mostly through the hazard's own course")
-    return wrap(f"- **Shock scenarios.** In a flash flood, a leak or a heatwave, the hazard itself decides when it "
-                f"ends, {same}; compare harm, severe harm, response delay and the unmet needs of vulnerable residents "
-                f"instead.")
+        same = (
+            f"yet the patterns' containment times can still differ by days (up to {fmt(spread, 1)} in the "
+            f"`patterns_hazards_profiles` experiment), mostly through the hazard's own course"
+        )
+    return wrap(
+        f"- **Shock scenarios.** In a flash flood, a leak or a heatwave, the hazard itself decides when it "
+        f"ends, {same}; compare harm, severe harm, response delay and the unmet needs of vulnerable residents "
+        f"instead."
+    )

@@ -45,7 +45,9 @@ DEFAULT_LEVERS: tuple[str, ...] = ("technology", "information", "coordination", 
 class ModelFunction:
     """What EMA calls for one experiment: keyword arguments in, mean outcomes out."""
 
-    def __init__(self, scenario: str, pattern: str, seeds: list[int], outcomes: list[str], fixed: dict) -> None:
+    def __init__(
+        self, scenario: str, pattern: str, seeds: list[int], outcomes: list[str], fixed: dict
+    ) -> None:
         self.scenario, self.pattern, self.seeds = scenario, pattern, seeds
         self.outcomes, self.fixed = outcomes, fixed
 
@@ -90,9 +92,11 @@ def _parameter(name: str, spec: Any, role: str):
     if p is None:
         raise CoopError(f"{name!r} is not a parameter; see 'coop-agents params'")
     if p.role != expected:
-        raise CoopError(f"{name!r} is a {'lever' if p.role == 'lever' else 'scenario parameter (an uncertainty)'}, "
-                        f"not {'an uncertainty' if role == 'uncertainty' else 'a lever'}; see "
-                        f"'coop-agents params --role {expected}'")
+        raise CoopError(
+            f"{name!r} is a {'lever' if p.role == 'lever' else 'scenario parameter (an uncertainty)'}, "
+            f"not {'an uncertainty' if role == 'uncertainty' else 'a lever'}; see "
+            f"'coop-agents params --role {expected}'"
+        )
     if p.type == "bool":
         return ew.BooleanParameter(name)
     if p.type == "choice":
@@ -109,7 +113,9 @@ def _parameter(name: str, spec: Any, role: str):
     return ew.RealParameter(name, float(low), float(high))
 
 
-def _specs(given: Iterable[str] | Mapping[str, Any] | None, default: Mapping[str, Any] | Iterable[str]) -> dict:
+def _specs(
+    given: Iterable[str] | Mapping[str, Any] | None, default: Mapping[str, Any] | Iterable[str]
+) -> dict:
     if given is None:
         given = default
     if isinstance(given, Mapping):
@@ -117,11 +123,19 @@ def _specs(given: Iterable[str] | Mapping[str, Any] | None, default: Mapping[str
     return {name: (DEFAULT_UNCERTAINTIES.get(name)) for name in given}
 
 
-def model(scenario: str = "default", pattern: str = "siloed", *,
-          uncertainties: Iterable[str] | Mapping[str, Any] | None = None,
-          levers: Iterable[str] | Mapping[str, Any] | None = None,
-          outcomes: Iterable[str] | None = None, replicates: int = 1, seed: int = 0,
-          residents: int | None = None, name: str = "coop_agents", **fixed: Any):
+def model(
+    scenario: str = "default",
+    pattern: str = "siloed",
+    *,
+    uncertainties: Iterable[str] | Mapping[str, Any] | None = None,
+    levers: Iterable[str] | Mapping[str, Any] | None = None,
+    outcomes: Iterable[str] | None = None,
+    replicates: int = 1,
+    seed: int = 0,
+    residents: int | None = None,
+    name: str = "coop_agents",
+    **fixed: Any,
+):
     """An EMA Workbench ``Model`` of coop-agents.
 
     Args:
@@ -169,11 +183,16 @@ def model(scenario: str = "default", pattern: str = "siloed", *,
             raise CoopError(f"outcome {o!r}: not in the outcome registry; allowed: {', '.join(OUTCOMES)}")
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise CoopError(f"replicates={replicates!r}: expected a whole number of at least 1")
-    m = ew.Model(name, function=ModelFunction(str(scenario), str(pattern), replicate_seeds(seed, replicates),
-                                              names, fixed))
+    m = ew.Model(
+        name,
+        function=ModelFunction(str(scenario), str(pattern), replicate_seeds(seed, replicates), names, fixed),
+    )
     m.uncertainties = [_parameter(k, v, "uncertainty") for k, v in unc.items()]
     m.levers = [_parameter(k, v, "lever") for k, v in lev.items()]
-    kinds = {"lower": ew.ScalarOutcome.MINIMIZE, "higher": ew.ScalarOutcome.MAXIMIZE,
-             "neither": ew.ScalarOutcome.INFO}
+    kinds = {
+        "lower": ew.ScalarOutcome.MINIMIZE,
+        "higher": ew.ScalarOutcome.MAXIMIZE,
+        "neither": ew.ScalarOutcome.INFO,
+    }
     m.outcomes = [ew.ScalarOutcome(o, kind=kinds[OUTCOMES[o].better]) for o in names]
     return m

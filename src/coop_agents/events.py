@@ -49,13 +49,17 @@ def parse_events(raw, where: str) -> tuple[EventSpec, ...]:
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or set(item) - {"day", "hazard"} or "day" not in item:
-            raise ConfigError(f"event {i + 1} in {where}: expected day = <integer> and hazard = "
-                              f"one of {', '.join(sorted(HAZARDS))}")
+            raise ConfigError(
+                f"event {i + 1} in {where}: expected day = <integer> and hazard = "
+                f"one of {', '.join(sorted(HAZARDS))}"
+            )
         day, hazard = item["day"], item.get("hazard", "contagion")
         if isinstance(day, bool) or not isinstance(day, int) or day < 0:
             raise ConfigError(f"event {i + 1} in {where}: day={day!r}; expected an integer of at least 0")
         if hazard not in HAZARDS:
-            raise ConfigError(f"event {i + 1} in {where}: hazard={hazard!r}; allowed: {', '.join(sorted(HAZARDS))}")
+            raise ConfigError(
+                f"event {i + 1} in {where}: hazard={hazard!r}; allowed: {', '.join(sorted(HAZARDS))}"
+            )
         out.append(EventSpec(day, hazard))
     return tuple(sorted(out, key=lambda e: e.day))
 
@@ -147,8 +151,9 @@ class HazardSet(Hazard):
         return sum((e.true_risk(step) for e in self.running), np.zeros(self.world.n_communities))
 
     def observe(self, detected, notice, u, step):
-        return sum((e.observe(detected, notice, u, step) for e in self.running),
-                   np.zeros(self.world.n_communities))
+        return sum(
+            (e.observe(detected, notice, u, step) for e in self.running), np.zeros(self.world.n_communities)
+        )
 
     def contained(self, step):
         return not self.running and len(self.begun) == len(self.specs)

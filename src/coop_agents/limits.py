@@ -140,7 +140,9 @@ def available_memory() -> int | None:
     if env:
         size = _parse_size(env)
         if size is None:
-            raise CoopError(f"{MEMORY_ENV}={env!r}: not a size; expected bytes or a number with K, M or G, e.g. 8G")
+            raise CoopError(
+                f"{MEMORY_ENV}={env!r}: not a size; expected bytes or a number with K, M or G, e.g. 8G"
+            )
         return size
     found: list[int] = []
     try:
@@ -189,13 +191,24 @@ def check_count(name: str, value: int, limit: int, where: str = "", low: int = 1
     if value < low:
         raise CoopError(f"{name}={value:,}{origin}: expected an integer of at least {low:,}")
     if value > limit:
-        raise CoopError(f"{name}={value:,}{origin}: above the limit of {limit:,}{unit}; "
-                        f"the largest that fits is {limit:,}")
+        raise CoopError(
+            f"{name}={value:,}{origin}: above the limit of {limit:,}{unit}; "
+            f"the largest that fits is {limit:,}"
+        )
     return value
 
 
-def check_plan(where: str, *, replicates: int, arms: int = 1, residents: int = 4800, workers: int = 0,
-               kept_per_run: int = 0, remote: bool = False, replicates_name: str = "replicates") -> None:
+def check_plan(
+    where: str,
+    *,
+    replicates: int,
+    arms: int = 1,
+    residents: int = 4800,
+    workers: int = 0,
+    kept_per_run: int = 0,
+    remote: bool = False,
+    replicates_name: str = "replicates",
+) -> None:
     """Check a planned run, batch or brief before any work starts; raise :class:`CoopError` if it cannot fit.
 
     Args:
@@ -212,16 +225,22 @@ def check_plan(where: str, *, replicates: int, arms: int = 1, residents: int = 4
     """
     check_count(replicates_name, replicates, MAX_REPLICATES, where, unit=" replicates")
     if arms > MAX_ARMS:
-        raise CoopError(f"the design {where} has {arms:,} arms: above the limit of {MAX_ARMS:,} arms; "
-                        f"use fewer sample points or shorter lists (the largest that fits is {MAX_ARMS:,} arms)")
+        raise CoopError(
+            f"the design {where} has {arms:,} arms: above the limit of {MAX_ARMS:,} arms; "
+            f"use fewer sample points or shorter lists (the largest that fits is {MAX_ARMS:,} arms)"
+        )
     runs = arms * replicates
     if runs > MAX_RUNS:
-        raise CoopError(f"{replicates_name}={replicates:,} {where} makes {runs:,} runs ({arms:,} arms x "
-                        f"{replicates:,}): above the limit of {MAX_RUNS:,} runs; the largest that fits is "
-                        f"{replicates_name}={max(1, MAX_RUNS // arms):,}")
+        raise CoopError(
+            f"{replicates_name}={replicates:,} {where} makes {runs:,} runs ({arms:,} arms x "
+            f"{replicates:,}): above the limit of {MAX_RUNS:,} runs; the largest that fits is "
+            f"{replicates_name}={max(1, MAX_RUNS // arms):,}"
+        )
     if residents > MAX_RESIDENTS:
-        raise CoopError(f"residents={residents:,} {where}: above the limit of {MAX_RESIDENTS:,} residents; "
-                        f"the largest that fits is {MAX_RESIDENTS:,}")
+        raise CoopError(
+            f"residents={residents:,} {where}: above the limit of {MAX_RESIDENTS:,} residents; "
+            f"the largest that fits is {MAX_RESIDENTS:,}"
+        )
     available = available_memory()
     if available is None:
         return
@@ -233,25 +252,36 @@ def check_plan(where: str, *, replicates: int, arms: int = 1, residents: int = 4
     need = fixed + copies * BYTES_PER_RESIDENT * residents
     if need <= budget:
         return
-    have = (f"needs about {_gb(need)} of memory, but {_gb(available)} is available "
-            f"({int(MEMORY_SHARE * 100)}% may be used)")
+    have = (
+        f"needs about {_gb(need)} of memory, but {_gb(available)} is available "
+        f"({int(MEMORY_SHARE * 100)}% may be used)"
+    )
     with_workers = f" with {procs} worker processes" if procs > 1 else ""
     fewer = " (or give fewer --workers)" if procs > 1 else ""
     if copies and fixed + copies * BYTES_PER_RESIDENT * 20 <= budget:
         fit = int((budget - fixed) // (copies * BYTES_PER_RESIDENT))
-        raise CoopError(f"residents={residents:,} {where}{with_workers} {have}; the largest that fits is "
-                        f"residents={fit:,}{fewer}")
+        raise CoopError(
+            f"residents={residents:,} {where}{with_workers} {have}; the largest that fits is "
+            f"residents={fit:,}{fewer}"
+        )
     small = BASE_BYTES * (1 + procs) + copies * BYTES_PER_RESIDENT * residents
     fit_runs = int((budget - small) // per_run) if budget > small else 0
     if fit_runs >= arms:
-        raise CoopError(f"{replicates_name}={replicates:,} {where} ({runs:,} runs){with_workers} {have}; "
-                        f"the largest that fits is {replicates_name}={fit_runs // arms:,}{fewer}")
-    fit_workers = int((budget - BASE_BYTES - runs * per_run)
-                      // (BASE_BYTES + BYTES_PER_RESIDENT * residents)) if procs else 0
+        raise CoopError(
+            f"{replicates_name}={replicates:,} {where} ({runs:,} runs){with_workers} {have}; "
+            f"the largest that fits is {replicates_name}={fit_runs // arms:,}{fewer}"
+        )
+    fit_workers = (
+        int((budget - BASE_BYTES - runs * per_run) // (BASE_BYTES + BYTES_PER_RESIDENT * residents))
+        if procs
+        else 0
+    )
     if procs and fit_workers >= 1:
         raise CoopError(f"--workers {procs} {where} {have}; the largest that fits is --workers {fit_workers}")
-    raise CoopError(f"the plan {where} ({runs:,} runs of {residents:,} residents) {have}; "
-                    f"free memory or plan a smaller experiment")
+    raise CoopError(
+        f"the plan {where} ({runs:,} runs of {residents:,} residents) {have}; "
+        f"free memory or plan a smaller experiment"
+    )
 
 
 # --------------------------------------------------------------------------- names and files
@@ -270,8 +300,10 @@ def check_name(name: str | os.PathLike, what: str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
-        raise ConfigError(f"{what} {shown}: the name is not valid UTF-8; use a name in UTF-8 "
-                        f"(results record their file names as text)") from None
+        raise ConfigError(
+            f"{what} {shown}: the name is not valid UTF-8; use a name in UTF-8 "
+            f"(results record their file names as text)"
+        ) from None
     return text
 
 
@@ -291,7 +323,9 @@ def check_input_file(path: str | os.PathLike, what: str, limit: int) -> os.stat_
     if stat.S_ISDIR(st.st_mode):
         raise ConfigError(f"{text}: is a folder, not a {what} file; give the path of a file")
     if not stat.S_ISREG(st.st_mode):
-        raise ConfigError(f"{text}: not a regular file (a device, pipe or socket); give the path of a {what} file")
+        raise ConfigError(
+            f"{text}: not a regular file (a device, pipe or socket); give the path of a {what} file"
+        )
     if st.st_size > limit:
         raise ConfigError(f"{text}: the {what} file has {st.st_size:,} bytes, above the limit of {limit:,}")
     return st
@@ -305,22 +339,30 @@ def _stat(path: Path, what: str, shown: str) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise CoopError(f"{what} {shown}: a part of the path is a file, not a folder; give a path of folders") from None
+        raise CoopError(
+            f"{what} {shown}: a part of the path is a file, not a folder; give a path of folders"
+        ) from None
     except OSError as exc:
-        raise CoopError(f"{what} {shown}: not usable as a path ({exc.strerror or exc}); give another name") from None
+        raise CoopError(
+            f"{what} {shown}: not usable as a path ({exc.strerror or exc}); give another name"
+        ) from None
 
 
 def _probe(folder: Path, what: str, shown: str) -> None:
     try:
         fd, name = tempfile.mkstemp(prefix=".coop-write-test-", dir=folder)
     except OSError as exc:
-        raise CoopError(f"{what} {shown}: cannot write in {folder} ({exc.strerror or exc}); "
-                        f"give a folder this user can write to") from None
+        raise CoopError(
+            f"{what} {shown}: cannot write in {folder} ({exc.strerror or exc}); "
+            f"give a folder this user can write to"
+        ) from None
     os.close(fd)
     os.unlink(name)
 
 
-def check_output_dir(path: str | os.PathLike, what: str, files: tuple[str, ...] = (), create: bool = True) -> Path:
+def check_output_dir(
+    path: str | os.PathLike, what: str, files: tuple[str, ...] = (), create: bool = True
+) -> Path:
     """Check (and create) an output folder before the work starts: a valid name, writable.
 
     Args:
@@ -342,8 +384,10 @@ def check_output_dir(path: str | os.PathLike, what: str, files: tuple[str, ...] 
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CoopError(f"{what} {text}: cannot create the folder ({exc.strerror or exc}); "
-                            f"give a folder this user can write to") from None
+            raise CoopError(
+                f"{what} {text}: cannot create the folder ({exc.strerror or exc}); "
+                f"give a folder this user can write to"
+            ) from None
         _probe(folder, what, text)
     else:
         existing = next((p for p in (folder, *folder.absolute().parents) if _stat(p, what, text)), None)
@@ -354,8 +398,10 @@ def check_output_dir(path: str | os.PathLike, what: str, files: tuple[str, ...] 
         check_name(name, f"{what} {text}: the output file")
         target = folder / name
         if len(os.fsencode(name)) > 255:
-            raise CoopError(f"{what} {text}: the output file name {name!r} is longer than 255 bytes; "
-                            f"use shorter pattern or file names")
+            raise CoopError(
+                f"{what} {text}: the output file name {name!r} is longer than 255 bytes; "
+                f"use shorter pattern or file names"
+            )
         st = _stat(target, what, text)
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise CoopError(f"{what} {text}: {name} is a folder there; it would be overwritten by a file")
@@ -373,12 +419,18 @@ def check_output_file(path: str | os.PathLike, what: str) -> Path:
     parent = out.parent
     st = _stat(parent, what, text)
     if st is None or not stat.S_ISDIR(st.st_mode):
-        raise CoopError(f"{what} {text}: the folder {parent} does not exist; give a file name in an existing folder")
+        raise CoopError(
+            f"{what} {text}: the folder {parent} does not exist; give a file name in an existing folder"
+        )
     st = _stat(out, what, text)
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise CoopError(f"{what} {text}: is a folder; give a file name in an existing folder, e.g. brief.html")
+        raise CoopError(
+            f"{what} {text}: is a folder; give a file name in an existing folder, e.g. brief.html"
+        )
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise CoopError(f"{what} {text}: exists and is not a regular file (a device or pipe); give a file name")
+        raise CoopError(
+            f"{what} {text}: exists and is not a regular file (a device or pipe); give a file name"
+        )
     if st is not None and not os.access(out, os.W_OK):
         raise CoopError(f"{what} {text}: exists and cannot be overwritten by this user")
     _probe(parent, what, text)
@@ -396,7 +448,6 @@ def design_points(kind: str, samples: int, ranged: int) -> int:
     if kind == "morris":
         return samples * (ranged + 1)
     raise ValueError(kind)
-
 
 
 def check_results_dir(path: str | os.PathLike, what: str = "--out") -> Path:
@@ -417,22 +468,28 @@ def check_results_dir(path: str | os.PathLike, what: str = "--out") -> Path:
         except OSError as exc:
             raise CoopError(f"{what} {text}: cannot list the folder ({exc.strerror or exc})") from None
         if entries and "experiment.json" not in entries:
-            raise CoopError(f"{what} {text}: the folder holds other files and is not a results folder "
-                            f"(no experiment.json); give a new or empty folder, or the results folder of "
-                            f"this experiment to resume it")
+            raise CoopError(
+                f"{what} {text}: the folder holds other files and is not a results folder "
+                f"(no experiment.json); give a new or empty folder, or the results folder of "
+                f"this experiment to resume it"
+            )
     return check_output_dir(folder, what)
 
 
-_SCHEDULER = re.compile(r"(?:(tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
-                        r":(\d{1,5})")
+_SCHEDULER = re.compile(
+    r"(?:(tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+    r":(\d{1,5})"
+)
 
 
 def check_scheduler(address: str) -> str:
     """Refuse a Dask scheduler address that is not ``[tcp|tls|ws|wss|ucx://]HOST:PORT``, before connecting."""
     m = _SCHEDULER.fullmatch(address)
     if not m or not 1 <= int(m.group(3)) <= 65535:
-        raise CoopError(f"--scheduler {address!r}: not a scheduler address; expected [tcp://]HOST:PORT "
-                        f"(or tls://, ws://, wss://, ucx://) with a port from 1 to 65535, e.g. tcp://10.0.0.5:8786")
+        raise CoopError(
+            f"--scheduler {address!r}: not a scheduler address; expected [tcp://]HOST:PORT "
+            f"(or tls://, ws://, wss://, ucx://) with a port from 1 to 65535, e.g. tcp://10.0.0.5:8786"
+        )
     return address
 
 
@@ -443,7 +500,17 @@ def check_run(configs, replicates: int, keep_series: bool, where: str = "on the 
     pattern is done, and runs the models in this process.
     """
     largest = max(configs, key=lambda c: c.residents)
-    kept = BYTES_PER_RUN_KEPT + (series_bytes(largest.steps, largest.street_offices * largest.communities_per_street)
-                                 if keep_series else 0)
-    check_plan(where, replicates=replicates, arms=len(configs), residents=largest.residents, workers=0,
-               kept_per_run=kept, replicates_name="--replicates")
+    kept = BYTES_PER_RUN_KEPT + (
+        series_bytes(largest.steps, largest.street_offices * largest.communities_per_street)
+        if keep_series
+        else 0
+    )
+    check_plan(
+        where,
+        replicates=replicates,
+        arms=len(configs),
+        residents=largest.residents,
+        workers=0,
+        kept_per_run=kept,
+        replicates_name="--replicates",
+    )

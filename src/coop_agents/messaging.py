@@ -30,7 +30,11 @@ __all__ = ["Message", "MessageBus", "active_channels", "active_org_graph"]
 ALWAYS = frozenset({"admin", "party", "grid", "contract"})
 HORIZONTAL = frozenset({"branch", "peer", "service"})
 # The lever that sets the days a message takes to cross a tie of each link type.
-LATENCY_LEVERS = {"vertical": "vertical_latency", "horizontal": "horizontal_latency", "platform": "platform_latency"}
+LATENCY_LEVERS = {
+    "vertical": "vertical_latency",
+    "horizontal": "horizontal_latency",
+    "platform": "platform_latency",
+}
 
 
 def active_channels(config: Config) -> frozenset[str]:
@@ -70,8 +74,9 @@ def active_org_graph(g: nx.Graph, config: Config, edge_rank: dict) -> nx.Graph:
     active = nx.Graph()
     active.add_nodes_from(orgs)
     adj = g._adj
-    active.add_edges_from((u, v, data) for u in orgs for v, data in adj[u].items()
-                          if v in active._node and keep(u, v))
+    active.add_edges_from(
+        (u, v, data) for u in orgs for v, data in adj[u].items() if v in active._node and keep(u, v)
+    )
     active.graph.update(g.graph)
     for n in orgs:
         active._node[n].update(g.nodes[n])

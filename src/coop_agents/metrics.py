@@ -26,8 +26,19 @@ from coop_agents.outcome_registry import OUTCOMES, VULNERABLE_WEIGHT, Outcome
 if TYPE_CHECKING:
     from coop_agents.model import CoordinationModel
 
-__all__ = ["OUTCOMES", "Outcome", "Tally", "TimeSeries", "outcomes", "event_outcomes", "EVENT_OUTCOMES",
-           "VULNERABLE_WEIGHT", "learning_gain", "community_delays", "congestion"]
+__all__ = [
+    "OUTCOMES",
+    "Outcome",
+    "Tally",
+    "TimeSeries",
+    "outcomes",
+    "event_outcomes",
+    "EVENT_OUTCOMES",
+    "VULNERABLE_WEIGHT",
+    "learning_gain",
+    "community_delays",
+    "congestion",
+]
 
 PROFILES = ("urban", "old_urban", "rural")
 
@@ -74,8 +85,22 @@ class Tally:
 class TimeSeries:
     """Per-step records, preallocated and grown by doubling; row 0 is the state before step 1."""
 
-    SCALARS = ("prevalence", "harm", "severe", "detected", "messages", "in_flight", "max_backlog",
-               "resources", "unmet_needs", "measures", "lost_messages", "trust", "lessons", "event")
+    SCALARS = (
+        "prevalence",
+        "harm",
+        "severe",
+        "detected",
+        "messages",
+        "in_flight",
+        "max_backlog",
+        "resources",
+        "unmet_needs",
+        "measures",
+        "lost_messages",
+        "trust",
+        "lessons",
+        "event",
+    )
     # Per community and day: the state, the true risk, the measures' level, whether monitoring saw
     # anything. Per-event outcomes are computed from these after the run.
     MATRICES = {"states": np.int8, "risk": np.float32, "level": np.float32, "seen": bool}
@@ -120,8 +145,16 @@ def _censored_mean(end: np.ndarray, start: np.ndarray, censor: np.ndarray | int,
     return float(np.mean(np.maximum(done - start[among], 0)))
 
 
-EVENT_OUTCOMES = ("harm", "severe_harm", "detection_delay", "response_delay", "missed_windows",
-                  "secondary_crises", "emergencies", "false_alarms")
+EVENT_OUTCOMES = (
+    "harm",
+    "severe_harm",
+    "detection_delay",
+    "response_delay",
+    "missed_windows",
+    "secondary_crises",
+    "emergencies",
+    "false_alarms",
+)
 
 
 def _first_at_or_after(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -163,19 +196,23 @@ def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
         detect = _first_at_or_after(seen, zero)
         critical = _first_at_or_after(risk >= 1.0, zero)
         moves = list(zip(states[:-1].T, states[1:].T))
-        out.append({
-            "event": float(e), "day": float(spec.day), "hazard": spec.hazard,
-            "harm": float(event.affected.sum()),
-            "severe_harm": float((event.severe * weights).sum()),
-            "detection_delay": _censored_mean(detect, onset, risk_end, reached),
-            "response_delay": _censored_mean(measure, onset, risk_end, reached),
-            "missed_windows": float(((critical >= 0) & ((measure < 0) | (measure > critical))).sum()),
-            "secondary_crises": float(sum(((a == 3) & (b == 2)).sum() for a, b in moves)),
-            "emergencies": float(sum(((a != 2) & (b == 2)).sum() for a, b in moves)),
-            "false_alarms": float(sum(lo <= d < hi for d in model.tally.false_alarm_days)),
-            "trust_at_start": float(series.data["trust"][lo]),
-            "lessons_at_start": float(series.data["lessons"][lo]),
-        })
+        out.append(
+            {
+                "event": float(e),
+                "day": float(spec.day),
+                "hazard": spec.hazard,
+                "harm": float(event.affected.sum()),
+                "severe_harm": float((event.severe * weights).sum()),
+                "detection_delay": _censored_mean(detect, onset, risk_end, reached),
+                "response_delay": _censored_mean(measure, onset, risk_end, reached),
+                "missed_windows": float(((critical >= 0) & ((measure < 0) | (measure > critical))).sum()),
+                "secondary_crises": float(sum(((a == 3) & (b == 2)).sum() for a, b in moves)),
+                "emergencies": float(sum(((a != 2) & (b == 2)).sum() for a, b in moves)),
+                "false_alarms": float(sum(lo <= d < hi for d in model.tally.false_alarm_days)),
+                "trust_at_start": float(series.data["trust"][lo]),
+                "lessons_at_start": float(series.data["lessons"][lo]),
+            }
+        )
     return out
 
 
@@ -219,14 +256,19 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
     prevented = hz.onset_step is None
     contained = t.contained_at if t.contained_at is not None else horizon
     # Requests still waiting for an answer: the committee's pending request, if still open.
-    unanswered = sum(1 for c in model.committees
-                     if c.pending is not None and c.pending[0] in model.governance.open_requests[c.community])
+    unanswered = sum(
+        1
+        for c in model.committees
+        if c.pending is not None and c.pending[0] in model.governance.open_requests[c.community]
+    )
     out = {
         "harm": float(hz.affected.sum()),
         "severe_harm": float((hz.severe * weights).sum()),
         "peak_prevalence": float(series.max()) if series.size else 0.0,
         "detection_delay": _censored_mean(t.first_detection, t.onset, risk_end, reached),
-        "decision_latency": float(np.mean([d - a for _, a, d in t.decisions])) if t.decisions else float("nan"),
+        "decision_latency": float(np.mean([d - a for _, a, d in t.decisions]))
+        if t.decisions
+        else float("nan"),
         "unanswered_requests": float(unanswered),
         "response_delay": _censored_mean(t.first_measure, t.onset, risk_end, reached),
         "containment_time": float("nan") if prevented else float(max(contained - hz.onset_step, 0)),
@@ -282,9 +324,15 @@ def community_delays(model: CoordinationModel) -> dict[str, np.ndarray]:
         done = np.where(end >= 0, np.minimum(end, risk_end), risk_end)
         return np.where(reached, np.maximum(done - t.onset, 0), np.nan).astype(float)
 
-    return {"onset": t.onset.copy(), "risk_end": risk_end, "first_detection": t.first_detection.copy(),
-            "first_decision": first_decision, "first_measure": t.first_measure.copy(),
-            "detection_delay": delay(t.first_detection), "response_delay": delay(t.first_measure)}
+    return {
+        "onset": t.onset.copy(),
+        "risk_end": risk_end,
+        "first_detection": t.first_detection.copy(),
+        "first_decision": first_decision,
+        "first_measure": t.first_measure.copy(),
+        "detection_delay": delay(t.first_detection),
+        "response_delay": delay(t.first_measure),
+    }
 
 
 def congestion(model: CoordinationModel) -> dict[str, object]:

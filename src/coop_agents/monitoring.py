@@ -45,9 +45,18 @@ class Monitoring:
         detection, bounces: keyed per-resident draws (detection; boundary tasks' bounces).
     """
 
-    def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
-                 tally: Tally, monitoring: np.random.Generator, decisions: np.random.Generator,
-                 detection: Draws, bounces: Draws) -> None:
+    def __init__(
+        self,
+        world: World,
+        effects: Effects,
+        hazard: Hazard,
+        committees: list[CommunityCommittee],
+        tally: Tally,
+        monitoring: np.random.Generator,
+        decisions: np.random.Generator,
+        detection: Draws,
+        bounces: Draws,
+    ) -> None:
         self.world, self.config = world, world.config
         self.residents, self.communities = world.residents, world.communities
         self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
@@ -68,11 +77,15 @@ class Monitoring:
             self.seen = np.zeros(comm.n, dtype=bool)  # nobody perceives anything
             return
         vigilance = np.where((t <= comm.vigilant_until) | alerting, VIGILANCE, 1.0)
-        grid = np.minimum(MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons))
+        grid = np.minimum(
+            MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons)
+        )
         new = unseen
         if unseen.size:
             community = res.community[unseen]
-            own = self.effects.self_report[community] * res.trust[unseen]  # their own reports (it takes trust)
+            own = (
+                self.effects.self_report[community] * res.trust[unseen]
+            )  # their own reports (it takes trust)
             p_detect = 1 - (1 - grid[community]) * (1 - own)
             new = unseen[self.detection.at(t, unseen) < p_detect]
         res.detected[new] = True
@@ -131,7 +144,13 @@ class Monitoring:
                 continue
             mine = at_boundary & (community == k)
             suggested = "pass_on" if bounces[mine].any() else "own_now"
-            choice = committee.choose("own_task", ("own_now", "pass_on"), suggested, k,
-                                      boundary_tasks=int(mine.sum()), **committee.facts())
+            choice = committee.choose(
+                "own_task",
+                ("own_now", "pass_on"),
+                suggested,
+                k,
+                boundary_tasks=int(mine.sum()),
+                **committee.facts(),
+            )
             if choice != suggested:
                 bounces[mine] = 0 if choice == "own_now" else 1

@@ -201,8 +201,14 @@ class District:
     def __post_init__(self) -> None:
         self.graph.graph["residents"] = self.n_residents
         self.graph.graph["resident_community"] = self.community
-        for a in (self.community, self.vulnerable, self.party_member, self.contacts.data,
-                  self.contacts.indices, self.contacts.indptr):
+        for a in (
+            self.community,
+            self.vulnerable,
+            self.party_member,
+            self.contacts.data,
+            self.contacts.indices,
+            self.contacts.indptr,
+        ):
             a.flags.writeable = False
 
     @property
@@ -236,8 +242,14 @@ class District:
     def nbytes(self) -> int:
         """Bytes of the arrays and the contact matrix (the graph of organisations is small)."""
         m = self.contacts
-        return int(self.community.nbytes + self.vulnerable.nbytes + self.party_member.nbytes
-                   + m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
+        return int(
+            self.community.nbytes
+            + self.vulnerable.nbytes
+            + self.party_member.nbytes
+            + m.data.nbytes
+            + m.indices.nbytes
+            + m.indptr.nbytes
+        )
 
     def organisations(self, kind: str | None = None) -> list:
         """Organisation nodes (of one kind), in canonical order."""
@@ -246,24 +258,36 @@ class District:
     def to_graph(self) -> nx.Graph:
         """The whole district as one graph: residents as nodes ``0..n-1`` with their grid ties,
         party members' ties to their branch and contacts as edges (small districts, GraphML)."""
-        n = self.n_residents
         g = nx.Graph(name=self.graph.graph.get("name", "district"))
         community = self.community.tolist()
         g.add_nodes_from(
             (i, {"kind": "resident", "community": c, "vulnerable": v, "party_member": p})
-            for i, (c, v, p) in enumerate(zip(community, self.vulnerable.tolist(), self.party_member.tolist())))
+            for i, (c, v, p) in enumerate(
+                zip(community, self.vulnerable.tolist(), self.party_member.tolist())
+            )
+        )
         _copy_into(self.graph, g)
-        committees = {d["community"]: node for node, d in self.graph.nodes(data=True) if d["kind"] == "committee"}
-        branches = {d["community"]: node for node, d in self.graph.nodes(data=True)
-                    if d["kind"] == "party_committee" and d.get("level") == "community" and d.get("community", -1) >= 0}
+        committees = {
+            d["community"]: node for node, d in self.graph.nodes(data=True) if d["kind"] == "committee"
+        }
+        branches = {
+            d["community"]: node
+            for node, d in self.graph.nodes(data=True)
+            if d["kind"] == "party_committee"
+            and d.get("level") == "community"
+            and d.get("community", -1) >= 0
+        }
         grid = {"link": "vertical", "channel": "grid", "reliability": RELIABILITY["vertical"]}
         g.add_edges_from(((committees[c], i) for i, c in enumerate(community)), **grid)
         members = np.flatnonzero(self.party_member).tolist()
-        g.add_edges_from(((branches[community[i]], i) for i in members if community[i] in branches),
-                         **{**grid, "channel": "party"})
+        g.add_edges_from(
+            ((branches[community[i]], i) for i in members if community[i] in branches),
+            **{**grid, "channel": "party"},
+        )
         coo = sp.triu(self.contacts, k=1).tocoo()
-        g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist()), link="horizontal", channel="contact",
-                         reliability=1.0)
+        g.add_edges_from(
+            zip(coo.row.tolist(), coo.col.tolist()), link="horizontal", channel="contact", reliability=1.0
+        )
         return g
 
     @classmethod
@@ -272,7 +296,9 @@ class District:
         n = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
         attr = g.nodes
         community = np.fromiter((attr[i]["community"] for i in range(n)), dtype=np.int32, count=n)
-        vulnerable = np.fromiter((bool(attr[i].get("vulnerable", False)) for i in range(n)), dtype=bool, count=n)
+        vulnerable = np.fromiter(
+            (bool(attr[i].get("vulnerable", False)) for i in range(n)), dtype=bool, count=n
+        )
         party = np.fromiter((bool(attr[i].get("party_member", False)) for i in range(n)), dtype=bool, count=n)
         orgs = nx.Graph(name=g.graph.get("name", "district"))
         _copy_into(g, orgs, keep=lambda node: attr[node]["kind"] != "resident")
@@ -376,7 +402,9 @@ def _organisation_graph(plan: _Plan, offset: int, resolve_ties: Callable | None 
     streets, street_party, committees, branches = [], [], [], []
     for s in range(n_street):
         so = org("street_office", plan.street_names[s], level="street", street=s, community=-1)
-        sp_ = org("party_committee", f"street party committee {s + 1}", level="street", street=s, community=-1)
+        sp_ = org(
+            "party_committee", f"street party committee {s + 1}", level="street", street=s, community=-1
+        )
         tie(gov, so, "admin")
         tie(dpc, sp_, "party")
         tie(so, sp_, "branch")
@@ -384,8 +412,17 @@ def _organisation_graph(plan: _Plan, offset: int, resolve_ties: Callable | None 
         street_party.append(sp_)
     for c in range(n_comm):
         s = plan.streets[c]
-        cc = org("committee", plan.names[c], level="community", street=s, community=c, profile=plan.profiles[c],
-                 infrastructure=plan.infrastructure[c], trust=plan.trust[c], residents=int(plan.sizes[c]))
+        cc = org(
+            "committee",
+            plan.names[c],
+            level="community",
+            street=s,
+            community=c,
+            profile=plan.profiles[c],
+            infrastructure=plan.infrastructure[c],
+            trust=plan.trust[c],
+            residents=int(plan.sizes[c]),
+        )
         pb = org("party_committee", f"party branch {c + 1}", level="community", street=s, community=c)
         tie(streets[s], cc, "admin")
         tie(street_party[s], pb, "party")
@@ -409,8 +446,14 @@ def _organisation_graph(plan: _Plan, offset: int, resolve_ties: Callable | None 
             last = members[s][-1]
             tie(last, committees[(committees.index(last) + 1) % n_comm], "peer")
     for name, specialty, served in plan.organisations:
-        so = org("social_organisation", name, level="community", street=int(plan.streets[served[0]]),
-                 community=-1, specialty=specialty)
+        so = org(
+            "social_organisation",
+            name,
+            level="community",
+            street=int(plan.streets[served[0]]),
+            community=-1,
+            specialty=specialty,
+        )
         tie(gov, so, "contract")
         for c in served:
             tie(so, committees[c], "service")
@@ -431,8 +474,14 @@ def _draw_ranks(g: nx.Graph, rng: np.random.Generator) -> None:
         g.edges[u, v]["rank"] = rank
 
 
-def _synthesise(sizes: np.ndarray, vulnerable_share: np.ndarray, party_share: np.ndarray, contacts: np.ndarray,
-                cross_share: float, rng: np.random.Generator):
+def _synthesise(
+    sizes: np.ndarray,
+    vulnerable_share: np.ndarray,
+    party_share: np.ndarray,
+    contacts: np.ndarray,
+    cross_share: float,
+    rng: np.random.Generator,
+):
     """Residents of communities of ``sizes``: vulnerable and party members drawn by each community's
     share, contacts by its density (see :func:`_contact_edges`); returns (community, vulnerable,
     party member, contact matrix, boundary)."""
@@ -476,8 +525,13 @@ def make_district(spec: DistrictSpec, rng: np.random.Generator) -> District:
     sizes[: spec.residents % n_comm] += 1
     prof = [PROFILES[p] for p in profiles]
     community, vulnerable, party, contacts, boundary = _synthesise(
-        sizes, np.array([p.vulnerable for p in prof]), np.full(n_comm, spec.party_member_share),
-        np.array([p.contacts for p in prof]), spec.cross_community_ties, rng)
+        sizes,
+        np.array([p.vulnerable for p in prof]),
+        np.full(n_comm, spec.party_member_share),
+        np.array([p.contacts for p in prof]),
+        spec.cross_community_ties,
+        rng,
+    )
     served = []
     for _ in range(spec.social_organisations):
         start = int(rng.integers(n_comm))
@@ -486,15 +540,27 @@ def make_district(spec: DistrictSpec, rng: np.random.Generator) -> District:
         names=[f"community {c + 1}" for c in range(n_comm)],
         streets=[c // spec.communities_per_street for c in range(n_comm)],
         street_names=[f"street office {s + 1}" for s in range(spec.street_offices)],
-        sizes=sizes.tolist(), profiles=profiles, infrastructure=[p.infrastructure for p in prof],
+        sizes=sizes.tolist(),
+        profiles=profiles,
+        infrastructure=[p.infrastructure for p in prof],
         trust=[p.trust for p in prof],
-        organisations=[(f"social organisation {k + 1}", SPECIALTIES[k % len(SPECIALTIES)], s)
-                       for k, s in enumerate(served)])
+        organisations=[
+            (f"social organisation {k + 1}", SPECIALTIES[k % len(SPECIALTIES)], s)
+            for k, s in enumerate(served)
+        ],
+    )
     g = _organisation_graph(plan, spec.residents)
     _draw_ranks(g, rng)
-    return District(g, community, vulnerable, party, contacts,
-                    vulnerable_share=np.array([p.vulnerable for p in prof]),
-                    party_share=np.full(n_comm, spec.party_member_share), cross=boundary)
+    return District(
+        g,
+        community,
+        vulnerable,
+        party,
+        contacts,
+        vulnerable_share=np.array([p.vulnerable for p in prof]),
+        party_share=np.full(n_comm, spec.party_member_share),
+        cross=boundary,
+    )
 
 
 def build_district(spec: DistrictSpec, rng: np.random.Generator) -> nx.Graph:
@@ -576,8 +642,9 @@ def contact_matrix(g: nx.Graph, n_residents: int) -> sp.csr_array:
         return sp.csr_array((n_residents, n_residents), dtype=np.float64)
     e = np.asarray(edges, dtype=np.int64)
     data = np.ones(2 * len(e))
-    m = sp.coo_array((data, (np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]])),
-                     shape=(n_residents, n_residents)).tocsr()
+    m = sp.coo_array(
+        (data, (np.r_[e[:, 0], e[:, 1]], np.r_[e[:, 1], e[:, 0]])), shape=(n_residents, n_residents)
+    ).tocsr()
     m.sum_duplicates()
     m.data[:] = 1.0
     return m
@@ -648,17 +715,24 @@ class Structure:
         per_street: dict[int, int] = {}
         for d in committees:
             per_street[d["street"]] = per_street.get(d["street"], 0) + 1
-        served = [sum(1 for v in g[n] if g.edges[n, v]["channel"] == "service")
-                  for n, d in g.nodes(data=True) if d["kind"] == "social_organisation"]
+        served = [
+            sum(1 for v in g[n] if g.edges[n, v]["channel"] == "service")
+            for n, d in g.nodes(data=True)
+            if d["kind"] == "social_organisation"
+        ]
         profiles = {d.get("profile", "urban") for d in committees}
-        return {"residents": self.n_residents, "street_offices": kinds.count("street_office"),
-                "communities_per_street": max(per_street.values(), default=1),
-                "social_organisations": kinds.count("social_organisation"),
-                "communities_per_organisation": max([1, *served]),
-                "profile": profiles.pop() if len(profiles) == 1 else "mixed"}
+        return {
+            "residents": self.n_residents,
+            "street_offices": kinds.count("street_office"),
+            "communities_per_street": max(per_street.values(), default=1),
+            "social_organisations": kinds.count("social_organisation"),
+            "communities_per_organisation": max([1, *served]),
+            "profile": profiles.pop() if len(profiles) == 1 else "mixed",
+        }
 
-    def realise(self, rng: np.random.Generator, cross_community_ties: float = 0.03,
-                party_member_share: float = 0.08) -> District:
+    def realise(
+        self, rng: np.random.Generator, cross_community_ties: float = 0.03, party_member_share: float = 0.08
+    ) -> District:
         """The district of a run on the ``network`` stream ``rng`` (see the module docstring for the
         draws); a listed district is the same for every seed (no draws)."""
         if self.listed is not None:
@@ -669,13 +743,23 @@ class Structure:
         sizes = np.array([d["residents"] for _, d in committees], dtype=np.int64)
         contacts = np.array([PROFILES[d.get("profile", "urban")].contacts for _, d in committees])
         party = np.where(np.isnan(self.party_share), party_member_share, self.party_share)
-        community, vulnerable, members, matrix, boundary = _synthesise(sizes, self.vulnerable_share, party,
-                                                                       contacts, cross_community_ties, rng)
+        community, vulnerable, members, matrix, boundary = _synthesise(
+            sizes, self.vulnerable_share, party, contacts, cross_community_ties, rng
+        )
         for _ in range(sum(1 for _, k in g.nodes(data="kind") if k == "social_organisation")):
             rng.integers(sizes.size)  # the builder's draw of where the organisation works: here the file says
         _draw_ranks(g, rng)
-        return District(g, community, vulnerable, members, matrix, vulnerable_share=self.vulnerable_share.copy(),
-                        party_share=party, source=self.source, cross=boundary)
+        return District(
+            g,
+            community,
+            vulnerable,
+            members,
+            matrix,
+            vulnerable_share=self.vulnerable_share.copy(),
+            party_share=party,
+            source=self.source,
+            cross=boundary,
+        )
 
 
 def district_for(config, source, rng: np.random.Generator) -> District:
@@ -701,8 +785,10 @@ def district_for(config, source, rng: np.random.Generator) -> District:
         source = read_structure(source)
     if isinstance(source, Structure):
         return source.realise(rng, config.cross_community_ties, config.party_member_share)
-    raise TypeError(f"a district's source must be None, a District, a Structure, a graph or a path; "
-                    f"got {type(source).__name__}")
+    raise TypeError(
+        f"a district's source must be None, a District, a Structure, a graph or a path; "
+        f"got {type(source).__name__}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -720,15 +806,21 @@ _ENDS: dict[str, tuple[frozenset, frozenset]] = {
     **{ch: (ORG, ORG) for ch in ("admin", "contract", "command", "branch", "peer", "service", "overlay")},
 }
 # Attributes a node of each kind must carry in a structure file (others are filled in).
-REQUIRED: dict[str, tuple[str, ...]] = {"resident": ("community", "vulnerable", "party_member"),
-                                         "committee": ("community", "street"), "street_office": ("street",)}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "resident": ("community", "vulnerable", "party_member"),
+    "committee": ("community", "street"),
+    "street_office": ("street",),
+}
 # A synthetic population's committees carry their community's count and shares instead.
 SHARES = {"share_vulnerable": (0.0, 1.0), "share_party": (0.0, 0.5)}
 
 
 def _unit(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, bool)
         and 0.0 <= float(value) <= 1.0
+    )
 
 
 def _is_int(value) -> bool:
@@ -751,8 +843,10 @@ def check_structure(g: nx.Graph, name=lambda n: repr(n), population: str = "list
 def _summary(problems: list[str]) -> str:
     if len(problems) == 1:
         return problems[0]
-    return (f"{problems[0]} (and {len(problems) - 1:,} more problem{'s' if len(problems) > 2 else ''}; "
-            f"'coop-agents district check FILE' lists them all)")
+    return (
+        f"{problems[0]} (and {len(problems) - 1:,} more problem{'s' if len(problems) > 2 else ''}; "
+        f"'coop-agents district check FILE' lists them all)"
+    )
 
 
 def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "listed") -> list[str]:
@@ -769,8 +863,10 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
     """
     out: list[str] = []
     if g.number_of_nodes() == 0:
-        return ["the structure has no nodes; it needs a government, street offices, committees and "
-                + ("residents" if population == "listed" else "each community's residents")]
+        return [
+            "the structure has no nodes; it needs a government, street offices, committees and "
+            + ("residents" if population == "listed" else "each community's residents")
+        ]
     kinds: dict[str, list] = {k: [] for k in KINDS}
     missing: dict[tuple[str, str], list] = {}
     for node, data in g.nodes(data=True):
@@ -792,24 +888,32 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
             if key in data and not _unit(data[key]):
                 out.append(f"node {name(node)} has {key}={data[key]!r}; allowed: a number from 0 to 1")
         if kind == "committee" and data.get("profile", "urban") not in PROFILES:
-            out.append(f"committee {name(node)} has profile={data.get('profile')!r}; allowed: {', '.join(PROFILES)}")
+            out.append(
+                f"committee {name(node)} has profile={data.get('profile')!r}; allowed: {', '.join(PROFILES)}"
+            )
         if kind == "party_committee" and data.get("level", "community") not in LEVELS:
             out.append(f"node {name(node)} has level={data.get('level')!r}; allowed: {', '.join(LEVELS)}")
         if kind == "committee" and population == "synthetic":
             n = data.get("residents")
             if not _is_int(n) or n < MIN_COMMUNITY:
-                out.append(f"committee {name(node)} has residents={n!r}; allowed: an integer of at least "
-                           f"{MIN_COMMUNITY} (the community's residents)")
+                out.append(
+                    f"committee {name(node)} has residents={n!r}; allowed: an integer of at least "
+                    f"{MIN_COMMUNITY} (the community's residents)"
+                )
             for key, (low, high) in SHARES.items():
                 value = data.get(key)
                 if value is not None and not (_unit(value) and low <= float(value) <= high):
-                    out.append(f"committee {name(node)} has {key}={value!r}; allowed: a number from {low:g} to {high:g}")
+                    out.append(
+                        f"committee {name(node)} has {key}={value!r}; allowed: a number from {low:g} to {high:g}"
+                    )
     for (kind, key), nodes in missing.items():
         needs = " and ".join(REQUIRED[kind])
         if len(nodes) == 1:
             out.append(f"node {name(nodes[0])} ({kind}) has no {key}; a {kind} needs {needs}")
         else:
-            out.append(f"{len(nodes):,} nodes ({kind}) have no {key} ({_some(nodes, name)}); a {kind} needs {needs}")
+            out.append(
+                f"{len(nodes):,} nodes ({kind}) have no {key} ({_some(nodes, name)}); a {kind} needs {needs}"
+            )
     if out:
         return out
     # Kinds and communities.
@@ -818,15 +922,20 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
         if not kinds[kind]:
             out.append(f"the structure has no node of kind {kind!r}; a district needs at least one")
     if population == "synthetic" and kinds["resident"]:
-        out.append(f"the structure lists {len(kinds['resident']):,} residents ({_some(kinds['resident'], name)}), "
-                   f"but its population is synthetic (drawn from each committee's residents and shares); "
-                   f"remove the resident nodes, or give population = \"listed\"")
+        out.append(
+            f"the structure lists {len(kinds['resident']):,} residents ({_some(kinds['resident'], name)}), "
+            f"but its population is synthetic (drawn from each committee's residents and shares); "
+            f'remove the resident nodes, or give population = "listed"'
+        )
     if len(kinds["government"]) > 1:
         out.append(f"the structure has {len(kinds['government'])} governments; exactly one is allowed")
     if len(kinds["platform"]) > 1:
         out.append(f"the structure has {len(kinds['platform'])} platform hubs; at most one is allowed")
-    total = (len(kinds["resident"]) if population == "listed"
-             else sum(g.nodes[c]["residents"] for c in kinds["committee"]))
+    total = (
+        len(kinds["resident"])
+        if population == "listed"
+        else sum(g.nodes[c]["residents"] for c in kinds["committee"])
+    )
     if total > MAX_RESIDENTS:
         out.append(f"the structure has {total:,} residents; at most {MAX_RESIDENTS:,} are allowed")
     if out:
@@ -835,14 +944,18 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
     for c in kinds["committee"]:
         k = g.nodes[c]["community"]
         if k in committee_of:
-            out.append(f"committees {name(committee_of[k])} and {name(c)} both have community={k}; "
-                       f"one committee per community is allowed")
+            out.append(
+                f"committees {name(committee_of[k])} and {name(c)} both have community={k}; "
+                f"one committee per community is allowed"
+            )
         committee_of[k] = c
     n_comm = len(committee_of)
     if sorted(committee_of) != list(range(n_comm)):
         missing_c = next(k for k in range(n_comm + 1) if k not in committee_of)
-        out.append(f"committees must carry community numbers 0..{n_comm - 1}, one committee each; "
-                   f"community {missing_c} has no committee")
+        out.append(
+            f"committees must carry community numbers 0..{n_comm - 1}, one committee each; "
+            f"community {missing_c} has no committee"
+        )
     if population == "listed":
         size = dict.fromkeys(committee_of, 0)
         strays: dict[object, list] = {}
@@ -853,24 +966,33 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
             else:
                 size[k] += 1
         for k, nodes in strays.items():
-            who = f"node {name(nodes[0])} (resident) has" if len(nodes) == 1 else \
-                f"{len(nodes):,} residents ({_some(nodes, name)}) have"
+            who = (
+                f"node {name(nodes[0])} (resident) has"
+                if len(nodes) == 1
+                else f"{len(nodes):,} residents ({_some(nodes, name)}) have"
+            )
             out.append(f"{who} community={k!r}; allowed: a committee's community number, 0 to {n_comm - 1}")
         for k, n in size.items():
             if n == 0:
-                out.append(f"community {k} (committee {name(committee_of[k])}) has no residents; "
-                           f"every community needs at least one resident")
+                out.append(
+                    f"community {k} (committee {name(committee_of[k])}) has no residents; "
+                    f"every community needs at least one resident"
+                )
     streets: dict[int, object] = {}
     for so in kinds["street_office"]:
         k = g.nodes[so]["street"]
         if k in streets:
-            out.append(f"street offices {name(streets[k])} and {name(so)} both have street={k}; "
-                       f"each street office needs its own number")
+            out.append(
+                f"street offices {name(streets[k])} and {name(so)} both have street={k}; "
+                f"each street office needs its own number"
+            )
         streets[k] = so
     for c in kinds["committee"]:
         if g.nodes[c]["street"] not in streets:
-            out.append(f"committee {name(c)} has street={g.nodes[c]['street']!r}; allowed: a street office's number "
-                       f"({', '.join(str(k) for k in sorted(streets))})")
+            out.append(
+                f"committee {name(c)} has street={g.nodes[c]['street']!r}; allowed: a street office's number "
+                f"({', '.join(str(k) for k in sorted(streets))})"
+            )
     if out:
         return out
     # Edges: a known channel, its link, latency and reliability in range, between the right kinds.
@@ -886,24 +1008,31 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
         if data.get("link") != CHANNELS[ch]:
             out.append(f"{where} has link={data.get('link')!r}; channel {ch!r} needs link={CHANNELS[ch]!r}")
         lat, rel = data.get("latency"), data.get("reliability")
-        if lat is not None and (isinstance(lat, bool) or not isinstance(lat, (int, float))
-                                or not 0 <= lat <= MAX_LATENCY):
-            out.append(f"{where} has latency={lat!r}; allowed: a number of days from 0 to {MAX_LATENCY:g}, "
-                       f"or none (the pattern's latency for its link)")
+        if lat is not None and (
+            isinstance(lat, bool) or not isinstance(lat, (int, float)) or not 0 <= lat <= MAX_LATENCY
+        ):
+            out.append(
+                f"{where} has latency={lat!r}; allowed: a number of days from 0 to {MAX_LATENCY:g}, "
+                f"or none (the pattern's latency for its link)"
+            )
         if isinstance(rel, bool) or not isinstance(rel, (int, float)) or not 0 < rel <= 1:
             out.append(f"{where} has reliability={rel!r}; allowed: a number above 0 and at most 1")
         ku, kv = g.nodes[u]["kind"], g.nodes[v]["kind"]
         one, other = _ENDS[ch]
         if not ((ku in one and kv in other) or (kv in one and ku in other)):
-            out.append(f"{where} ({ch}) joins a {ku} and a {kv}; a {ch} tie joins "
-                       f"{' or '.join(sorted(one))} and {' or '.join(sorted(other))}")
+            out.append(
+                f"{where} ({ch}) joins a {ku} and a {kv}; a {ch} tie joins "
+                f"{' or '.join(sorted(one))} and {' or '.join(sorted(other))}"
+            )
             continue
         if ch in ("grid", "party") and "resident" in (ku, kv):
             res, org = (u, v) if ku == "resident" else (v, u)
             if g.nodes[org].get("community") != g.nodes[res]["community"]:
-                out.append(f"{where} ({ch}) joins resident {name(res)} of community {g.nodes[res]['community']} "
-                           f"to {name(org)} of community {g.nodes[org].get('community')!r}; it must be the "
-                           f"resident's own community")
+                out.append(
+                    f"{where} ({ch}) joins resident {name(res)} of community {g.nodes[res]['community']} "
+                    f"to {name(org)} of community {g.nodes[org].get('community')!r}; it must be the "
+                    f"resident's own community"
+                )
     if out:
         return out
     # The platform hub hangs on platform ties only; every other organisation must reach the
@@ -914,9 +1043,14 @@ def structure_problems(g: nx.Graph, name=lambda n: repr(n), population: str = "l
     reached = nx.node_connected_component(admin, gov)
     lost = [n for n in orgs if n not in reached]
     if lost:
-        what = f"node {name(lost[0])}, a {g.nodes[lost[0]]['kind']}, is cut off" if len(lost) == 1 else \
-            f"{len(lost):,} organisations are cut off: {_some(lost, name)}"
-        out.append(f"the administrative and party lines do not connect every organisation to the government ({what})")
+        what = (
+            f"node {name(lost[0])}, a {g.nodes[lost[0]]['kind']}, is cut off"
+            if len(lost) == 1
+            else f"{len(lost):,} organisations are cut off: {_some(lost, name)}"
+        )
+        out.append(
+            f"the administrative and party lines do not connect every organisation to the government ({what})"
+        )
     return out
 
 
@@ -925,7 +1059,9 @@ def validate_district(g: nx.Graph) -> None:
     check_structure(g)
     n_res = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
     if any(not (_is_int(n) and 0 <= n < n_res) for n, k in g.nodes(data="kind") if k == "resident"):
-        raise NetworkError("residents must be the nodes 0..n-1 (canonical form); load files with load_graphml")
+        raise NetworkError(
+            "residents must be the nodes 0..n-1 (canonical form); load files with load_graphml"
+        )
     for c, d in g.nodes(data=True):
         if d["kind"] == "committee":
             for key in ("infrastructure", "trust"):
@@ -938,8 +1074,15 @@ def validate_district(g: nx.Graph) -> None:
 
 
 _NODE_TYPES: dict[str, Callable] = {
-    "community": int, "street": int, "vulnerable": bool, "party_member": bool,
-    "infrastructure": float, "trust": float, "residents": int, "share_vulnerable": float, "share_party": float,
+    "community": int,
+    "street": int,
+    "vulnerable": bool,
+    "party_member": bool,
+    "infrastructure": float,
+    "trust": float,
+    "residents": int,
+    "share_vulnerable": float,
+    "share_party": float,
 }
 
 
@@ -953,7 +1096,9 @@ class _OrderedReader(nx.readwrite.graphml.GraphMLReader):
 
     def add_edge(self, G, edge_element, graphml_keys):
         super().add_edge(G, edge_element, graphml_keys)
-        self.order.append((self.node_type(edge_element.get("source")), self.node_type(edge_element.get("target"))))
+        self.order.append(
+            (self.node_type(edge_element.get("source")), self.node_type(edge_element.get("target")))
+        )
 
 
 def _parse_graphml(path: Path) -> tuple[nx.Graph, list[tuple[str, str]]]:
@@ -973,7 +1118,9 @@ def _parse_graphml(path: Path) -> tuple[nx.Graph, list[tuple[str, str]]]:
 
 def _natural(text: str) -> tuple:
     """A sort key that orders the numbers inside names as numbers: s2 before s10."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
+    )
 
 
 def read_graphml(path: str | Path) -> Structure:
@@ -1010,8 +1157,10 @@ def load_graphml(path: str | Path) -> nx.Graph:
     """
     structure = read_graphml(path)
     if structure.listed is None:
-        raise NetworkError(f"{path}: its population is synthetic (no resident nodes): read it with read_graphml, "
-                           f"which draws the residents per seed")
+        raise NetworkError(
+            f"{path}: its population is synthetic (no resident nodes): read it with read_graphml, "
+            f"which draws the residents per seed"
+        )
     return structure.listed.to_graph()
 
 
@@ -1026,9 +1175,11 @@ def graphml_problems(path: str | Path) -> tuple[list[str], Structure | None]:
     path = Path(path)
     need = GRAPHML_BYTES_PER_FILE_BYTE * st.st_size
     if available is not None and need > MEMORY_SHARE * available:
-        return [f"reading this {st.st_size / 2**20:,.0f} MB GraphML file needs about {need / 2**30:.1f} GB of "
-                f"memory, but {available / 2**30:.1f} GB is available; the largest file that fits has "
-                f"{int(MEMORY_SHARE * available / GRAPHML_BYTES_PER_FILE_BYTE / 2**20):,} MB"], None
+        return [
+            f"reading this {st.st_size / 2**20:,.0f} MB GraphML file needs about {need / 2**30:.1f} GB of "
+            f"memory, but {available / 2**30:.1f} GB is available; the largest file that fits has "
+            f"{int(MEMORY_SHARE * available / GRAPHML_BYTES_PER_FILE_BYTE / 2**20):,} MB"
+        ], None
     try:
         raw, order = _parse_graphml(path)
     except FileNotFoundError:
@@ -1064,21 +1215,29 @@ def _cast(value, cast):
     return number
 
 
-def _canonical(raw: nx.Graph, order: list[tuple[str, str]], source: str) -> tuple[list[str], Structure | None]:
+def _canonical(
+    raw: nx.Graph, order: list[tuple[str, str]], source: str
+) -> tuple[list[str], Structure | None]:
     population = raw.graph.get("population", "listed")
     if population not in ("listed", "synthetic"):
-        return [f"the graph has population={population!r}; allowed: listed (residents are nodes) or synthetic "
-                f"(committees carry their community's residents and shares)"], None
+        return [
+            f"the graph has population={population!r}; allowed: listed (residents are nodes) or synthetic "
+            f"(committees carry their community's residents and shares)"
+        ], None
     problems: list[str] = []
     if raw.is_multigraph():
         for u, v in sorted({(u, v) for u, v, _ in raw.edges(keys=True) if raw.number_of_edges(u, v) > 1}):
-            problems.append(f"nodes {u!r} and {v!r} are joined by {raw.number_of_edges(u, v)} edges; "
-                            f"one edge per pair of nodes is allowed")
+            problems.append(
+                f"nodes {u!r} and {v!r} are joined by {raw.number_of_edges(u, v)} edges; "
+                f"one edge per pair of nodes is allowed"
+            )
     if raw.is_directed():
         for u, v, data in raw.edges(data=True):
             if u < v and raw.has_edge(v, u) and raw.edges[v, u] != data:
-                problems.append(f"edge {u!r}-{v!r} is given in both directions with different attributes "
-                                f"({data} and {raw.edges[v, u]}); give each tie once")
+                problems.append(
+                    f"edge {u!r}-{v!r} is given in both directions with different attributes "
+                    f"({data} and {raw.edges[v, u]}); give each tie once"
+                )
     if problems:
         return problems, None
     if raw.is_directed() or raw.is_multigraph():
@@ -1113,19 +1272,24 @@ def _canonical(raw: nx.Graph, order: list[tuple[str, str]], source: str) -> tupl
             data.pop("latency", None)  # contacts carry no messages
     if problems:
         return problems, None
-    for n, data in raw.nodes(data=True):
+    for _node, data in raw.nodes(data=True):
         if data["kind"] == "committee":
             data.setdefault("profile", "urban")
     problems = structure_problems(raw, population=population)  # with the file's own node ids in every message
     if problems:
         return problems, None
     key = lambda n: _natural(str(n))  # noqa: E731
-    residents = sorted((n for n, k in raw.nodes(data="kind") if k == "resident"),
-                       key=lambda n: (raw.nodes[n]["community"], key(n)))
+    residents = sorted(
+        (n for n, k in raw.nodes(data="kind") if k == "resident"),
+        key=lambda n: (raw.nodes[n]["community"], key(n)),
+    )
     others = sorted((n for n, k in raw.nodes(data="kind") if k != "resident"), key=key)
     # Organisations are numbered after the residents, listed or to be drawn.
-    offset = len(residents) if population == "listed" else \
-        sum(d["residents"] for _, d in raw.nodes(data=True) if d["kind"] == "committee")
+    offset = (
+        len(residents)
+        if population == "listed"
+        else sum(d["residents"] for _, d in raw.nodes(data=True) if d["kind"] == "committee")
+    )
     mapping = {n: i for i, n in enumerate(residents)}
     mapping.update({n: offset + i for i, n in enumerate(others)})
     g = nx.Graph(name=raw.graph.get("name", "district"))
@@ -1149,13 +1313,17 @@ def _canonical(raw: nx.Graph, order: list[tuple[str, str]], source: str) -> tupl
         if raw.has_edge(u, v) and frozenset((u, v)) not in seen:
             seen.add(frozenset((u, v)))
             data = raw.edges[u, v]
-            g.add_edge(mapping[u], mapping[v], **{k: data[k] for k in ("channel", "link", "latency", "reliability")
-                                                  if k in data})
+            g.add_edge(
+                mapping[u],
+                mapping[v],
+                **{k: data[k] for k in ("channel", "link", "latency", "reliability") if k in data},
+            )
     if population == "synthetic":
         orgs = g
         committees = sorted((d["community"], d) for _, d in orgs.nodes(data=True) if d["kind"] == "committee")
-        vulnerable = np.array([shares["share_vulnerable"].get(c, PROFILES[d["profile"]].vulnerable)
-                               for c, d in committees])
+        vulnerable = np.array(
+            [shares["share_vulnerable"].get(c, PROFILES[d["profile"]].vulnerable) for c, d in committees]
+        )
         party = np.array([shares["share_party"].get(c, np.nan) for c, _ in committees])
         return [], Structure(orgs, vulnerable, party, source=source)
     for c in (n for n, k in g.nodes(data="kind") if k == "committee"):
@@ -1232,8 +1400,11 @@ def write_graphml(district: District | Structure, path: str | Path, name: str = 
     shares = {}
     if listed is None:
         vs, ps = district.vulnerable_share, district.party_share
-        shares = {d["community"]: (float(vs[d["community"]]), float(ps[d["community"]]))
-                  for _, d in g.nodes(data=True) if d["kind"] == "committee"}
+        shares = {
+            d["community"]: (float(vs[d["community"]]), float(ps[d["community"]]))
+            for _, d in g.nodes(data=True)
+            if d["kind"] == "committee"
+        }
     for node, data in g.nodes(data=True):
         attrs = {k: v for k, v in data.items() if v is not None}
         if data["kind"] == "committee" and listed is None:
@@ -1262,41 +1433,70 @@ def write_graphml(district: District | Structure, path: str | Path, name: str = 
     def data_xml(scope, attrs):
         out = []
         for k, v in attrs.items():
-            text = ("true" if v else "false") if isinstance(v, (bool, np.bool_)) else \
-                repr(float(v)) if isinstance(v, float) else str(v)
+            text = (
+                ("true" if v else "false")
+                if isinstance(v, (bool, np.bool_))
+                else repr(float(v))
+                if isinstance(v, float)
+                else str(v)
+            )
             out.append(f'<data key="{key_id[(scope, k)]}">{escape(text)}</data>')
         return "".join(out)
 
     path = Path(path)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write('<?xml version="1.0" encoding="utf-8"?>\n'
-                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                 'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                 'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        fh.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
         for (scope, k), t in keys.items():
-            fh.write(f'  <key id="{key_id[(scope, k)]}" for="{scope}" attr.name={quoteattr(k)} '
-                     f'attr.type="{_KEY_TYPES[t]}"/>\n')
+            fh.write(
+                f'  <key id="{key_id[(scope, k)]}" for="{scope}" attr.name={quoteattr(k)} '
+                f'attr.type="{_KEY_TYPES[t]}"/>\n'
+            )
         fh.write('  <graph edgedefault="undirected">\n')
-        fh.write("    " + data_xml("graph", {"name": name, "population": "listed" if listed is not None
-                                             else "synthetic"}) + "\n")
+        fh.write(
+            "    "
+            + data_xml("graph", {"name": name, "population": "listed" if listed is not None else "synthetic"})
+            + "\n"
+        )
         if listed is not None:
-            for i, (c, vul, p) in enumerate(zip(listed.community.tolist(), listed.vulnerable.tolist(),
-                                                listed.party_member.tolist())):
-                fh.write(f'    <node id="r{i}">' + data_xml("node", {"kind": "resident", "community": c,
-                                                                     "vulnerable": vul, "party_member": p})
-                         + "</node>\n")
+            for i, (c, vul, p) in enumerate(
+                zip(listed.community.tolist(), listed.vulnerable.tolist(), listed.party_member.tolist())
+            ):
+                fh.write(
+                    f'    <node id="r{i}">'
+                    + data_xml(
+                        "node", {"kind": "resident", "community": c, "vulnerable": vul, "party_member": p}
+                    )
+                    + "</node>\n"
+                )
         for node_id, attrs in node_rows:
             fh.write(f"    <node id={quoteattr(node_id)}>{data_xml('node', attrs)}</node>\n")
         for u, v, attrs in edge_rows:
-            fh.write(f"    <edge source={quoteattr(u)} target={quoteattr(v)}>{data_xml('edge', attrs)}</edge>\n")
+            fh.write(
+                f"    <edge source={quoteattr(u)} target={quoteattr(v)}>{data_xml('edge', attrs)}</edge>\n"
+            )
         if listed is not None:
-            committees = {d["community"]: org_id[n] for n, d in g.nodes(data=True) if d["kind"] == "committee"}
-            branches = {d["community"]: org_id[n] for n, d in g.nodes(data=True)
-                        if d["kind"] == "party_committee" and d.get("level") == "community"
-                        and d.get("community", -1) >= 0}
-            grid = data_xml("edge", {"channel": "grid", "link": "vertical", "reliability": RELIABILITY["vertical"]})
-            party = data_xml("edge", {"channel": "party", "link": "vertical", "reliability": RELIABILITY["vertical"]})
+            committees = {
+                d["community"]: org_id[n] for n, d in g.nodes(data=True) if d["kind"] == "committee"
+            }
+            branches = {
+                d["community"]: org_id[n]
+                for n, d in g.nodes(data=True)
+                if d["kind"] == "party_committee"
+                and d.get("level") == "community"
+                and d.get("community", -1) >= 0
+            }
+            grid = data_xml(
+                "edge", {"channel": "grid", "link": "vertical", "reliability": RELIABILITY["vertical"]}
+            )
+            party = data_xml(
+                "edge", {"channel": "party", "link": "vertical", "reliability": RELIABILITY["vertical"]}
+            )
             community = listed.community.tolist()
             for i, c in enumerate(community):
                 fh.write(f'    <edge source="{committees[c]}" target="r{i}">{grid}</edge>\n')

@@ -36,8 +36,19 @@ from coop_agents.limits import check_name
 
 __all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names"]
 
-_KEYS = {"name", "label_en", "label_zh", "description", "description_zh", "based_on", "levers",
-         "summary_en", "summary_zh", "actors_en", "actors_zh"}
+_KEYS = {
+    "name",
+    "label_en",
+    "label_zh",
+    "description",
+    "description_zh",
+    "based_on",
+    "levers",
+    "summary_en",
+    "summary_zh",
+    "actors_en",
+    "actors_zh",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         shown = "" if name is None else f" (got name={name!r})"
-        raise ConfigError(f"{where}: a pattern needs name = \"...\", a non-empty string{shown}")
+        raise ConfigError(f'{where}: a pattern needs name = "...", a non-empty string{shown}')
     return Pattern(
         name=name,
         label_en=_text(data, "label_en", where, name),
@@ -98,14 +109,14 @@ def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
 def _text(data: dict, key: str, where: str, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise ConfigError(f"{key}={value!r} in {where}: expected a string, e.g. {key} = \"...\"")
+        raise ConfigError(f'{key}={value!r} in {where}: expected a string, e.g. {key} = "..."')
     return value
 
 
 def _lines(data: dict, key: str, where: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
-        raise ConfigError(f"{key} in {where} must be a list of strings, e.g. {key} = [\"...\", \"...\"]")
+        raise ConfigError(f'{key} in {where} must be a list of strings, e.g. {key} = ["...", "..."]')
     return tuple(value)
 
 
@@ -158,7 +169,9 @@ def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
     if _looks_like_path(text):
         path = Path(check_name(text, "the pattern file"))
         if len(chain) >= MAX_BASED_ON:
-            raise ConfigError(f"{path}: based_on goes {len(chain)} files deep; at most {MAX_BASED_ON} are allowed")
+            raise ConfigError(
+                f"{path}: based_on goes {len(chain)} files deep; at most {MAX_BASED_ON} are allowed"
+            )
         if path.resolve() in chain:
             raise ConfigError(f"{path}: based_on loops back to this file; a pattern cannot build on itself")
         return _from_dict(read_toml(path, "pattern"), str(path), (*chain, path.resolve()))

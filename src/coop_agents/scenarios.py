@@ -41,17 +41,41 @@ from coop_agents.config import check_keys, read_toml, validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.events import parse_events
 
-__all__ = ["Scenario", "PresetScenario", "load_scenario", "preset_scenarios", "check_structure_overrides",
-           "SIZE_KEYS"]
+__all__ = [
+    "Scenario",
+    "PresetScenario",
+    "load_scenario",
+    "preset_scenarios",
+    "check_structure_overrides",
+    "SIZE_KEYS",
+]
 
 # Parameters a district from a file fixes: given with a structure file, they must match it.
-SIZE_KEYS = ("residents", "street_offices", "communities_per_street", "social_organisations",
-             "communities_per_organisation", "profile")
+SIZE_KEYS = (
+    "residents",
+    "street_offices",
+    "communities_per_street",
+    "social_organisations",
+    "communities_per_organisation",
+    "profile",
+)
 # Parameters of the builder's residents, which a file of listed residents leaves nothing to apply to.
 LISTED_KEYS = ("party_member_share", "cross_community_ties")
 
-_KEYS = {"name", "title_en", "title_zh", "description", "description_zh", "story_en", "story_zh",
-         "notes_en", "notes_zh", "structure", "parameters", "events"}
+_KEYS = {
+    "name",
+    "title_en",
+    "title_zh",
+    "description",
+    "description_zh",
+    "story_en",
+    "story_zh",
+    "notes_en",
+    "notes_zh",
+    "structure",
+    "parameters",
+    "events",
+}
 
 
 @dataclass(frozen=True)
@@ -73,7 +97,7 @@ class Scenario:
 def _text(data: dict, key: str, where: str, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise ConfigError(f"{key}={value!r} in {where}: expected a string, e.g. {key} = \"...\"")
+        raise ConfigError(f'{key}={value!r} in {where}: expected a string, e.g. {key} = "..."')
     return value
 
 
@@ -85,14 +109,16 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         shown = "" if name is None else f" (got name={name!r})"
-        raise ConfigError(f"{where}: a scenario needs name = \"...\", a non-empty string{shown}")
+        raise ConfigError(f'{where}: a scenario needs name = "...", a non-empty string{shown}')
     structure = data.get("structure")
     sizes: dict[str, Any] = {}
     population = ""
     if structure is not None:
         if not isinstance(structure, str) or not structure or "\0" in structure or folder is None:
-            raise ConfigError(f"structure={structure!r} in {where}: expected the path of a district file (GraphML, "
-                              f"an .xlsx workbook or a folder of CSV files), relative to the scenario file")
+            raise ConfigError(
+                f"structure={structure!r} in {where}: expected the path of a district file (GraphML, "
+                f"an .xlsx workbook or a folder of CSV files), relative to the scenario file"
+            )
         from coop_agents.district.files import read_structure  # read and checked once per file and change
 
         structure = folder / structure
@@ -103,16 +129,26 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         for i, item in enumerate(events):
             hazard = item.get("hazard", "contagion") if isinstance(item, dict) else "contagion"
             if not isinstance(hazard, str):
-                raise ConfigError(f"event {i + 1} in {where}: hazard={hazard!r}; expected a hazard name (a string)")
+                raise ConfigError(
+                    f"event {i + 1} in {where}: hazard={hazard!r}; expected a hazard name (a string)"
+                )
     parameters = validate_overrides(params, where, role="scenario")
     if structure is not None:
-        probe = Scenario(name=str(name), title_en="", title_zh="", description="", structure=structure, sizes=sizes,
-                         population=population)
+        probe = Scenario(
+            name=str(name),
+            title_en="",
+            title_zh="",
+            description="",
+            structure=structure,
+            sizes=sizes,
+            population=population,
+        )
         check_structure_overrides(probe, parameters, f"in {where}")
         parameters = {**parameters, **sizes}
     if parameters.get("arrival") == "schedule" and not events:
-        raise ConfigError(f"arrival = \"schedule\" in {where} needs an [[events]] list "
-                          f"(day and hazard of each event)")
+        raise ConfigError(
+            f'arrival = "schedule" in {where} needs an [[events]] list (day and hazard of each event)'
+        )
     return Scenario(
         name=name,
         title_en=_text(data, "title_en", where, name),
@@ -148,7 +184,9 @@ def preset_scenarios() -> dict[str, Scenario]:
         found = {}
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
-                sc = _from_dict(tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}", None)
+                sc = _from_dict(
+                    tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}", None
+                )
                 found[sc.name] = sc
         _PRESETS.update(sorted(found.items(), key=lambda kv: (kv[0] != "default", kv[0])))
     return _PRESETS
@@ -164,7 +202,9 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
         return _from_dict(read_toml(path, "scenario"), str(path), path.parent)
     presets = preset_scenarios()
     if text not in presets:
-        raise ConfigError(f"unknown scenario {text!r}; allowed: {', '.join(presets)} or a path to a .toml file")
+        raise ConfigError(
+            f"unknown scenario {text!r}; allowed: {', '.join(presets)} or a path to a .toml file"
+        )
     return presets[text]
 
 
@@ -180,12 +220,16 @@ def check_structure_overrides(scenario: Scenario, overrides: dict[str, Any], whe
     origin = f" {where}" if where else ""
     for key in SIZE_KEYS:
         if key in overrides and overrides[key] != sizes.get(key):
-            raise ConfigError(f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its district from "
-                              f"{scenario.structure}, which has {key}={sizes.get(key)!r}; with a structure file the "
-                              f"district's sizes come from the file, so leave {key} out (or give {sizes.get(key)!r})")
+            raise ConfigError(
+                f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its district from "
+                f"{scenario.structure}, which has {key}={sizes.get(key)!r}; with a structure file the "
+                f"district's sizes come from the file, so leave {key} out (or give {sizes.get(key)!r})"
+            )
     if scenario.population == "listed":
         for key in LISTED_KEYS:
             if key in overrides:
-                raise ConfigError(f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its residents "
-                                  f"and their contacts one by one from {scenario.structure}, so {key} has nothing to "
-                                  f"act on; leave it out")
+                raise ConfigError(
+                    f"{key}={overrides[key]!r}{origin}: scenario {scenario.name} takes its residents "
+                    f"and their contacts one by one from {scenario.structure}, so {key} has nothing to "
+                    f"act on; leave it out"
+                )

@@ -20,17 +20,33 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-__all__ = ["SMALL", "Comparison", "Check", "Fact", "paired_runs", "paired_ci", "reference_seir", "FACTS",
-           "fact1_vertical_latency", "fact2_horizontal_links", "fact4_responsibility_lists",
-           "fact4_approval_rules", "fact5_mitigation", "fact6_deescalation", "fact7_vulnerable_registry",
-           "fact8_infrastructure_and_technology", "fact10_plain_seir"]
+__all__ = [
+    "SMALL",
+    "Comparison",
+    "Check",
+    "Fact",
+    "paired_runs",
+    "paired_ci",
+    "reference_seir",
+    "FACTS",
+    "fact1_vertical_latency",
+    "fact2_horizontal_links",
+    "fact4_responsibility_lists",
+    "fact4_approval_rules",
+    "fact5_mitigation",
+    "fact6_deescalation",
+    "fact7_vulnerable_registry",
+    "fact8_infrastructure_and_technology",
+    "fact10_plain_seir",
+]
 
 # A small world keeps the facts fast: 6 communities of 300 residents, 90 days.
 SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=90)
 
 
-def paired_runs(pattern: str, arms: dict[str, dict], seeds: Iterable[int], scenario: str = "default",
-                **base) -> dict[str, dict[str, np.ndarray]]:
+def paired_runs(
+    pattern: str, arms: dict[str, dict], seeds: Iterable[int], scenario: str = "default", **base
+) -> dict[str, dict[str, np.ndarray]]:
     """Run every arm on the same seeds; return ``{arm: {outcome: array over seeds}}``."""
     from coop_agents import run_once
 
@@ -130,8 +146,14 @@ def fact1_vertical_latency(seeds: Iterable[int] = range(60)) -> Fact:
     seeds = list(seeds)
     arms = {"fast": dict(vertical_latency=0.5), "slow": dict(vertical_latency=3.0)}
     r = paired_runs("siloed", arms, seeds)
-    fact = Fact("fact1", 1, "More vertical latency (0.5 → 3 days per hop) lengthens the response and lets more "
-                "communities pass the critical point.", _describe("siloed", seeds), len(seeds))
+    fact = Fact(
+        "fact1",
+        1,
+        "More vertical latency (0.5 → 3 days per hop) lengthens the response and lets more "
+        "communities pass the critical point.",
+        _describe("siloed", seeds),
+        len(seeds),
+    )
     for outcome in ("response_delay", "decision_latency", "missed_windows"):
         fact.comparisons.append(_compare(r, outcome, "fast", "slow", "higher"))
     return fact
@@ -144,28 +166,50 @@ def fact2_horizontal_links(seeds: Iterable[int] = range(80)) -> Fact:
     of all of them.
     """
     seeds = list(seeds)
-    arms = {"none": dict(horizontal_links=0.0), "few": dict(horizontal_links=0.5),
-            "all": dict(horizontal_links=1.0), "platform": dict(platform=True)}
+    arms = {
+        "none": dict(horizontal_links=0.0),
+        "few": dict(horizontal_links=0.5),
+        "all": dict(horizontal_links=1.0),
+        "platform": dict(platform=True),
+    }
     r = paired_runs("siloed", arms, seeds)
-    fact = Fact("fact2", 2, "Horizontal or platform links cut the response delay, and the first ties give most of "
-                "the gain.", _describe("siloed", seeds), len(seeds))
+    fact = Fact(
+        "fact2",
+        2,
+        "Horizontal or platform links cut the response delay, and the first ties give most of the gain.",
+        _describe("siloed", seeds),
+        len(seeds),
+    )
     fact.comparisons.append(_compare(r, "response_delay", "none", "all", "lower"))
     fact.comparisons.append(_compare(r, "response_delay", "none", "platform", "lower"))
     gain_few = float(np.nanmean(r["none"]["response_delay"] - r["few"]["response_delay"]))
     gain_all = float(np.nanmean(r["none"]["response_delay"] - r["all"]["response_delay"]))
     fact.values.update(gain_few=gain_few, gain_all=gain_all)
-    fact.checks.append(Check("gain of half the ties > half the gain of all ties",
-                             f"{gain_few:.2f} vs {gain_all:.2f} days", bool(gain_few > 0.5 * gain_all)))
+    fact.checks.append(
+        Check(
+            "gain of half the ties > half the gain of all ties",
+            f"{gain_few:.2f} vs {gain_all:.2f} days",
+            bool(gain_few > 0.5 * gain_all),
+        )
+    )
     return fact
 
 
 def fact4_responsibility_lists(seeds: Iterable[int] = range(60)) -> Fact:
     """Unclear ownership → buck-passing and missed windows; responsibility lists reduce both."""
     seeds = list(seeds)
-    r = paired_runs("platform", {"unclear": dict(responsibility_lists=0.0),
-                                 "lists": dict(responsibility_lists=1.0)}, seeds)
-    fact = Fact("fact4_lists", 4, "Clear responsibility lists (权责清单) cut buck-passing and missed windows.",
-                _describe("platform", seeds), len(seeds))
+    r = paired_runs(
+        "platform",
+        {"unclear": dict(responsibility_lists=0.0), "lists": dict(responsibility_lists=1.0)},
+        seeds,
+    )
+    fact = Fact(
+        "fact4_lists",
+        4,
+        "Clear responsibility lists (权责清单) cut buck-passing and missed windows.",
+        _describe("platform", seeds),
+        len(seeds),
+    )
     for outcome in ("buck_passing_events", "missed_windows"):
         fact.comparisons.append(_compare(r, outcome, "unclear", "lists", "lower"))
     return fact
@@ -174,10 +218,17 @@ def fact4_responsibility_lists(seeds: Iterable[int] = range(60)) -> Fact:
 def fact4_approval_rules(seeds: Iterable[int] = range(60)) -> Fact:
     """Approval up the vertical chain (district) misses more windows than local authority."""
     seeds = list(seeds)
-    r = paired_runs("siloed", {"district": dict(authority="district"), "committee": dict(authority="committee")},
-                    seeds)
-    fact = Fact("fact4_approval", 4, "Approval by the district instead of the committee itself brings more "
-                "buck-passing and more missed windows.", _describe("siloed", seeds), len(seeds))
+    r = paired_runs(
+        "siloed", {"district": dict(authority="district"), "committee": dict(authority="committee")}, seeds
+    )
+    fact = Fact(
+        "fact4_approval",
+        4,
+        "Approval by the district instead of the committee itself brings more "
+        "buck-passing and more missed windows.",
+        _describe("siloed", seeds),
+        len(seeds),
+    )
     for outcome in ("missed_windows", "buck_passing_events"):
         fact.comparisons.append(_compare(r, outcome, "district", "committee", "lower"))
     return fact
@@ -187,16 +238,26 @@ def fact5_mitigation(seeds: Iterable[int] = range(60)) -> Fact:
     """Timely mitigation near the critical point → de-crisis; without it → emergency."""
     seeds = list(seeds)
     r = paired_runs("platform", {"mitigate": dict(), "wait": dict(mitigation=False)}, seeds)
-    fact = Fact("fact5", 5, "Mitigation in pre-transition decides between de-crisis (去危机化) and emergency.",
-                _describe("platform", seeds), len(seeds))
+    fact = Fact(
+        "fact5",
+        5,
+        "Mitigation in pre-transition decides between de-crisis (去危机化) and emergency.",
+        _describe("platform", seeds),
+        len(seeds),
+    )
     fact.comparisons.append(_compare(r, "emergencies", "mitigate", "wait", "higher"))
     share = {}
     for k, v in r.items():
         total = np.sum(v["decrisis"] + v["emergencies"])
         share[k] = float(np.sum(v["decrisis"]) / max(total, 1))
     fact.values.update(decrisis_share_mitigate=share["mitigate"], decrisis_share_wait=share["wait"])
-    fact.checks.append(Check("share of alert episodes ending in de-crisis: mitigation > none",
-                             f"{share['mitigate']:.2f} vs {share['wait']:.2f}", share["mitigate"] > share["wait"]))
+    fact.checks.append(
+        Check(
+            "share of alert episodes ending in de-crisis: mitigation > none",
+            f"{share['mitigate']:.2f} vs {share['wait']:.2f}",
+            share["mitigate"] > share["wait"],
+        )
+    )
     fact.comparisons.append(_compare(r, "missed_windows", "mitigate", "wait", "higher"))
     return fact
 
@@ -206,11 +267,20 @@ def fact6_deescalation(seeds: Iterable[int] = range(60)) -> Fact:
     seeds = list(seeds)
     # A more transmissible epidemic and a quick exit from emergency leave residual cases behind.
     extra = dict(transmission=0.09, clear_days=2)
-    r = paired_runs("co_governance", {"graded": dict(deescalation="graded"), "abrupt": dict(deescalation="abrupt")},
-                    seeds, **extra)
-    fact = Fact("fact6", 6, "Abrupt withdrawal of measures brings more secondary crises (次生危机); graded "
-                "withdrawal fewer, at the cost of more resident-days under measures while winding down.",
-                _describe("co_governance", seeds, **extra), len(seeds))
+    r = paired_runs(
+        "co_governance",
+        {"graded": dict(deescalation="graded"), "abrupt": dict(deescalation="abrupt")},
+        seeds,
+        **extra,
+    )
+    fact = Fact(
+        "fact6",
+        6,
+        "Abrupt withdrawal of measures brings more secondary crises (次生危机); graded "
+        "withdrawal fewer, at the cost of more resident-days under measures while winding down.",
+        _describe("co_governance", seeds, **extra),
+        len(seeds),
+    )
     fact.comparisons.append(_compare(r, "secondary_crises", "graded", "abrupt", "higher"))
     fact.comparisons.append(_compare(r, "wind_down_days", "graded", "abrupt", "lower"))
     return fact
@@ -219,10 +289,19 @@ def fact6_deescalation(seeds: Iterable[int] = range(60)) -> Fact:
 def fact7_vulnerable_registry(seeds: Iterable[int] = range(40)) -> Fact:
     """Without a vulnerable registry, vulnerable residents' needs go unmet more than others'."""
     seeds = list(seeds)
-    r = paired_runs("platform", {"registry": dict(vulnerable_registry=True), "none": dict(vulnerable_registry=False)},
-                    seeds)
-    fact = Fact("fact7", 7, "Without a vulnerable registry (弱势群体台账) the equity gap widens and vulnerable "
-                "residents' needs go unmet more.", _describe("platform", seeds), len(seeds))
+    r = paired_runs(
+        "platform",
+        {"registry": dict(vulnerable_registry=True), "none": dict(vulnerable_registry=False)},
+        seeds,
+    )
+    fact = Fact(
+        "fact7",
+        7,
+        "Without a vulnerable registry (弱势群体台账) the equity gap widens and vulnerable "
+        "residents' needs go unmet more.",
+        _describe("platform", seeds),
+        len(seeds),
+    )
     for outcome in ("equity_gap", "unmet_need_days_vulnerable"):
         fact.comparisons.append(_compare(r, outcome, "registry", "none", "higher"))
     return fact
@@ -234,24 +313,51 @@ def fact8_infrastructure_and_technology(seeds: Iterable[int] = range(60)) -> Fac
     # Cases in every community, so each profile has communities past the alert threshold.
     extra = dict(outbreak_sites=6, initial_cases=12)
     r = paired_runs("siloed", {"low": dict(technology=0.0), "high": dict(technology=1.0)}, seeds, **extra)
-    fact = Fact("fact8", 8, "Rural (low-infrastructure) communities detect later than urban ones; the technology "
-                "pillar (技术赋能) narrows the gap.", _describe("siloed", seeds, **extra), len(seeds))
+    fact = Fact(
+        "fact8",
+        8,
+        "Rural (low-infrastructure) communities detect later than urban ones; the technology "
+        "pillar (技术赋能) narrows the gap.",
+        _describe("siloed", seeds, **extra),
+        len(seeds),
+    )
     gaps = {}
     for arm in ("low", "high"):
         try:
             gaps[arm] = r[arm]["detection_delay_rural"] - r[arm]["detection_delay_urban"]
         except KeyError:
             gaps[arm] = np.full(len(seeds), np.nan)
-    runs = {"urban": {"gap": np.zeros_like(gaps["low"])}, "low": {"gap": gaps["low"]}, "high": {"gap": gaps["high"]}}
-    fact.comparisons.append(_compare(runs, "gap", "urban", "low", "higher",
-                                     what="rural minus urban detection delay, technology 0 (against 0)"))
-    fact.comparisons.append(_compare(runs, "gap", "high", "low", "higher",
-                                     what="that gap at technology 0 minus at technology 1"))
+    runs = {
+        "urban": {"gap": np.zeros_like(gaps["low"])},
+        "low": {"gap": gaps["low"]},
+        "high": {"gap": gaps["high"]},
+    }
+    fact.comparisons.append(
+        _compare(
+            runs,
+            "gap",
+            "urban",
+            "low",
+            "higher",
+            what="rural minus urban detection delay, technology 0 (against 0)",
+        )
+    )
+    fact.comparisons.append(
+        _compare(runs, "gap", "high", "low", "higher", what="that gap at technology 0 minus at technology 1")
+    )
     return fact
 
 
-def reference_seir(contacts, members, beta: float, latent: float, infectious: float, initial: int,
-                   rng: np.random.Generator, steps: int) -> int:
+def reference_seir(
+    contacts,
+    members,
+    beta: float,
+    latent: float,
+    infectious: float,
+    initial: int,
+    rng: np.random.Generator,
+    steps: int,
+) -> int:
     """A plain discrete-time network SEIR, written independently of the model; residents ever infected."""
     n = contacts.shape[0]
     state = np.zeros(n, dtype=np.int8)
@@ -283,8 +389,15 @@ def fact10_plain_seir(transmission: float = 0.06, seeds: Iterable[int] = range(8
     from coop_agents.rng import make_streams
 
     seeds = list(seeds)
-    over = dict(residents=1200, street_offices=1, communities_per_street=4, steps=150,
-                transmission=transmission, outbreak_sites=1, initial_cases=4)
+    over = dict(
+        residents=1200,
+        street_offices=1,
+        communities_per_street=4,
+        steps=150,
+        transmission=transmission,
+        outbreak_sites=1,
+        initial_cases=4,
+    )
     cfg, _, _ = resolve("default", "no_response", **over)
     model_sizes, ref_sizes = [], []
     for seed in seeds:
@@ -295,19 +408,35 @@ def fact10_plain_seir(transmission: float = 0.06, seeds: Iterable[int] = range(8
         rng = np.random.default_rng(10_000 + seed)
         community = rng.integers(4)
         members = [i for i in range(cfg.residents) if g.nodes[i]["community"] == community]
-        ref_sizes.append(reference_seir(contacts, members, cfg.transmission, cfg.latent_days,
-                                        cfg.infectious_days, 4, rng, 150))
+        ref_sizes.append(
+            reference_seir(
+                contacts, members, cfg.transmission, cfg.latent_days, cfg.infectious_days, 4, rng, 150
+            )
+        )
     model_sizes, ref_sizes = np.array(model_sizes, float), np.array(ref_sizes, float)
     test = stats.ttest_ind(model_sizes, ref_sizes, equal_var=False)
     m, ref = float(model_sizes.mean()), float(ref_sizes.mean())
-    fact = Fact(f"fact10_{transmission:g}", 10, "With every action off, the contagion is a plain network SEIR.",
-                f"`no_response` pattern, default scenario with {', '.join(f'{k} = {v}' for k, v in over.items())}; "
-                f"an independent SEIR on the same contact graph", len(seeds))
+    fact = Fact(
+        f"fact10_{transmission:g}",
+        10,
+        "With every action off, the contagion is a plain network SEIR.",
+        f"`no_response` pattern, default scenario with {', '.join(f'{k} = {v}' for k, v in over.items())}; "
+        f"an independent SEIR on the same contact graph",
+        len(seeds),
+    )
     fact.values.update(model_mean=m, reference_mean=ref, pvalue=float(test.pvalue))
-    fact.checks.append(Check("Welch's t-test of the final sizes: p > 0.01", f"p = {test.pvalue:.2f}",
-                             bool(test.pvalue > 0.01)))
-    fact.checks.append(Check("means within 15% + 10 residents", f"{m:.1f} vs {ref:.1f} residents",
-                             bool(abs(m - ref) < 0.15 * ref + 10)))
+    fact.checks.append(
+        Check(
+            "Welch's t-test of the final sizes: p > 0.01", f"p = {test.pvalue:.2f}", bool(test.pvalue > 0.01)
+        )
+    )
+    fact.checks.append(
+        Check(
+            "means within 15% + 10 residents",
+            f"{m:.1f} vs {ref:.1f} residents",
+            bool(abs(m - ref) < 0.15 * ref + 10),
+        )
+    )
     fact.checks.append(Check("an epidemic (mean final size > 10)", f"{m:.1f} residents", bool(m > 10)))
     return fact
 

@@ -127,4 +127,6 @@ def build_world(config: Config, graph: District | nx.Graph, population: np.rando
     base_trust = np.clip(communities.trust[community] + population.normal(0, 0.1, n), 0, 1)
     residents = ResidentArrays(community, vulnerable, party, base_trust.copy(), np.zeros(n))
     # A resident with a contact in another community makes every task about it a boundary task.
-    return World(config, g, residents, district.contacts, district.boundary, communities, base_trust, district)
+    return World(
+        config, g, residents, district.contacts, district.boundary, communities, base_trust, district
+    )

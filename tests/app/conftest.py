@@ -19,8 +19,16 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing chromium would fetch on its own (updates, sync, field trials).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 30_000  # generous: the other tests share the machine's two cores
 
 
@@ -41,8 +49,9 @@ def app_url(tmp_path_factory):
 def start_app(logs, *options: str):
     """Start ``coop-agents app --port 0 [options]``, logging to ``logs``; yield its address, then stop it."""
     out, err = open(logs / "stdout", "w+"), open(logs / "stderr", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "coop_agents", "app", "--port", "0", *options],
-                            stdout=out, stderr=err)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coop_agents", "app", "--port", "0", *options], stdout=out, stderr=err
+    )
     address = None
     deadline = time.monotonic() + 60
     while address is None and proc.poll() is None and time.monotonic() < deadline:
@@ -64,7 +73,7 @@ def is_local(url: str) -> bool:
     if url.startswith("data:"):
         return True
     if url.startswith("blob:"):
-        url = url[len("blob:"):]
+        url = url[len("blob:") :]
     return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 

@@ -58,8 +58,10 @@ def test_step_play_pause_and_reset_change_the_views(open_app):
     click(page, "Step")
     expect(day).to_have_text("Day 1 of 120")
     expect(page.locator("img.coop-network")).not_to_have_attribute("src", network)
-    page.wait_for_function(f"() => document.querySelector('.coop-states').__vue__.chart.getOption()"
-                           f".series[0].data.length === {2 * communities}")
+    page.wait_for_function(
+        f"() => document.querySelector('.coop-states').__vue__.chart.getOption()"
+        f".series[0].data.length === {2 * communities}"
+    )
     assert chart_points(page, ".coop-charts") == 2
 
     click(page, "Play")
@@ -101,7 +103,9 @@ def test_comparison_page_steps_two_then_three_patterns_together(open_app):
     page = open_app()
     click(page, "Compare patterns")
     heads = page.locator(".coop-outcomes th")
-    expect(heads).to_have_text(["Outcome", "Unit", "Siloed lines and blocks", "Full-cycle refined governance"])
+    expect(heads).to_have_text(
+        ["Outcome", "Unit", "Siloed lines and blocks", "Full-cycle refined governance"]
+    )
     expect(page.locator(".coop-charts canvas").first).to_be_visible()
     click(page, "Step")
     expect(page.locator(".coop-day")).to_have_text("Day 1 of 120")

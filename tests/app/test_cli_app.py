@@ -61,8 +61,12 @@ def test_loopback_addresses():
 
 @pytest.mark.parametrize("port", ["-1", "99999", "65536"])
 def test_a_port_out_of_range_is_a_one_line_error(port):
-    done = subprocess.run([sys.executable, "-m", "coop_agents", "app", "--port", port],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "coop_agents", "app", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert f"--port {port}" in done.stderr and "0 to 65535" in done.stderr and "any free port" in done.stderr

@@ -21,17 +21,30 @@ ANALYSIS_TIMEOUT_MS = 240_000  # PRIM, CART and the bootstrap run in the app, on
 def explore_app(tmp_path_factory):
     """A small batch, and the app started with ``--results`` on it: ``(address, folder)``."""
     folder = tmp_path_factory.mktemp("explore-results") / "batch"
-    exp = experiment_from_dict({
-        "name": "explore_page", "seed": 2, "replicates": 2, "outcomes": ["harm", "unmet_need_days"],
-        "design": {"kind": "lhs", "samples": 8}, "levers": {"pattern": ["siloed", "platform", "full_cycle"]},
-        "uncertainties": {"transmission": {"low": 0.04, "high": 0.14}, "residents": 200, "street_offices": 1,
-                          "communities_per_street": 2}})
+    exp = experiment_from_dict(
+        {
+            "name": "explore_page",
+            "seed": 2,
+            "replicates": 2,
+            "outcomes": ["harm", "unmet_need_days"],
+            "design": {"kind": "lhs", "samples": 8},
+            "levers": {"pattern": ["siloed", "platform", "full_cycle"]},
+            "uncertainties": {
+                "transmission": {"low": 0.04, "high": 0.14},
+                "residents": 200,
+                "street_offices": 1,
+                "communities_per_street": 2,
+            },
+        }
+    )
     run_batch(exp, folder, executor="serial", progress=False)
     for address in start_app(tmp_path_factory.mktemp("explore-app"), "--results", str(folder)):
         yield address, folder
 
 
-def test_the_page_shows_the_discovery_box_and_the_ranking_in_both_languages(browser, explore_app, requests_seen):
+def test_the_page_shows_the_discovery_box_and_the_ranking_in_both_languages(
+    browser, explore_app, requests_seen
+):
     address, folder = explore_app
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
@@ -55,14 +68,21 @@ def test_the_page_shows_the_discovery_box_and_the_ranking_in_both_languages(brow
     page.locator(".coop-explore-outcome").click()
     page.get_by_role("option", name="unmet_need_days").click()
     other = discover(folder, "unmet_need_days", worse_than=WORSE_THAN)
-    expect(page.locator(".coop-explore-sentence")).to_have_text(other.sentence("zh"), timeout=ANALYSIS_TIMEOUT_MS)
+    expect(page.locator(".coop-explore-sentence")).to_have_text(
+        other.sentence("zh"), timeout=ANALYSIS_TIMEOUT_MS
+    )
     context.close()
     requests_seen.check()
 
 
 def test_the_app_refuses_a_folder_without_results(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "coop_agents", "app", "--port", "0", "--results", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "coop_agents", "app", "--port", "0", "--results", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     err = proc.stderr.strip()
     assert "--results" in err and "not a results folder" in err and "\n" not in err

@@ -82,8 +82,12 @@ def test_outcome_words_are_the_registrys_with_no_second_copy():
     assert set(UNITS_ZH) <= parameter_units, set(UNITS_ZH) - parameter_units
     with pytest.raises(KeyError):
         outcome_label("no_such_outcome", "en")
-    assert [state_label(s, "en") for s in GovernanceState] == ["Normal", "Pre-transition", "Emergency",
-                                                                "Post-transition"]
+    assert [state_label(s, "en") for s in GovernanceState] == [
+        "Normal",
+        "Pre-transition",
+        "Emergency",
+        "Post-transition",
+    ]
     assert [state_label(s, "zh") for s in GovernanceState] == ["常态", "前转换态", "应急态", "后转换态"]
 
 

@@ -23,8 +23,9 @@ REFUSED = "Not allowed: an integer from 20 to 3,000"
 def limited_app(tmp_path_factory):
     """The app bounded to 3,000 residents, with its own workshop folder: ``(address, folder)``."""
     folder = tmp_path_factory.mktemp("limits-sessions")
-    for address in start_app(tmp_path_factory.mktemp("limits-app"), "--max-residents", str(LIMIT),
-                             "--workshop-dir", str(folder)):
+    for address in start_app(
+        tmp_path_factory.mktemp("limits-app"), "--max-residents", str(LIMIT), "--workshop-dir", str(folder)
+    ):
         yield address, folder
 
 
@@ -91,8 +92,12 @@ def test_the_workshop_refuses_more_residents_than_allowed(browser, app_url, sess
         box.get_by_role("button", name="Add").click()
         files = new_files(sessions, before)
         assert len(files) == 1
-        assert round_file(files[0], lambda record: record["predictions"]["harm"] == {"Alice": "full_cycle"})[
-            "residents"] is None  # the refused number never reached the round
+        assert (
+            round_file(files[0], lambda record: record["predictions"]["harm"] == {"Alice": "full_cycle"})[
+                "residents"
+            ]
+            is None
+        )  # the refused number never reached the round
         residents_field(choose).fill("1200")
         expect(choose.get_by_text(REFUSED)).to_have_count(0)
         assert round_file(files[0], lambda record: record["residents"] == 1200)

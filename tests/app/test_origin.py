@@ -35,13 +35,16 @@ def logs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(logs, tmp_path_factory):
     """``(host, port)`` of the app started with ``--allow-host mylaptop.local``."""
-    for address in start_app(logs, "--allow-host", EXTRA, "--workshop-dir", str(tmp_path_factory.mktemp("sessions"))):
+    for address in start_app(
+        logs, "--allow-host", EXTRA, "--workshop-dir", str(tmp_path_factory.mktemp("sessions"))
+    ):
         parts = urlsplit(address)
         yield parts.hostname, parts.port
 
 
-def get(server, path: str = "/", host: str | None = None, headers: dict | None = None,
-        method: str = "GET") -> tuple[int, bytes]:
+def get(
+    server, path: str = "/", host: str | None = None, headers: dict | None = None, method: str = "GET"
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(*server, timeout=30)
     try:
         connection.putrequest(method, path, skip_host=True)
@@ -63,9 +66,14 @@ def kernel_path() -> str:
 def handshake(server, origin: str | None, host: str | None = None) -> int:
     """The HTTP status the server answers a WebSocket handshake with (101: accepted), over a raw
     socket: exactly the bytes a browser sends."""
-    lines = [f"GET {kernel_path()} HTTP/1.1", f"Host: {host or f'{server[0]}:{server[1]}'}",
-             "Upgrade: websocket", "Connection: Upgrade",
-             f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}", "Sec-WebSocket-Version: 13"]
+    lines = [
+        f"GET {kernel_path()} HTTP/1.1",
+        f"Host: {host or f'{server[0]}:{server[1]}'}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}",
+        "Sec-WebSocket-Version: 13",
+    ]
     if origin is not None:
         lines.append(f"Origin: {origin}")
     with socket.create_connection(server, timeout=30) as sock:
@@ -81,6 +89,7 @@ def handshake(server, origin: str | None, host: str | None = None) -> int:
 
 def websocket_opens(server, origin: str | None) -> bool | int:
     """True if the ``websockets`` client opens the kernel's WebSocket; else the status refused with."""
+
     async def connect():
         url = f"ws://{server[0]}:{server[1]}{kernel_path()}"
         try:
@@ -100,9 +109,21 @@ def test_its_own_hosts_get_the_page(server, host):
         assert b"solara" in body
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "localhost.evil.example",
-                                  "mylaptop.local.evil.example", "[::2]", "0x7f000001", "localhost:notaport",
-                                  "user@localhost", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:80",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+        "mylaptop.local.evil.example",
+        "[::2]",
+        "0x7f000001",
+        "localhost:notaport",
+        "user@localhost",
+        "",
+    ],
+)
 def test_any_other_host_is_refused(server, host):
     for path in ("/", "/workshop", "/readyz", "/static/assets/favicon.png"):
         status, body = get(server, path, host=host)
@@ -128,8 +149,18 @@ def test_the_websocket_opens_for_the_app_s_own_pages(server):
     assert handshake(server, f"http://{EXTRA}:{server[1]}") == 101
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "https://evil.example", "http://127.0.0.1.evil.example",
-                                    "null", "file://", "chrome-extension://abcdef", "http://[::1"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "https://evil.example",
+        "http://127.0.0.1.evil.example",
+        "null",
+        "file://",
+        "chrome-extension://abcdef",
+        "http://[::1",
+    ],
+)
 def test_a_websocket_from_another_site_is_refused(server, origin):
     assert websocket_opens(server, origin) == 403
     assert handshake(server, origin) == 403
@@ -142,8 +173,12 @@ def test_a_websocket_through_a_rebound_name_is_refused(server):
 
 def test_a_request_from_another_site_s_page_is_refused(server):
     # A form on another site posting to Solara's endpoint that closes a session's page.
-    status, _ = get(server, f"/_solara/api/close/{uuid.uuid4()}?session_id=x", method="POST",
-                    headers={"Origin": "http://evil.example", "Content-Length": "0"})
+    status, _ = get(
+        server,
+        f"/_solara/api/close/{uuid.uuid4()}?session_id=x",
+        method="POST",
+        headers={"Origin": "http://evil.example", "Content-Length": "0"},
+    )
     assert status == 403
     status, _ = get(server, "/", headers={"Origin": "http://evil.example"})
     assert status == 403
@@ -183,7 +218,9 @@ def test_the_names_allowed_for_an_address():
     names, any_ip = allowed_hosts("192.168.1.5")
     assert not any_ip and "192.168.1.5" in names and "localhost" in names
     guard = HostGuard(None, names, any_ip)
-    assert guard.allows("192.168.1.5") and not guard.allows("192.168.1.6") and not guard.allows("evil.example")
+    assert (
+        guard.allows("192.168.1.5") and not guard.allows("192.168.1.6") and not guard.allows("evil.example")
+    )
 
 
 def test_on_every_address_any_address_of_it_is_allowed_but_no_other_name():

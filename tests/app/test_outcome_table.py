@@ -30,8 +30,9 @@ def test_a_single_event_run_hides_what_only_several_events_have(single):
     names = [r.name for r in outcome_rows(single.runs, "en")]
     assert "events" not in names and "learning_gain" not in names
     assert not any(n.startswith("detection_delay_") for n in names), "details stay out of tables"
-    assert names == [n for n in table_outcomes("contagion", several_events=False)
-                     if n in single.runs[0].model.outcomes()], "the registry's order"
+    assert names == [
+        n for n in table_outcomes("contagion", several_events=False) if n in single.runs[0].model.outcomes()
+    ], "the registry's order"
     heads, rows = outcome_table(single.runs, "zh")
     assert heads == ["结果指标", "单位", "数值"] and len(rows) == len(names)
     assert rows[0][:2] == ["受影响居民", "人"]
@@ -49,7 +50,9 @@ def test_labels_follow_the_hazard_and_each_label_carries_its_meaning():
     zh = {r.name: r for r in outcome_rows(stepped("heatwave").runs, "zh")}
     assert zh["peak_prevalence"].label == "峰值暴露比例" and zh["harm"].help == outcome_meaning("harm", "zh")
     titles = [t["text"] for t in charts_option(stepped("heatwave").runs, "en")["title"]]
-    assert "Residents harmed (residents)" in titles, "a panel charting an outcome: the registry's label and unit"
+    assert "Residents harmed (residents)" in titles, (
+        "a panel charting an outcome: the registry's label and unit"
+    )
 
 
 def test_one_number_format_per_row_and_not_yet_for_undefined_values():

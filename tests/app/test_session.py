@@ -18,7 +18,9 @@ def test_controls_show_the_patterns_values_until_changed():
             assert s.value(name) == full[name]
     changed = s.with_value("technology", 0.9).with_value("residents", 1200)
     assert changed.value("technology") == 0.9
-    assert changed.with_pattern("siloed").value("technology") == RunSettings(pattern="siloed").value("technology")
+    assert changed.with_pattern("siloed").value("technology") == RunSettings(pattern="siloed").value(
+        "technology"
+    )
     assert changed.with_pattern("siloed").value("residents") == 1200  # a scenario parameter stays
     assert changed.with_scenario("urban_district").value("residents") == 24000
     assert changed.with_scenario("urban_district").value("technology") == 0.9  # a lever stays

@@ -48,9 +48,15 @@ def open_session(browser, tabletop_app, requests_seen):
         page = context.new_page()
         requests_seen.watch(page)
         frames: list[str] = []
-        page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda payload: frames.append(payload if isinstance(payload, str)
-                                                           else payload.decode("utf-8", "replace"))))
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived",
+                lambda payload: frames.append(
+                    payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+                ),
+            ),
+        )
         page.goto(tabletop_app[0] + "tabletop")
         page.locator(".coop-join-button").wait_for()
         return page, frames
@@ -83,7 +89,8 @@ def submit(page, turn: int) -> None:
 
 def turn_shown(page, turn: int, lang: str = "en"):
     expect(page.locator(".coop-turn").first).to_contain_text(
-        f"Turn {turn} of" if lang == "en" else f"第{turn}轮")
+        f"Turn {turn} of" if lang == "en" else f"第{turn}轮"
+    )
 
 
 def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
@@ -101,7 +108,9 @@ def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
     console = facilitator.locator(".coop-console")
     expect(console.locator(".coop-room-code")).to_contain_text("Room code: ")
     room = facilitator.locator(".coop-room-code").inner_text().split(":")[-1].strip()
-    codes = {role: facilitator.locator(f".coop-code-{role}").inner_text().strip() for role in (committee, office)}
+    codes = {
+        role: facilitator.locator(f".coop-code-{role}").inner_text().strip() for role in (committee, office)
+    }
     assert re.fullmatch(r"[A-Z2-9]{6}", room) and all(re.fullmatch(r"[A-Z2-9]{6}", c) for c in codes.values())
     expect(console.locator(".coop-truth-table tbody tr")).to_have_count(12)
     logs = list(folder.glob("*.jsonl"))
@@ -137,10 +146,13 @@ def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
     # players elsewhere, and the log keeps it.
     injects = facilitator.locator(".coop-injects")
     injects.locator(".coop-inject-which .v-input__slot").click()
-    facilitator.locator(".menuable__content__active .v-list-item").get_by_text("A rumour spreads", exact=True).click()
+    facilitator.locator(".menuable__content__active .v-list-item").get_by_text(
+        "A rumour spreads", exact=True
+    ).click()
     injects.locator(".coop-inject-target .v-input__slot").click()
     facilitator.locator(".menuable__content__active .v-list-item").get_by_text(
-        f"community {community + 1}", exact=True).click()
+        f"community {community + 1}", exact=True
+    ).click()
     injects.locator(".coop-fire").click()
     expect(injects.locator(".coop-fired")).to_contain_text("A rumour spreads")
     expect(alice.locator(".coop-inject-card")).to_contain_text("A rumour spreads")
@@ -161,14 +173,21 @@ def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
     turns = [r for r in records if r["type"] == "turn"]
     assert [r["timed_out"] for r in turns] == [False, False, True, True]
     assert turns[2]["defaults"] and all(r["default"] == "nothing" for r in turns)
-    assert any(r["type"] == "inject" and r["inject"] == "rumour" and r["target"] == community for r in records)
-    assert any(r["type"] == "decision" and r["player"] == "Alice" and r["choice"] == "pre_transition"
-               for r in records)
+    assert any(
+        r["type"] == "inject" and r["inject"] == "rumour" and r["target"] == community for r in records
+    )
+    assert any(
+        r["type"] == "decision" and r["player"] == "Alice" and r["choice"] == "pre_transition"
+        for r in records
+    )
 
     # What each player's page and WebSocket received: their own inbox, never another's, never
     # the true state; the console did receive it (so the check can see it).
     assert any("coop-true-risk" in f for f in console_frames)
-    for page, frames, mine, other in ((alice, alice_frames, committee, office), (bob, bob_frames, office, committee)):
+    for page, frames, mine, other in (
+        (alice, alice_frames, committee, office),
+        (bob, bob_frames, office, committee),
+    ):
         received = "\n".join(frames)
         assert f"coop-inbox-{mine}" in received
         assert f"coop-inbox-{other}" not in received and f"coop-player-{other}" not in received
@@ -185,7 +204,13 @@ def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
     html = open(info.value.path(), encoding="utf-8").read()
     assert info.value.suggested_filename == f"debrief-{room}-en.html"
     assert html.lstrip().lower().startswith("<!doctype html") and external_references(html) == []
-    for words in ("after-action report", "Alice", "A rumour spreads", "Siloed lines and blocks", "Full-cycle"):
+    for words in (
+        "after-action report",
+        "Alice",
+        "A rumour spreads",
+        "Siloed lines and blocks",
+        "Full-cycle",
+    ):
         assert words in html, words
     with facilitator.expect_download() as info:
         facilitator.get_by_role("button", name="Export the debrief (Chinese)").click()

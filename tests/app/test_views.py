@@ -25,9 +25,15 @@ def stepped():
 
 def ties_drawn(fig, key):
     colour = LINK_STYLE[key][0]
-    found = [c for c in fig.axes[0].collections
-             if isinstance(c, LineCollection) and c.get_colors().size
-             and np.allclose(c.get_colors()[0][:3], np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255)]
+    found = [
+        c
+        for c in fig.axes[0].collections
+        if isinstance(c, LineCollection)
+        and c.get_colors().size
+        and np.allclose(
+            c.get_colors()[0][:3], np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        )
+    ]
     return sum(len(c.get_segments()) for c in found)
 
 
@@ -39,7 +45,9 @@ def test_network_styles_ties_by_link_and_greys_those_the_pattern_does_not_use():
         for key in ("vertical", "horizontal", "platform"):
             expected = sum(1 for u, v, link, _ in run.layout.ties if link == key and active.has_edge(u, v))
             assert ties_drawn(network_figure(run), key) == expected
-    assert ties_drawn(network_figure(siloed), "horizontal") == 0 < ties_drawn(network_figure(full), "horizontal")
+    assert (
+        ties_drawn(network_figure(siloed), "horizontal") == 0 < ties_drawn(network_figure(full), "horizontal")
+    )
     assert ties_drawn(network_figure(siloed), "inactive") > ties_drawn(network_figure(full), "inactive")
 
 
@@ -49,9 +57,15 @@ def test_network_shows_messages_in_flight_and_aggregates_residents(stepped):
         stepped.step()
     ax = network_figure(run).axes[0]
     arrows = [c for c in ax.collections if type(c).__name__ == "Quiver"]
-    assert sum(len(q.U) for q in arrows) == len({(a, b) for a, b, _ in run.model.bus.in_flight_edges() if a != b})
-    discs = [c for c in ax.collections if c.get_offsets().shape[0] == run.model.n_communities
-             and c.get_sizes().size == run.model.n_communities]
+    assert sum(len(q.U) for q in arrows) == len(
+        {(a, b) for a, b, _ in run.model.bus.in_flight_edges() if a != b}
+    )
+    discs = [
+        c
+        for c in ax.collections
+        if c.get_offsets().shape[0] == run.model.n_communities
+        and c.get_sizes().size == run.model.n_communities
+    ]
     assert len(discs) == 1  # 4,800 residents: one disc per community, sized by its residents
     sizes = discs[0].get_sizes()
     assert np.allclose(sizes / sizes.max(), run.layout.community_size / run.layout.community_size.max())
@@ -80,11 +94,16 @@ def test_charts_hold_every_day_so_far_of_every_panel(stepped):
 
 
 def test_comparison_charts_overlay_the_patterns_in_one_colour_each():
-    ensemble = Ensemble.comparison(CompareSettings(patterns=("siloed", "platform", "full_cycle"), residents=600))
+    ensemble = Ensemble.comparison(
+        CompareSettings(patterns=("siloed", "platform", "full_cycle"), residents=600)
+    )
     ensemble.step()
     option = charts_option(ensemble.runs, "en")
-    assert option["legend"][-1]["data"] == ["Siloed lines and blocks", "Community response platform",
-                                           "Full-cycle refined governance"]
+    assert option["legend"][-1]["data"] == [
+        "Siloed lines and blocks",
+        "Community response platform",
+        "Full-cycle refined governance",
+    ]
     harm = [s for s in option["series"] if s["xAxisIndex"] == 1]
     assert len({s["color"] for s in harm}) == 3 and len({s["lineStyle"]["type"] for s in harm}) == 2
     assert "solid: ever affected" in option["title"][1]["subtext"]

@@ -83,8 +83,9 @@ class Resident(mesa.Agent):
         affected: returns the hazard's mask of residents affected now.
     """
 
-    def __init__(self, model: mesa.Model, index: int, arrays: ResidentArrays,
-                 affected: Callable[[], np.ndarray]) -> None:
+    def __init__(
+        self, model: mesa.Model, index: int, arrays: ResidentArrays, affected: Callable[[], np.ndarray]
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.arrays = arrays

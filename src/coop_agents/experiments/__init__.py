@@ -47,7 +47,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         series_bands,
         summarise,
     )
-    from coop_agents.experiments.design import Experiment, experiment_from_dict, load_experiment, replicate_seeds
+    from coop_agents.experiments.design import (
+        Experiment,
+        experiment_from_dict,
+        load_experiment,
+        replicate_seeds,
+    )
     from coop_agents.experiments.runner import EXECUTORS, BatchInterrupted, BatchReport, run_batch
 
 

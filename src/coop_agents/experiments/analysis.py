@@ -36,9 +36,24 @@ from coop_agents.errors import CoopError
 from coop_agents.numbers import decimals_for, format_interval, format_number
 from coop_agents.outcome_registry import FAMILIES, OUTCOMES, Outcome
 
-__all__ = ["load_results", "load_definition", "summarise", "paired_differences", "series_bands",
-           "derive_outcomes", "DERIVED_OUTCOMES", "find_outcome", "outcome_label", "outcome_unit",
-           "outcome_meaning", "arm_names", "sensitivity", "analyse", "CI_METHOD", "BOOTSTRAP_RESAMPLES"]
+__all__ = [
+    "load_results",
+    "load_definition",
+    "summarise",
+    "paired_differences",
+    "series_bands",
+    "derive_outcomes",
+    "DERIVED_OUTCOMES",
+    "find_outcome",
+    "outcome_label",
+    "outcome_unit",
+    "outcome_meaning",
+    "arm_names",
+    "sensitivity",
+    "analyse",
+    "CI_METHOD",
+    "BOOTSTRAP_RESAMPLES",
+]
 
 _ID_COLUMNS = {"run_id", "arm_id", "arm", "replicate", "seed", "scenario", "pattern", "error", "seconds"}
 
@@ -47,18 +62,31 @@ BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20240917  # any fixed number: the intervals of the same results never change
 # Resamples evaluated at once: bounds the memory of long batches (fixed, so still deterministic).
 _BOOTSTRAP_BATCH = 250
-CI_METHOD = (f"{CI_LEVEL:.0%} percentile bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples from a fixed seed: "
-             "of the runs for an arm's mean, of the pairs for a paired difference)")
+CI_METHOD = (
+    f"{CI_LEVEL:.0%} percentile bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples from a fixed seed: "
+    "of the runs for an arm's mean, of the pairs for a paired difference)"
+)
 
 # Outcomes computed from stored ones (see :func:`derive_outcomes`), described like the registry's.
-DERIVED_OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
-    Outcome("unmet_need_days_others", "resident-days", "人·天", "Unmet need-days (others)",
+DERIVED_OUTCOMES: dict[str, Outcome] = {
+    o.name: o
+    for o in (
+        Outcome(
+            "unmet_need_days_others",
+            "resident-days",
+            "人·天",
+            "Unmet need-days (others)",
             "其他居民未满足需求天数",
             "Unmet need-days of residents who are not vulnerable: unmet need-days minus those of the "
             "vulnerable.",
             "非弱势居民的未满足需求天数：未满足需求天数减去弱势居民的未满足需求天数。",
-            "lower", "needs", decimals=0, count=True),
-)}
+            "lower",
+            "needs",
+            decimals=0,
+            count=True,
+        ),
+    )
+}
 _DERIVATIONS = {"unmet_need_days_others": lambda df: df["unmet_need_days"] - df["unmet_need_days_vulnerable"]}
 
 # Outcomes of earlier versions that old results folders still hold (not in the registry): never
@@ -124,10 +152,15 @@ def load_results(out: str | Path) -> pd.DataFrame:
     parts = Parts(out)
     tables = [table for _, table in parts]
     if not tables:
-        damaged = (f"; {len(parts.set_aside)} damaged part(s) set aside in {Path(out) / 'quarantine'}"
-                   if parts.set_aside else "")
-        raise CoopError(f"{out}: no results found (expected {runs}/part-*.parquet){damaged}; "
-                        f"run 'coop-agents batch' first")
+        damaged = (
+            f"; {len(parts.set_aside)} damaged part(s) set aside in {Path(out) / 'quarantine'}"
+            if parts.set_aside
+            else ""
+        )
+        raise CoopError(
+            f"{out}: no results found (expected {runs}/part-*.parquet){damaged}; "
+            f"run 'coop-agents batch' first"
+        )
     df = pd.concat([t.to_pandas() for t in tables], ignore_index=True)
     df = df.sort_values(["arm_id", "replicate"], kind="stable").reset_index(drop=True)
     df.attrs["quarantined"] = len(parts.set_aside)
@@ -162,8 +195,9 @@ def _outcomes(df: pd.DataFrame) -> list[str]:
 
 def _factor_columns(df: pd.DataFrame) -> list[str]:
     """Columns of the varied factors (not ids, outcomes, derived outcomes or series)."""
-    return [c for c in df.columns
-            if c not in _ID_COLUMNS and not _is_outcome(c) and not c.startswith("series_")]
+    return [
+        c for c in df.columns if c not in _ID_COLUMNS and not _is_outcome(c) and not c.startswith("series_")
+    ]
 
 
 # ----------------------------------------------------------------------------- the bootstrap
@@ -182,8 +216,9 @@ def _ratio_of(arm: np.ndarray, base: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.mean(arm, axis=axis) / np.mean(base, axis=axis) - 1
 
 
-def _percentile_ci(samples: tuple[np.ndarray, ...], statistic,
-                   paired: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _percentile_ci(
+    samples: tuple[np.ndarray, ...], statistic, paired: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval of ``statistic`` along the last axis of ``samples`` (one row each).
 
     A row's resampled indices depend only on its number of values, so a row gets the same
@@ -193,9 +228,18 @@ def _percentile_ci(samples: tuple[np.ndarray, ...], statistic,
         # scipy warns of a degenerate distribution (all resamples alike), which matters to BCa
         # intervals only: a percentile interval of it is that one value.
         warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        res = stats.bootstrap(samples, statistic, n_resamples=BOOTSTRAP_RESAMPLES, batch=_BOOTSTRAP_BATCH,
-                              vectorized=True, paired=paired, axis=-1, confidence_level=CI_LEVEL,
-                              method="percentile", rng=_rng())
+        res = stats.bootstrap(
+            samples,
+            statistic,
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            batch=_BOOTSTRAP_BATCH,
+            vectorized=True,
+            paired=paired,
+            axis=-1,
+            confidence_level=CI_LEVEL,
+            method="percentile",
+            rng=_rng(),
+        )
     low = np.asarray(res.confidence_interval.low, float)
     high = np.asarray(res.confidence_interval.high, float)
     bad = ~(np.isfinite(low) & np.isfinite(high))  # e.g. a ratio whose resampled baseline was 0
@@ -239,7 +283,7 @@ def _ratio_cis(arm: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarra
         rel[i] = a.mean() / b.mean() - 1
         if a.size > 1:
             groups.setdefault(int(a.size), []).append(i)
-    for size, rows in groups.items():  # rows with as many pairs share one vectorised bootstrap
+    for _size, rows in groups.items():  # rows with as many pairs share one vectorised bootstrap
         a = np.stack([arm[i, both[i]] for i in rows])
         b = np.stack([base[i, both[i]] for i in rows])
         low[rows], high[rows] = _percentile_ci((a, b), _ratio_of, paired=True)
@@ -260,9 +304,18 @@ def summarise(df: pd.DataFrame, outcomes: list[str] | None = None) -> pd.DataFra
         present = [o for o in outcomes if o in group.columns]
         mean, low, high, n = _mean_cis(group[present].to_numpy(float).T) if present else ([],) * 4
         for j, o in enumerate(present):
-            rows.append({"arm_id": arm_id, "arm": arm, "outcome": o, "n": int(n[j]), "mean": float(mean[j]),
-                         "ci_low": float(low[j]), "ci_high": float(high[j]),
-                         "n_missing": len(group) - int(n[j])})
+            rows.append(
+                {
+                    "arm_id": arm_id,
+                    "arm": arm,
+                    "outcome": o,
+                    "n": int(n[j]),
+                    "mean": float(mean[j]),
+                    "ci_low": float(low[j]),
+                    "ci_high": float(high[j]),
+                    "n_missing": len(group) - int(n[j]),
+                }
+            )
     columns = ["arm_id", "arm", "outcome", "n", "mean", "ci_low", "ci_high", "n_missing"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -309,15 +362,27 @@ def paired_differences(df: pd.DataFrame, baseline: dict, outcomes: list[str] | N
         for j, o in enumerate(outcomes):
             dj = d[j][~np.isnan(d[j])]
             bj = base_values[j][~np.isnan(d[j])]
-            rows.append({"arm_id": arm_id, "arm": arm, "baseline_arm": match["arm"].iloc[0], "outcome": o,
-                         "n_pairs": int(n[j]), "mean_diff": float(mean[j]), "ci_low": float(low[j]),
-                         "ci_high": float(high[j]),
-                         "share_lower": float((dj < 0).mean()) if dj.size else math.nan,
-                         "n_lower": int((dj < 0).sum()), "n_higher": int((dj > 0).sum()),
-                         "n_equal": int((dj == 0).sum()), "n_missing": int(d.shape[1] - n[j]),
-                         "base_mean": float(bj.mean()) if dj.size else math.nan,
-                         "rel_diff": float(rel[j]), "rel_ci_low": float(rel_low[j]),
-                         "rel_ci_high": float(rel_high[j])})
+            rows.append(
+                {
+                    "arm_id": arm_id,
+                    "arm": arm,
+                    "baseline_arm": match["arm"].iloc[0],
+                    "outcome": o,
+                    "n_pairs": int(n[j]),
+                    "mean_diff": float(mean[j]),
+                    "ci_low": float(low[j]),
+                    "ci_high": float(high[j]),
+                    "share_lower": float((dj < 0).mean()) if dj.size else math.nan,
+                    "n_lower": int((dj < 0).sum()),
+                    "n_higher": int((dj > 0).sum()),
+                    "n_equal": int((dj == 0).sum()),
+                    "n_missing": int(d.shape[1] - n[j]),
+                    "base_mean": float(bj.mean()) if dj.size else math.nan,
+                    "rel_diff": float(rel[j]),
+                    "rel_ci_low": float(rel_low[j]),
+                    "rel_ci_high": float(rel_high[j]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -338,8 +403,10 @@ def series_bands(df: pd.DataFrame, name: str, level: float = 0.95) -> pd.DataFra
     column = f"series_{name}"
     if column not in df.columns:
         kept = sorted(c.removeprefix("series_") for c in df.columns if c.startswith("series_"))
-        raise CoopError(f"series {name!r} was not kept by this batch; kept: {', '.join(kept) or 'none'} "
-                        f"(add series = [...] to the experiment)")
+        raise CoopError(
+            f"series {name!r} was not kept by this batch; kept: {', '.join(kept) or 'none'} "
+            f"(add series = [...] to the experiment)"
+        )
     ok = df[df["error"].isna()]
     frames = []
     for (arm_id, arm), group in ok.groupby(["arm_id", "arm"], sort=True):
@@ -351,13 +418,24 @@ def series_bands(df: pd.DataFrame, name: str, level: float = 0.95) -> pd.DataFra
         for i, v in enumerate(runs):
             m[i, : len(v)] = v
             if 0 < len(v) < days:
-                m[i, len(v):] = v[-1]  # a run over before the others stays as it ended
+                m[i, len(v) :] = v[-1]  # a run over before the others stays as it ended
         mean, low, high, n = _mean_cis(m.T)
         tail = 50 * (1 - level)
-        frames.append(pd.DataFrame({"arm_id": arm_id, "arm": arm, "day": np.arange(days), "n": n, "mean": mean,
-                                    "ci_low": low, "ci_high": high,
-                                    "p_low": np.nanpercentile(m, tail, axis=0),
-                                    "p_high": np.nanpercentile(m, 100 - tail, axis=0)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "arm_id": arm_id,
+                    "arm": arm,
+                    "day": np.arange(days),
+                    "n": n,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "p_low": np.nanpercentile(m, tail, axis=0),
+                    "p_high": np.nanpercentile(m, 100 - tail, axis=0),
+                }
+            )
+        )
     columns = ["arm_id", "arm", "day", "n", "mean", "ci_low", "ci_high", "p_low", "p_high"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
@@ -374,8 +452,11 @@ def sensitivity(df: pd.DataFrame, definition: dict, outcomes: list[str] | None =
         return pd.DataFrame()
     ranged = [f for f in definition["factors"] if f["low"] is not None]
     crossed = [f["name"] for f in definition["factors"] if f["low"] is None and len(f["values"]) > 1]
-    problem = {"num_vars": len(ranged), "names": [f["name"] for f in ranged],
-               "bounds": [[f["low"], f["high"]] for f in ranged]}
+    problem = {
+        "num_vars": len(ranged),
+        "names": [f["name"] for f in ranged],
+        "bounds": [[f["low"], f["high"]] for f in ranged],
+    }
     groups = df.groupby(crossed, sort=True) if crossed else [((), df)]
     rows = []
     for combo, group in groups:
@@ -393,15 +474,32 @@ def sensitivity(df: pd.DataFrame, definition: dict, outcomes: list[str] | None =
 
                 res = sobol.analyze(problem, y, calc_second_order=False, print_to_console=False)
                 for i, name in enumerate(problem["names"]):
-                    rows.append({"group": label, "outcome": o, "factor": name, "S1": res["S1"][i],
-                                 "S1_conf": res["S1_conf"][i], "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
+                    rows.append(
+                        {
+                            "group": label,
+                            "outcome": o,
+                            "factor": name,
+                            "S1": res["S1"][i],
+                            "S1_conf": res["S1_conf"][i],
+                            "ST": res["ST"][i],
+                            "ST_conf": res["ST_conf"][i],
+                        }
+                    )
             else:
                 from SALib.analyze import morris
 
                 res = morris.analyze(problem, points.to_numpy(float), y, print_to_console=False)
                 for i, name in enumerate(problem["names"]):
-                    rows.append({"group": label, "outcome": o, "factor": name, "mu_star": res["mu_star"][i],
-                                 "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+                    rows.append(
+                        {
+                            "group": label,
+                            "outcome": o,
+                            "factor": name,
+                            "mu_star": res["mu_star"][i],
+                            "mu_star_conf": res["mu_star_conf"][i],
+                            "sigma": res["sigma"][i],
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -451,8 +549,12 @@ def _scenario_facts(df: pd.DataFrame) -> tuple[str | None, bool]:
             sc = load_scenario(scenario)
         except CoopError:
             return None, True
-        facts.append(({sc.parameters.get("hazard", "contagion")} | {e.hazard for e in sc.events},
-                      sc.parameters.get("arrival", "single")))
+        facts.append(
+            (
+                {sc.parameters.get("hazard", "contagion")} | {e.hazard for e in sc.events},
+                sc.parameters.get("arrival", "single"),
+            )
+        )
     hazards = set().union(*(h for h, _ in facts)) if facts else set()
     if "hazard" in df.columns:
         hazards = {str(h) for h in df["hazard"].dropna().unique()}
@@ -502,8 +604,9 @@ def _tabled(kept: list[str], hazard: str | None, several: bool) -> list[str]:
     return shown + [o for o in DERIVED_OUTCOMES if o in kept]
 
 
-def _figures(out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataFrame, design: str,
-             hazard: str | None) -> list[str]:
+def _figures(
+    out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataFrame, design: str, hazard: str | None
+) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -519,21 +622,28 @@ def _figures(out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataF
         keys = ok["arm_id"].map(words)
     else:
         crossed = [c for c in _factor_columns(ok) if ok[c].nunique() <= 12 and ok[c].dtype == object] + [
-            c for c in ("scenario", "pattern") if ok[c].nunique() > 1]
-        keys = (ok[crossed].apply(lambda row: _named(row.to_dict()), axis=1) if crossed
-                else pd.Series("all", index=ok.index))
+            c for c in ("scenario", "pattern") if ok[c].nunique() > 1
+        ]
+        keys = (
+            ok[crossed].apply(lambda row: _named(row.to_dict()), axis=1)
+            if crossed
+            else pd.Series("all", index=ok.index)
+        )
     groups = list(dict.fromkeys(keys))
     if len(groups) <= 30 and shown:
         cols = min(3, len(shown))
         rows = math.ceil(len(shown) / cols)
-        fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, (1.2 + 0.3 * len(groups)) * rows + 0.6),
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            rows, cols, figsize=(5.2 * cols, (1.2 + 0.3 * len(groups)) * rows + 0.6), squeeze=False
+        )
         for ax, o in zip(axes.flat, shown):
             data = [ok.loc[keys == g, o].dropna().to_numpy() for g in groups]
-            ax.boxplot(data, orientation="horizontal", tick_labels=[str(g)[:40] for g in groups], showmeans=True)
+            ax.boxplot(
+                data, orientation="horizontal", tick_labels=[str(g)[:40] for g in groups], showmeans=True
+            )
             ax.set_title(f"{outcome_label(o, 'en', hazard)} ({outcome_unit(o, 'en')})", fontsize=10)
             ax.tick_params(labelsize=7)
-        for ax in list(axes.flat)[len(shown):]:
+        for ax in list(axes.flat)[len(shown) :]:
             ax.axis("off")
         fig.tight_layout()
         for ext in ("png", "svg"):
@@ -546,11 +656,18 @@ def _figures(out: Path, df: pd.DataFrame, outcomes: list[str], indices: pd.DataF
         pivot = first.pivot(index="factor", columns="outcome", values=metric)
         fig, ax = plt.subplots(figsize=(1.5 + 1.1 * len(pivot.columns), 0.8 + 0.45 * len(pivot.index) + 1.5))
         im = ax.imshow(pivot.to_numpy(float), cmap="viridis", aspect="auto")
-        ax.set_xticks(range(len(pivot.columns)), [_label_or_name(o, hazard) for o in pivot.columns],
-                      rotation=45, ha="right", fontsize=8)
+        ax.set_xticks(
+            range(len(pivot.columns)),
+            [_label_or_name(o, hazard) for o in pivot.columns],
+            rotation=45,
+            ha="right",
+            fontsize=8,
+        )
         ax.set_yticks(range(len(pivot.index)), pivot.index, fontsize=8)
-        ax.set_title(f"{'Total-order Sobol index' if design == 'sobol' else 'Morris mu*'} ({first['group'].iloc[0]})",
-                     fontsize=10)
+        ax.set_title(
+            f"{'Total-order Sobol index' if design == 'sobol' else 'Morris mu*'} ({first['group'].iloc[0]})",
+            fontsize=10,
+        )
         fig.colorbar(im, ax=ax)
         fig.tight_layout()
         for ext in ("png", "svg"):
@@ -600,8 +717,9 @@ def _layout(ok: pd.DataFrame, arm_ids: list[int], split: bool) -> list[tuple[str
         if first.loc[arms, column].nunique() < len(arms):
             return None  # arms this factor does not tell apart (sample points)
         fixed = dict(zip(others, key))
-        layout.append((f"{_named(fixed)} (columns: {column})", fixed,
-                       [(_words(first.loc[a, column]), a) for a in arms]))
+        layout.append(
+            (f"{_named(fixed)} (columns: {column})", fixed, [(_words(first.loc[a, column]), a) for a in arms])
+        )
     return layout
 
 
@@ -617,8 +735,9 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
-def _family_tables(outcomes: list[str], columns: list[tuple[str, int]], cells: dict, hazard: str | None,
-                   level: int) -> list[str]:
+def _family_tables(
+    outcomes: list[str], columns: list[tuple[str, int]], cells: dict, hazard: str | None, level: int
+) -> list[str]:
     """One Markdown table per outcome family: a row per outcome, a column per arm, "mean [low, high]".
 
     ``cells`` maps (arm id, outcome) to (mean, low, high). A row's numbers share one number of
@@ -631,8 +750,12 @@ def _family_tables(outcomes: list[str], columns: list[tuple[str, int]], cells: d
         if not rows:
             continue
         heads = " | ".join(_md(h) for h, _ in columns)
-        lines += [f"{'#' * level} {title}", "", f"| outcome | unit | {heads} |",
-                  "|---|---|" + "---:|" * len(columns)]
+        lines += [
+            f"{'#' * level} {title}",
+            "",
+            f"| outcome | unit | {heads} |",
+            "|---|---|" + "---:|" * len(columns),
+        ]
         for o in rows:
             meta = find_outcome(o)
             values = [cells.get((a, o), nan3) for _, a in columns]
@@ -644,35 +767,44 @@ def _family_tables(outcomes: list[str], columns: list[tuple[str, int]], cells: d
     return lines
 
 
-def _sectioned(ok: pd.DataFrame, arm_ids: list[int], outcomes: list[str], cells: dict, hazard: str | None,
-               what: str) -> list[str]:
+def _sectioned(
+    ok: pd.DataFrame, arm_ids: list[int], outcomes: list[str], cells: dict, hazard: str | None, what: str
+) -> list[str]:
     """The tables of ``arm_ids``: side by side if every arm of the batch fits in one table, else
     split as :func:`_layout` says (the paired differences as the means)."""
     layout = _layout(ok, arm_ids, split=ok["arm_id"].nunique() > MAX_COLUMNS)
     if layout is None:
-        return [f"{len(arm_ids)} arms (points of a sampled design) are too many to set side by side: "
-                f"the {what} of every arm are in the CSV file; see the sensitivity indices below.", ""]
+        return [
+            f"{len(arm_ids)} arms (points of a sampled design) are too many to set side by side: "
+            f"the {what} of every arm are in the CSV file; see the sensitivity indices below.",
+            "",
+        ]
     lines = []
     for heading, fixed, columns in layout:
         if heading:
             lines += [f"### {heading}", ""]
         # Labels in the words of the section's hazard where it has one ("Peak share exposed").
-        lines += _family_tables(outcomes, columns, cells, str(fixed.get("hazard", hazard) or "") or None,
-                                4 if heading else 3)
+        lines += _family_tables(
+            outcomes, columns, cells, str(fixed.get("hazard", hazard) or "") or None, 4 if heading else 3
+        )
     return lines
 
 
 def _truncation_line(ok: pd.DataFrame) -> str:
     if "truncated" not in ok.columns:
-        return ("Whether runs were cut short at the scenario's cap of days is not recorded in these results "
-                "(no `truncated` outcome).")
+        return (
+            "Whether runs were cut short at the scenario's cap of days is not recorded in these results "
+            "(no `truncated` outcome)."
+        )
     flags = ok["truncated"].dropna()
     k, n = int((flags > 0).sum()), len(flags)
     if k == 0:
         return f"No run was cut short at the scenario's cap of days ({n} runs)."
-    return (f"Runs cut short at the scenario's cap of days, before the event was over: {k} of {n} "
-            f"({format_number(100 * k / n, 0)}%); their times count until the last day "
-            "(see `truncated` per arm).")
+    return (
+        f"Runs cut short at the scenario's cap of days, before the event was over: {k} of {n} "
+        f"({format_number(100 * k / n, 0)}%); their times count until the last day "
+        "(see `truncated` per arm)."
+    )
 
 
 def _markdown(out, definition, df, summary, paired, indices, figures, kept, shown, hazard) -> None:
@@ -683,18 +815,27 @@ def _markdown(out, definition, df, summary, paired, indices, figures, kept, show
     lines = [f"# {definition['name']}", ""]
     if definition.get("description"):
         lines += [definition["description"], ""]
-    lines += [f"Design: {definition['design']}; {df['arm_id'].nunique()} arms; "
-              f"{df['replicate'].nunique()} paired replicates (seeds shared across arms); "
-              f"{len(df)} runs, {len(failed)} failed.", "",
-              f"Intervals: {CI_METHOD}. An interval of a count or a share never goes below 0.", "",
-              _truncation_line(ok), "",
-              "↓ lower is better, ↑ higher is better; no arrow: neither direction is better in itself.", ""]
+    lines += [
+        f"Design: {definition['design']}; {df['arm_id'].nunique()} arms; "
+        f"{df['replicate'].nunique()} paired replicates (seeds shared across arms); "
+        f"{len(df)} runs, {len(failed)} failed.",
+        "",
+        f"Intervals: {CI_METHOD}. An interval of a count or a share never goes below 0.",
+        "",
+        _truncation_line(ok),
+        "",
+        "↓ lower is better, ↑ higher is better; no arrow: neither direction is better in itself.",
+        "",
+    ]
     if hidden:
         names = ", ".join(outcome_label(o) for o in hidden)
         lines += [f"Left out of these tables (in summary.csv): {names}.", ""]
     if unknown:
-        lines += ["Outcomes of an earlier version, not in the outcome registry, are left out of these "
-                  f"tables (they are in summary.csv): {', '.join(unknown)}.", ""]
+        lines += [
+            "Outcomes of an earlier version, not in the outcome registry, are left out of these "
+            f"tables (they are in summary.csv): {', '.join(unknown)}.",
+            "",
+        ]
     lines += ["## Outcomes per arm: mean [95% CI]", ""]
     cells = {(r.arm_id, r.outcome): (r.mean, r.ci_low, r.ci_high) for r in summary.itertuples()}
     arm_ids = sorted(int(a) for a in ok["arm_id"].unique())
@@ -710,19 +851,30 @@ def _markdown(out, definition, df, summary, paired, indices, figures, kept, show
         lines += ["Runs without a value (n/a, left out of the mean):", "", *notes, ""]
     if not paired.empty:
         baseline = _named(definition.get("baseline") or {})
-        lines += [f"## Paired differences from the baseline ({baseline}): mean [95% CI]", "",
-                  "Each arm minus its baseline arm (the same values of the other factors), replicate by "
-                  "replicate on the same seeds; only pairs where both runs have a value count.", ""]
+        lines += [
+            f"## Paired differences from the baseline ({baseline}): mean [95% CI]",
+            "",
+            "Each arm minus its baseline arm (the same values of the other factors), replicate by "
+            "replicate on the same seeds; only pairs where both runs have a value count.",
+            "",
+        ]
         cells = {(r.arm_id, r.outcome): (r.mean_diff, r.ci_low, r.ci_high) for r in paired.itertuples()}
-        lines += _sectioned(ok, sorted(int(a) for a in paired["arm_id"].unique()), shown, cells, hazard,
-                            "differences")
+        lines += _sectioned(
+            ok, sorted(int(a) for a in paired["arm_id"].unique()), shown, cells, hazard, "differences"
+        )
     if not indices.empty:
         lines += ["## Sensitivity indices", ""]
         cols = list(indices.columns)
         lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for r in indices.itertuples(index=False):
-            cells_ = [format_number(v, 3) if isinstance(v, float) else
-                      _label_or_name(v, hazard) if c == "outcome" else str(v) for c, v in zip(cols, r)]
+            cells_ = [
+                format_number(v, 3)
+                if isinstance(v, float)
+                else _label_or_name(v, hazard)
+                if c == "outcome"
+                else str(v)
+                for c, v in zip(cols, r)
+            ]
             lines.append("| " + " | ".join(_md(x) for x in cells_) + " |")
         lines.append("")
     if len(failed):

@@ -48,13 +48,31 @@ from coop_agents.metrics import OUTCOMES, TimeSeries
 from coop_agents.patterns import Pattern, load_pattern
 from coop_agents.scenarios import Scenario, load_scenario
 
-__all__ = ["Experiment", "Factor", "RunSpec", "load_experiment", "experiment_from_dict", "replicate_seeds",
-           "DESIGNS"]
+__all__ = [
+    "Experiment",
+    "Factor",
+    "RunSpec",
+    "load_experiment",
+    "experiment_from_dict",
+    "replicate_seeds",
+    "DESIGNS",
+]
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 MAX_LEVELS = 1000  # grid levels of a morris design
-_TOP = {"name", "description", "seed", "replicates", "outcomes", "baseline", "design", "levers",
-        "uncertainties", "steps", "series"}
+_TOP = {
+    "name",
+    "description",
+    "seed",
+    "replicates",
+    "outcomes",
+    "baseline",
+    "design",
+    "levers",
+    "uncertainties",
+    "steps",
+    "series",
+}
 
 
 @dataclass(frozen=True)
@@ -114,7 +132,8 @@ class Experiment:
     def n_arms(self) -> int:
         """How many arms :meth:`arms` gives, without sampling them."""
         return design_points(self.design, self.samples, len(self.ranged)) * math.prod(
-            len(f.values) for f in self.crossed)
+            len(f.values) for f in self.crossed
+        )
 
     @property
     def ranged(self) -> list[Factor]:
@@ -130,8 +149,11 @@ class Experiment:
 
     def problem(self) -> dict:
         """The SALib problem of the ranged factors."""
-        return {"num_vars": len(self.ranged), "names": [f.name for f in self.ranged],
-                "bounds": [[f.low, f.high] for f in self.ranged]}
+        return {
+            "num_vars": len(self.ranged),
+            "names": [f.name for f in self.ranged],
+            "bounds": [[f.low, f.high] for f in self.ranged],
+        }
 
     def samples_matrix(self) -> np.ndarray:
         """Sample points of the ranged factors (one row each); one empty row without ranges."""
@@ -183,26 +205,53 @@ class Experiment:
             if self.base_dir is not None and pattern.endswith(".toml"):
                 pattern = str((self.base_dir / pattern).resolve())
             for k, seed in enumerate(seeds):
-                specs.append(RunSpec(f"{arm_id}:{k}", arm_id, label, k, seed, scenario, pattern,
-                                     overrides, {v: arm[v] for v in varied}))
+                specs.append(
+                    RunSpec(
+                        f"{arm_id}:{k}",
+                        arm_id,
+                        label,
+                        k,
+                        seed,
+                        scenario,
+                        pattern,
+                        overrides,
+                        {v: arm[v] for v in varied},
+                    )
+                )
         return specs
 
     def fingerprint(self) -> str:
         """Identifies what the runs compute (not how many replicates): a resume must match it."""
-        payload = {"seed": self.seed, "design": self.design, "samples": self.samples,
-                   "levels": self.levels, "outcomes": self.outcomes,
-                   "factors": [(f.name, f.role, list(f.values), f.low, f.high) for f in self.factors]}
+        payload = {
+            "seed": self.seed,
+            "design": self.design,
+            "samples": self.samples,
+            "levels": self.levels,
+            "outcomes": self.outcomes,
+            "factors": [(f.name, f.role, list(f.values), f.low, f.high) for f in self.factors],
+        }
         if self.series:  # only when set, so results folders made before series existed still resume
             payload["series"] = self.series
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "description": self.description, "seed": self.seed,
-                "replicates": self.replicates, "outcomes": self.outcomes, "design": self.design,
-                "samples": self.samples, "levels": self.levels, "baseline": self.baseline,
-                "factors": [{"name": f.name, "role": f.role, "values": list(f.values), "low": f.low,
-                             "high": f.high} for f in self.factors], "series": self.series,
-                "source": self.source}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "seed": self.seed,
+            "replicates": self.replicates,
+            "outcomes": self.outcomes,
+            "design": self.design,
+            "samples": self.samples,
+            "levels": self.levels,
+            "baseline": self.baseline,
+            "factors": [
+                {"name": f.name, "role": f.role, "values": list(f.values), "low": f.low, "high": f.high}
+                for f in self.factors
+            ],
+            "series": self.series,
+            "source": self.source,
+        }
 
 
 def _short(v: Any) -> str:
@@ -216,20 +265,35 @@ def replicate_seeds(master: int, replicates: int) -> list[int]:
     return [int(np.random.SeedSequence([master, 0, k]).generate_state(1)[0]) for k in range(replicates)]
 
 
-def load_experiment(path: str | Path, replicates: int | None = None, residents: int | None = None) -> Experiment:
+def load_experiment(
+    path: str | Path, replicates: int | None = None, residents: int | None = None
+) -> Experiment:
     """Read and validate an experiment file; ``replicates``/``residents`` override it (a quick trial).
 
     Raises:
         ConfigError: one line naming the key or value at fault and what is allowed.
     """
     path = Path(path)
-    return experiment_from_dict(read_toml(path, "experiment"), str(path), path.parent, replicates=replicates,
-                                residents=residents, name=path.stem, source=str(path.resolve()))
+    return experiment_from_dict(
+        read_toml(path, "experiment"),
+        str(path),
+        path.parent,
+        replicates=replicates,
+        residents=residents,
+        name=path.stem,
+        source=str(path.resolve()),
+    )
 
 
-def experiment_from_dict(data: dict, where: str = "the experiment", folder: str | Path = ".",
-                         replicates: int | None = None, residents: int | None = None,
-                         name: str = "experiment", source: str = "") -> Experiment:
+def experiment_from_dict(
+    data: dict,
+    where: str = "the experiment",
+    folder: str | Path = ".",
+    replicates: int | None = None,
+    residents: int | None = None,
+    name: str = "experiment",
+    source: str = "",
+) -> Experiment:
     """Validate an experiment given as the dict of an experiment file (e.g. built by a program).
 
     Args:
@@ -252,20 +316,29 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
     check_keys(design, ("kind", "samples", "levels"), f"[design] of {where}")
     kind = design.get("kind", "grid")
     if kind not in DESIGNS:
-        raise ConfigError(f"design kind={kind!r} in {where}: not allowed; expected one of {', '.join(DESIGNS)}")
-    samples = _positive_int(design.get("samples", 0 if kind == "grid" else 16), "design.samples", where,
-                            allow_zero=kind == "grid")
+        raise ConfigError(
+            f"design kind={kind!r} in {where}: not allowed; expected one of {', '.join(DESIGNS)}"
+        )
+    samples = _positive_int(
+        design.get("samples", 0 if kind == "grid" else 16), "design.samples", where, allow_zero=kind == "grid"
+    )
     if samples > MAX_DESIGN_POINTS:
-        raise ConfigError(f"design.samples={samples:,} in {where}: above the limit of {MAX_DESIGN_POINTS:,}; "
-                          f"the largest that fits is {MAX_DESIGN_POINTS:,}")
+        raise ConfigError(
+            f"design.samples={samples:,} in {where}: above the limit of {MAX_DESIGN_POINTS:,}; "
+            f"the largest that fits is {MAX_DESIGN_POINTS:,}"
+        )
     if kind == "sobol" and samples & (samples - 1):
-        raise ConfigError(f"design.samples={samples} in {where}: a sobol design needs a power of 2 "
-                          f"(e.g. {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}) "
-                          f"to keep the Sobol' sequence balanced")
+        raise ConfigError(
+            f"design.samples={samples} in {where}: a sobol design needs a power of 2 "
+            f"(e.g. {1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()}) "
+            f"to keep the Sobol' sequence balanced"
+        )
     levels = _positive_int(design.get("levels", 4), "design.levels", where)
     if kind == "morris" and (levels < 2 or levels % 2 or levels > MAX_LEVELS):
-        raise ConfigError(f"design.levels={levels} in {where}: a morris design needs an even number of grid "
-                          f"levels from 2 to {MAX_LEVELS} (e.g. 4)")
+        raise ConfigError(
+            f"design.levels={levels} in {where}: a morris design needs an even number of grid "
+            f"levels from 2 to {MAX_LEVELS} (e.g. 4)"
+        )
     if replicates is not None:
         rep_name, rep_where = "--replicates", "on the command line"
         reps = _positive_int(replicates, "--replicates", "on the command line")
@@ -273,25 +346,33 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
         rep_name, rep_where = "replicates", f"in {where}"
         reps = _positive_int(data.get("replicates", 1), "replicates", where)
     if reps > MAX_REPLICATES:
-        raise ConfigError(f"{rep_name}={reps:,} {rep_where}: above the limit of {MAX_REPLICATES:,} replicates; "
-                          f"the largest that fits is {MAX_REPLICATES:,}")
+        raise ConfigError(
+            f"{rep_name}={reps:,} {rep_where}: above the limit of {MAX_REPLICATES:,} replicates; "
+            f"the largest that fits is {MAX_REPLICATES:,}"
+        )
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ConfigError(f"seed={seed!r} in {where}: expected an integer from 0 to {MAX_SEED}")
     for key in ("name", "description"):
         if key in data and not isinstance(data[key], str):
-            raise ConfigError(f"{key}={data[key]!r} in {where}: expected a string, e.g. {key} = \"...\"")
+            raise ConfigError(f'{key}={data[key]!r} in {where}: expected a string, e.g. {key} = "..."')
     if "name" in data and not data["name"].strip():
-        raise ConfigError(f"name in {where} is empty; give the experiment a name, e.g. name = \"my_experiment\"")
+        raise ConfigError(
+            f'name in {where} is empty; give the experiment a name, e.g. name = "my_experiment"'
+        )
     if not any(isinstance(data.get(s), dict) and data.get(s) for s in ("levers", "uncertainties")):
-        raise ConfigError(f"{where} sets no levers and no uncertainties; an experiment needs at least a pattern "
-                          f"under [levers] or a scenario under [uncertainties], e.g. "
-                          f"[levers] pattern = [\"siloed\", \"full_cycle\"]")
+        raise ConfigError(
+            f"{where} sets no levers and no uncertainties; an experiment needs at least a pattern "
+            f"under [levers] or a scenario under [uncertainties], e.g. "
+            f'[levers] pattern = ["siloed", "full_cycle"]'
+        )
     factors: list[Factor] = []
     for section, role in (("levers", "lever"), ("uncertainties", "uncertainty")):
         table = data.get(section, {})
         if not isinstance(table, dict):
-            raise ConfigError(f"[{section}] in {where} must be a table of name = value, [values] or {{low, high}}")
+            raise ConfigError(
+                f"[{section}] in {where} must be a table of name = value, [values] or {{low, high}}"
+            )
         for key, spec in table.items():
             factors.append(_factor(key, spec, role, kind, where, folder))
     if "steps" in data:
@@ -304,9 +385,13 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
     if dup:
         raise ConfigError(f"{dup!r} is set twice in {where}; set each factor once")
     if kind != "grid" and not any(f.ranged for f in factors):
-        raise ConfigError(f"design kind={kind!r} in {where} needs at least one range, e.g. technology = {{ low = 0.0, high = 1.0 }}")
+        raise ConfigError(
+            f"design kind={kind!r} in {where} needs at least one range, e.g. technology = {{ low = 0.0, high = 1.0 }}"
+        )
     if kind in ("sobol", "morris") and len([f for f in factors if f.ranged]) < 2:
-        raise ConfigError(f"design kind={kind!r} in {where} needs at least two ranged factors to apportion variance")
+        raise ConfigError(
+            f"design kind={kind!r} in {where} needs at least two ranged factors to apportion variance"
+        )
     outcomes = data.get("outcomes", list(OUTCOMES))
     if not isinstance(outcomes, list) or not outcomes:
         raise ConfigError(f"outcomes in {where} must be a non-empty list of outcome names")
@@ -315,21 +400,39 @@ def experiment_from_dict(data: dict, where: str = "the experiment", folder: str 
             raise ConfigError(f"unknown outcome {o!r} in {where}; allowed: {', '.join(OUTCOMES)}")
     series = data.get("series", [])
     if not isinstance(series, list) or not all(isinstance(x, str) for x in series):
-        raise ConfigError(f"series in {where} must be a list of names; allowed: {', '.join(TimeSeries.SCALARS)}")
+        raise ConfigError(
+            f"series in {where} must be a list of names; allowed: {', '.join(TimeSeries.SCALARS)}"
+        )
     for x in series:
         if x not in TimeSeries.SCALARS:
             raise ConfigError(f"unknown series {x!r} in {where}; allowed: {', '.join(TimeSeries.SCALARS)}")
-    exp = Experiment(name=str(data.get("name", name)), description=str(data.get("description", "")),
-                     seed=seed, replicates=reps, outcomes=list(outcomes), design=kind, samples=samples,
-                     levels=levels, factors=factors, source=source, base_dir=folder,
-                     series=list(dict.fromkeys(series)))
+    exp = Experiment(
+        name=str(data.get("name", name)),
+        description=str(data.get("description", "")),
+        seed=seed,
+        replicates=reps,
+        outcomes=list(outcomes),
+        design=kind,
+        samples=samples,
+        levels=levels,
+        factors=factors,
+        source=source,
+        base_dir=folder,
+        series=list(dict.fromkeys(series)),
+    )
     exp.baseline = _baseline(data.get("baseline"), exp, where)
     # Sizes first, before a sampler or the seeds are asked for anything.
     structures = _structures(exp, where)
     exp.largest_district = _largest_district(exp, structures)
     try:
-        check_plan(f"in {where}", replicates=reps, arms=exp.n_arms, residents=exp.largest_district,
-                   workers=1, replicates_name=rep_name)
+        check_plan(
+            f"in {where}",
+            replicates=reps,
+            arms=exp.n_arms,
+            residents=exp.largest_district,
+            workers=1,
+            replicates_name=rep_name,
+        )
     except ConfigError:
         raise
     except CoopError as exc:
@@ -355,7 +458,7 @@ def _structures(exp: Experiment, where: str) -> dict[str, int]:
     """Residents of each scenario's own structure file, loaded (and so checked) once, by scenario."""
     factor = next((f for f in exp.factors if f.name == "scenario"), None)
     out = {}
-    for value in (factor.values if factor else ("default",)):
+    for value in factor.values if factor else ("default",):
         try:
             sc = _scenario_of(exp, value)  # a structure file is read and checked with its scenario
         except CoopError as exc:
@@ -372,15 +475,29 @@ def _largest_district(exp: Experiment, structures: dict[str, int]) -> int:
         largest = int(factor.high) if factor.ranged else max(int(v) for v in factor.values)
     else:
         scen = next((f for f in exp.factors if f.name == "scenario"), None)
-        largest = max(int(_scenario_of(exp, v).parameters.get("residents", PARAMETERS["residents"].default))
-                      for v in (scen.values if scen else ("default",)))
+        largest = max(
+            int(_scenario_of(exp, v).parameters.get("residents", PARAMETERS["residents"].default))
+            for v in (scen.values if scen else ("default",))
+        )
     return max([largest, *structures.values()])
 
 
 # The parameters make_config and the district builder check against each other.
-_CROSS_CHECKED = frozenset({"alert_threshold", "emergency_threshold", "residents", "street_offices",
-                            "communities_per_street", "arrival", "social_organisations",
-                            "communities_per_organisation", "profile", "party_member_share", "cross_community_ties"})
+_CROSS_CHECKED = frozenset(
+    {
+        "alert_threshold",
+        "emergency_threshold",
+        "residents",
+        "street_offices",
+        "communities_per_street",
+        "arrival",
+        "social_organisations",
+        "communities_per_organisation",
+        "profile",
+        "party_member_share",
+        "cross_community_ties",
+    }
+)
 
 
 def _check_arms(exp: Experiment, arms: list[dict[str, Any]], structures: dict[str, int], where: str) -> None:
@@ -411,14 +528,18 @@ def _check_arms(exp: Experiment, arms: list[dict[str, Any]], structures: dict[st
         except CoopError as exc:
             raise ConfigError(f"arm {label} of {where}: {exc}") from None
         if config.arrival == "schedule" and not sc.events:
-            raise ConfigError(f"arm {label} of {where}: arrival=schedule needs a scenario with an [[events]] list; "
-                              f"scenario {sc_name} has none")
+            raise ConfigError(
+                f"arm {label} of {where}: arrival=schedule needs a scenario with an [[events]] list; "
+                f"scenario {sc_name} has none"
+            )
 
 
 def _positive_int(value, name, where, allow_zero=False) -> int:
     where = where if where.startswith("on ") else f"in {where}"
     if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
-        raise ConfigError(f"{name}={value!r} {where}: expected an integer of at least {0 if allow_zero else 1}")
+        raise ConfigError(
+            f"{name}={value!r} {where}: expected an integer of at least {0 if allow_zero else 1}"
+        )
     return value
 
 
@@ -437,20 +558,28 @@ def _factor(name: str, spec: Any, role: str, design: str, where: str, folder: Pa
     param = PARAMETERS.get(name)
     if param is None:
         allowed = "a lever" if role == "lever" else "a scenario parameter"
-        raise ConfigError(f"unknown {role} {name!r} in {where}; expected pattern or {allowed} "
-                          f"(see 'coop-agents params --role {'lever' if role == 'lever' else 'scenario'}')")
+        raise ConfigError(
+            f"unknown {role} {name!r} in {where}; expected pattern or {allowed} "
+            f"(see 'coop-agents params --role {'lever' if role == 'lever' else 'scenario'}')"
+        )
     expected = "lever" if role == "lever" else "scenario"
     if param.role != expected:
         other = "[levers]" if param.role == "lever" else "[uncertainties]"
         raise ConfigError(f"{name!r} in {where} is a {param.role} parameter; put it under {other}")
     if isinstance(spec, dict):
         if set(spec) != {"low", "high"}:
-            raise ConfigError(f"{name} in {where}: a range is {{ low = ..., high = ... }}, got keys {sorted(spec)}")
+            raise ConfigError(
+                f"{name} in {where}: a range is {{ low = ..., high = ... }}, got keys {sorted(spec)}"
+            )
         if design == "grid":
-            raise ConfigError(f"{name} in {where}: a range needs design kind lhs, sobol or morris; "
-                              f"with grid give a list of values")
+            raise ConfigError(
+                f"{name} in {where}: a range needs design kind lhs, sobol or morris; "
+                f"with grid give a list of values"
+            )
         if param.type not in ("float", "int"):
-            raise ConfigError(f"{name} in {where}: only numeric parameters take a range; give a list of values")
+            raise ConfigError(
+                f"{name} in {where}: only numeric parameters take a range; give a list of values"
+            )
         low, high = param.coerce(spec["low"], where), param.coerce(spec["high"], where)
         if not low < high:
             raise ConfigError(f"{name} in {where}: range low={low} must be below high={high}")
@@ -465,12 +594,16 @@ def _baseline(spec: Any, exp: Experiment, where: str) -> dict[str, Any]:
     if spec is None:
         return {}
     if not isinstance(spec, dict) or not spec:
-        raise ConfigError(f"baseline in {where} must be a table like {{ pattern = \"siloed\" }}")
+        raise ConfigError(f'baseline in {where} must be a table like {{ pattern = "siloed" }}')
     crossed = {f.name: f for f in exp.crossed}
     for k, v in spec.items():
         if k not in crossed:
-            raise ConfigError(f"baseline {k!r} in {where}: only a crossed factor (a list) can define the "
-                              f"baseline; crossed here: {', '.join(crossed) or 'none'}")
+            raise ConfigError(
+                f"baseline {k!r} in {where}: only a crossed factor (a list) can define the "
+                f"baseline; crossed here: {', '.join(crossed) or 'none'}"
+            )
         if v not in crossed[k].values:
-            raise ConfigError(f"baseline {k}={v!r} in {where}: not one of its values {list(crossed[k].values)}")
+            raise ConfigError(
+                f"baseline {k}={v!r} in {where}: not one of its values {list(crossed[k].values)}"
+            )
     return dict(spec)

@@ -32,8 +32,15 @@ from coop_agents.experiments.design import Experiment, RunSpec
 from coop_agents.experiments.store import ResultsStore
 from coop_agents.experiments.worker import init_worker, run_chunk
 
-__all__ = ["run_batch", "run_chunk", "BatchReport", "EXECUTORS", "BatchInterrupted", "PlainProgress",
-           "PROGRESS_INTERVAL"]
+__all__ = [
+    "run_batch",
+    "run_chunk",
+    "BatchReport",
+    "EXECUTORS",
+    "BatchInterrupted",
+    "PlainProgress",
+    "PROGRESS_INTERVAL",
+]
 
 EXECUTORS = ("serial", "processes", "dask")
 
@@ -67,8 +74,9 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["coop_agents.model", "coop_agents.experiments.worker"])
         # Each worker ends with this process, however it ends (see init_worker): no orphans.
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
-                                      initargs=(os.getpid(),))
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+        )
         try:
             yield pool
         finally:
@@ -77,7 +85,9 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise CoopError("--executor dask needs the 'distributed' package (pip install 'dask[distributed]')") from None
+            raise CoopError(
+                "--executor dask needs the 'distributed' package (pip install 'dask[distributed]')"
+            ) from None
         # The client and a local cluster are closed on every way out (an error while starting
         # either, an error or Ctrl-C in the batch), the client first.
         with contextlib.ExitStack() as stack:
@@ -85,10 +95,19 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[cf
                 try:
                     client = Client(scheduler, timeout="10s")
                 except OSError as exc:
-                    raise CoopError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+                    raise CoopError(
+                        f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"
+                    ) from None
             else:
-                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                           dashboard_address=None, host="127.0.0.1"))
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        host="127.0.0.1",
+                    )
+                )
                 client = Client(cluster)
             stack.enter_context(client)
             yield client.get_executor()
@@ -129,10 +148,17 @@ def _chunks(specs: list[RunSpec], workers: int) -> list[list[RunSpec]]:
     return chunks
 
 
-def run_batch(experiment: Experiment, out: str | Path, executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, progress: bool = True,
-              on_progress: Callable[[int, int], None] | None = None, wait: bool = False,
-              reuse: bool = True) -> BatchReport:
+def run_batch(
+    experiment: Experiment,
+    out: str | Path,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+    wait: bool = False,
+    reuse: bool = True,
+) -> BatchReport:
     """Run every run of ``experiment`` not yet in ``out``; stream results there.
 
     Args:
@@ -180,8 +206,9 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
                     inflight: set[cf.Future] = set()
                     while True:
                         while len(inflight) < window and (chunk := next(chunks, None)) is not None:
-                            inflight.add(pool.submit(run_chunk, chunk, experiment.outcomes, experiment.series,
-                                                     reuse))
+                            inflight.add(
+                                pool.submit(run_chunk, chunk, experiment.outcomes, experiment.series, reuse)
+                            )
                         if not inflight:
                             break
                         finished, inflight = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
@@ -196,11 +223,15 @@ def run_batch(experiment: Experiment, out: str | Path, executor: str = "processe
         except KeyboardInterrupt:
             bar.close()
             saved = len(specs) - len(todo) + ran
-            raise BatchInterrupted(f"interrupted: {saved} of {len(specs)} runs are saved in {out}; "
-                                   f"run the same command again to resume") from None
+            raise BatchInterrupted(
+                f"interrupted: {saved} of {len(specs)} runs are saved in {out}; "
+                f"run the same command again to resume"
+            ) from None
         finally:
             bar.close()
-    return BatchReport(len(specs), len(specs) - len(todo), ran, failed, time.perf_counter() - start, Path(out))
+    return BatchReport(
+        len(specs), len(specs) - len(todo), ran, failed, time.perf_counter() - start, Path(out)
+    )
 
 
 PROGRESS_INTERVAL = 5.0
@@ -235,8 +266,15 @@ class _BarProgress:
     def __init__(self, total: int, initial: int, stream) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, initial=initial, unit="run", desc="runs", file=stream, dynamic_ncols=True,
-                        smoothing=0.1)
+        self.bar = tqdm(
+            total=total,
+            initial=initial,
+            unit="run",
+            desc="runs",
+            file=stream,
+            dynamic_ncols=True,
+            smoothing=0.1,
+        )
 
     def update(self, n: int, failed: int) -> None:
         self.bar.update(n)
@@ -258,8 +296,14 @@ class PlainProgress:
     ``clock`` (seconds, monotonic) may be replaced, e.g. by a test.
     """
 
-    def __init__(self, total: int, initial: int, stream, interval: float = PROGRESS_INTERVAL,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        total: int,
+        initial: int,
+        stream,
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total, self.initial, self.done, self.failed = total, initial, initial, 0
         self.stream, self.interval, self.clock = stream, interval, clock
         self.start = self.clock()
@@ -290,8 +334,12 @@ class PlainProgress:
         else:
             eta = "ETA unknown"
         share = f"{100 * self.done / self.total:.0f}%" if self.total else "100%"
-        print(f"runs: {self.done}/{self.total} ({share}), {self.failed} failed, {_clock_time(elapsed)} elapsed, "
-              f"{eta}", file=self.stream, flush=True)
+        print(
+            f"runs: {self.done}/{self.total} ({share}), {self.failed} failed, {_clock_time(elapsed)} elapsed, "
+            f"{eta}",
+            file=self.stream,
+            flush=True,
+        )
         self.last, self.shown = now, self.done
 
 

@@ -53,8 +53,13 @@ QUARANTINE = "quarantine"
 _TMP = ".tmp-"
 
 # Columns without which a part's rows cannot be told apart or paired, with their Arrow kinds.
-_ID_COLUMNS = {"run_id": pa.types.is_string, "arm_id": pa.types.is_integer, "arm": pa.types.is_string,
-               "replicate": pa.types.is_integer, "seed": pa.types.is_integer}
+_ID_COLUMNS = {
+    "run_id": pa.types.is_string,
+    "arm_id": pa.types.is_integer,
+    "arm": pa.types.is_string,
+    "replicate": pa.types.is_integer,
+    "seed": pa.types.is_integer,
+}
 
 
 class ResultsStore:
@@ -135,13 +140,18 @@ class ResultsStore:
 
     def _open_locked(self) -> set[str]:
         meta = self.out / "experiment.json"
-        mine = {"format": FORMAT, "fingerprint": self.experiment.fingerprint(),
-                "experiment": self.experiment.to_dict()}
+        mine = {
+            "format": FORMAT,
+            "fingerprint": self.experiment.fingerprint(),
+            "experiment": self.experiment.to_dict(),
+        }
         if meta.exists():
             theirs = read_experiment_json(self.out)
             if theirs["fingerprint"] != mine["fingerprint"]:
-                raise CoopError(f"{self.out} holds results of a different experiment "
-                                f"({theirs['experiment'].get('name', '?')}); choose another --out")
+                raise CoopError(
+                    f"{self.out} holds results of a different experiment "
+                    f"({theirs['experiment'].get('name', '?')}); choose another --out"
+                )
         else:
             self._atomic_write(meta, json.dumps(mine, indent=2, default=str))
         self._remove_stale_temporaries()
@@ -186,16 +196,27 @@ class ResultsStore:
             except Timeout:
                 holder = self._holder()
                 if not wait:
-                    raise CoopError(f"{self.out} is in use by another batch ({holder}); wait until it ends, "
-                                    f"or run again with --wait to wait for it") from None
-                print(f"coop-agents: waiting for the batch writing {self.out} ({holder}) to end",
-                      file=sys.stderr, flush=True)
+                    raise CoopError(
+                        f"{self.out} is in use by another batch ({holder}); wait until it ends, "
+                        f"or run again with --wait to wait for it"
+                    ) from None
+                print(
+                    f"coop-agents: waiting for the batch writing {self.out} ({holder}) to end",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 lock.acquire()
         except OSError as exc:
-            raise CoopError(f"--out {self.out}: cannot lock the results folder ({exc.strerror or exc})") from None
+            raise CoopError(
+                f"--out {self.out}: cannot lock the results folder ({exc.strerror or exc})"
+            ) from None
         self._lock = lock
-        info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "started": time.strftime("%Y-%m-%d %H:%M:%S"), "token": self._token}
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "token": self._token,
+        }
         try:
             self._atomic_write(self.out / LOCK_INFO, json.dumps(info))
         except BaseException:
@@ -223,17 +244,29 @@ class ResultsStore:
 
     def _schema(self) -> pa.Schema:
         exp = self.experiment
-        fields = [pa.field("run_id", pa.string()), pa.field("arm_id", pa.int64()), pa.field("arm", pa.string()),
-                  pa.field("replicate", pa.int64()), pa.field("seed", pa.int64()),
-                  pa.field("scenario", pa.string()), pa.field("pattern", pa.string())]
+        fields = [
+            pa.field("run_id", pa.string()),
+            pa.field("arm_id", pa.int64()),
+            pa.field("arm", pa.string()),
+            pa.field("replicate", pa.int64()),
+            pa.field("seed", pa.int64()),
+            pa.field("scenario", pa.string()),
+            pa.field("pattern", pa.string()),
+        ]
         from coop_agents.config import PARAMETERS
 
         for name in exp.varied_names:
             if name in ("scenario", "pattern"):
                 continue
             kind = PARAMETERS[name].type
-            fields.append(pa.field(name, {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_(),
-                                          "choice": pa.string()}[kind]))
+            fields.append(
+                pa.field(
+                    name,
+                    {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_(), "choice": pa.string()}[
+                        kind
+                    ],
+                )
+            )
         fields += [pa.field(o, pa.float64()) for o in exp.outcomes]
         fields += [pa.field(f"series_{k}", pa.list_(pa.float64())) for k in exp.series]
         fields += [pa.field("error", pa.string()), pa.field("seconds", pa.float64())]
@@ -254,15 +287,21 @@ def read_experiment_json(out: str | Path) -> dict:
     except FileNotFoundError:
         raise CoopError(f"{meta}: missing; {out} is not a results folder of coop-agents") from None
     except IsADirectoryError:
-        raise CoopError(f"{meta}: a folder, not a file; {out} is not a results folder of coop-agents") from None
+        raise CoopError(
+            f"{meta}: a folder, not a file; {out} is not a results folder of coop-agents"
+        ) from None
     except OSError as exc:
         raise CoopError(f"{meta}: cannot be read ({exc.strerror or exc})") from None
     except ValueError:  # not UTF-8, or not JSON
         raise CoopError(not_ours) from None
     experiment = data.get("experiment") if isinstance(data, dict) else None
-    if (not isinstance(experiment, dict) or not isinstance(data.get("fingerprint"), str)
-            or not isinstance(experiment.get("name"), str) or not isinstance(experiment.get("design"), str)
-            or not isinstance(experiment.get("outcomes"), list)):
+    if (
+        not isinstance(experiment, dict)
+        or not isinstance(data.get("fingerprint"), str)
+        or not isinstance(experiment.get("name"), str)
+        or not isinstance(experiment.get("design"), str)
+        or not isinstance(experiment.get("outcomes"), list)
+    ):
         raise CoopError(not_ours)
     return data
 
@@ -315,11 +354,19 @@ class Parts:
         except FileNotFoundError:
             return  # set aside meanwhile by another reader
         except OSError as exc:
-            print(f"coop-agents: warning: damaged part {part} ({reason}) is left out, but cannot be moved to "
-                  f"{folder} ({exc.strerror or exc})", file=sys.stderr, flush=True)
+            print(
+                f"coop-agents: warning: damaged part {part} ({reason}) is left out, but cannot be moved to "
+                f"{folder} ({exc.strerror or exc})",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
-            print(f"coop-agents: warning: damaged part {part} ({reason}) set aside as {target}; "
-                  f"its runs are not done, and the next resume runs them again", file=sys.stderr, flush=True)
+            print(
+                f"coop-agents: warning: damaged part {part} ({reason}) set aside as {target}; "
+                f"its runs are not done, and the next resume runs them again",
+                file=sys.stderr,
+                flush=True,
+            )
         self.set_aside.append(part)
 
 
@@ -362,5 +409,5 @@ def _pid_alive(pid: int) -> bool:
 
 def _writer_alive(name: str) -> bool:
     """Whether the temporary file ``name`` (``.tmp-<pid>-<token>-...``) belongs to a live process."""
-    pid = name[len(_TMP):].split("-", 1)[0]
+    pid = name[len(_TMP) :].split("-", 1)[0]
     return pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid))

@@ -58,8 +58,9 @@ def init_worker(main_pid: int) -> None:
         pidfd = None  # no pidfds here: poll
     if pidfd is None and not _alive(main_pid):
         os._exit(1)
-    threading.Thread(target=_exit_when_gone, args=(main_pid, pidfd), name="coop-agents-watch-batch",
-                     daemon=True).start()
+    threading.Thread(
+        target=_exit_when_gone, args=(main_pid, pidfd), name="coop-agents-watch-batch", daemon=True
+    ).start()
 
 
 def _exit_when_gone(main_pid: int, pidfd: int | None) -> None:
@@ -84,8 +85,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = (),
-              reuse: bool = True) -> list[dict]:
+def run_chunk(
+    specs: list[RunSpec], outcomes: list[str], series: list[str] | tuple = (), reuse: bool = True
+) -> list[dict]:
     """Run a list of runs; one row each, with the error instead of outcomes where a run raised.
 
     ``series`` names daily series (:attr:`coop_agents.metrics.TimeSeries.SCALARS`) kept per run
@@ -100,14 +102,27 @@ def run_chunk(specs: list[RunSpec], outcomes: list[str], series: list[str] | tup
 
     rows = []
     for spec in specs:
-        row = {"run_id": spec.run_id, "arm_id": spec.arm_id, "arm": spec.arm, "replicate": spec.replicate,
-               "seed": spec.seed, "scenario": spec.scenario, "pattern": spec.pattern,
-               **{k: v for k, v in spec.varied.items() if k not in ("scenario", "pattern")}}
+        row = {
+            "run_id": spec.run_id,
+            "arm_id": spec.arm_id,
+            "arm": spec.arm,
+            "replicate": spec.replicate,
+            "seed": spec.seed,
+            "scenario": spec.scenario,
+            "pattern": spec.pattern,
+            **{k: v for k, v in spec.varied.items() if k not in ("scenario", "pattern")},
+        }
         start = time.perf_counter()
         try:
             graph = district_of(spec) if reuse else None
-            model = CoordinationModel(spec.scenario, spec.pattern, spec.seed, graph=graph,
-                                      resident_agents=False if reuse else None, **spec.overrides)
+            model = CoordinationModel(
+                spec.scenario,
+                spec.pattern,
+                spec.seed,
+                graph=graph,
+                resident_agents=False if reuse else None,
+                **spec.overrides,
+            )
             out = model.run()
             row.update({o: out[o] for o in outcomes})
             row.update({f"series_{k}": model.series.data[k][: model.series.n].tolist() for k in series})
@@ -162,7 +177,8 @@ def district_of(spec: RunSpec):
     _DISTRICTS[key] = district
     free = available_memory()
     budget = DISTRICT_MEMORY_SHARE * free if free is not None else float("inf")
-    while len(_DISTRICTS) > 1 and (len(_DISTRICTS) > KEEP_DISTRICTS
-                                   or sum(d.nbytes for d in _DISTRICTS.values()) > budget):
+    while len(_DISTRICTS) > 1 and (
+        len(_DISTRICTS) > KEEP_DISTRICTS or sum(d.nbytes for d in _DISTRICTS.values()) > budget
+    ):
         _DISTRICTS.popitem(last=False)
     return district

@@ -75,7 +75,8 @@ class Results:
 
         runs = self.runs if runs is None else runs
         columns = [c for c in ("scenario", "pattern") if c in runs.columns] + [
-            c for c in _factor_columns(runs) if c not in ("scenario", "pattern")]
+            c for c in _factor_columns(runs) if c not in ("scenario", "pattern")
+        ]
         return [c for c in columns if runs[c].nunique(dropna=False) > 1]
 
 
@@ -92,7 +93,9 @@ def load(results: str | Path | pd.DataFrame, definition: dict | None = None) -> 
 
         path = Path(results)
         if not path.is_dir():
-            raise CoopError(f"{results}: no such results folder; run 'coop-agents batch EXPERIMENT --out {results}' first")
+            raise CoopError(
+                f"{results}: no such results folder; run 'coop-agents batch EXPERIMENT --out {results}' first"
+            )
         df, where = load_results(path), str(results)
         if definition is None:
             try:
@@ -128,8 +131,10 @@ def output_folder(path: str | Path, what: str = "--out") -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CoopError(f"{what} {text}: cannot create the folder ({exc.strerror or exc}); give a folder this "
-                        f"user can write to") from None
+        raise CoopError(
+            f"{what} {text}: cannot create the folder ({exc.strerror or exc}); give a folder this "
+            f"user can write to"
+        ) from None
     import os
 
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -154,10 +159,14 @@ def check_outcome(res: Results, outcome: str, option: str = "--outcome") -> str:
     try:
         find_outcome(outcome)
     except KeyError:
-        raise CoopError(f"{option} {outcome}: not in the outcome registry (an outcome of an earlier version); "
-                        f"allowed: {', '.join(o for o in kept if _known(o))}") from None
+        raise CoopError(
+            f"{option} {outcome}: not in the outcome registry (an outcome of an earlier version); "
+            f"allowed: {', '.join(o for o in kept if _known(o))}"
+        ) from None
     if res.runs[outcome].notna().sum() == 0:
-        raise CoopError(f"{option} {outcome}: n/a in every run of {res.where}; choose another of: {', '.join(kept)}")
+        raise CoopError(
+            f"{option} {outcome}: n/a in every run of {res.where}; choose another of: {', '.join(kept)}"
+        )
     return outcome
 
 
@@ -185,8 +194,11 @@ def param_words(name: str, lang: str = "en") -> tuple[str, str]:
 
     p = PARAMETERS.get(name)
     if p is None:
-        return ({"pattern": "pattern", "scenario": "scenario"}.get(name, name) if lang == "en"
-                else {"pattern": "协同模式", "scenario": "情景"}.get(name, name)), ""
+        return (
+            {"pattern": "pattern", "scenario": "scenario"}.get(name, name)
+            if lang == "en"
+            else {"pattern": "协同模式", "scenario": "情景"}.get(name, name)
+        ), ""
     unit = p.unit if p.unit not in ("level", "share", "clarity") else ""
     return (name if lang == "en" else p.label_zh), unit
 
@@ -240,9 +252,28 @@ def quiet_libraries() -> None:
 
     warnings.filterwarnings("ignore", message=".*not installed.*", category=UserWarning)
     warnings.filterwarnings("ignore", message=".*altair.*")
-    for name in ("ABC", "pyabc", "Sampler", "Epsilon", "History", "Distance", "Acceptor", "Adaptation",
-                 "Redis", "ABC.Sampler", "ABC.History", "ABC.Epsilon", "ABC.Distance", "ABC.Adaptation",
-                 "ABC.Transition", "ABC.Population", "ABC.Acceptor", "ABC.Predictor", "EMA", "ema_workbench"):
+    for name in (
+        "ABC",
+        "pyabc",
+        "Sampler",
+        "Epsilon",
+        "History",
+        "Distance",
+        "Acceptor",
+        "Adaptation",
+        "Redis",
+        "ABC.Sampler",
+        "ABC.History",
+        "ABC.Epsilon",
+        "ABC.Distance",
+        "ABC.Adaptation",
+        "ABC.Transition",
+        "ABC.Population",
+        "ABC.Acceptor",
+        "ABC.Predictor",
+        "EMA",
+        "ema_workbench",
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -252,8 +283,15 @@ class Progress:
     ``clock`` (monotonic seconds) may be replaced, e.g. by a test.
     """
 
-    def __init__(self, total: int, what: str, stream=None, interval: float = 5.0, enabled: bool = True,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        total: int,
+        what: str,
+        stream=None,
+        interval: float = 5.0,
+        enabled: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.total, self.what, self.done = total, what, 0
         self.stream = stream if stream is not None else sys.stderr
         self.interval, self.enabled, self.clock = interval, enabled, clock
@@ -305,6 +343,9 @@ class Progress:
         elapsed = now - self.start
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
         extra = f", {note}" if note else ""
-        print(f"{self.what}: {self.done}/{self.total}{share}, {_clock_time(elapsed)} elapsed{extra}",
-              file=self.stream, flush=True)
+        print(
+            f"{self.what}: {self.done}/{self.total}{share}, {_clock_time(elapsed)} elapsed{extra}",
+            file=self.stream,
+            flush=True,
+        )
         self.last = now

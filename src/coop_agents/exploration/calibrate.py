@@ -79,8 +79,20 @@ PRIOR_RANGES: dict[str, tuple[float, float]] = {
     "outbreak_sites": (1, 4),
 }
 # The district's structure: fitting them would change what a community number means.
-STRUCTURAL = frozenset({"residents", "street_offices", "communities_per_street", "social_organisations",
-                        "communities_per_organisation", "steps", "profile", "hazard", "arrival", "run_until"})
+STRUCTURAL = frozenset(
+    {
+        "residents",
+        "street_offices",
+        "communities_per_street",
+        "social_organisations",
+        "communities_per_organisation",
+        "steps",
+        "profile",
+        "hazard",
+        "arrival",
+        "run_until",
+    }
+)
 PREDICTIVE_DRAWS = 40
 STATISTICS = "sqrt weekly district counts; sqrt community totals, largest first"  # part of a fit's identity
 LEVEL = 0.90
@@ -101,7 +113,9 @@ def read_observations(path: str | Path | pd.DataFrame) -> pd.DataFrame:
             day of a community (one line naming the first one).
     """
     if isinstance(path, pd.DataFrame):
-        return check_observations(path.astype(str).replace({"nan": "", "None": "", "<NA>": ""}), "the data given")
+        return check_observations(
+            path.astype(str).replace({"nan": "", "None": "", "<NA>": ""}), "the data given"
+        )
     path = Path(path)
     if not path.is_file():
         raise CoopError(f"--data {path}: no such file; expected a CSV with columns {', '.join(COLUMNS)}")
@@ -116,8 +130,10 @@ def check_observations(df: pd.DataFrame, path: str) -> pd.DataFrame:
     """The observed counts of ``df`` (every cell text, as read from a CSV file), checked."""
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise CoopError(f"--data {path}: no column {', '.join(missing)}; expected columns {', '.join(COLUMNS)} "
-                        f"(found {', '.join(df.columns) or 'none'})")
+        raise CoopError(
+            f"--data {path}: no column {', '.join(missing)}; expected columns {', '.join(COLUMNS)} "
+            f"(found {', '.join(df.columns) or 'none'})"
+        )
     if df.empty:
         raise CoopError(f"--data {path}: no rows; expected one row per day and community")
     out = {}
@@ -126,8 +142,10 @@ def check_observations(df: pd.DataFrame, path: str) -> pd.DataFrame:
         blank = values == ""
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
-            raise CoopError(f"--data {path}: line {i + 2} has no {c} (a missing count is not a zero; give 0 or "
-                            f"leave the day out of the analysis)")
+            raise CoopError(
+                f"--data {path}: line {i + 2} has no {c} (a missing count is not a zero; give 0 or "
+                f"leave the day out of the analysis)"
+            )
         nums = pd.to_numeric(values, errors="coerce")
         bad = nums.isna() | (nums % 1 != 0) | ~np.isfinite(nums)
         if bad.any():
@@ -138,8 +156,10 @@ def check_observations(df: pd.DataFrame, path: str) -> pd.DataFrame:
         if below.any():
             i = int(np.flatnonzero(below)[0])
             what = "a negative count" if c == "new_detected" else f"below {low}"
-            raise CoopError(f"--data {path}: line {i + 2}: {c} = {values.iloc[i]} is {what}; expected a whole "
-                            f"number of at least {low}")
+            raise CoopError(
+                f"--data {path}: line {i + 2}: {c} = {values.iloc[i]} is {what}; expected a whole "
+                f"number of at least {low}"
+            )
         out[c] = nums.astype(np.int64)
     obs = pd.DataFrame(out)
     dup = obs.duplicated(["day", "community"])
@@ -151,8 +171,10 @@ def check_observations(df: pd.DataFrame, path: str) -> pd.DataFrame:
         have = set(group["day"])
         gap = next((d for d in range(1, days + 1) if d not in have), None)
         if gap is not None:
-            raise CoopError(f"--data {path}: no count for community {community} on day {gap}; every community "
-                            f"needs a row for every day from 1 to {days} (a missing count is not a zero)")
+            raise CoopError(
+                f"--data {path}: no count for community {community} on day {gap}; every community "
+                f"needs a row for every day from 1 to {days} (a missing count is not a zero)"
+            )
     return obs.sort_values(["day", "community"]).reset_index(drop=True)
 
 
@@ -172,8 +194,9 @@ def simulate_counts(scenario: str, pattern: str, seed: int, days: int, **overrid
     return counts
 
 
-def simulate_observations(scenario: str = "default", pattern: str = "siloed", seed: int = 0, days: int = 60,
-                          **overrides: Any) -> pd.DataFrame:
+def simulate_observations(
+    scenario: str = "default", pattern: str = "siloed", seed: int = 0, days: int = 60, **overrides: Any
+) -> pd.DataFrame:
     """Daily counts in the CSV's form from one run of the model (e.g. synthetic data with known values)."""
     counts = simulate_counts(scenario, pattern, seed, days, **overrides)
     d, c = np.meshgrid(np.arange(1, counts.shape[0] + 1), np.arange(counts.shape[1]), indexing="ij")
@@ -228,16 +251,22 @@ def parse_parameters(text: str | list | dict | None) -> dict[str, tuple[float, f
     for item in items:
         name, eq, rng = (s.strip() for s in str(item).partition("="))
         if not name:
-            raise CoopError(f"--parameters {text!r}: an empty name; give NAME or NAME=LOW:HIGH, separated by commas")
+            raise CoopError(
+                f"--parameters {text!r}: an empty name; give NAME or NAME=LOW:HIGH, separated by commas"
+            )
         p = PARAMETERS.get(name)
         if p is None:
             raise CoopError(f"--parameters {name}: not a parameter; see 'coop-agents params --role scenario'")
         if p.role != "scenario":
-            raise CoopError(f"--parameters {name}: a lever, not an uncertainty; calibration fits uncertainties "
-                            f"(see 'coop-agents params --role scenario')")
+            raise CoopError(
+                f"--parameters {name}: a lever, not an uncertainty; calibration fits uncertainties "
+                f"(see 'coop-agents params --role scenario')"
+            )
         if name in STRUCTURAL or p.type not in ("float", "int"):
-            raise CoopError(f"--parameters {name}: part of the district's structure or not a number; it cannot be "
-                            f"fitted to daily counts (fit e.g. {', '.join(PRIOR_RANGES)})")
+            raise CoopError(
+                f"--parameters {name}: part of the district's structure or not a number; it cannot be "
+                f"fitted to daily counts (fit e.g. {', '.join(PRIOR_RANGES)})"
+            )
         if name in out:
             raise CoopError(f"--parameters: {name} is listed twice")
         if eq:
@@ -245,15 +274,21 @@ def parse_parameters(text: str | list | dict | None) -> dict[str, tuple[float, f
             try:
                 low, high = float(low_s), float(high_s)
             except ValueError:
-                raise CoopError(f"--parameters {item}: expected {name}=LOW:HIGH, e.g. {name}=0.02:0.15") from None
+                raise CoopError(
+                    f"--parameters {item}: expected {name}=LOW:HIGH, e.g. {name}=0.02:0.15"
+                ) from None
             if not colon or not math.isfinite(low) or not math.isfinite(high):
                 raise CoopError(f"--parameters {item}: expected {name}=LOW:HIGH, e.g. {name}=0.02:0.15")
         elif name in PRIOR_RANGES:
             low, high = PRIOR_RANGES[name]
         else:
-            raise CoopError(f"--parameters {name}: no default range; give one, e.g. {name}={p.low:g}:{p.high:g}")
+            raise CoopError(
+                f"--parameters {name}: no default range; give one, e.g. {name}={p.low:g}:{p.high:g}"
+            )
         if not (float(p.low or 0) <= low < high <= float(p.high or 0)):
-            raise CoopError(f"--parameters {item}: the range must lie within {p.allowed()} and low below high")
+            raise CoopError(
+                f"--parameters {item}: the range must lie within {p.allowed()} and low below high"
+            )
         out[name] = (float(low), float(high))
     return out
 
@@ -267,15 +302,23 @@ def _values(params: dict[str, float]) -> dict[str, Any]:
 class _Simulator:
     """The model as pyabc calls it: parameters in, summary statistics out (picklable)."""
 
-    def __init__(self, scenario: str, pattern: str, days: int, columns: np.ndarray, overrides: dict,
-                 counter: Any = None) -> None:
+    def __init__(
+        self,
+        scenario: str,
+        pattern: str,
+        days: int,
+        columns: np.ndarray,
+        overrides: dict,
+        counter: Any = None,
+    ) -> None:
         self.scenario, self.pattern, self.days, self.columns = scenario, pattern, days, columns
         self.overrides, self.counter = overrides, counter
 
     def __call__(self, params: dict) -> dict[str, np.ndarray]:
         seed = int(np.random.randint(0, 2**31 - 1))  # pyabc seeds numpy in each of its workers
-        counts = simulate_counts(self.scenario, self.pattern, seed, self.days,
-                                 **{**self.overrides, **_values(dict(params))})
+        counts = simulate_counts(
+            self.scenario, self.pattern, seed, self.days, **{**self.overrides, **_values(dict(params))}
+        )
         if self.counter is not None:
             with self.counter.get_lock():
                 self.counter.value += 1
@@ -306,24 +349,37 @@ class Calibration:
     out: Path | None = None
 
     def report(self) -> str:
-        lines = [f"calibrate: scenario {self.scenario}, pattern {self.pattern}, data {self.data}",
-                 f"ABC-SMC (pyabc): {len(self.generations)} generations, {self.simulations:,} simulations in all", "",
-                 "  gen  epsilon  particles  simulations  acceptance"]
+        lines = [
+            f"calibrate: scenario {self.scenario}, pattern {self.pattern}, data {self.data}",
+            f"ABC-SMC (pyabc): {len(self.generations)} generations, {self.simulations:,} simulations in all",
+            "",
+            "  gen  epsilon  particles  simulations  acceptance",
+        ]
         for r in self.generations.itertuples():
-            lines.append(f"  {r.t:3d}  {value_words(r.epsilon):>7s}  {r.particles:9d}  {r.simulations:11,d}  "
-                         f"{100 * r.acceptance:9.0f}%")
-        lines += ["", f"Posterior ({100 * LEVEL:.0f}% intervals; prior: uniform over the range):",
-                  "  parameter              median    mean   90% interval        prior"]
+            lines.append(
+                f"  {r.t:3d}  {value_words(r.epsilon):>7s}  {r.particles:9d}  {r.simulations:11,d}  "
+                f"{100 * r.acceptance:9.0f}%"
+            )
+        lines += [
+            "",
+            f"Posterior ({100 * LEVEL:.0f}% intervals; prior: uniform over the range):",
+            "  parameter              median    mean   90% interval        prior",
+        ]
         for r in self.posterior.itertuples():
-            lines.append(f"  {r.parameter:20s} {value_words(r.median):>8s} {value_words(r.mean):>7s}   "
-                         f"[{value_words(r.low)}, {value_words(r.high)}]".ljust(58)
-                         + f"[{value_words(r.prior_low)}, {value_words(r.prior_high)}]")
-        lines += ["", f"Posterior predictive ({self.draws} simulations from posterior draws): the observed "
-                      f"district count lies in the {100 * LEVEL:.0f}% band on {100 * self.coverage:.0f}% of the "
-                      f"{len(self.predictive)} days; total observed {int(self.predictive['observed'].sum()):,}, "
-                      f"predicted {value_words(self.predictive['cum_median'].iloc[-1])} "
-                      f"[{value_words(self.predictive['cum_low'].iloc[-1])}, "
-                      f"{value_words(self.predictive['cum_high'].iloc[-1])}]."]
+            lines.append(
+                f"  {r.parameter:20s} {value_words(r.median):>8s} {value_words(r.mean):>7s}   "
+                f"[{value_words(r.low)}, {value_words(r.high)}]".ljust(58)
+                + f"[{value_words(r.prior_low)}, {value_words(r.prior_high)}]"
+            )
+        lines += [
+            "",
+            f"Posterior predictive ({self.draws} simulations from posterior draws): the observed "
+            f"district count lies in the {100 * LEVEL:.0f}% band on {100 * self.coverage:.0f}% of the "
+            f"{len(self.predictive)} days; total observed {int(self.predictive['observed'].sum()):,}, "
+            f"predicted {value_words(self.predictive['cum_median'].iloc[-1])} "
+            f"[{value_words(self.predictive['cum_low'].iloc[-1])}, "
+            f"{value_words(self.predictive['cum_high'].iloc[-1])}].",
+        ]
         if self.scenario_file is not None:
             lines.append(f"Fitted scenario (posterior medians): {self.scenario_file}")
         return "\n".join(lines)
@@ -333,15 +389,24 @@ class Calibration:
             raise CoopError("no folder to write to: give out")
         out = Path(out if out is not None else self.out)  # type: ignore[arg-type]
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "posterior.csv", out / "particles.csv", out / "generations.csv", out / "predictive.csv",
-                 out / "communities.csv", out / "calibrate.md"]
+        paths = [
+            out / "posterior.csv",
+            out / "particles.csv",
+            out / "generations.csv",
+            out / "predictive.csv",
+            out / "communities.csv",
+            out / "calibrate.md",
+        ]
         self.posterior.to_csv(paths[0], index=False)
         self.samples.to_csv(paths[1], index=False)
         self.generations.to_csv(paths[2], index=False)
         self.predictive.to_csv(paths[3], index=False)
         self.communities.to_csv(paths[4], index=False)
-        paths[5].write_text(f"# Calibration\n\n```\n{self.report()}\n```\n\n![predictive](predictive.png)\n\n"
-                            f"![posterior](posterior.png)\n", encoding="utf-8")
+        paths[5].write_text(
+            f"# Calibration\n\n```\n{self.report()}\n```\n\n![predictive](predictive.png)\n\n"
+            f"![posterior](posterior.png)\n",
+            encoding="utf-8",
+        )
         return paths + self.figures(out)
 
     def figures(self, out: Path) -> list[Path]:
@@ -350,8 +415,14 @@ class Calibration:
         fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4))
         for axis, prefix, title in ((ax, "", "new detected cases per day"), (bx, "cum_", "cumulative")):
             obs = p["observed"] if not prefix else p["observed"].cumsum()
-            axis.fill_between(p["day"], p[f"{prefix}low"], p[f"{prefix}high"], color="steelblue", alpha=0.3,
-                              label=f"{100 * LEVEL:.0f}% posterior-predictive band")
+            axis.fill_between(
+                p["day"],
+                p[f"{prefix}low"],
+                p[f"{prefix}high"],
+                color="steelblue",
+                alpha=0.3,
+                label=f"{100 * LEVEL:.0f}% posterior-predictive band",
+            )
             axis.plot(p["day"], p[f"{prefix}median"], color="steelblue", label="median")
             axis.plot(p["day"], obs, "o", ms=3, color="black", label="observed")
             axis.set_xlabel("day")
@@ -363,8 +434,14 @@ class Calibration:
         fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), squeeze=False)
         for axis, name in zip(axes[0], names):
             lo, hi = self.priors[name]
-            axis.hist(self.samples[name], weights=self.samples["weight"], bins=20, range=(lo, hi), color="seagreen",
-                      alpha=0.8)
+            axis.hist(
+                self.samples[name],
+                weights=self.samples["weight"],
+                bins=20,
+                range=(lo, hi),
+                color="seagreen",
+                alpha=0.8,
+            )
             r = self.posterior.set_index("parameter").loc[name]
             axis.axvspan(r["low"], r["high"], color="orange", alpha=0.2, label=f"{100 * LEVEL:.0f}% interval")
             axis.axvline(r["median"], color="orange")
@@ -385,10 +462,21 @@ def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(np.interp(q, cw, x))
 
 
-def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", parameters: Any = None,
-              out: str | Path | None = None, pattern: str = "siloed", residents: int | None = None,
-              population: int = 100, generations: int = 6, seed: int = 0, workers: int = 1,
-              progress: bool = True, write_scenario: bool = True, draws: int = PREDICTIVE_DRAWS) -> Calibration:
+def calibrate(
+    scenario: str = "default",
+    data: str | Path | pd.DataFrame = "",
+    parameters: Any = None,
+    out: str | Path | None = None,
+    pattern: str = "siloed",
+    residents: int | None = None,
+    population: int = 100,
+    generations: int = 6,
+    seed: int = 0,
+    workers: int = 1,
+    progress: bool = True,
+    write_scenario: bool = True,
+    draws: int = PREDICTIVE_DRAWS,
+) -> Calibration:
     """Fit uncertain ``parameters`` of ``scenario`` to the observed counts in ``data`` by ABC-SMC.
 
     Args:
@@ -429,23 +517,34 @@ def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", p
         overrides["residents"] = PARAMETERS["residents"].coerce(residents, "--residents")
     config, sc, _pat = resolve(scenario, pattern, **overrides)
     if config.hazard != "contagion" and config.arrival == "single":
-        raise CoopError(f"--scenario {scenario}: its hazard is a {config.hazard}; calibration fits counts of "
-                        f"detected cases of an epidemic (hazard = contagion)")
+        raise CoopError(
+            f"--scenario {scenario}: its hazard is a {config.hazard}; calibration fits counts of "
+            f"detected cases of an epidemic (hazard = contagion)"
+        )
     from coop_agents.model import CoordinationModel
 
     communities = CoordinationModel(scenario, pattern, 0, **{**overrides, "steps": 1}).n_communities
     if int(obs["community"].max()) >= communities:
-        raise CoopError(f"--data {data_name}: community {int(obs['community'].max())} is not in the district of "
-                        f"scenario {scenario} ({communities} communities, numbered 0 to {communities - 1})")
+        raise CoopError(
+            f"--data {data_name}: community {int(obs['community'].max())} is not in the district of "
+            f"scenario {scenario} ({communities} communities, numbered 0 to {communities - 1})"
+        )
     days = int(obs["day"].max())
     columns = np.array(sorted(obs["community"].unique()))
     observed = _matrix(obs, communities)
     scenario_ref = str(Path(scenario).resolve()) if str(scenario).endswith(".toml") else str(scenario)
     pattern_ref = str(Path(pattern).resolve()) if str(pattern).endswith(".toml") else str(pattern)
-    spec = {"statistics": STATISTICS, "scenario": scenario_ref, "pattern": pattern_ref,
-            "data": hashlib.sha256(digest_source).hexdigest()[:16],
-            "priors": priors, "residents": config.residents, "population": population, "seed": seed,
-            "scenario_parameters": sc.parameters}
+    spec = {
+        "statistics": STATISTICS,
+        "scenario": scenario_ref,
+        "pattern": pattern_ref,
+        "data": hashlib.sha256(digest_source).hexdigest()[:16],
+        "priors": priors,
+        "residents": config.residents,
+        "population": population,
+        "seed": seed,
+        "scenario_parameters": sc.parameters,
+    }
     out = output_folder(out if out is not None else Path("results") / f"calibrate_{Path(str(scenario)).stem}")
     fingerprint = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
     meta, db = out / "calibrate.json", out / "abc.db"
@@ -455,11 +554,15 @@ def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", p
         except (OSError, ValueError):
             old = None
         if old != fingerprint:
-            raise CoopError(f"--out {out}: holds another calibration (other data, parameters or settings); give "
-                            f"another --out or the same settings to resume it")
+            raise CoopError(
+                f"--out {out}: holds another calibration (other data, parameters or settings); give "
+                f"another --out or the same settings to resume it"
+            )
     elif db.exists():
         db.unlink()  # a database without its settings file: start afresh
-    meta.write_text(json.dumps({"fingerprint": fingerprint, "spec": spec}, indent=2, default=str), encoding="utf-8")
+    meta.write_text(
+        json.dumps({"fingerprint": fingerprint, "spec": spec}, indent=2, default=str), encoding="utf-8"
+    )
 
     quiet_libraries()
     import warnings
@@ -475,8 +578,9 @@ def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", p
     sampler = _sampler(pyabc, workers, counter, bar)
     np_state = np.random.get_state()
     np.random.seed(seed)
-    abc = pyabc.ABCSMC(simulator, prior, pyabc.AdaptivePNormDistance(p=2), population_size=population,
-                       sampler=sampler)
+    abc = pyabc.ABCSMC(
+        simulator, prior, pyabc.AdaptivePNormDistance(p=2), population_size=population, sampler=sampler
+    )
     url = f"sqlite:///{db.resolve()}"
     history = None
     if db.exists():
@@ -489,8 +593,9 @@ def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", p
     else:
         done = 0
     if history is None:
-        abc = pyabc.ABCSMC(simulator, prior, pyabc.AdaptivePNormDistance(p=2), population_size=population,
-                           sampler=sampler)
+        abc = pyabc.ABCSMC(
+            simulator, prior, pyabc.AdaptivePNormDistance(p=2), population_size=population, sampler=sampler
+        )
         history = abc.new(url, summary(observed, columns))
     bar.update(done)
     ticker = _Ticker(counter, bar, progress)
@@ -502,14 +607,30 @@ def calibrate(scenario: str = "default", data: str | Path | pd.DataFrame = "", p
             history = abc.run(max_nr_populations=generations - done)
             done = history.max_t + 1
     except KeyboardInterrupt:
-        raise CalibrationInterrupted(f"interrupted: the generations finished are saved in {db}; run the same "
-                                     f"command again to resume") from None
+        raise CalibrationInterrupted(
+            f"interrupted: the generations finished are saved in {db}; run the same command again to resume"
+        ) from None
     finally:
         ticker.stop()
         bar.close()
         np.random.set_state(np_state)
-    result = _result(history, priors, scenario, pattern, data_name, observed, columns, days, overrides, seed,
-                     scenario_ref, pattern_ref, sc, out if write_scenario else None, draws)
+    result = _result(
+        history,
+        priors,
+        scenario,
+        pattern,
+        data_name,
+        observed,
+        columns,
+        days,
+        overrides,
+        seed,
+        scenario_ref,
+        pattern_ref,
+        sc,
+        out if write_scenario else None,
+        draws,
+    )
     result.out = out
     return result
 
@@ -524,8 +645,10 @@ def _sampler(pyabc, workers: int, counter: Any, bar: Progress):
             sample = super().sample_until_n_accepted(n, simulate_one, t, **kwargs)
             if t >= 0:  # t = -1 calibrates the first tolerance
                 bar.update(1)
-                bar.note(f"generation {t}: {n} particles accepted of {counter.value - before:,} simulations, "
-                         f"{time.monotonic() - start:.0f} s")
+                bar.note(
+                    f"generation {t}: {n} particles accepted of {counter.value - before:,} simulations, "
+                    f"{time.monotonic() - start:.0f} s"
+                )
             return sample
 
     return Sampler() if workers == 1 else Sampler(n_procs=workers)
@@ -551,8 +674,23 @@ class _Ticker:
         self.stopped.set()
 
 
-def _result(history, priors, scenario, pattern, data_name, observed, columns, days, overrides, seed,
-            scenario_ref, pattern_ref, sc, out, draws) -> Calibration:
+def _result(
+    history,
+    priors,
+    scenario,
+    pattern,
+    data_name,
+    observed,
+    columns,
+    days,
+    overrides,
+    seed,
+    scenario_ref,
+    pattern_ref,
+    sc,
+    out,
+    draws,
+) -> Calibration:
     df, w = history.get_distribution(m=0, t=history.max_t)
     w = np.asarray(w, float)
     w = w / w.sum()
@@ -561,17 +699,31 @@ def _result(history, priors, scenario, pattern, data_name, observed, columns, da
     for name, (lo, hi) in priors.items():
         x = df[name].to_numpy(float)
         med = _weighted_quantile(x, w, 0.5)
-        rows.append({"parameter": name, "mean": float(np.sum(w * x)), "median": med,
-                     "low": _weighted_quantile(x, w, (1 - LEVEL) / 2), "high": _weighted_quantile(x, w, (1 + LEVEL) / 2),
-                     "prior_low": lo, "prior_high": hi})
+        rows.append(
+            {
+                "parameter": name,
+                "mean": float(np.sum(w * x)),
+                "median": med,
+                "low": _weighted_quantile(x, w, (1 - LEVEL) / 2),
+                "high": _weighted_quantile(x, w, (1 + LEVEL) / 2),
+                "prior_low": lo,
+                "prior_high": hi,
+            }
+        )
         fitted[name] = med
     posterior = pd.DataFrame(rows)
     fitted = _values(fitted)
     fitted = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in fitted.items()}
     pops = history.get_all_populations()
     pops = pops[pops["t"] >= 0]
-    gens = pd.DataFrame({"t": pops["t"].astype(int), "epsilon": pops["epsilon"].astype(float),
-                         "particles": pops["particles"].astype(int), "simulations": pops["samples"].astype(int)})
+    gens = pd.DataFrame(
+        {
+            "t": pops["t"].astype(int),
+            "epsilon": pops["epsilon"].astype(float),
+            "particles": pops["particles"].astype(int),
+            "simulations": pops["samples"].astype(int),
+        }
+    )
     gens["acceptance"] = gens["particles"] / gens["simulations"].clip(lower=1)
     # Posterior predictive: simulations from posterior draws, each on a fresh seed.
     rng = np.random.default_rng([seed, 7])
@@ -580,27 +732,56 @@ def _result(history, priors, scenario, pattern, data_name, observed, columns, da
     totals = np.zeros((draws, len(columns)))
     for i, j in enumerate(picks):
         params = _values({k: float(df[k].iloc[j]) for k in priors})
-        counts = simulate_counts(scenario_ref, pattern_ref, int(rng.integers(0, 2**31 - 1)), days,
-                                 **{**overrides, **params})
+        counts = simulate_counts(
+            scenario_ref, pattern_ref, int(rng.integers(0, 2**31 - 1)), days, **{**overrides, **params}
+        )
         daily[i] = counts[:, columns].sum(axis=1)
         totals[i] = counts[:, columns].sum(axis=0)
     lo_q, hi_q = 100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2
     obs_daily = observed[:, columns].sum(axis=1)
     cum = np.cumsum(daily, axis=1)
-    predictive = pd.DataFrame({"day": np.arange(1, days + 1), "observed": obs_daily,
-                               "median": np.median(daily, axis=0), "low": np.percentile(daily, lo_q, axis=0),
-                               "high": np.percentile(daily, hi_q, axis=0), "cum_median": np.median(cum, axis=0),
-                               "cum_low": np.percentile(cum, lo_q, axis=0), "cum_high": np.percentile(cum, hi_q, axis=0)})
+    predictive = pd.DataFrame(
+        {
+            "day": np.arange(1, days + 1),
+            "observed": obs_daily,
+            "median": np.median(daily, axis=0),
+            "low": np.percentile(daily, lo_q, axis=0),
+            "high": np.percentile(daily, hi_q, axis=0),
+            "cum_median": np.median(cum, axis=0),
+            "cum_low": np.percentile(cum, lo_q, axis=0),
+            "cum_high": np.percentile(cum, hi_q, axis=0),
+        }
+    )
     inside = (obs_daily >= predictive["low"]) & (obs_daily <= predictive["high"])
-    comm = pd.DataFrame({"community": columns, "observed": observed[:, columns].sum(axis=0),
-                         "median": np.median(totals, axis=0), "low": np.percentile(totals, lo_q, axis=0),
-                         "high": np.percentile(totals, hi_q, axis=0)})
+    comm = pd.DataFrame(
+        {
+            "community": columns,
+            "observed": observed[:, columns].sum(axis=0),
+            "median": np.median(totals, axis=0),
+            "low": np.percentile(totals, lo_q, axis=0),
+            "high": np.percentile(totals, hi_q, axis=0),
+        }
+    )
     samples = df[list(priors)].reset_index(drop=True).assign(weight=w)
     path = None
     if out is not None:
         path = _write_scenario(out / "fitted_scenario.toml", sc, fitted, overrides, data_name, len(gens))
-    return Calibration(str(scenario), str(pattern), data_name, priors, posterior, samples, gens, predictive, comm,
-                       float(inside.mean()), fitted, path, int(history.total_nr_simulations), draws)
+    return Calibration(
+        str(scenario),
+        str(pattern),
+        data_name,
+        priors,
+        posterior,
+        samples,
+        gens,
+        predictive,
+        comm,
+        float(inside.mean()),
+        fitted,
+        path,
+        int(history.total_nr_simulations),
+        draws,
+    )
 
 
 def _toml_value(v: Any) -> str:
@@ -619,11 +800,13 @@ def _write_scenario(path: Path, sc, fitted: dict, overrides: dict, data_name: st
 
     params = {**sc.parameters, **overrides, **fitted}
     shown = ", ".join(f"{k} = {value_words(v)}" for k, v in fitted.items())
-    lines = [f"name = {_toml_value(sc.name + '_fitted')}",
-             f"title_en = {_toml_value(sc.title_en + ' (fitted)')}",
-             f"title_zh = {_toml_value(sc.title_zh + '（拟合）')}",
-             f"description = {_toml_value(f'{sc.name} with {shown}: posterior medians of an ABC-SMC fit ({generations} generations) to {data_name}.')}",
-             f"description_zh = {_toml_value(f'{sc.name}，其中 {shown}：对 {data_name} 的 ABC-SMC 拟合（{generations} 代）的后验中位数。')}"]
+    lines = [
+        f"name = {_toml_value(sc.name + '_fitted')}",
+        f"title_en = {_toml_value(sc.title_en + ' (fitted)')}",
+        f"title_zh = {_toml_value(sc.title_zh + '（拟合）')}",
+        f"description = {_toml_value(f'{sc.name} with {shown}: posterior medians of an ABC-SMC fit ({generations} generations) to {data_name}.')}",
+        f"description_zh = {_toml_value(f'{sc.name}，其中 {shown}：对 {data_name} 的 ABC-SMC 拟合（{generations} 代）的后验中位数。')}",
+    ]
     if sc.structure is not None:
         lines.append(f"structure = {_toml_value(str(Path(sc.structure).resolve()))}")
     lines += ["", "[parameters]"] + [f"{k} = {_toml_value(v)}" for k, v in params.items()]

@@ -117,7 +117,7 @@ class LeverCost:
         x = c + share * (float(value) - c)
         if self.kind == "int":
             return int(math.floor(x) if value >= c else math.ceil(x))
-        scale = 10 ** _DECIMALS
+        scale = 10**_DECIMALS
         return (math.floor(x * scale + 1e-9) if float(value) >= c else math.ceil(x * scale - 1e-9)) / scale
 
     def invested(self, value: Any) -> bool:
@@ -128,8 +128,15 @@ class LeverCost:
         return span > 0 and self.cost(value) - self.cost(self.cheapest) >= INVESTED * span - 1e-12
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "low": self.low, "high": self.high, "per_unit": self.per_unit,
-                "direction": self.direction, "on": self.on, "choices": [list(c) for c in self.choices]}
+        return {
+            "kind": self.kind,
+            "low": self.low,
+            "high": self.high,
+            "per_unit": self.per_unit,
+            "direction": self.direction,
+            "on": self.on,
+            "choices": [list(c) for c in self.choices],
+        }
 
 
 @dataclass
@@ -149,9 +156,13 @@ class CostModel:
         for n in names:
             if n not in self.levers:
                 p = PARAMETERS.get(n)
-                why = ("not a parameter" if p is None else
-                       "a scenario parameter (an uncertainty), not a lever" if p.role != "lever" else
-                       f"a lever without a cost in {self.source or 'the cost model'}")
+                why = (
+                    "not a parameter"
+                    if p is None
+                    else "a scenario parameter (an uncertainty), not a lever"
+                    if p.role != "lever"
+                    else f"a lever without a cost in {self.source or 'the cost model'}"
+                )
                 raise CoopError(f"--levers {n}: {why}; levers with a cost: {', '.join(self.levers)}")
         if len(set(names)) < len(names):
             raise CoopError(f"--levers {','.join(names)}: a lever is listed twice; list each once")
@@ -179,10 +190,14 @@ class CostModel:
         levels = [k for k in out if k not in discrete]
 
         def extra(keys):
-            return sum(self.levers[k].cost(out[k]) - self.levers[k].cost(self.levers[k].cheapest) for k in keys)
+            return sum(
+                self.levers[k].cost(out[k]) - self.levers[k].cost(self.levers[k].cheapest) for k in keys
+            )
 
-        for k in sorted(discrete, key=lambda k: (-(self.levers[k].cost(out[k])
-                                                    - self.levers[k].cost(self.levers[k].cheapest)), k)):
+        for k in sorted(
+            discrete,
+            key=lambda k: (-(self.levers[k].cost(out[k]) - self.levers[k].cost(self.levers[k].cheapest)), k),
+        ):
             if extra(discrete) <= available + 1e-9:
                 break
             out[k] = self.levers[k].cheapest
@@ -212,7 +227,9 @@ def load_costs(path: str | Path | None = None) -> CostModel:
         source = "the default cost model (presets/costs.toml)"
         import tomllib
 
-        data = tomllib.loads((resources.files("coop_agents.exploration") / DEFAULT_COSTS).read_text(encoding="utf-8"))
+        data = tomllib.loads(
+            (resources.files("coop_agents.exploration") / DEFAULT_COSTS).read_text(encoding="utf-8")
+        )
     else:
         source = str(path)
         data = read_toml(Path(path), "cost model")
@@ -233,11 +250,15 @@ def load_costs(path: str | Path | None = None) -> CostModel:
         check_keys(spec, _LEVER_KEYS, at)
         notes[name] = str(spec.get("note", ""))
         if p.type == "bool":
-            levers[name] = LeverCost(name, "bool", on=_number(spec, "on", at, required=True), note=notes[name])
+            levers[name] = LeverCost(
+                name, "bool", on=_number(spec, "on", at, required=True), note=notes[name]
+            )
         elif p.type == "choice":
             choices = spec.get("choices")
             if not isinstance(choices, dict) or not choices:
-                raise ConfigError(f"{at}: expected choices = {{ {', '.join(f'{c} = 0' for c in p.choices)} }}")
+                raise ConfigError(
+                    f"{at}: expected choices = {{ {', '.join(f'{c} = 0' for c in p.choices)} }}"
+                )
             for c in choices:
                 if c not in p.choices:
                     raise ConfigError(f"{at}: choice {c!r} is not one of {', '.join(p.choices)}")
@@ -251,12 +272,19 @@ def load_costs(path: str | Path | None = None) -> CostModel:
             direction = spec.get("direction", "increase")
             if direction not in ("increase", "decrease"):
                 raise ConfigError(f"{at}: direction={direction!r}; expected increase or decrease")
-            levers[name] = LeverCost(name, p.type, float(low), float(high),
-                                     _number(spec, "per_unit", at, required=True), direction, note=notes[name])
+            levers[name] = LeverCost(
+                name,
+                p.type,
+                float(low),
+                float(high),
+                _number(spec, "per_unit", at, required=True),
+                direction,
+                note=notes[name],
+            )
     unit = data.get("unit", "cost units")
     unit_zh = data.get("unit_zh", unit)
     if not isinstance(unit, str) or not isinstance(unit_zh, str):
-        raise ConfigError(f"unit in {where}: expected a string, e.g. unit = \"10,000 yuan a year\"")
+        raise ConfigError(f'unit in {where}: expected a string, e.g. unit = "10,000 yuan a year"')
     return CostModel(levers, unit, unit_zh, source, notes)
 
 

@@ -57,10 +57,22 @@ MASS_MIN = 0.05  # PRIM's and CART's smallest box (leaf): 5% of the runs
 SIGNIFICANCE = 0.05  # a limit of the chosen box with a larger quasi-p value is dropped
 
 # Units of the parameter table in Chinese, for the Chinese sentences.
-_UNITS_ZH = {"days/hop": "天/跳", "days": "天", "day": "天", "residents": "人", "communities": "个社区",
-             "per contact-day": "/接触日", "per day": "/天", "per year": "次/年", "messages/day": "条/天",
-             "x critical point": "倍临界值", "stages": "个阶段", "x": "倍", "trust": "",
-             "per 1,000 residents per day": "/千人/天"}
+_UNITS_ZH = {
+    "days/hop": "天/跳",
+    "days": "天",
+    "day": "天",
+    "residents": "人",
+    "communities": "个社区",
+    "per contact-day": "/接触日",
+    "per day": "/天",
+    "per year": "次/年",
+    "messages/day": "条/天",
+    "x critical point": "倍临界值",
+    "stages": "个阶段",
+    "x": "倍",
+    "trust": "",
+    "per 1,000 residents per day": "/千人/天",
+}
 # The EMA Workbench's PRIM drops a column named "scenario"; it is renamed for PRIM only.
 _RENAMED = {"scenario": "scenario_"}
 
@@ -86,7 +98,11 @@ class Condition:
             shown = [value_words(v) for v in self.values]
             if lang == "zh":
                 return f"{name}为 {' 或 '.join(shown)}"
-            return f"{name} is {' or '.join(shown)}" if len(shown) < 3 else f"{name} is one of {', '.join(shown)}"
+            return (
+                f"{name} is {' or '.join(shown)}"
+                if len(shown) < 3
+                else f"{name} is one of {', '.join(shown)}"
+            )
         lo = None if self.low is None else value_words(self.low, self.integer)
         hi = None if self.high is None else value_words(self.high, self.integer)
         if lang == "zh":
@@ -149,47 +165,74 @@ class Discovery:
             side = "高于" if self.side == "above" else "低于"
             where = "" if self.subset == "all runs" else f"在{_subset_zh(self.subset)}的运行里，"
             if not self.conditions:
-                return (f"{where}{label}{side} {thr} {unit}的运行占 {base}%；PRIM 没有找到比全部运行更集中的区域。")
+                return f"{where}{label}{side} {thr} {unit}的运行占 {base}%；PRIM 没有找到比全部运行更集中的区域。"
             conds = "，且".join(c.words("zh") for c in self.conditions)
-            return (f"{where}在{conds}的运行中，{density} 的运行{label}{side} {thr} {unit}"
-                    f"（{n} 次运行中有 {k} 次；这些运行占全部{side} {thr} {unit}的 {self.n_cases} 次运行的 "
-                    f"{coverage}；全部运行中这一比例为 {base}）。")
+            return (
+                f"{where}在{conds}的运行中，{density} 的运行{label}{side} {thr} {unit}"
+                f"（{n} 次运行中有 {k} 次；这些运行占全部{side} {thr} {unit}的 {self.n_cases} 次运行的 "
+                f"{coverage}；全部运行中这一比例为 {base}）。"
+            )
         side = "above" if self.side == "above" else "below"
         subject = _lower_first(label)
         where = "" if self.subset == "all runs" else f"With {self.subset}, "
         head = f"{where}{subject}" if where else label
         if not self.conditions:
-            return (f"{head} is {side} {thr} {unit} in {base} of the runs; PRIM found no box where such runs are "
-                    f"denser than among all runs.")
+            return (
+                f"{head} is {side} {thr} {unit} in {base} of the runs; PRIM found no box where such runs are "
+                f"denser than among all runs."
+            )
         conds = " and ".join(c.words("en") for c in self.conditions)
-        return (f"{head} is {side} {thr} {unit} in {density} of the runs where {conds} ({k} of {n} runs; they hold "
-                f"{coverage} of the {self.n_cases} runs {side} {thr}; among all runs the share is {base}).")
+        return (
+            f"{head} is {side} {thr} {unit} in {density} of the runs where {conds} ({k} of {n} runs; they hold "
+            f"{coverage} of the {self.n_cases} runs {side} {thr}; among all runs the share is {base})."
+        )
 
     def report(self) -> str:
         """The peeling trajectory, the chosen box, its sentences and CART's leaves, as printed."""
         label, unit = outcome_words(self.outcome)
-        lines = [f"discover: {label} {self.side} {value_words(self.threshold)} {unit} ({self.rule}) in {self.where}, "
-                 f"{self.subset}: {self.n_runs} runs, {self.n_cases} cases "
-                 f"({_pct(self.n_cases / self.n_runs)})",
-                 f"factors: {', '.join(self.factors)}", "",
-                 "PRIM peeling trajectory (EMA Workbench)",
-                 "  box  coverage  density   mass  factors restricted"]
+        lines = [
+            f"discover: {label} {self.side} {value_words(self.threshold)} {unit} ({self.rule}) in {self.where}, "
+            f"{self.subset}: {self.n_runs} runs, {self.n_cases} cases "
+            f"({_pct(self.n_cases / self.n_runs)})",
+            f"factors: {', '.join(self.factors)}",
+            "",
+            "PRIM peeling trajectory (EMA Workbench)",
+            "  box  coverage  density   mass  factors restricted",
+        ]
         for r in self.trajectory.itertuples():
-            mark = ("  <- chosen" if r.Index == self.chosen else
-                    "  <- chosen, before its weak limits were dropped" if r.Index == self.origin else "")
-            lines.append(f"  {r.Index:3d}  {_pct(r.coverage):>8s}  {_pct(r.density):>7s}  {_pct(r.mass):>5s}  "
-                         f"{r.restricted:d}{mark}")
-        made = (f"box {self.origin} ({_choice_rule()}) without its limits of quasi-p above {SIGNIFICANCE}"
-                if self.origin is not None else _choice_rule())
-        lines += ["", f"chosen box {self.chosen}: coverage {_pct(self.box()['coverage'])}, density "
-                  f"{_pct(self.box()['density'])}; {made}"]
+            mark = (
+                "  <- chosen"
+                if r.Index == self.chosen
+                else "  <- chosen, before its weak limits were dropped"
+                if r.Index == self.origin
+                else ""
+            )
+            lines.append(
+                f"  {r.Index:3d}  {_pct(r.coverage):>8s}  {_pct(r.density):>7s}  {_pct(r.mass):>5s}  "
+                f"{r.restricted:d}{mark}"
+            )
+        made = (
+            f"box {self.origin} ({_choice_rule()}) without its limits of quasi-p above {SIGNIFICANCE}"
+            if self.origin is not None
+            else _choice_rule()
+        )
+        lines += [
+            "",
+            f"chosen box {self.chosen}: coverage {_pct(self.box()['coverage'])}, density "
+            f"{_pct(self.box()['density'])}; {made}",
+        ]
         for r in self.limits.itertuples():
             qp = "" if pd.isna(r.quasi_p) else f"   (quasi-p {format_number(r.quasi_p, 3)})"
             lines.append(f"  {r.words_en}{qp}")
-        lines += ["", "EN: " + self.sentence("en"), "中文: " + self.sentence("zh"), "",
-                  f"CART (scikit-learn, depth {CART_DEPTH}, leaves of at least {_pct(MASS_MIN)} of the runs), "
-                  f"densest leaves first",
-                  "  density  coverage   runs  rule"]
+        lines += [
+            "",
+            "EN: " + self.sentence("en"),
+            "中文: " + self.sentence("zh"),
+            "",
+            f"CART (scikit-learn, depth {CART_DEPTH}, leaves of at least {_pct(MASS_MIN)} of the runs), "
+            f"densest leaves first",
+            "  density  coverage   runs  rule",
+        ]
         for r in self.cart.head(6).itertuples():
             lines.append(f"  {_pct(r.density):>7s}  {_pct(r.coverage):>8s}  {r.n:5d}  {r.rule_en}")
         return "\n".join(lines)
@@ -198,13 +241,22 @@ class Discovery:
         """CSV tables, the tree as text, ``discover.md`` and figures (PNG and SVG) in ``out``."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "trajectory.csv", out / "box.csv", out / "cart.csv", out / "cart_tree.txt", out / "discover.md"]
+        paths = [
+            out / "trajectory.csv",
+            out / "box.csv",
+            out / "cart.csv",
+            out / "cart_tree.txt",
+            out / "discover.md",
+        ]
         self.trajectory.to_csv(paths[0], index_label="box")
         self.limits.to_csv(paths[1], index=False)
         self.cart.to_csv(paths[2], index=False)
         paths[3].write_text(self.cart_text, encoding="utf-8")
-        paths[4].write_text(f"# Scenario discovery: {self.outcome}\n\n```\n{self.report()}\n```\n\n"
-                            "![trade-off](tradeoff.png)\n\n![box](box.png)\n\n![CART](cart.png)\n", encoding="utf-8")
+        paths[4].write_text(
+            f"# Scenario discovery: {self.outcome}\n\n```\n{self.report()}\n```\n\n"
+            "![trade-off](tradeoff.png)\n\n![box](box.png)\n\n![CART](cart.png)\n",
+            encoding="utf-8",
+        )
         paths += self.figures(out)
         return paths
 
@@ -218,8 +270,16 @@ class Discovery:
         t = self.trajectory
         sc = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=28, zorder=3)
         chosen = t.loc[self.chosen]
-        ax.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="crimson",
-                   linewidths=2, zorder=4, label=f"chosen box {self.chosen}")
+        ax.scatter(
+            [chosen["coverage"]],
+            [chosen["density"]],
+            s=160,
+            facecolors="none",
+            edgecolors="crimson",
+            linewidths=2,
+            zorder=4,
+            label=f"chosen box {self.chosen}",
+        )
         ax.set_xlabel("coverage (share of all cases inside the box)")
         ax.set_ylabel("density (share of the box's runs that are cases)")
         ax.set_xlim(0, 1.02)
@@ -251,8 +311,11 @@ class Discovery:
         ax.set_xlim(-0.05, 1.05)
         ax.set_ylim(-0.8, max(0.8, len(shown) - 0.2))
         b = self.box()
-        ax.set_title(f"Box {self.chosen}: coverage {_pct(b['coverage'])}, density {_pct(b['density'])} "
-                     f"({label} {self.side} {thr})", fontsize=10)
+        ax.set_title(
+            f"Box {self.chosen}: coverage {_pct(b['coverage'])}, density {_pct(b['density'])} "
+            f"({label} {self.side} {thr})",
+            fontsize=10,
+        )
         paths += save_figure(fig, out, "box")
         # CART's tree.
         if self._tree is not None:
@@ -260,8 +323,16 @@ class Discovery:
 
             clf, names = self._tree
             fig, ax = plt.subplots(figsize=(11, 5.5))
-            plot_tree(clf, feature_names=names, class_names=["other", "case"], filled=True, impurity=False,
-                      proportion=True, fontsize=7, ax=ax)
+            plot_tree(
+                clf,
+                feature_names=names,
+                class_names=["other", "case"],
+                filled=True,
+                impurity=False,
+                proportion=True,
+                fontsize=7,
+                ax=ax,
+            )
             ax.set_title(f"CART: {label} {self.side} {thr} {unit}", fontsize=10)
             paths += save_figure(fig, out, "cart")
         return paths
@@ -301,8 +372,10 @@ def select_runs(res: Results, arm: str | None) -> tuple[pd.DataFrame, str]:
     if "=" in text:
         key, _, value = (s.strip() for s in text.partition("="))
         if key not in runs.columns or key not in res.varied():
-            raise CoopError(f"--arm {arm}: {key!r} is not a factor these results vary; varied: "
-                            f"{', '.join(res.varied()) or 'none'}")
+            raise CoopError(
+                f"--arm {arm}: {key!r} is not a factor these results vary; varied: "
+                f"{', '.join(res.varied()) or 'none'}"
+            )
         match = runs[runs[key].map(_as_text) == value]
         if match.empty:
             values = sorted({_as_text(v) for v in runs[key]})
@@ -318,8 +391,10 @@ def select_runs(res: Results, arm: str | None) -> tuple[pd.DataFrame, str]:
     if not match.empty:
         return match, f"arm {text}"
     allowed = sorted({f"{c}={_as_text(v)}" for c in crossed for v in runs[c].unique()})
-    raise CoopError(f"--arm {arm}: no such arm in {res.where}; give factor=value of a crossed factor "
-                    f"({', '.join(allowed[:20]) or 'none crossed here'}) or an arm's number")
+    raise CoopError(
+        f"--arm {arm}: no such arm in {res.where}; give factor=value of a crossed factor "
+        f"({', '.join(allowed[:20]) or 'none crossed here'}) or an arm's number"
+    )
 
 
 def _as_text(v: Any) -> str:
@@ -335,9 +410,11 @@ def factor_frame(res: Results, runs: pd.DataFrame) -> pd.DataFrame:
     integers), anything else becomes text."""
     names = res.varied(runs)
     if not names:
-        raise CoopError(f"nothing varies between the runs of {res.where}"
-                        f"{'' if len(runs) == len(res.runs) else ' chosen by --arm'}: discovery needs factors "
-                        f"with several values (a list or a sampled range in the experiment)")
+        raise CoopError(
+            f"nothing varies between the runs of {res.where}"
+            f"{'' if len(runs) == len(res.runs) else ' chosen by --arm'}: discovery needs factors "
+            f"with several values (a list or a sampled range in the experiment)"
+        )
     x = pd.DataFrame(index=runs.index)
     for c in names:
         col = runs[c]
@@ -355,15 +432,23 @@ def factor_frame(res: Results, runs: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ threshold
 
 
-def cases_of(y: pd.Series, outcome: str, worse_than: float | None, threshold: float | None,
-             side: str | None, subset: str) -> tuple[np.ndarray, float, str, str]:
+def cases_of(
+    y: pd.Series,
+    outcome: str,
+    worse_than: float | None,
+    threshold: float | None,
+    side: str | None,
+    subset: str,
+) -> tuple[np.ndarray, float, str, str]:
     """Which runs are cases: (mask, threshold, side, the rule in words)."""
     direction = better(outcome)
     label, unit = outcome_words(outcome)
     if side is None:
         if direction == "neither":
-            raise CoopError(f"--outcome {outcome}: the outcome registry gives {label} no better direction; "
-                            f"say which side is of interest with --side above or --side below")
+            raise CoopError(
+                f"--outcome {outcome}: the outcome registry gives {label} no better direction; "
+                f"say which side is of interest with --side above or --side below"
+            )
         side = "above" if direction == "lower" else "below"
     elif side not in ("above", "below"):
         raise CoopError(f"--side {side}: expected above or below")
@@ -374,8 +459,10 @@ def cases_of(y: pd.Series, outcome: str, worse_than: float | None, threshold: fl
     if threshold is None:
         q = 0.8 if worse_than is None else worse_than
         if not (isinstance(q, (int, float)) and 0 < q < 1):
-            raise CoopError(f"--worse-than {q}: expected a share between 0 and 1, e.g. 0.8 (the runs worse than "
-                            f"80% of all runs)")
+            raise CoopError(
+                f"--worse-than {q}: expected a share between 0 and 1, e.g. 0.8 (the runs worse than "
+                f"80% of all runs)"
+            )
         threshold = float(np.quantile(y, q if side == "above" else 1 - q))
         rule = f"worse than {100 * q:.0f}% of the runs"
     else:
@@ -386,10 +473,13 @@ def cases_of(y: pd.Series, outcome: str, worse_than: float | None, threshold: fl
     k = int(cases.sum())
     if k == 0 or k == len(y):
         where = "no run is" if k == 0 else "every run is"
-        raise CoopError(f"--threshold {value_words(threshold)}: {where} {side} it ({span}); choose a threshold "
-                        f"inside that range" if rule == "--threshold" else
-                        f"--worse-than {worse_than}: {where} {side} {value_words(threshold)} ({span}); too many "
-                        f"runs share one value; give --threshold inside that range")
+        raise CoopError(
+            f"--threshold {value_words(threshold)}: {where} {side} it ({span}); choose a threshold "
+            f"inside that range"
+            if rule == "--threshold"
+            else f"--worse-than {worse_than}: {where} {side} {value_words(threshold)} ({span}); too many "
+            f"runs share one value; give --threshold inside that range"
+        )
     return cases.to_numpy(bool), float(threshold), side, rule
 
 
@@ -414,8 +504,9 @@ def choose_box(trajectory: pd.DataFrame, min_coverage: float = MIN_COVERAGE) -> 
     return int(order.index[0])
 
 
-def _prim(x: pd.DataFrame, cases: np.ndarray, box: int | None, min_coverage: float,
-          significance: float | None) -> tuple[pd.DataFrame, list, list, int, int | None]:
+def _prim(
+    x: pd.DataFrame, cases: np.ndarray, box: int | None, min_coverage: float, significance: float | None
+) -> tuple[pd.DataFrame, list, list, int, int | None]:
     """The EMA Workbench's PRIM on ``x``: its trajectory, box limits, quasi-p values, the chosen
     box, and the box of the trajectory it was chosen from (when its weak limits were dropped)."""
     quiet_libraries()
@@ -429,8 +520,13 @@ def _prim(x: pd.DataFrame, cases: np.ndarray, box: int | None, min_coverage: flo
         # the box's column, which pandas refuses for an integer column. Their limits are rounded
         # back inwards (:func:`_limits`).
         as_float = x.astype({c: float for c in x.columns if pd.api.types.is_integer_dtype(x[c])})
-        p = prim.Prim(as_float.rename(columns=_RENAMED), cases.astype(bool), peel_alpha=0.05, paste_alpha=0.05,
-                      mass_min=MASS_MIN)
+        p = prim.Prim(
+            as_float.rename(columns=_RENAMED),
+            cases.astype(bool),
+            peel_alpha=0.05,
+            paste_alpha=0.05,
+            mass_min=MASS_MIN,
+        )
         found = p.find_box()
         t = found.peeling_trajectory
         if box is None:
@@ -444,9 +540,16 @@ def _prim(x: pd.DataFrame, cases: np.ndarray, box: int | None, min_coverage: flo
             chosen = _drop_weak(found, picked, significance)
             origin = picked if chosen != picked else None
     t = found.peeling_trajectory
-    trajectory = pd.DataFrame({"coverage": t["coverage"].astype(float), "density": t["density"].astype(float),
-                               "mass": t["mass"].astype(float), "restricted": t["res_dim"].astype(int),
-                               "n": t["n"].astype(int), "cases": t["k"].astype(int)})
+    trajectory = pd.DataFrame(
+        {
+            "coverage": t["coverage"].astype(float),
+            "density": t["density"].astype(float),
+            "mass": t["mass"].astype(float),
+            "restricted": t["res_dim"].astype(int),
+            "n": t["n"].astype(int),
+            "cases": t["k"].astype(int),
+        }
+    )
     back = {v: k for k, v in _RENAMED.items()}
     lims = [b.rename(columns=back) for b in found.box_lims]
     pvalues = [{back.get(k, k): v for k, v in qp.items()} for qp in found.p_values]
@@ -498,8 +601,17 @@ def _limits(x: pd.DataFrame, lims: list, pvalues: list, i: int) -> tuple[pd.Data
                 continue
             kept = tuple(sorted(lo, key=str))
             cond = Condition(c, values=kept)
-            rows.append({"factor": c, "low": math.nan, "high": math.nan, "values": ", ".join(map(str, kept)),
-                         "full_low": math.nan, "full_high": math.nan, "quasi_p": q})
+            rows.append(
+                {
+                    "factor": c,
+                    "low": math.nan,
+                    "high": math.nan,
+                    "values": ", ".join(map(str, kept)),
+                    "full_low": math.nan,
+                    "full_high": math.nan,
+                    "quasi_p": q,
+                }
+            )
         else:
             restrict_lo, restrict_hi = lo > lo0, hi < hi0
             if not (restrict_lo or restrict_hi):
@@ -507,10 +619,20 @@ def _limits(x: pd.DataFrame, lims: list, pvalues: list, i: int) -> tuple[pd.Data
             integer = pd.api.types.is_integer_dtype(x[c])
             if integer:  # the whole numbers inside the limits
                 lo, hi, lo0, hi0 = math.ceil(lo - 1e-9), math.floor(hi + 1e-9), round(lo0), round(hi0)
-            cond = Condition(c, float(lo) if restrict_lo else None, float(hi) if restrict_hi else None,
-                             integer=integer)
-            rows.append({"factor": c, "low": float(lo), "high": float(hi), "values": "", "full_low": float(lo0),
-                         "full_high": float(hi0), "quasi_p": q})
+            cond = Condition(
+                c, float(lo) if restrict_lo else None, float(hi) if restrict_hi else None, integer=integer
+            )
+            rows.append(
+                {
+                    "factor": c,
+                    "low": float(lo),
+                    "high": float(hi),
+                    "values": "",
+                    "full_low": float(lo0),
+                    "full_high": float(hi0),
+                    "quasi_p": q,
+                }
+            )
         rows[-1]["words_en"], rows[-1]["words_zh"] = cond.words("en"), cond.words("zh")
         conds.append(cond)
     columns = ["factor", "low", "high", "values", "full_low", "full_high", "quasi_p", "words_en", "words_zh"]
@@ -528,8 +650,9 @@ def _cart(x: pd.DataFrame, cases: np.ndarray) -> tuple[pd.DataFrame, str, Any]:
     encoded = pd.get_dummies(x, columns=categorical, prefix_sep="=").astype(float)
     names = list(encoded.columns)
     n = len(x)
-    clf = DecisionTreeClassifier(max_depth=CART_DEPTH, min_samples_leaf=max(2, math.ceil(MASS_MIN * n)),
-                                 random_state=0)
+    clf = DecisionTreeClassifier(
+        max_depth=CART_DEPTH, min_samples_leaf=max(2, math.ceil(MASS_MIN * n)), random_state=0
+    )
     clf.fit(encoded.to_numpy(), cases.astype(int))
     tree = clf.tree_
     leaf_of = clf.apply(encoded.to_numpy())
@@ -545,10 +668,18 @@ def _cart(x: pd.DataFrame, cases: np.ndarray) -> tuple[pd.DataFrame, str, Any]:
                 conds.append(Condition(f, lo, hi, integer=pd.api.types.is_integer_dtype(x[f]), strict=True))
             for f, allowed in sets.items():
                 conds.append(Condition(f, values=tuple(sorted(allowed, key=str))))
-            rows.append({"leaf": node, "n": m, "cases": k, "density": k / m if m else math.nan,
-                         "coverage": k / total if total else math.nan, "mass": m / n,
-                         "rule_en": " and ".join(c.words("en") for c in conds) or "all runs",
-                         "rule_zh": "且".join(c.words("zh") for c in conds) or "全部运行"})
+            rows.append(
+                {
+                    "leaf": node,
+                    "n": m,
+                    "cases": k,
+                    "density": k / m if m else math.nan,
+                    "coverage": k / total if total else math.nan,
+                    "mass": m / n,
+                    "rule_en": " and ".join(c.words("en") for c in conds) or "all runs",
+                    "rule_zh": "且".join(c.words("zh") for c in conds) or "全部运行",
+                }
+            )
             return
         feature, thr = names[tree.feature[node]], float(tree.threshold[node])
         left, right = tree.children_left[node], tree.children_right[node]
@@ -571,10 +702,18 @@ def _cart(x: pd.DataFrame, cases: np.ndarray) -> tuple[pd.DataFrame, str, Any]:
 # ------------------------------------------------------------------------------------- discover
 
 
-def discover(results: str | Path | pd.DataFrame, outcome: str, worse_than: float | None = None,
-             threshold: float | None = None, arm: str | None = None, side: str | None = None,
-             box: int | None = None, min_coverage: float = MIN_COVERAGE,
-             significance: float | None = SIGNIFICANCE, definition: dict | None = None) -> Discovery:
+def discover(
+    results: str | Path | pd.DataFrame,
+    outcome: str,
+    worse_than: float | None = None,
+    threshold: float | None = None,
+    arm: str | None = None,
+    side: str | None = None,
+    box: int | None = None,
+    min_coverage: float = MIN_COVERAGE,
+    significance: float | None = SIGNIFICANCE,
+    definition: dict | None = None,
+) -> Discovery:
     """PRIM boxes and a CART tree of the runs where ``outcome`` is worse than a threshold.
 
     Args:
@@ -611,5 +750,21 @@ def discover(results: str | Path | pd.DataFrame, outcome: str, worse_than: float
     limits, conds = _limits(x, lims, pvalues, chosen)
     leaves, text, tree = _cart(x, cases)
     data = x.assign(**{outcome: y, "case": cases})
-    return Discovery(outcome, side, thr, rule, subset, data, list(x.columns), trajectory, chosen, limits, leaves,
-                     text, where=res.where, conditions=conds, origin=origin, _tree=tree)
+    return Discovery(
+        outcome,
+        side,
+        thr,
+        rule,
+        subset,
+        data,
+        list(x.columns),
+        trajectory,
+        chosen,
+        limits,
+        leaves,
+        text,
+        where=res.where,
+        conditions=conds,
+        origin=origin,
+        _tree=tree,
+    )

@@ -48,8 +48,14 @@ from coop_agents.numbers import decimals_for, format_number
 __all__ = ["DEFAULT_LEVERS", "DEFAULT_OBJECTIVES", "Optimisation", "OptimiseInterrupted", "optimise"]
 
 DEFAULT_OBJECTIVES = ("harm", "unmet_need_days")
-DEFAULT_LEVERS = ("technology", "monitoring_coverage", "information", "responsibility_lists",
-                  "vulnerable_registry", "platform")
+DEFAULT_LEVERS = (
+    "technology",
+    "monitoring_coverage",
+    "information",
+    "responsibility_lists",
+    "vulnerable_registry",
+    "platform",
+)
 BUDGET_STEPS = 8  # budget levels of the "first investments" ranking
 
 
@@ -78,26 +84,35 @@ class Optimisation:
 
     def report(self) -> str:
         unit = self.costs.unit
-        head = (f"optimise: scenario {self.scenario}, levers {', '.join(self.levers)} on top of {self.pattern}, "
-                f"budget {format_number(self.budget)} ({unit}); {len(self.evaluations)} candidates x "
-                f"{self.replicates} paired seeds; objectives: cost, "
-                + ", ".join(f"{outcome_words(o)[0]} ({_dir(o)})" for o in self.objectives))
+        head = (
+            f"optimise: scenario {self.scenario}, levers {', '.join(self.levers)} on top of {self.pattern}, "
+            f"budget {format_number(self.budget)} ({unit}); {len(self.evaluations)} candidates x "
+            f"{self.replicates} paired seeds; objectives: cost, "
+            + ", ".join(f"{outcome_words(o)[0]} ({_dir(o)})" for o in self.objectives)
+        )
         lines = [head, "", f"Pareto front ({len(self.front)} plans, cheapest first; levers as set):"]
         lines += _table(self.front, self.objectives, self.levers, self.costs)
         first = self.objectives[0]
         lines += ["", f"Best plan for {outcome_words(first)[0]} within each budget:"]
         lines += _table(self.steps, self.objectives, self.levers, self.costs, budget=True)
-        lines += ["", "First investments (the least budget at which the best plan for "
-                      f"{outcome_words(first)[0]} buys a lever):"]
+        lines += [
+            "",
+            "First investments (the least budget at which the best plan for "
+            f"{outcome_words(first)[0]} buys a lever):",
+        ]
         for r in self.investments.itertuples():
             if pd.isna(r.budget):
                 lines.append(f"  -  {r.lever:28s} not bought within {format_number(self.budget)}")
             else:
-                lines.append(f"  {int(r.rank)}. {r.lever:28s} from a budget of {format_number(r.budget)} "
-                             f"(set to {r.setting}, costing {format_number(r.lever_cost)})")
+                lines.append(
+                    f"  {int(r.rank)}. {r.lever:28s} from a budget of {format_number(r.budget)} "
+                    f"(set to {r.setting}, costing {format_number(r.lever_cost)})"
+                )
         lines.append("")
-        lines.append(f"Objectives are means over the same {self.replicates} seeds for every plan: differences "
-                     f"between close plans may be noise of those seeds.")
+        lines.append(
+            f"Objectives are means over the same {self.replicates} seeds for every plan: differences "
+            f"between close plans may be noise of those seeds."
+        )
         return "\n".join(lines)
 
     def write(self, out: str | Path | None = None) -> list[Path]:
@@ -106,14 +121,22 @@ class Optimisation:
             raise CoopError("no folder to write to: give out")
         out = Path(out if out is not None else self.out)  # type: ignore[arg-type]
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "front.csv", out / "evaluations.csv", out / "budget_steps.csv", out / "investments.csv",
-                 out / "optimise.md"]
+        paths = [
+            out / "front.csv",
+            out / "evaluations.csv",
+            out / "budget_steps.csv",
+            out / "investments.csv",
+            out / "optimise.md",
+        ]
         self.front.to_csv(paths[0], index=False)
         self.evaluations.to_csv(paths[1], index=False)
         self.steps.to_csv(paths[2], index=False)
         self.investments.to_csv(paths[3], index=False)
-        paths[4].write_text(f"# Optimisation under a budget\n\n```\n{self.report()}\n```\n\n![front](front.png)\n\n"
-                            f"![levers](levers.png)\n", encoding="utf-8")
+        paths[4].write_text(
+            f"# Optimisation under a budget\n\n```\n{self.report()}\n```\n\n![front](front.png)\n\n"
+            f"![levers](levers.png)\n",
+            encoding="utf-8",
+        )
         return paths + self.figures(out)
 
     def figures(self, out: Path) -> list[Path]:
@@ -121,27 +144,54 @@ class Optimisation:
         first = self.objectives[0]
         label, unit = outcome_words(first)
         fig, ax = plt.subplots(figsize=(6.8, 4.6))
-        ax.scatter(self.evaluations["cost"], self.evaluations[first], s=12, color="lightgrey", label="evaluated")
+        ax.scatter(
+            self.evaluations["cost"], self.evaluations[first], s=12, color="lightgrey", label="evaluated"
+        )
         if len(self.objectives) > 1:
             second = self.objectives[1]
-            sc = ax.scatter(self.front["cost"], self.front[first], c=self.front[second], cmap="viridis_r", s=40,
-                            zorder=3, label="Pareto front")
+            sc = ax.scatter(
+                self.front["cost"],
+                self.front[first],
+                c=self.front[second],
+                cmap="viridis_r",
+                s=40,
+                zorder=3,
+                label="Pareto front",
+            )
             fig.colorbar(sc, ax=ax, label=f"{outcome_words(second)[0]} ({outcome_words(second)[1]})")
         else:
-            ax.scatter(self.front["cost"], self.front[first], color="crimson", s=40, zorder=3, label="Pareto front")
-        ax.step(self.steps["budget"], self.steps[first], where="post", color="crimson", lw=1, label="best within budget")
+            ax.scatter(
+                self.front["cost"], self.front[first], color="crimson", s=40, zorder=3, label="Pareto front"
+            )
+        ax.step(
+            self.steps["budget"],
+            self.steps[first],
+            where="post",
+            color="crimson",
+            lw=1,
+            label="best within budget",
+        )
         ax.axvline(self.budget, color="black", ls=":", lw=1)
         ax.set_xlabel(f"cost ({self.costs.unit})")
         ax.set_ylabel(f"{label} ({unit})")
-        ax.set_title(f"{self.scenario}: cost against {label.lower()}, {self.replicates} paired seeds", fontsize=10)
+        ax.set_title(
+            f"{self.scenario}: cost against {label.lower()}, {self.replicates} paired seeds", fontsize=10
+        )
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
         paths = save_figure(fig, out, "front")
         # Lever settings along the front: 0 = cheapest, 1 = dearest.
         f = self.front
-        m = np.array([[_share(self.costs, k, row[k]) for k in self.levers] for row in f[self.levers].to_dict("records")])
+        m = np.array(
+            [
+                [_share(self.costs, k, row[k]) for k in self.levers]
+                for row in f[self.levers].to_dict("records")
+            ]
+        )
         fig, ax = plt.subplots(figsize=(1.6 + 0.35 * max(len(f), 4), 1.2 + 0.45 * len(self.levers)))
-        im = ax.imshow(m.T if len(m) else np.zeros((len(self.levers), 1)), aspect="auto", cmap="Reds", vmin=0, vmax=1)
+        im = ax.imshow(
+            m.T if len(m) else np.zeros((len(self.levers), 1)), aspect="auto", cmap="Reds", vmin=0, vmax=1
+        )
         ax.set_yticks(range(len(self.levers)), self.levers, fontsize=8)
         ax.set_xticks(range(len(f)), [format_number(c, 0) for c in f["cost"]], rotation=90, fontsize=7)
         ax.set_xlabel(f"plans of the Pareto front, by cost ({self.costs.unit})")
@@ -168,8 +218,9 @@ def _setting_words(value: Any) -> str:
     return value_words(value) if isinstance(value, (float, np.floating)) else str(value)
 
 
-def _table(df: pd.DataFrame, objectives: list[str], levers: list[str], costs: CostModel,
-           budget: bool = False) -> list[str]:
+def _table(
+    df: pd.DataFrame, objectives: list[str], levers: list[str], costs: CostModel, budget: bool = False
+) -> list[str]:
     from coop_agents.experiments.analysis import find_outcome
 
     cols = (["budget"] if budget else []) + ["cost", *objectives, *levers]
@@ -203,8 +254,10 @@ class _Store:
         try:
             self.lock.acquire(timeout=0)
         except Timeout:
-            raise CoopError(f"--out {out}: another optimisation is writing to this folder; wait for it to end "
-                            f"or give another --out") from None
+            raise CoopError(
+                f"--out {out}: another optimisation is writing to this folder; wait for it to end "
+                f"or give another --out"
+            ) from None
         meta = self.out / "optimise.json"
         fingerprint = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
         if meta.exists():
@@ -214,12 +267,16 @@ class _Store:
                 old = {}
             if old.get("fingerprint") != fingerprint:
                 self.lock.release()
-                raise CoopError(f"--out {out}: holds another optimisation ({_spec_words(old.get('spec', {}))}); "
-                                f"give another --out or the same settings to resume it")
+                raise CoopError(
+                    f"--out {out}: holds another optimisation ({_spec_words(old.get('spec', {}))}); "
+                    f"give another --out or the same settings to resume it"
+                )
         else:
             tmp = meta.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"fingerprint": fingerprint, "spec": spec}, indent=2, default=str),
-                           encoding="utf-8")
+            tmp.write_text(
+                json.dumps({"fingerprint": fingerprint, "spec": spec}, indent=2, default=str),
+                encoding="utf-8",
+            )
             os.replace(tmp, meta)
         self.path = self.out / "evaluations.jsonl"
         self.done: dict[str, dict] = {}
@@ -266,12 +323,25 @@ def _key(setting: dict) -> str:
 # ------------------------------------------------------------------------------------ optimise
 
 
-def optimise(scenario: str = "default", budget: float = 200.0, objectives: list[str] | tuple = DEFAULT_OBJECTIVES,
-             levers: list[str] | tuple | None = None, evaluations: int = 200, replicates: int = 3,
-             residents: int | None = None, out: str | Path | None = None, pattern: str = "siloed",
-             costs: str | Path | CostModel | None = None, seed: int = 0, population: int | None = None,
-             executor: str = "processes", workers: int | None = None, scheduler: str | None = None,
-             progress: bool = True, on_evaluation: Callable[[int, int], None] | None = None) -> Optimisation:
+def optimise(
+    scenario: str = "default",
+    budget: float = 200.0,
+    objectives: list[str] | tuple = DEFAULT_OBJECTIVES,
+    levers: list[str] | tuple | None = None,
+    evaluations: int = 200,
+    replicates: int = 3,
+    residents: int | None = None,
+    out: str | Path | None = None,
+    pattern: str = "siloed",
+    costs: str | Path | CostModel | None = None,
+    seed: int = 0,
+    population: int | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    on_evaluation: Callable[[int, int], None] | None = None,
+) -> Optimisation:
     """Search lever settings within ``budget`` for a Pareto front of cost and ``objectives``.
 
     Args:
@@ -303,7 +373,9 @@ def optimise(scenario: str = "default", budget: float = 200.0, objectives: list[
     from coop_agents.outcome_registry import OUTCOMES
 
     model = costs if isinstance(costs, CostModel) else load_costs(costs)
-    names = model.check_levers(list(levers) if levers else [lv for lv in DEFAULT_LEVERS if lv in model.levers])
+    names = model.check_levers(
+        list(levers) if levers else [lv for lv in DEFAULT_LEVERS if lv in model.levers]
+    )
     objectives = list(objectives)
     if not objectives:
         raise CoopError("--objectives: give at least one outcome, e.g. harm,unmet_need_days")
@@ -311,8 +383,10 @@ def optimise(scenario: str = "default", budget: float = 200.0, objectives: list[
         if o not in OUTCOMES:
             raise CoopError(f"--objectives {o}: not an outcome; allowed: {', '.join(OUTCOMES)}")
         if OUTCOMES[o].better == "neither":
-            raise CoopError(f"--objectives {o}: the outcome registry gives it no better direction, so it cannot be "
-                            f"improved; choose outcomes where lower or higher is better")
+            raise CoopError(
+                f"--objectives {o}: the outcome registry gives it no better direction, so it cannot be "
+                f"improved; choose outcomes where lower or higher is better"
+            )
     if len(set(objectives)) < len(objectives):
         raise CoopError(f"--objectives {','.join(objectives)}: an outcome is listed twice")
     if executor not in EXECUTORS:
@@ -331,24 +405,53 @@ def optimise(scenario: str = "default", budget: float = 200.0, objectives: list[
     cheapest = model.cheapest(names)
     floor = model.cost(cheapest)
     if budget < floor - 1e-9:
-        raise CoopError(f"--budget {format_number(budget)}: below the cheapest setting of the levers searched, "
-                        f"{format_number(floor)} ({model.unit}: "
-                        + ", ".join(f"{k} {_setting_words(v)}" for k, v in cheapest.items()) + ")")
+        raise CoopError(
+            f"--budget {format_number(budget)}: below the cheapest setting of the levers searched, "
+            f"{format_number(floor)} ({model.unit}: "
+            + ", ".join(f"{k} {_setting_words(v)}" for k, v in cheapest.items())
+            + ")"
+        )
     if population is None:
         population = int(min(40, max(8, evaluations // 8)))
     scenario_ref = str(Path(scenario).resolve()) if str(scenario).endswith(".toml") else str(scenario)
     pattern_ref = str(Path(pattern).resolve()) if str(pattern).endswith(".toml") else str(pattern)
     seeds = replicate_seeds(seed, replicates)
     kept = list(dict.fromkeys([*objectives, "truncated"]))
-    spec = {"scenario": scenario_ref, "pattern": pattern_ref, "budget": float(budget), "objectives": objectives,
-            "levers": names, "replicates": replicates, "residents": config.residents, "seed": seed,
-            "population": population, "costs": model.fingerprint(names),
-            "scenario_parameters": sc.parameters, "pattern_levers": pat.levers}
+    spec = {
+        "scenario": scenario_ref,
+        "pattern": pattern_ref,
+        "budget": float(budget),
+        "objectives": objectives,
+        "levers": names,
+        "replicates": replicates,
+        "residents": config.residents,
+        "seed": seed,
+        "population": population,
+        "costs": model.fingerprint(names),
+        "scenario_parameters": sc.parameters,
+        "pattern_levers": pat.levers,
+    }
     out = Path(out) if out is not None else Path("results") / f"optimise_{Path(str(scenario)).stem}"
     store = _Store(out, spec)
     try:
-        search = _Search(model, names, float(budget), objectives, kept, seeds, scenario_ref, pattern_ref,
-                         overrides, store, executor, workers, scheduler, evaluations, progress, on_evaluation)
+        search = _Search(
+            model,
+            names,
+            float(budget),
+            objectives,
+            kept,
+            seeds,
+            scenario_ref,
+            pattern_ref,
+            overrides,
+            store,
+            executor,
+            workers,
+            scheduler,
+            evaluations,
+            progress,
+            on_evaluation,
+        )
         search.run(seed, population)
     finally:
         store.close()
@@ -356,18 +459,53 @@ def optimise(scenario: str = "default", budget: float = 200.0, objectives: list[
     front = _front(table, objectives)
     steps = _budget_steps(front, objectives, float(budget), floor)
     investments = _investments(steps, names, model, float(budget))
-    return Optimisation(str(scenario), str(pattern), float(budget), objectives, names, model, table, front, steps,
-                        investments, replicates, seeds, search.ran, out)
+    return Optimisation(
+        str(scenario),
+        str(pattern),
+        float(budget),
+        objectives,
+        names,
+        model,
+        table,
+        front,
+        steps,
+        investments,
+        replicates,
+        seeds,
+        search.ran,
+        out,
+    )
 
 
 class _Search:
     """NSGA-II over the levers encoded in [0, 1], evaluated a generation at a time on an executor."""
 
-    def __init__(self, model: CostModel, names: list[str], budget: float, objectives: list[str], kept: list[str],
-                 seeds: list[int], scenario: str, pattern: str, overrides: dict, store: _Store, executor: str,
-                 workers: int | None, scheduler: str | None, evaluations: int, progress: bool,
-                 on_evaluation: Callable[[int, int], None] | None) -> None:
-        self.model, self.names, self.budget, self.objectives, self.kept = model, names, budget, objectives, kept
+    def __init__(
+        self,
+        model: CostModel,
+        names: list[str],
+        budget: float,
+        objectives: list[str],
+        kept: list[str],
+        seeds: list[int],
+        scenario: str,
+        pattern: str,
+        overrides: dict,
+        store: _Store,
+        executor: str,
+        workers: int | None,
+        scheduler: str | None,
+        evaluations: int,
+        progress: bool,
+        on_evaluation: Callable[[int, int], None] | None,
+    ) -> None:
+        self.model, self.names, self.budget, self.objectives, self.kept = (
+            model,
+            names,
+            budget,
+            objectives,
+            kept,
+        )
         self.seeds, self.scenario, self.pattern, self.overrides = seeds, scenario, pattern, overrides
         self.store, self.executor, self.workers, self.scheduler = store, executor, workers, scheduler
         self.evaluations, self.on_evaluation = evaluations, on_evaluation
@@ -424,8 +562,20 @@ class _Search:
 
         futures = {}
         for key, setting in todo.items():
-            specs = [RunSpec(f"{key}:{k}", 0, key, k, seed, self.scenario, self.pattern,
-                             {**self.overrides, **setting}, {}) for k, seed in enumerate(self.seeds)]
+            specs = [
+                RunSpec(
+                    f"{key}:{k}",
+                    0,
+                    key,
+                    k,
+                    seed,
+                    self.scenario,
+                    self.pattern,
+                    {**self.overrides, **setting},
+                    {},
+                )
+                for k, seed in enumerate(self.seeds)
+            ]
             futures[self.pool.submit(run_chunk, specs, self.kept, ())] = key
         for future in cf.as_completed(futures):
             key = futures[future]
@@ -438,9 +588,17 @@ class _Search:
                 vals = [v for v in vals if not math.isnan(v)]
                 means[o] = float(np.mean(vals)) if vals else None
             setting = todo[key]
-            self.store.add({"key": key, "levers": setting, "cost": self.model.cost(setting), "objectives": means,
-                            "per_seed": {o: [r[o] for r in rows] for o in self.kept},
-                            "errors": errors[:3], "failed": len(errors)})
+            self.store.add(
+                {
+                    "key": key,
+                    "levers": setting,
+                    "cost": self.model.cost(setting),
+                    "objectives": means,
+                    "per_seed": {o: [r[o] for r in rows] for o in self.kept},
+                    "errors": errors[:3],
+                    "failed": len(errors),
+                }
+            )
 
     def run(self, seed: int, population: int) -> None:
         import warnings
@@ -461,7 +619,8 @@ class _Search:
         problem.types[:] = [platypus.Real(0.0, 1.0) for _ in self.names]
         problem.directions[:] = [platypus.Direction.MINIMIZE] + [
             platypus.Direction.MINIMIZE if _dir(o) == "minimised" else platypus.Direction.MAXIMIZE
-            for o in self.objectives]
+            for o in self.objectives
+        ]
         problem.function = self.objectives_of
         # Platypus draws from Python's random module: seeded, the search replays exactly, which
         # is what lets a second run take its candidates from the saved evaluations.
@@ -471,21 +630,28 @@ class _Search:
         np.random.seed(seed % 2**32)
         workers = 1 if self.executor == "serial" else (self.workers or os.cpu_count() or 1)
         # NSGA-II evaluates whole generations: it stops at the first one that reaches the budget.
-        self.progress = Progress(math.ceil(self.evaluations / population) * population, "evaluations",
-                                 enabled=self.show_progress)
+        self.progress = Progress(
+            math.ceil(self.evaluations / population) * population, "evaluations", enabled=self.show_progress
+        )
         try:
             with make_executor(self.executor, workers, self.scheduler) as pool:
                 self.pool = pool
                 # The first generation holds the cheapest plan, so the front reaches down to it.
                 cheapest = platypus.Solution(problem)
                 cheapest.variables[:] = self.encode(self.model.cheapest(self.names))
-                algorithm = platypus.NSGAII(problem, population_size=population, evaluator=_Evaluator(),
-                                            generator=platypus.InjectedPopulation([cheapest]))
+                algorithm = platypus.NSGAII(
+                    problem,
+                    population_size=population,
+                    evaluator=_Evaluator(),
+                    generator=platypus.InjectedPopulation([cheapest]),
+                )
                 algorithm.run(self.evaluations)
         except KeyboardInterrupt:
             self.progress.close()
-            raise OptimiseInterrupted(f"interrupted: {len(self.store.done)} candidates are saved in "
-                                      f"{self.store.out}; run the same command again to resume") from None
+            raise OptimiseInterrupted(
+                f"interrupted: {len(self.store.done)} candidates are saved in "
+                f"{self.store.out}; run the same command again to resume"
+            ) from None
         finally:
             random.setstate(state)
             np.random.set_state(np_state)
@@ -496,8 +662,15 @@ class _Search:
         rows = []
         for key in self.seen:
             r = self.store.done[key]
-            rows.append({**r["levers"], "cost": r["cost"], **{o: r["objectives"].get(o) for o in self.objectives},
-                         "truncated": r["objectives"].get("truncated"), "failed": r.get("failed", 0)})
+            rows.append(
+                {
+                    **r["levers"],
+                    "cost": r["cost"],
+                    **{o: r["objectives"].get(o) for o in self.objectives},
+                    "truncated": r["objectives"].get("truncated"),
+                    "failed": r.get("failed", 0),
+                }
+            )
         df = pd.DataFrame(rows, columns=[*self.names, "cost", *self.objectives, "truncated", "failed"])
         for o in self.objectives:
             df[o] = df[o].astype(float)
@@ -542,12 +715,27 @@ def _investments(steps: pd.DataFrame, names: list[str], model: CostModel, budget
         hit = steps[[c.invested(v) for v in steps[lever]]] if len(steps) else steps
         if len(hit):
             r = hit.iloc[0]
-            rows.append({"lever": lever, "budget": float(r["budget"]), "setting": _setting_words(r[lever]),
-                         "lever_cost": c.cost(r[lever]) - c.cost(c.cheapest), "note": c.note})
+            rows.append(
+                {
+                    "lever": lever,
+                    "budget": float(r["budget"]),
+                    "setting": _setting_words(r[lever]),
+                    "lever_cost": c.cost(r[lever]) - c.cost(c.cheapest),
+                    "note": c.note,
+                }
+            )
         else:
-            rows.append({"lever": lever, "budget": math.nan, "setting": "", "lever_cost": math.nan, "note": c.note})
-    df = pd.DataFrame(rows).sort_values(["budget", "lever_cost"], ascending=[True, False], na_position="last",
-                                        kind="stable").reset_index(drop=True)
-    df.insert(0, "rank", pd.array([i + 1 if not math.isnan(b) else None for i, b in enumerate(df["budget"])],
-                                   dtype="Int64"))
+            rows.append(
+                {"lever": lever, "budget": math.nan, "setting": "", "lever_cost": math.nan, "note": c.note}
+            )
+    df = (
+        pd.DataFrame(rows)
+        .sort_values(["budget", "lever_cost"], ascending=[True, False], na_position="last", kind="stable")
+        .reset_index(drop=True)
+    )
+    df.insert(
+        0,
+        "rank",
+        pd.array([i + 1 if not math.isnan(b) else None for i, b in enumerate(df["budget"])], dtype="Int64"),
+    )
     return df

@@ -74,30 +74,58 @@ class Robustness:
         dr = decimals_for(list(t["mean_regret"]) + list(t["p90_regret"]) + list(t["max_regret"]), d)
         do = decimals_for(list(t["mean_outcome"]), d)
         side = "at most" if better(self.outcome) == "lower" else "at least"
-        lines = [f"robust: {label} ({unit}; {better(self.outcome)} is better) in {self.where}",
-                 f"policies: {', '.join(self.policies)}; {self.n_scenarios} scenario{'s' if self.n_scenarios != 1 else ''}"
-                 f"{' (' + ', '.join(self.scenario_factors) + ')' if self.scenario_factors else ''} x "
-                 f"{self.n_replicates} paired replicates"
-                 + (f"; {self.dropped} scenario(s) left out (a policy had no value there)" if self.dropped else ""),
-                 f"regret: how much worse than the best policy of the same scenario ({unit}); satisficing: "
-                 f"{label} {side} {value_words(self.satisfice)} {unit} ({self.satisfice_rule})", ""]
-        head = ["rank", "policy", "mean outcome", "mean regret [95% CI]", "p90 regret", "max regret",
-                "satisficing [95% CI]", "rank [95% CI]", "P(best)"]
+        lines = [
+            f"robust: {label} ({unit}; {better(self.outcome)} is better) in {self.where}",
+            f"policies: {', '.join(self.policies)}; {self.n_scenarios} scenario{'s' if self.n_scenarios != 1 else ''}"
+            f"{' (' + ', '.join(self.scenario_factors) + ')' if self.scenario_factors else ''} x "
+            f"{self.n_replicates} paired replicates"
+            + (
+                f"; {self.dropped} scenario(s) left out (a policy had no value there)" if self.dropped else ""
+            ),
+            f"regret: how much worse than the best policy of the same scenario ({unit}); satisficing: "
+            f"{label} {side} {value_words(self.satisfice)} {unit} ({self.satisfice_rule})",
+            "",
+        ]
+        head = [
+            "rank",
+            "policy",
+            "mean outcome",
+            "mean regret [95% CI]",
+            "p90 regret",
+            "max regret",
+            "satisficing [95% CI]",
+            "rank [95% CI]",
+            "P(best)",
+        ]
         rows = []
         for r in t.itertuples():
-            rows.append([str(r.rank), r.policy, format_number(r.mean_outcome, do),
-                         f"{format_number(r.mean_regret, dr)} {format_interval(r.regret_ci_low, r.regret_ci_high, dr)}",
-                         format_number(r.p90_regret, dr), format_number(r.max_regret, dr),
-                         f"{_pct(r.satisficing)} [{_pct(r.sat_ci_low)}, {_pct(r.sat_ci_high)}]",
-                         f"[{r.rank_low}, {r.rank_high}]", _pct(r.p_best)])
+            rows.append(
+                [
+                    str(r.rank),
+                    r.policy,
+                    format_number(r.mean_outcome, do),
+                    f"{format_number(r.mean_regret, dr)} {format_interval(r.regret_ci_low, r.regret_ci_high, dr)}",
+                    format_number(r.p90_regret, dr),
+                    format_number(r.max_regret, dr),
+                    f"{_pct(r.satisficing)} [{_pct(r.sat_ci_low)}, {_pct(r.sat_ci_high)}]",
+                    f"[{r.rank_low}, {r.rank_high}]",
+                    _pct(r.p_best),
+                ]
+            )
         widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
-        lines.append("  ".join(h.ljust(w) if i == 1 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
+        lines.append(
+            "  ".join(h.ljust(w) if i == 1 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths)))
+        )
         lines.append("  ".join("-" * w for w in widths))
         for row in rows:
-            lines.append("  ".join(c.ljust(w) if i == 1 else c.rjust(w)
-                                   for i, (c, w) in enumerate(zip(row, widths))))
-        lines += ["", f"Intervals: 95% percentile bootstrap ({RESAMPLES:,} resamples of scenarios and of the "
-                      f"paired replicates within them, from a fixed seed)."]
+            lines.append(
+                "  ".join(c.ljust(w) if i == 1 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            )
+        lines += [
+            "",
+            f"Intervals: 95% percentile bootstrap ({RESAMPLES:,} resamples of scenarios and of the "
+            f"paired replicates within them, from a fixed seed).",
+        ]
         return "\n".join(lines)
 
     def write(self, out: str | Path) -> list[Path]:
@@ -107,8 +135,10 @@ class Robustness:
         paths = [out / "robust.csv", out / "regret.csv", out / "robust.md"]
         self.table.to_csv(paths[0], index=False)
         self.per_scenario.to_csv(paths[1], index=False)
-        paths[2].write_text(f"# Robustness: {self.outcome}\n\n```\n{self.report()}\n```\n\n![robust](robust.png)\n",
-                            encoding="utf-8")
+        paths[2].write_text(
+            f"# Robustness: {self.outcome}\n\n```\n{self.report()}\n```\n\n![robust](robust.png)\n",
+            encoding="utf-8",
+        )
         return paths + self.figure(out)
 
     def figure(self, out: Path) -> list[Path]:
@@ -120,8 +150,10 @@ class Robustness:
         ax.boxplot(data, orientation="horizontal", tick_labels=order, showmeans=True, whis=(0, 100))
         ax.invert_yaxis()
         ax.set_xlabel(f"regret: {label} above the best policy of the scenario ({unit})")
-        ax.set_title(f"Regret over {self.n_scenarios} scenarios (box: quartiles; whiskers: min-max; ▲ mean)",
-                     fontsize=9)
+        ax.set_title(
+            f"Regret over {self.n_scenarios} scenarios (box: quartiles; whiskers: min-max; ▲ mean)",
+            fontsize=9,
+        )
         ax.grid(axis="x", alpha=0.3)
         t = self.table
         y = np.arange(len(t))
@@ -146,14 +178,20 @@ def _policy_factors(res: Results) -> tuple[list[str], list[str]]:
     varied = res.varied()
     policies = [c for c in varied if res.role(c) == "lever" and res.crossed(c)]
     if not policies:
-        raise CoopError(f"{res.where}: robust compares policies, the values of a crossed lever (e.g. pattern = "
-                        f"[\"siloed\", \"full_cycle\"] under [levers]); these results vary "
-                        f"{', '.join(varied) or 'nothing'}, none of them a crossed lever")
+        raise CoopError(
+            f"{res.where}: robust compares policies, the values of a crossed lever (e.g. pattern = "
+            f'["siloed", "full_cycle"] under [levers]); these results vary '
+            f"{', '.join(varied) or 'nothing'}, none of them a crossed lever"
+        )
     return policies, [c for c in varied if c not in policies]
 
 
-def robustness(results: str | Path | pd.DataFrame, outcome: str | None = None, satisfice: float | None = None,
-               definition: dict | None = None) -> Robustness:
+def robustness(
+    results: str | Path | pd.DataFrame,
+    outcome: str | None = None,
+    satisfice: float | None = None,
+    definition: dict | None = None,
+) -> Robustness:
     """Regret, satisficing and a ranking with intervals of every policy across the scenarios.
 
     Args:
@@ -177,18 +215,31 @@ def robustness(results: str | Path | pd.DataFrame, outcome: str | None = None, s
     direction = better(outcome)
     if direction == "neither":
         label, _ = outcome_words(outcome)
-        raise CoopError(f"--outcome {outcome}: the outcome registry gives {label} no better direction, so no "
-                        f"policy can be best; choose an outcome where lower or higher is better")
+        raise CoopError(
+            f"--outcome {outcome}: the outcome registry gives {label} no better direction, so no "
+            f"policy can be best; choose an outcome where lower or higher is better"
+        )
     policy_cols, scenario_cols = _policy_factors(res)
     runs = res.runs
     if len(policy_cols) > 1:
-        policy = runs[policy_cols].apply(lambda r: ", ".join(f"{k}={_words(r[k])}" for k in policy_cols), axis=1)
+        policy = runs[policy_cols].apply(
+            lambda r: ", ".join(f"{k}={_words(r[k])}" for k in policy_cols), axis=1
+        )
     else:
         policy = runs[policy_cols[0]].map(_words)
-    scen = (runs[scenario_cols].apply(lambda r: tuple(r), axis=1) if scenario_cols
-            else pd.Series([()] * len(runs), index=runs.index))
-    frame = pd.DataFrame({"policy": policy, "scenario": scen.map(str), "replicate": runs["replicate"],
-                          "value": runs[outcome].astype(float)})
+    scen = (
+        runs[scenario_cols].apply(lambda r: tuple(r), axis=1)
+        if scenario_cols
+        else pd.Series([()] * len(runs), index=runs.index)
+    )
+    frame = pd.DataFrame(
+        {
+            "policy": policy,
+            "scenario": scen.map(str),
+            "replicate": runs["replicate"],
+            "value": runs[outcome].astype(float),
+        }
+    )
     names = list(dict.fromkeys(policy))
     scenarios = list(dict.fromkeys(frame["scenario"]))
     reps = sorted(frame["replicate"].unique())
@@ -205,7 +256,9 @@ def robustness(results: str | Path | pd.DataFrame, outcome: str | None = None, s
     cube, means = cube[keep], means[keep]
     scenarios = [s for s, k in zip(scenarios, keep) if k]
     sign = 1.0 if direction == "lower" else -1.0
-    regret = sign * (means - (means.min(axis=1, keepdims=True) if sign > 0 else means.max(axis=1, keepdims=True)))
+    regret = sign * (
+        means - (means.min(axis=1, keepdims=True) if sign > 0 else means.max(axis=1, keepdims=True))
+    )
     low, high = float(np.nanmin(means)), float(np.nanmax(means))
     if satisfice is None:
         satisfice = float(np.median(means))
@@ -217,11 +270,16 @@ def robustness(results: str | Path | pd.DataFrame, outcome: str | None = None, s
         never = satisfice < low if sign > 0 else satisfice > high
         always = satisfice >= high if sign > 0 else satisfice <= low
         if never or always:
-            raise CoopError(f"--satisfice {value_words(satisfice)}: outside the data, where every policy's mean "
-                            f"{label} per scenario lies between {value_words(low)} and {value_words(high)} {unit}: "
-                            + ("no policy would meet it in any scenario" if never else
-                               "every policy would meet it in every scenario")
-                            + "; choose a threshold inside that range")
+            raise CoopError(
+                f"--satisfice {value_words(satisfice)}: outside the data, where every policy's mean "
+                f"{label} per scenario lies between {value_words(low)} and {value_words(high)} {unit}: "
+                + (
+                    "no policy would meet it in any scenario"
+                    if never
+                    else "every policy would meet it in every scenario"
+                )
+                + "; choose a threshold inside that range"
+            )
         rule = "--satisfice"
     meets = (means <= satisfice) if sign > 0 else (means >= satisfice)
     boot = _bootstrap(cube, sign, satisfice)
@@ -229,22 +287,52 @@ def robustness(results: str | Path | pd.DataFrame, outcome: str | None = None, s
     rank = stats.rankdata(mean_regret, method="min").astype(int)
     rows = []
     for j, p in enumerate(names):
-        rows.append({"policy": p, "rank": int(rank[j]), "mean_outcome": float(means[:, j].mean()),
-                     "mean_regret": float(mean_regret[j]),
-                     "regret_ci_low": boot["regret"][0][j], "regret_ci_high": boot["regret"][1][j],
-                     "p90_regret": float(np.quantile(regret[:, j], 0.9)), "max_regret": float(regret[:, j].max()),
-                     "satisficing": float(meets[:, j].mean()), "sat_ci_low": boot["sat"][0][j],
-                     "sat_ci_high": boot["sat"][1][j], "rank_low": int(boot["rank"][0][j]),
-                     "rank_high": int(boot["rank"][1][j]), "p_best": boot["best"][j],
-                     "n_scenarios": len(scenarios), "n_replicates": len(reps)})
+        rows.append(
+            {
+                "policy": p,
+                "rank": int(rank[j]),
+                "mean_outcome": float(means[:, j].mean()),
+                "mean_regret": float(mean_regret[j]),
+                "regret_ci_low": boot["regret"][0][j],
+                "regret_ci_high": boot["regret"][1][j],
+                "p90_regret": float(np.quantile(regret[:, j], 0.9)),
+                "max_regret": float(regret[:, j].max()),
+                "satisficing": float(meets[:, j].mean()),
+                "sat_ci_low": boot["sat"][0][j],
+                "sat_ci_high": boot["sat"][1][j],
+                "rank_low": int(boot["rank"][0][j]),
+                "rank_high": int(boot["rank"][1][j]),
+                "p_best": boot["best"][j],
+                "n_scenarios": len(scenarios),
+                "n_replicates": len(reps),
+            }
+        )
     table = pd.DataFrame(rows).sort_values(["mean_regret", "policy"], kind="stable").reset_index(drop=True)
     per = []
     for i, s in enumerate(scenarios):
         for j, p in enumerate(names):
-            per.append({"scenario": s, "policy": p, "mean_outcome": means[i, j], "regret": regret[i, j],
-                        "satisfies": bool(meets[i, j])})
-    return Robustness(outcome, policy_cols, scenario_cols, float(satisfice), rule, pd.DataFrame(per), table,
-                      len(scenarios), len(reps), dropped, res.where)
+            per.append(
+                {
+                    "scenario": s,
+                    "policy": p,
+                    "mean_outcome": means[i, j],
+                    "regret": regret[i, j],
+                    "satisfies": bool(meets[i, j]),
+                }
+            )
+    return Robustness(
+        outcome,
+        policy_cols,
+        scenario_cols,
+        float(satisfice),
+        rule,
+        pd.DataFrame(per),
+        table,
+        len(scenarios),
+        len(reps),
+        dropped,
+        res.where,
+    )
 
 
 def _words(v) -> str:
@@ -284,7 +372,9 @@ def _bootstrap(cube: np.ndarray, sign: float, satisfice: float, resamples: int =
         sats[b] = ((m <= satisfice) if sign > 0 else (m >= satisfice)).mean(axis=0)
         ranks[b] = stats.rankdata(regrets[b], method="min")
     lo, hi = 2.5, 97.5
-    return {"regret": (np.percentile(regrets, lo, axis=0), np.percentile(regrets, hi, axis=0)),
-            "sat": (np.percentile(sats, lo, axis=0), np.percentile(sats, hi, axis=0)),
-            "rank": (np.floor(np.percentile(ranks, lo, axis=0)), np.ceil(np.percentile(ranks, hi, axis=0))),
-            "best": (ranks == 1).mean(axis=0)}
+    return {
+        "regret": (np.percentile(regrets, lo, axis=0), np.percentile(regrets, hi, axis=0)),
+        "sat": (np.percentile(sats, lo, axis=0), np.percentile(sats, hi, axis=0)),
+        "rank": (np.floor(np.percentile(ranks, lo, axis=0)), np.ceil(np.percentile(ranks, hi, axis=0))),
+        "best": (ranks == 1).mean(axis=0),
+    }

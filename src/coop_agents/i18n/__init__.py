@@ -109,8 +109,10 @@ def unit_label(unit: str, lang: str) -> str:
     """A unit in ``lang``: a parameter's (:data:`UNITS_ZH`) or an outcome's (the outcome registry's)."""
     zh = UNITS_ZH.get(unit, _OUTCOME_UNITS_ZH.get(unit))
     if zh is None:
-        raise KeyError(f"no Chinese word for the unit {unit!r}; add it to coop_agents.i18n.strings (a "
-                       f"parameter's) or to the outcome registry (an outcome's)")
+        raise KeyError(
+            f"no Chinese word for the unit {unit!r}; add it to coop_agents.i18n.strings (a "
+            f"parameter's) or to the outcome registry (an outcome's)"
+        )
     return _pick((unit, zh), lang)
 
 

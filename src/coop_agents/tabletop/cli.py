@@ -34,12 +34,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     out = _check_out(args.out)
     exercise = Exercise.replay(args.log)
-    report = debrief(exercise, progress=lambda note: print(f"coop-agents: {note} ...", file=sys.stderr, flush=True)
-                     if args.verbose else None)
+    report = debrief(
+        exercise,
+        progress=lambda note: (
+            print(f"coop-agents: {note} ...", file=sys.stderr, flush=True) if args.verbose else None
+        ),
+    )
     write_debrief(report, out, args.lang, log_path=args.log)
     team, harm = report.table.loc["harm", "team"], report.table.loc["harm"]
-    print(f"{out}: the debrief of {args.log} ({len(exercise.turns)} turns; residents harmed: team {team:,.0f}, "
-          f"fewest under a preset {min(harm[c] for c in report.table.columns[5:]):,.0f})")
+    print(
+        f"{out}: the debrief of {args.log} ({len(exercise.turns)} turns; residents harmed: team {team:,.0f}, "
+        f"fewest under a preset {min(harm[c] for c in report.table.columns[5:]):,.0f})"
+    )
     return 0
 
 
@@ -56,12 +62,16 @@ def cmd_injects(args: argparse.Namespace) -> int:
 
 def add_parsers(sub) -> None:
     """Add ``tabletop replay`` and ``tabletop injects`` to the command line's subcommands."""
-    tabletop = sub.add_parser("tabletop", help="tabletop drills: rebuild a debrief from a log, list the injects")
+    tabletop = sub.add_parser(
+        "tabletop", help="tabletop drills: rebuild a debrief from a log, list the injects"
+    )
     commands = tabletop.add_subparsers(dest="tabletop_command", required=True)
     replay = commands.add_parser("replay", help="rebuild a drill from its log and write its debrief (HTML)")
     replay.add_argument("log", help="the drill's log (.jsonl), as the app writes it")
     replay.add_argument("--out", required=True, help="the HTML file to write, e.g. debrief.html")
-    replay.add_argument("--lang", default="zh", choices=("zh", "en"), help="language of the debrief (default zh)")
+    replay.add_argument(
+        "--lang", default="zh", choices=("zh", "en"), help="language of the debrief (default zh)"
+    )
     replay.add_argument("--verbose", action="store_true", help="say which run is being done")
     replay.set_defaults(func=cmd_replay)
     injects = commands.add_parser("injects", help="list the inject library: effect, target, expected action")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,22 +35,38 @@ from coop_agents.errors import CoopError
 from coop_agents.model import CoordinationModel
 from coop_agents.numbers import decimals_for, format_number
 from coop_agents.outcome_registry import OUTCOMES, outcome_label, outcome_unit, table_outcomes
-from coop_agents.tabletop.exercise import Exercise, copy_model, org_name, role_name
+from coop_agents.tabletop.exercise import Exercise, Replayer, copy_model, org_name, role_name
 from coop_agents.tabletop.injects import Inject, expected_met, target_name
 from coop_agents.tabletop.strings import LANGS, choice_label, kind_label, t
-
-if TYPE_CHECKING:
-    from coop_agents.tabletop.exercise import Replayer
 
 __all__ = ["ACTING", "Debrief", "debrief", "render_debrief", "write_debrief"]
 
 HEADLINE = ("harm", "severe_harm", "response_delay")
 # Choices that act (the others hold, pass or stay silent).
-ACTING = {"request_state": {"pre_transition", "emergency", "post_transition"}, "approve_state": {"approve"},
-          "stand_down": {"normal"}, "deescalate": {"next_stage"}, "warn": {"warn"}, "own_task": {"own_now"},
-          "request_resources": {"request"}, "dispatch": {"dispatch"}}
-_COLOURS = ("#1f5f99", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a2f", "#e07a5f",
-            "#3d5a80", "#9c6644", "#5f0f40", "#0b6e4f")
+ACTING = {
+    "request_state": {"pre_transition", "emergency", "post_transition"},
+    "approve_state": {"approve"},
+    "stand_down": {"normal"},
+    "deescalate": {"next_stage"},
+    "warn": {"warn"},
+    "own_task": {"own_now"},
+    "request_resources": {"request"},
+    "dispatch": {"dispatch"},
+}
+_COLOURS = (
+    "#1f5f99",
+    "#d1495b",
+    "#2e8b57",
+    "#edae49",
+    "#6a4c93",
+    "#00798c",
+    "#8d6a2f",
+    "#e07a5f",
+    "#3d5a80",
+    "#9c6644",
+    "#5f0f40",
+    "#0b6e4f",
+)
 
 
 def acts(kind: str, choice: Any) -> bool:
@@ -100,6 +116,7 @@ class Debrief:
 
 def _rules_run(construction: dict, pattern: str, injects: Sequence[Inject]) -> CoordinationModel:
     """A preset's run on the drill's seed, with the drill's injects, played to its end."""
+
     def build(**changes) -> CoordinationModel:
         model = CoordinationModel(**{**construction, "deciders": None, "pattern": pattern, **changes})
         for inject in injects:
@@ -122,12 +139,15 @@ def _deviations(ex: Exercise) -> list[tuple[int, int, int, list[dict]]]:
         if taken["day"] <= ex.last_played and taken["choice"] != taken["suggested"]:
             by_turn.setdefault(taken["turn"], []).append(taken)
     spans = {r["turn"]: r["days"] for r in ex.turns}
-    return [(turn, spans[turn][0], min(spans[turn][1], ex.last_played), found)
-            for turn, found in sorted(by_turn.items())]
+    return [
+        (turn, spans[turn][0], min(spans[turn][1], ex.last_played), found)
+        for turn, found in sorted(by_turn.items())
+    ]
 
 
-def _key_decisions(ex: Exercise, team: dict[str, float], keep: int,
-                   progress: Callable[[str], None] | None) -> pd.DataFrame:
+def _key_decisions(
+    ex: Exercise, team: dict[str, float], keep: int, progress: Callable[[str], None] | None
+) -> pd.DataFrame:
     """Replay each deviating turn with the rules' choices; rank by the change in harm."""
     rows = []
     candidates = _deviations(ex)
@@ -139,11 +159,9 @@ def _key_decisions(ex: Exercise, team: dict[str, float], keep: int,
             while base.running and base.steps < first - 1:
                 base.step()
             twin = copy_model(base)
-            replayer: Replayer | None = None
-            for org in twin.organisations:
-                if ex.role_of(org.node) is not None:
-                    replayer = org.decider
-            replayer.rules_days = frozenset(range(first, last + 1))
+            for org in twin.organisations:  # the copy's replayer (one for every human role)
+                if isinstance(org.decider, Replayer):
+                    org.decider.rules_days = frozenset(range(first, last + 1))
             while twin.running:
                 twin.step()
             rules = twin.outcomes()
@@ -152,18 +170,24 @@ def _key_decisions(ex: Exercise, team: dict[str, float], keep: int,
                 row[f"{o}_team"], row[f"{o}_rules"] = team[o], rules[o]
                 row[f"{o}_delta"] = team[o] - rules[o]
             rows.append(row)
-    columns = ["turn", "first", "last", "decisions"] + [f"{o}_{c}" for o in HEADLINE for c in ("team", "rules", "delta")]
+    columns = ["turn", "first", "last", "decisions"] + [
+        f"{o}_{c}" for o in HEADLINE for c in ("team", "rules", "delta")
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return frame
     size = frame[[f"{o}_delta" for o in HEADLINE]].abs().fillna(0)
     frame = frame.assign(_h=size["harm_delta"], _s=size["severe_harm_delta"], _r=size["response_delay_delta"])
     frame = frame[(frame["_h"] > 0) | (frame["_s"] > 0) | (frame["_r"] > 0)]
-    frame = frame.sort_values(["_h", "_s", "_r", "turn"], ascending=[False, False, False, True], kind="stable")
+    frame = frame.sort_values(
+        ["_h", "_s", "_r", "turn"], ascending=[False, False, False, True], kind="stable"
+    )
     return frame.drop(columns=["_h", "_s", "_r"]).head(keep).reset_index(drop=True)
 
 
-def _communities(ex: Exercise, model: CoordinationModel, risk: np.ndarray, taken: pd.DataFrame) -> pd.DataFrame:
+def _communities(
+    ex: Exercise, model: CoordinationModel, risk: np.ndarray, taken: pd.DataFrame
+) -> pd.DataFrame:
     tally = model.tally
     rows = []
     for c in model.committees:
@@ -177,21 +201,47 @@ def _communities(ex: Exercise, model: CoordinationModel, risk: np.ndarray, taken
             if org.kind == "committee" and org.community == k:
                 bounced += sum(1 for m in ex.history[node] if m.kind == "decision" and m.state < 0)
         if not mine.empty:
-            bounced += int(((mine["kind"] == "approve_state") & mine["choice"].isin(["refuse", "pass_back"])).sum())
-        rows.append({"community": k, "name_en": org_name("committee", c.name, "en"),
-                     "name_zh": f"社区{k + 1}", "played": ex.role_of(c.node) is not None,
-                     "alert": int(tally.onset[k]) if tally.onset[k] >= 0 else None,
-                     "critical": int(critical[0]) + 1 if critical.size else None,
-                     "acted": min(acted) if acted else None,
-                     "first_measure": int(tally.first_measure[k]) if tally.first_measure[k] >= 0 else None,
-                     "missed": bool(tally.missed[k]), "bounced": bounced})
-    frame = pd.DataFrame(rows, columns=["community", "name_en", "name_zh", "played", "alert", "critical", "acted",
-                                        "first_measure", "missed", "bounced"])
+            bounced += int(
+                ((mine["kind"] == "approve_state") & mine["choice"].isin(["refuse", "pass_back"])).sum()
+            )
+        rows.append(
+            {
+                "community": k,
+                "name_en": org_name("committee", c.name, "en"),
+                "name_zh": f"社区{k + 1}",
+                "played": ex.role_of(c.node) is not None,
+                "alert": int(tally.onset[k]) if tally.onset[k] >= 0 else None,
+                "critical": int(critical[0]) + 1 if critical.size else None,
+                "acted": min(acted) if acted else None,
+                "first_measure": int(tally.first_measure[k]) if tally.first_measure[k] >= 0 else None,
+                "missed": bool(tally.missed[k]),
+                "bounced": bounced,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "community",
+            "name_en",
+            "name_zh",
+            "played",
+            "alert",
+            "critical",
+            "acted",
+            "first_measure",
+            "missed",
+            "bounced",
+        ],
+    )
     return frame.astype({c: "Int64" for c in ("alert", "critical", "acted", "first_measure")})
 
 
-def debrief(ex: Exercise, presets: Sequence[str] | None = None, key_decisions: int = 3,
-            progress: Callable[[str], None] | None = None) -> Debrief:
+def debrief(
+    ex: Exercise,
+    presets: Sequence[str] | None = None,
+    key_decisions: int = 3,
+    progress: Callable[[str], None] | None = None,
+) -> Debrief:
     """The team against every preset pattern (on the same seed and injects) and the key decisions.
 
     Args:
@@ -227,28 +277,63 @@ def debrief(ex: Exercise, presets: Sequence[str] | None = None, key_decisions: i
     hazard = model.config.hazard if model.config.arrival == "single" else _hazard_of(model)
     several = model.config.arrival != "single"
     names = table_outcomes(hazard, several)
-    table = pd.DataFrame({
-        "label_en": [outcome_label(o, "en", hazard) for o in names],
-        "label_zh": [outcome_label(o, "zh", hazard) for o in names],
-        "unit": [OUTCOMES[o].unit for o in names],
-        "better": [OUTCOMES[o].better for o in names],
-        "team": [team[o] for o in names],
-        **{p: [runs[p][o] for o in names] for p in presets},
-    }, index=pd.Index(names, name="outcome"))
-    taken = pd.DataFrame(ex.taken, columns=["turn", "day", "key", "role", "kind", "organisation", "community",
-                                            "choice", "suggested", "answered", "player"])
+    table = pd.DataFrame(
+        {
+            "label_en": [outcome_label(o, "en", hazard) for o in names],
+            "label_zh": [outcome_label(o, "zh", hazard) for o in names],
+            "unit": [OUTCOMES[o].unit for o in names],
+            "better": [OUTCOMES[o].better for o in names],
+            "team": [team[o] for o in names],
+            **{p: [runs[p][o] for o in names] for p in presets},
+        },
+        index=pd.Index(names, name="outcome"),
+    )
+    taken = pd.DataFrame(
+        ex.taken,
+        columns=[
+            "turn",
+            "day",
+            "key",
+            "role",
+            "kind",
+            "organisation",
+            "community",
+            "choice",
+            "suggested",
+            "answered",
+            "player",
+        ],
+    )
     keys = _key_decisions(ex, team, key_decisions, progress)
     communities = _communities(ex, model, risk, taken)
     human_kinds = {o.kind for o in ex.model.organisations if ex.role_of(o.node) is not None}
     msel = []
     for turn, inject in ex.fired:
         status, day = expected_met(inject, inject.communities(model), states, levels, ex.taken, human_kinds)
-        msel.append({"turn": turn, "day": inject.day, "inject": inject.id, "target": inject.target,
-                     **{f"{k}_{lang}": getattr(inject, k)(lang) for k in ("title", "message", "expected")
-                        for lang in LANGS},
-                     "status": status, "met_day": day, "gap": None if day is None else day - inject.day})
-    notes = pd.DataFrame([{k: r.get(k) for k in ("turn", "day", "role", "player", "text")}
-                          for r in ex.records if r.get("type") == "note"], columns=["turn", "day", "role", "player", "text"])
+        msel.append(
+            {
+                "turn": turn,
+                "day": inject.day,
+                "inject": inject.id,
+                "target": inject.target,
+                **{
+                    f"{k}_{lang}": getattr(inject, k)(lang)
+                    for k in ("title", "message", "expected")
+                    for lang in LANGS
+                },
+                "status": status,
+                "met_day": day,
+                "gap": None if day is None else day - inject.day,
+            }
+        )
+    notes = pd.DataFrame(
+        [
+            {k: r.get(k) for k in ("turn", "day", "role", "player", "text")}
+            for r in ex.records
+            if r.get("type") == "note"
+        ],
+        columns=["turn", "day", "role", "player", "text"],
+    )
     players: dict[str, list[str]] = {}
     for r in ex.records:
         if r.get("player") and r.get("role") is not None:
@@ -256,15 +341,35 @@ def debrief(ex: Exercise, presets: Sequence[str] | None = None, key_decisions: i
             if r["player"] not in names_:
                 names_.append(r["player"])
     roles = {str(h): {lang: role_name(ex, h, lang) for lang in LANGS} for h in ex.humans}
-    msel_frame = pd.DataFrame(msel, columns=["turn", "day", "inject", "target"]
-                              + [f"{k}_{lang}" for k in ("title", "message", "expected") for lang in LANGS]
-                              + ["status", "met_day", "gap"])
-    table.attrs.update(key_decisions=keys, communities=communities, decisions=taken, msel=msel_frame, notes=notes)
-    return Debrief(settings=dict(ex.settings), table=table, key_decisions=keys, communities=communities,
-                   decisions=taken, msel=msel_frame, notes=notes, players=players, roles=roles, risk=risk,
-                   harm_series=harm_series, alert_threshold=float(model.config.alert_threshold),
-                   last_played=ex.last_played, turns=len(ex.turns), hazard=hazard, several=several,
-                   injects=injects, log=str(ex.log) if ex.log else None)
+    msel_frame = pd.DataFrame(
+        msel,
+        columns=["turn", "day", "inject", "target"]
+        + [f"{k}_{lang}" for k in ("title", "message", "expected") for lang in LANGS]
+        + ["status", "met_day", "gap"],
+    )
+    table.attrs.update(
+        key_decisions=keys, communities=communities, decisions=taken, msel=msel_frame, notes=notes
+    )
+    return Debrief(
+        settings=dict(ex.settings),
+        table=table,
+        key_decisions=keys,
+        communities=communities,
+        decisions=taken,
+        msel=msel_frame,
+        notes=notes,
+        players=players,
+        roles=roles,
+        risk=risk,
+        harm_series=harm_series,
+        alert_threshold=float(model.config.alert_threshold),
+        last_played=ex.last_played,
+        turns=len(ex.turns),
+        hazard=hazard,
+        several=several,
+        injects=injects,
+        log=str(ex.log) if ex.log else None,
+    )
 
 
 def _hazard_of(model: CoordinationModel) -> str | None:
@@ -323,15 +428,23 @@ def _svg_risk(d: Debrief, lang: str) -> str:
     def y(r: float) -> float:
         return top + (h - top - bottom) * (1 - min(r, top_risk) / top_risk)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
-             f'class="chart" aria-label="{_e(t("d.timeline", lang))}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
+        f'class="chart" aria-label="{_e(t("d.timeline", lang))}">'
+    ]
     if d.last_played:
-        parts.append(f'<rect x="{x(0.5):.1f}" y="{top}" width="{x(d.last_played + 0.5) - x(0.5):.1f}" '
-                     f'height="{h - top - bottom}" fill="#f1f4f8"/>')
+        parts.append(
+            f'<rect x="{x(0.5):.1f}" y="{top}" width="{x(d.last_played + 0.5) - x(0.5):.1f}" '
+            f'height="{h - top - bottom}" fill="#f1f4f8"/>'
+        )
     for level, dash in ((1.0, "6 3"), (d.alert_threshold, "2 3")):
-        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-                     f'stroke="#999" stroke-dasharray="{dash}"/>')
-    parts.append(f'<text x="{w - right + 4}" y="{y(1.0) + 4:.1f}" class="axis">1 = {_e(t("col.critical", lang))}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{w - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+            f'stroke="#999" stroke-dasharray="{dash}"/>'
+        )
+    parts.append(
+        f'<text x="{w - right + 4}" y="{y(1.0) + 4:.1f}" class="axis">1 = {_e(t("col.critical", lang))}</text>'
+    )
     for tick in range(0, days + 1, max(1, days // 8)):
         parts.append(f'<text x="{x(tick):.1f}" y="{h - 10}" class="axis" text-anchor="middle">{tick}</text>')
     for r in (0.0, 0.5, 1.0):
@@ -341,22 +454,31 @@ def _svg_risk(d: Debrief, lang: str) -> str:
         colour = _COLOURS[i % len(_COLOURS)]
         points = " ".join(f"{x(day):.1f},{y(float(d.risk[day, k])):.1f}" for day in range(days + 1))
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.6" points="{points}"/>')
-        label = d.communities.loc[d.communities["community"] == k, f"name_{lang}"].iloc[0] \
-            if not d.communities.empty else str(k + 1)
-        parts.append(f'<text x="{w - right + 4}" y="{top + 14 + 14 * i}" class="axis" fill="{colour}">'
-                     f'— {_e(label)}</text>')
+        label = (
+            d.communities.loc[d.communities["community"] == k, f"name_{lang}"].iloc[0]
+            if not d.communities.empty
+            else str(k + 1)
+        )
+        parts.append(
+            f'<text x="{w - right + 4}" y="{top + 14 + 14 * i}" class="axis" fill="{colour}">'
+            f"— {_e(label)}</text>"
+        )
         if not taken.empty:
             mine = taken[(taken["community"] == k)]
             for day in sorted({int(r.day) for r in mine.itertuples() if acts(r.kind, r.choice)}):
                 if day <= days:
                     cx, cy = x(day), y(float(d.risk[day, k]))
-                    parts.append(f'<path d="M{cx:.1f},{cy - 5:.1f} L{cx - 4:.1f},{cy + 3:.1f} '
-                                 f'L{cx + 4:.1f},{cy + 3:.1f} Z" fill="{colour}" stroke="#222" stroke-width="0.5"/>')
+                    parts.append(
+                        f'<path d="M{cx:.1f},{cy - 5:.1f} L{cx - 4:.1f},{cy + 3:.1f} '
+                        f'L{cx + 4:.1f},{cy + 3:.1f} Z" fill="{colour}" stroke="#222" stroke-width="0.5"/>'
+                    )
     for inject in d.injects:
         if inject.day <= days:
             cx = x(inject.day)
-            parts.append(f'<path d="M{cx:.1f},{top:.1f} l4,5 l-4,5 l-4,-5 Z" fill="#c62828"><title>'
-                         f'{_e(inject.title(lang))}</title></path>')
+            parts.append(
+                f'<path d="M{cx:.1f},{top:.1f} l4,5 l-4,5 l-4,-5 Z" fill="#c62828"><title>'
+                f"{_e(inject.title(lang))}</title></path>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -375,25 +497,33 @@ def _svg_harm(d: Debrief, lang: str) -> str:
     def y(v: float) -> float:
         return top + (h - top - bottom) * (1 - v / top_harm)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" class="chart">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" class="chart">'
+    ]
     for tick in range(0, days + 1, max(1, days // 8)):
         parts.append(f'<text x="{x(tick):.1f}" y="{h - 8}" class="axis" text-anchor="middle">{tick}</text>')
     parts.append(f'<text x="{left - 6}" y="{y(0) + 4:.1f}" class="axis" text-anchor="end">0</text>')
-    parts.append(f'<text x="{left - 6}" y="{y(top_harm / 1.05) + 4:.1f}" class="axis" text-anchor="end">'
-                 f'{_e(format_number(round(top_harm / 1.05)))}</text>')
+    parts.append(
+        f'<text x="{left - 6}" y="{y(top_harm / 1.05) + 4:.1f}" class="axis" text-anchor="end">'
+        f"{_e(format_number(round(top_harm / 1.05)))}</text>"
+    )
     ends = []
     for i, (name, series) in enumerate(d.harm_series.items()):
         team = name == "team"
         colour = "#111" if team else _COLOURS[i % len(_COLOURS)]
         points = " ".join(f"{x(day):.1f},{y(float(v)):.1f}" for day, v in enumerate(series))
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{2.6 if team else 1.1}" '
-                     f'points="{points}"/>')
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="{2.6 if team else 1.1}" '
+            f'points="{points}"/>'
+        )
         ends.append((float(series[-1]), colour, t("d.team", lang) if team else _pattern(name, lang), team))
     ends.sort(key=lambda e: -e[0])
     for i, (value, colour, label, team) in enumerate(ends):
         weight = ' font-weight="bold"' if team else ""
-        parts.append(f'<text x="{w - right + 4}" y="{top + 12 + 13 * i}" class="axis" fill="{colour}"{weight}>'
-                     f'{_e(label)}: {_e(format_number(value))}</text>')
+        parts.append(
+            f'<text x="{w - right + 4}" y="{top + 12 + 13 * i}" class="axis" fill="{colour}"{weight}>'
+            f"{_e(label)}: {_e(format_number(value))}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -432,8 +562,11 @@ footer { color: #666; font-size: 8.5pt; margin-top: 6mm; }
 
 def _outcome_table(d: Debrief, lang: str) -> str:
     columns = [c for c in d.table.columns if c not in ("label_en", "label_zh", "unit", "better")]
-    heads = "".join(f'<th class="n{" team" if c == "team" else ""}">'
-                    f'{_e(t("d.team", lang) if c == "team" else _pattern(c, lang))}</th>' for c in columns)
+    heads = "".join(
+        f'<th class="n{" team" if c == "team" else ""}">'
+        f"{_e(t('d.team', lang) if c == 'team' else _pattern(c, lang))}</th>"
+        for c in columns
+    )
     body = []
     for outcome, row in d.table.iterrows():
         values = [row[c] for c in columns]
@@ -447,11 +580,15 @@ def _outcome_table(d: Debrief, lang: str) -> str:
             cls = "n" + (" team" if c == "team" else "") + (" best" if best is not None and v == best else "")
             cells.append(f'<td class="{cls}">{_e(_num(v, dec, lang))}</td>')
         arrow = {"lower": " ↓", "higher": " ↑"}.get(row["better"], "")
-        body.append(f"<tr><td>{_e(row[f'label_{lang}'])}{arrow} <span class=\"unit\">"
-                    f"({_e(outcome_unit(outcome, lang))})</span></td>{''.join(cells)}</tr>")
+        body.append(
+            f'<tr><td>{_e(row[f"label_{lang}"])}{arrow} <span class="unit">'
+            f"({_e(outcome_unit(outcome, lang))})</span></td>{''.join(cells)}</tr>"
+        )
     label = "Outcome" if lang == "en" else "结果"
-    return (f'<table class="outcomes"><thead><tr><th>{label}</th>{heads}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    return (
+        f'<table class="outcomes"><thead><tr><th>{label}</th>{heads}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _decision_text(kind: str, choice: Any, community: int, lang: str) -> str:
@@ -464,18 +601,25 @@ def _key_html(d: Debrief, lang: str) -> str:
         return f"<p>{_e(t('d.key.none', lang))}</p>"
     items = []
     for row in d.key_decisions.itertuples():
-        when = t("day", lang, day=row.first) if row.first == row.last else t("days", lang, first=row.first,
-                                                                               last=row.last)
+        when = (
+            t("day", lang, day=row.first)
+            if row.first == row.last
+            else t("days", lang, first=row.first, last=row.last)
+        )
         shown = row.decisions[:4]
         decisions = "; ".join(
             f"{role_label(d, r['role'], lang)} — {_decision_text(r['kind'], r['choice'], r['community'], lang)} "
-            f"({t('col.rules', lang)}: {choice_label(r['kind'], r['suggested'], lang)})" for r in shown)
+            f"({t('col.rules', lang)}: {choice_label(r['kind'], r['suggested'], lang)})"
+            for r in shown
+        )
         if len(row.decisions) > len(shown):
             decisions += " …"
         delta = row.harm_delta
         sign = t("d.key.worse" if delta > 0 else "d.key.better" if delta < 0 else "d.key.same", lang)
-        items.append(f"<li>{_e(t('d.key.row', lang, when=when, decisions=decisions, harm_delta=_num(row.harm_rules, 0), sign=sign))}"
-                     f" <b>{_e(('Δ ' if lang == 'en' else '差值 ') + _num(delta, 0))}</b></li>")
+        items.append(
+            f"<li>{_e(t('d.key.row', lang, when=when, decisions=decisions, harm_delta=_num(row.harm_rules, 0), sign=sign))}"
+            f" <b>{_e(('Δ ' if lang == 'en' else '差值 ') + _num(delta, 0))}</b></li>"
+        )
     return f'<ol class="key">{"".join(items)}</ol>'
 
 
@@ -484,19 +628,41 @@ def role_label(d: Debrief, role: Any, lang: str) -> str:
 
 
 def _communities_html(d: Debrief, lang: str) -> str:
-    heads = [t("community", lang), t("col.alert", lang), t("col.critical", lang), t("col.acted", lang),
-             t("col.first_measure", lang), t("col.missed", lang), t("col.bounced", lang)]
+    heads = [
+        t("community", lang),
+        t("col.alert", lang),
+        t("col.critical", lang),
+        t("col.acted", lang),
+        t("col.first_measure", lang),
+        t("col.missed", lang),
+        t("col.bounced", lang),
+    ]
     body = []
     for r in d.communities.itertuples():
         if pd.isna(r.alert) and pd.isna(r.acted) and pd.isna(r.first_measure):
             continue  # never at risk and nobody acted there: nothing to say
         played = " *" if r.played else ""
-        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in (
-            getattr(r, f"name_{lang}") + played, _day(r.alert, lang), _day(r.critical, lang), _day(r.acted, lang),
-            _day(r.first_measure, lang), t("yes" if r.missed else "no", lang), r.bounced)) + "</tr>")
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td>{_e(c)}</td>"
+                for c in (
+                    getattr(r, f"name_{lang}") + played,
+                    _day(r.alert, lang),
+                    _day(r.critical, lang),
+                    _day(r.acted, lang),
+                    _day(r.first_measure, lang),
+                    t("yes" if r.missed else "no", lang),
+                    r.bounced,
+                )
+            )
+            + "</tr>"
+        )
     note = "* " + ("played by people" if lang == "en" else "由人员扮演")
-    return (f'<table><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table><p class="help">{_e(note)}</p>')
+    return (
+        f"<table><thead><tr>{''.join(f'<th>{_e(h)}</th>' for h in heads)}</tr></thead>"
+        f'<tbody>{"".join(body)}</tbody></table><p class="help">{_e(note)}</p>'
+    )
 
 
 def _decisions_html(d: Debrief, lang: str) -> str:
@@ -505,36 +671,76 @@ def _decisions_html(d: Debrief, lang: str) -> str:
     rows = [r for r in d.decisions.itertuples() if r.choice != r.suggested or acts(r.kind, r.choice)]
     if not rows:
         return f"<p>{_e(t('d.decisions.none', lang))}</p>"
-    heads = [t("col.when", lang), t("col.role", lang), t("col.decision", lang), t("col.choice", lang),
-             t("col.rules", lang), t("col.how", lang)]
+    heads = [
+        t("col.when", lang),
+        t("col.role", lang),
+        t("col.decision", lang),
+        t("col.choice", lang),
+        t("col.rules", lang),
+        t("col.how", lang),
+    ]
     body = []
     for r in rows:
         where = "" if r.community < 0 else f" · {target_name('community', r.community, lang)}"
-        how = t("how.answered", lang) + (f" ({r.player})" if r.player else "") if r.answered else t("how.default", lang)
+        how = (
+            t("how.answered", lang) + (f" ({r.player})" if r.player else "")
+            if r.answered
+            else t("how.default", lang)
+        )
         differs = ' style="background:#fdecea"' if r.choice != r.suggested else ""
-        body.append(f"<tr{differs}>" + "".join(f"<td>{_e(c)}</td>" for c in (
-            t("day", lang, day=r.day), role_label(d, r.role, lang), kind_label(r.kind, lang) + where,
-            choice_label(r.kind, r.choice, lang), choice_label(r.kind, r.suggested, lang), how)) + "</tr>")
-    return (f'<table class="decisions"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+        body.append(
+            f"<tr{differs}>"
+            + "".join(
+                f"<td>{_e(c)}</td>"
+                for c in (
+                    t("day", lang, day=r.day),
+                    role_label(d, r.role, lang),
+                    kind_label(r.kind, lang) + where,
+                    choice_label(r.kind, r.choice, lang),
+                    choice_label(r.kind, r.suggested, lang),
+                    how,
+                )
+            )
+            + "</tr>"
+        )
+    return (
+        f'<table class="decisions"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _msel_html(d: Debrief, lang: str) -> str:
     if d.msel.empty:
         return f"<p>{_e(t('d.msel.none', lang))}</p>"
-    heads = [t("col.when", lang), t("col.inject", lang), t("col.expected", lang), t("col.happened", lang),
-             t("col.gap", lang)]
+    heads = [
+        t("col.when", lang),
+        t("col.inject", lang),
+        t("col.expected", lang),
+        t("col.happened", lang),
+        t("col.gap", lang),
+    ]
     body = []
     for r in d.msel.itertuples():
-        status = {"met": t("msel.met", lang, day=r.met_day), "missed": t("msel.missed", lang),
-                  "model": t("msel.model", lang)}[r.status]
-        gap = "" if r.gap is None or (isinstance(r.gap, float) and math.isnan(r.gap)) else t("msel.gap", lang, days=int(r.gap))
-        body.append("<tr>" + f"<td>{_e(t('day', lang, day=r.day))}</td>"
-                    f"<td><b>{_e(getattr(r, f'title_{lang}'))}</b><br>{_e(getattr(r, f'message_{lang}'))}</td>"
-                    f"<td>{_e(getattr(r, f'expected_{lang}'))}</td>"
-                    f'<td class="status-{r.status}">{_e(status)}</td><td>{_e(gap)}</td></tr>')
-    return (f'<table class="msel"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+        status = {
+            "met": t("msel.met", lang, day=r.met_day),
+            "missed": t("msel.missed", lang),
+            "model": t("msel.model", lang),
+        }[r.status]
+        gap = (
+            ""
+            if r.gap is None or (isinstance(r.gap, float) and math.isnan(r.gap))
+            else t("msel.gap", lang, days=int(r.gap))
+        )
+        body.append(
+            "<tr>" + f"<td>{_e(t('day', lang, day=r.day))}</td>"
+            f"<td><b>{_e(getattr(r, f'title_{lang}'))}</b><br>{_e(getattr(r, f'message_{lang}'))}</td>"
+            f"<td>{_e(getattr(r, f'expected_{lang}'))}</td>"
+            f'<td class="status-{r.status}">{_e(status)}</td><td>{_e(gap)}</td></tr>'
+        )
+    return (
+        f'<table class="msel"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _plan_html(d: Debrief, lang: str) -> str:
@@ -546,18 +752,29 @@ def _plan_html(d: Debrief, lang: str) -> str:
         if r.harm_delta > 0:
             when = t("day", lang, day=r.first)
             first = r.decisions[0]
-            gaps.append((f"{when}: {_decision_text(first['kind'], first['choice'], first['community'], lang)}",
-                         f"{t('col.rules', lang)}: {choice_label(first['kind'], first['suggested'], lang)}"))
+            gaps.append(
+                (
+                    f"{when}: {_decision_text(first['kind'], first['choice'], first['community'], lang)}",
+                    f"{t('col.rules', lang)}: {choice_label(first['kind'], first['suggested'], lang)}",
+                )
+            )
     for r in d.communities.itertuples():
         if r.missed:
             gaps.append((f"{getattr(r, f'name_{lang}')}: {t('col.missed', lang)}", t("plan.missed", lang)))
     while len(gaps) < 3:
         gaps.append(("", ""))
-    heads = [t("col.what", lang), t("col.expected", lang), t("col.improvement", lang), t("col.owner", lang),
-             t("col.due", lang)]
+    heads = [
+        t("col.what", lang),
+        t("col.expected", lang),
+        t("col.improvement", lang),
+        t("col.owner", lang),
+        t("col.due", lang),
+    ]
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td></td><td></td><td></td></tr>" for a, b in gaps)
-    return (f'<table class="plan"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return (
+        f'<table class="plan"><thead><tr>{"".join(f"<th>{_e(h)}</th>" for h in heads)}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def render_debrief(d: Debrief, lang: str = "zh", log_path: str | Path | None = None) -> str:
@@ -566,8 +783,13 @@ def render_debrief(d: Debrief, lang: str = "zh", log_path: str | Path | None = N
         raise CoopError(f"--lang {lang}: allowed: {', '.join(LANGS)}")
     s = d.settings
     pattern = _pattern(s["pattern"], lang)
-    turn_len = (t("d.turn_len.half", lang) if s["turn_days"] == 0.5 else t("d.turn_len.day", lang)
-                if s["turn_days"] == 1 else t("d.turn_len.days", lang, n=s["turn_days"]))
+    turn_len = (
+        t("d.turn_len.half", lang)
+        if s["turn_days"] == 0.5
+        else t("d.turn_len.day", lang)
+        if s["turn_days"] == 1
+        else t("d.turn_len.days", lang, n=s["turn_days"])
+    )
     sep = ", " if lang == "en" else "、"
     roles = sep.join(role_label(d, h, lang) for h in s["humans"]) or t("d.roles.none", lang)
     team_harm = d.table.loc["harm", "team"]
@@ -576,28 +798,75 @@ def render_debrief(d: Debrief, lang: str = "zh", log_path: str | Path | None = N
     if presets:
         best = min(presets, key=lambda p: (d.table.loc["harm", p], presets.index(p)))
         rules = d.table.loc["harm", s["pattern"]] if s["pattern"] in presets else float("nan")
-        headline = t("d.headline", lang, harm=_num(team_harm, 0), pattern=pattern, rules=_num(rules, 0),
-                     best=_pattern(best, lang), best_harm=_num(d.table.loc["harm", best], 0))
-    players = "".join(f"<li>{_e(role_label(d, role, lang))}: {_e(sep.join(names))}</li>"
-                      for role, names in d.players.items())
+        headline = t(
+            "d.headline",
+            lang,
+            harm=_num(team_harm, 0),
+            pattern=pattern,
+            rules=_num(rules, 0),
+            best=_pattern(best, lang),
+            best_harm=_num(d.table.loc["harm", best], 0),
+        )
+    players = "".join(
+        f"<li>{_e(role_label(d, role, lang))}: {_e(sep.join(names))}</li>"
+        for role, names in d.players.items()
+    )
     notes = ""
     if not d.notes.empty:
-        notes = (f"<h2>{_e(t('d.notes', lang))}</h2><ul>" + "".join(
-            f"<li>{_e(t('day', lang, day=r.day))} · {_e(role_label(d, r.role, lang))}"
-            f"{' (' + _e(r.player) + ')' if r.player else ''}: {_e(r.text)}</li>" for r in d.notes.itertuples())
-            + "</ul>")
+        notes = (
+            f"<h2>{_e(t('d.notes', lang))}</h2><ul>"
+            + "".join(
+                f"<li>{_e(t('day', lang, day=r.day))} · {_e(role_label(d, r.role, lang))}"
+                f"{' (' + _e(r.player) + ')' if r.player else ''}: {_e(r.text)}</li>"
+                for r in d.notes.itertuples()
+            )
+            + "</ul>"
+        )
     log_name = Path(log_path).name if log_path else (Path(d.log).name if d.log else "drill.jsonl")
-    command = " ".join(shlex.quote(a) for a in ("coop-agents", "tabletop", "replay", log_name, "--out",
-                                               f"debrief-{lang}.html", "--lang", lang))
+    command = " ".join(
+        shlex.quote(a)
+        for a in (
+            "coop-agents",
+            "tabletop",
+            "replay",
+            log_name,
+            "--out",
+            f"debrief-{lang}.html",
+            "--lang",
+            lang,
+        )
+    )
     date = str(s.get("created", ""))[:10] or datetime.now().date().isoformat()
     body = f"""
 <h1>{_e(t("d.title", lang))}</h1>
-<p class="sub">{_e(t("d.subtitle", lang, scenario=_scenario(s["scenario"], lang), pattern=pattern, seed=s["seed"],
-                      date=date))}</p>
+<p class="sub">{
+        _e(
+            t(
+                "d.subtitle",
+                lang,
+                scenario=_scenario(s["scenario"], lang),
+                pattern=pattern,
+                seed=s["seed"],
+                date=date,
+            )
+        )
+    }</p>
 <h2>{_e(t("d.setup", lang))}</h2>
-<p>{_e(t("d.setup.text", lang, roles=roles, pattern=pattern, turns=d.turns, turn_len=turn_len, last=d.last_played,
-         default=t("default." + s["default"], lang)))}</p>
-{f'<p><b>{_e(t("d.players", lang))}</b></p><ul>{players}</ul>' if players else ""}
+<p>{
+        _e(
+            t(
+                "d.setup.text",
+                lang,
+                roles=roles,
+                pattern=pattern,
+                turns=d.turns,
+                turn_len=turn_len,
+                last=d.last_played,
+                default=t("default." + s["default"], lang),
+            )
+        )
+    }</p>
+{f"<p><b>{_e(t('d.players', lang))}</b></p><ul>{players}</ul>" if players else ""}
 <h2>{_e(t("d.outcomes", lang))}</h2>
 {f'<p class="headline">{_e(headline)}</p>' if headline else ""}
 <p class="help">{_e(t("d.outcomes.help", lang))}</p>
@@ -622,12 +891,16 @@ def render_debrief(d: Debrief, lang: str = "zh", log_path: str | Path | None = N
 <h2>{_e(t("d.reproduce", lang))}</h2>
 <p>{_e(t("d.reproduce.text", lang))}</p>
 <p><code>{_e(command)}</code></p>
-<footer>{_e(t("d.versions", lang, version=__version__, log_version=s.get("coop_agents", __version__)))}</footer>
+<footer>{
+        _e(t("d.versions", lang, version=__version__, log_version=s.get("coop_agents", __version__)))
+    }</footer>
 """
     html_lang = "zh-CN" if lang == "zh" else "en"
-    return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(t('d.title', lang))}</title><style>{_CSS}</style></head><body>{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(t('d.title', lang))}</title><style>{_CSS}</style></head><body>{body}</body></html>\n"
+    )
 
 
 def write_debrief(d: Debrief, path: str | Path, lang: str = "zh", log_path: str | Path | None = None) -> Path:
@@ -636,15 +909,17 @@ def write_debrief(d: Debrief, path: str | Path, lang: str = "zh", log_path: str 
     page = render_debrief(d, lang, log_path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
-                                   suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp"
+        )
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(page)
         os.replace(tmp, path)
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise CoopError(f"cannot write {path} ({exc.strerror or type(exc).__name__}); give a file in a folder "
-                        "this user can write to") from None
+        raise CoopError(
+            f"cannot write {path} ({exc.strerror or type(exc).__name__}); give a file in a folder "
+            "this user can write to"
+        ) from None
     return path
-

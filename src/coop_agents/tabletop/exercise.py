@@ -82,16 +82,35 @@ HALF_DAY = 0.5
 MAX_TURN_DAYS = 14
 HISTORY_DAYS = 5  # earlier days' messages a role sees besides today's
 # What "doing nothing" is, by kind of decision (measures: keep today's level).
-NOTHING = {"request_state": "hold", "approve_state": "pass_back", "stand_down": "hold", "deescalate": "hold",
-           "warn": "silent", "own_task": "pass_on", "request_resources": "hold", "dispatch": "hold"}
+NOTHING = {
+    "request_state": "hold",
+    "approve_state": "pass_back",
+    "stand_down": "hold",
+    "deescalate": "hold",
+    "warn": "silent",
+    "own_task": "pass_on",
+    "request_resources": "hold",
+    "dispatch": "hold",
+}
 # Which half of a day a decision belongs to when turns are half a day (it arises before the
 # actions phase: morning; in it: afternoon).
 MORNING, AFTERNOON = 0, 1
-_KIND_ZH = {"government": "基层政府", "street_office": "街道办事处", "committee": "社区居委会",
-            "party_committee": "党组织", "social_organisation": "社会组织", "platform": "应急响应平台"}
-_KIND_EN = {"government": "District government", "street_office": "All street offices",
-            "committee": "All community committees", "party_committee": "All party bodies",
-            "social_organisation": "All social organisations", "platform": "The response platform"}
+_KIND_ZH = {
+    "government": "基层政府",
+    "street_office": "街道办事处",
+    "committee": "社区居委会",
+    "party_committee": "党组织",
+    "social_organisation": "社会组织",
+    "platform": "应急响应平台",
+}
+_KIND_EN = {
+    "government": "District government",
+    "street_office": "All street offices",
+    "committee": "All community committees",
+    "party_committee": "All party bodies",
+    "social_organisation": "All social organisations",
+    "platform": "The response platform",
+}
 
 
 def do_nothing(decision: Decision, level: float = 0.0) -> Any:
@@ -117,8 +136,14 @@ def _key(decision: Decision, counter: Counter) -> Key:
 
 
 def _key_from_json(raw: Any, where: str) -> Key:
-    if not (isinstance(raw, list) and len(raw) == 5 and isinstance(raw[0], int) and isinstance(raw[2], str)
-            and isinstance(raw[3], int) and isinstance(raw[4], int)):
+    if not (
+        isinstance(raw, list)
+        and len(raw) == 5
+        and isinstance(raw[0], int)
+        and isinstance(raw[2], str)
+        and isinstance(raw[3], int)
+        and isinstance(raw[4], int)
+    ):
         raise CoopError(f"{where}: a decision's key is [day, organisation, kind, community, ordinal]")
     return tuple(raw)
 
@@ -243,11 +268,22 @@ class _Preview:
     def decide(self, decision: Decision) -> Any:
         ex = self.exercise
         key = _key(decision, self.counter)
-        level = float(self.model.world.communities.measures[decision.community]) if decision.community >= 0 else 0.0
-        self.found.append(Pending(key, ex.role_of(decision.node), self.turn, decision,
-                                  do_nothing(decision, level), self.half))
+        level = (
+            float(self.model.world.communities.measures[decision.community])
+            if decision.community >= 0
+            else 0.0
+        )
+        self.found.append(
+            Pending(
+                key, ex.role_of(decision.node), self.turn, decision, do_nothing(decision, level), self.half
+            )
+        )
         answer = ex.answers.get(key)
-        return answer["choice"] if answer is not None and answer["choice"] in decision.options else decision.suggested
+        return (
+            answer["choice"]
+            if answer is not None and answer["choice"] in decision.options
+            else decision.suggested
+        )
 
 
 def copy_model(model: CoordinationModel, shared: Iterable[Any] = ()) -> CoordinationModel:
@@ -262,10 +298,21 @@ def copy_model(model: CoordinationModel, shared: Iterable[Any] = ()) -> Coordina
     from coop_agents.agents.residents import Resident
 
     w, bus = model.world, model.bus
-    keep = [RULES, *shared, w.graph, w.contacts, w.boundary, w.base_trust, model.active, model.config,
-            model.scenario_spec, model.pattern_spec, *model.agents_by_type.get(Resident, ())]
+    keep = [
+        RULES,
+        *shared,
+        w.graph,
+        w.contacts,
+        w.boundary,
+        w.base_trust,
+        model.active,
+        model.config,
+        model.scenario_spec,
+        model.pattern_spec,
+        *model.agents_by_type.get(Resident, ()),
+    ]
     memo = {id(o): o for o in keep}
-    memo[id(bus._seq)] = itertools.count(int(repr(bus._seq)[len("count("):-1]))
+    memo[id(bus._seq)] = itertools.count(int(repr(bus._seq)[len("count(") : -1]))
     memo[id(bus._routes)] = {}
     if "_twins" in model.__dict__:  # counterfactual twins are the run's own, not its copy's
         memo[id(model.__dict__["_twins"])] = {}
@@ -336,15 +383,29 @@ class Exercise:
         CoopError: an unknown role, scenario, pattern or key, a bad turn length or default.
     """
 
-    def __init__(self, scenario: str | Path = "default", pattern: str | Path = "siloed", seed: int = 0,
-                 humans: Sequence[Hashable] = (), turn_days: float = 1, injects: Iterable[Inject | Mapping] = (),
-                 days: int | None = None, default: str = "nothing", log: str | Path | None = None,
-                 **overrides: Any) -> None:
+    def __init__(
+        self,
+        scenario: str | Path = "default",
+        pattern: str | Path = "siloed",
+        seed: int = 0,
+        humans: Sequence[Hashable] = (),
+        turn_days: float = 1,
+        injects: Iterable[Inject | Mapping] = (),
+        days: int | None = None,
+        default: str = "nothing",
+        log: str | Path | None = None,
+        **overrides: Any,
+    ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise CoopError(f"seed={seed!r}: expected a non-negative integer")
-        if turn_days != HALF_DAY and (isinstance(turn_days, bool) or not float(turn_days).is_integer()
-                                      or not 1 <= turn_days <= MAX_TURN_DAYS):
-            raise CoopError(f"turn_days={turn_days!r}: a turn is half a day (0.5) or 1 to {MAX_TURN_DAYS} days")
+        if turn_days != HALF_DAY and (
+            isinstance(turn_days, bool)
+            or not float(turn_days).is_integer()
+            or not 1 <= turn_days <= MAX_TURN_DAYS
+        ):
+            raise CoopError(
+                f"turn_days={turn_days!r}: a turn is half a day (0.5) or 1 to {MAX_TURN_DAYS} days"
+            )
         if default not in DEFAULTS:
             raise CoopError(f"default={default!r}: an undecided decision takes one of {', '.join(DEFAULTS)}")
         if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
@@ -362,14 +423,17 @@ class Exercise:
         self.log = Path(log) if log is not None else None
         self._seats = _Seats(self)
         self.fired: list[tuple[int, Inject]] = []
-        self.model = CoordinationModel(scenario, pattern, seed, deciders={h: self._seats for h in humans},
-                                       **overrides)
+        self.model = CoordinationModel(
+            scenario, pattern, seed, deciders={h: self._seats for h in humans}, **overrides
+        )
         self.team = TeamRecord()
         # A counterfactual of the run (same seed, a lever changed) replays the team's decisions;
         # the learning gain's twin (several events) also meets the drill's injects.
         self.model.construction["deciders"] = {h: Replayer(self.team) for h in humans}
         if self.model.config.arrival != "single" and self.model.config.learning:
-            self.model.__dict__.setdefault("_twins", {})[(("learning", False),)] = self.rebuild(learning=False)
+            self.model.__dict__.setdefault("_twins", {})[(("learning", False),)] = self.rebuild(
+                learning=False
+            )
         self._role = {}
         for org in self.model.organisations:
             role = org.node if org.node in humans else org.kind if org.kind in humans else None
@@ -377,13 +441,17 @@ class Exercise:
                 self._role[org.node] = role
         for h in humans:
             if h in DECIDER_KINDS and not any(o.kind == h for o in self.model.organisations):
-                raise CoopError(f"humans: this district has no {h}; its organisations are of the kinds "
-                                f"{', '.join(sorted({o.kind for o in self.model.organisations}))}")
+                raise CoopError(
+                    f"humans: this district has no {h}; its organisations are of the kinds "
+                    f"{', '.join(sorted({o.kind for o in self.model.organisations}))}"
+                )
         self.turn = 0
         self.turns: list[dict] = []
         self.taken: list[dict] = []  # every decision of a human role as it took effect
         self.history: dict[Hashable, list[MessageView]] = {node: [] for node in self._role}
-        self._last_read = {node: self.model.roster.organisations[self._index(node)].read for node in self._role}
+        self._last_read = {
+            node: self.model.roster.organisations[self._index(node)].read for node in self._role
+        }
         self.perceived: list[np.ndarray] = [self.model.world.communities.perceived.copy()]
         self._preview_cache: tuple | None = None
         scheduled = []
@@ -393,10 +461,19 @@ class Exercise:
             self._schedule(inject, turn=-1)
             scheduled.append(inject.record())
         self.settings = {
-            "type": "settings", "format": FORMAT, "coop_agents": __version__,
-            "scenario": str(scenario), "pattern": str(pattern), "seed": seed, "humans": humans,
-            "turn_days": self.turn_days, "days": days, "default": default, "overrides": overrides,
-            "injects": scheduled, "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "type": "settings",
+            "format": FORMAT,
+            "coop_agents": __version__,
+            "scenario": str(scenario),
+            "pattern": str(pattern),
+            "seed": seed,
+            "humans": humans,
+            "turn_days": self.turn_days,
+            "days": days,
+            "default": default,
+            "overrides": overrides,
+            "injects": scheduled,
+            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         }
         self._finish_if_over()
         self._autosave()
@@ -413,7 +490,9 @@ class Exercise:
     def organisations_of(self, role: Hashable) -> list:
         """The organisations a role decides for, in node order."""
         if role not in self.humans:
-            raise CoopError(f"unknown role {role!r}; the roles people play: {', '.join(map(str, self.humans))}")
+            raise CoopError(
+                f"unknown role {role!r}; the roles people play: {', '.join(map(str, self.humans))}"
+            )
         return [o for o in self.model.organisations if self._role.get(o.node) == role]
 
     @property
@@ -481,15 +560,18 @@ class Exercise:
                 views[AFTERNOON] = self._views(twin, t, AFTERNOON, inboxes), self._truth(twin, t)
             action_phase(t, states)
 
-        twin._decision_phase, twin._action_phase = deciding, acting
+        # The copy's two phases, wrapped to see what each role knows when it decides.
+        setattr(twin, "_decision_phase", deciding)  # noqa: B010
+        setattr(twin, "_action_phase", acting)  # noqa: B010
         for _ in range(first, last + 1):
             if not twin.running:
                 break
             seer.half = MORNING
             twin.step()
         pending = [p for p in seer.found if half is None or p.half == half]
-        role_views, truth = views.get(MORNING if half in (None, MORNING) else AFTERNOON,
-                                      ({}, self._truth(twin, first)))
+        role_views, truth = views.get(
+            MORNING if half in (None, MORNING) else AFTERNOON, ({}, self._truth(twin, first))
+        )
         self._preview_cache = (pending, role_views, truth)
         return self._preview_cache
 
@@ -515,8 +597,16 @@ class Exercise:
 
     def _message(self, model: CoordinationModel, msg, day: int) -> MessageView:
         sender = model.organisations[msg.sender]
-        return MessageView(msg.kind, sender.node, sender.kind, sender.name, int(msg.community), float(msg.value),
-                           int(msg.state), day)
+        return MessageView(
+            msg.kind,
+            sender.node,
+            sender.kind,
+            sender.name,
+            int(msg.community),
+            float(msg.value),
+            int(msg.state),
+            day,
+        )
 
     def _communities_of(self, model: CoordinationModel, org) -> list[int]:
         if org.kind in ("committee", "party_committee") and org.community >= 0:
@@ -526,14 +616,18 @@ class Exercise:
         if org.kind == "government":
             return list(range(model.n_communities))
         neighbours = model.active.neighbors(org.node) if org.node in model.active else ()
-        tied = {model.graph.nodes[n].get("community", -1) for n in neighbours
-                if model.graph.nodes[n].get("kind") == "committee"}
+        tied = {
+            model.graph.nodes[n].get("community", -1)
+            for n in neighbours
+            if model.graph.nodes[n].get("kind") == "committee"
+        }
         if org.kind == "party_committee" and org.street >= 0:
             tied |= {c.community for c in model.committees if c.street == org.street}
         return sorted(k for k in tied if k >= 0)
 
-    def _views(self, model: CoordinationModel, day: int, half: int | None,
-               inboxes: Mapping[Hashable, list]) -> dict[Hashable, RoleView]:
+    def _views(
+        self, model: CoordinationModel, day: int, half: int | None, inboxes: Mapping[Hashable, list]
+    ) -> dict[Hashable, RoleView]:
         comm = model.world.communities
         states = comm.state.copy()
         capacity = model.actions.needs_capacity(states) * comm.available
@@ -544,10 +638,19 @@ class Exercise:
                 if self._role.get(org.node) != role:
                     continue
                 reported = tuple(sorted((k, float(v)) for k, v in getattr(org, "picture", {}).items()))
-                orgs.append(OrgView(org.node, org.kind, org.name, float(org.stock),
-                                    tuple(self._message(model, m, day) for m in inboxes.get(org.node, ())),
-                                    tuple((model.organisations[a].name, int(c), float(v))
-                                          for a, (c, v) in org.owed.items()), reported))
+                orgs.append(
+                    OrgView(
+                        org.node,
+                        org.kind,
+                        org.name,
+                        float(org.stock),
+                        tuple(self._message(model, m, day) for m in inboxes.get(org.node, ())),
+                        tuple(
+                            (model.organisations[a].name, int(c), float(v)) for a, (c, v) in org.owed.items()
+                        ),
+                        reported,
+                    )
+                )
                 ks.update(self._communities_of(model, org))
                 if org.kind == "committee":
                     own.add(org.community)
@@ -558,18 +661,38 @@ class Exercise:
             for k in sorted(ks):
                 committee = model.committees[k]
                 mine = k in own
-                communities.append(CommunityView(
-                    k, committee.name, G(states[k]).name.lower(), float(comm.measures[k]), int(comm.size[k]),
-                    perceived=float(comm.perceived[k]) if mine else None, reported=pictures.get(k),
-                    capacity=float(capacity[k]) if mine else None,
-                    pending=None if not mine or committee.pending is None else committee.pending[0].name.lower(),
-                    perceived_history=tuple(float(p[k]) for p in self.perceived[-HISTORY_DAYS - 1:]) if mine else ()))
-            history = []
+                communities.append(
+                    CommunityView(
+                        k,
+                        committee.name,
+                        G(states[k]).name.lower(),
+                        float(comm.measures[k]),
+                        int(comm.size[k]),
+                        perceived=float(comm.perceived[k]) if mine else None,
+                        reported=pictures.get(k),
+                        capacity=float(capacity[k]) if mine else None,
+                        pending=None
+                        if not mine or committee.pending is None
+                        else committee.pending[0].name.lower(),
+                        perceived_history=tuple(float(p[k]) for p in self.perceived[-HISTORY_DAYS - 1 :])
+                        if mine
+                        else (),
+                    )
+                )
+            history: list[MessageView] = []
             for o in orgs:
                 history.extend(m for m in self.history.get(o.node, ()) if m.day >= day - HISTORY_DAYS)
             history.sort(key=lambda m: -m.day)
-            out[role] = RoleView(role, self.turn, day, half, tuple(orgs), tuple(communities),
-                                 tuple(self._injects_for(model, role, ks)), tuple(history))
+            out[role] = RoleView(
+                role,
+                self.turn,
+                day,
+                half,
+                tuple(orgs),
+                tuple(communities),
+                tuple(self._injects_for(model, role, ks)),
+                tuple(history),
+            )
         return out
 
     def _injects_for(self, model: CoordinationModel, role: Hashable, communities: set[int]) -> list[Inject]:
@@ -587,10 +710,16 @@ class Exercise:
     def _truth(self, model: CoordinationModel, day: int) -> Truth:
         comm, hz, res = model.world.communities, model.hazard, model.world.residents
         harmed = np.bincount(res.community[hz.affected], minlength=model.n_communities)
-        return Truth(day, tuple(float(r) for r in model._risk), tuple(float(p) for p in comm.perceived),
-                     tuple(G(s).name.lower() for s in comm.state), tuple(float(v) for v in comm.measures),
-                     tuple(int(h) for h in harmed), int(np.count_nonzero(hz.affected)),
-                     float(np.count_nonzero(hz.active) / res.n))
+        return Truth(
+            day,
+            tuple(float(r) for r in model._risk),
+            tuple(float(p) for p in comm.perceived),
+            tuple(G(s).name.lower() for s in comm.state),
+            tuple(float(v) for v in comm.measures),
+            tuple(int(h) for h in harmed),
+            int(np.count_nonzero(hz.affected)),
+            float(np.count_nonzero(hz.active) / res.n),
+        )
 
     # ------------------------------------------------------------------ people decide
 
@@ -599,8 +728,10 @@ class Exercise:
         for p in self.pending():
             if p.key == key:
                 return p
-        raise CoopError(f"decision {list(key)} is not waiting for anyone: turn {self.turn + 1} is open"
-                        + (" and the drill is over" if self.finished else ""))
+        raise CoopError(
+            f"decision {list(key)} is not waiting for anyone: turn {self.turn + 1} is open"
+            + (" and the drill is over" if self.finished else "")
+        )
 
     def decide(self, decision: Pending | Sequence, choice: Any, player: str | None = None) -> None:
         """Answer a pending decision (a :class:`Pending` or its key) with ``choice``, one of its
@@ -612,9 +743,19 @@ class Exercise:
         """
         p = self._pending_for(decision)
         choice = check_choice(p.decision, choice)
-        record = {"type": "decision", "turn": self.turn, "day": p.day, "key": list(p.key), "role": p.role,
-                  "player": player, "kind": p.kind, "organisation": p.node, "community": p.community,
-                  "choice": jsonable(choice), "suggested": jsonable(p.suggested)}
+        record = {
+            "type": "decision",
+            "turn": self.turn,
+            "day": p.day,
+            "key": list(p.key),
+            "role": p.role,
+            "player": player,
+            "kind": p.kind,
+            "organisation": p.node,
+            "community": p.community,
+            "choice": jsonable(choice),
+            "suggested": jsonable(p.suggested),
+        }
         self._answer(record)
         self._append(record)
 
@@ -626,11 +767,24 @@ class Exercise:
         self.organisations_of(role)
         text = " ".join(str(text).split())[:1000]
         if text:
-            self._append({"type": "note", "turn": self.turn, "day": self.span()[0], "role": role,
-                          "player": player, "text": text})
+            self._append(
+                {
+                    "type": "note",
+                    "turn": self.turn,
+                    "day": self.span()[0],
+                    "role": role,
+                    "player": player,
+                    "text": text,
+                }
+            )
 
-    def fire(self, inject: str | Inject, target: int | None = None, params: Mapping[str, float] | None = None,
-             by: str = "facilitator") -> Inject:
+    def fire(
+        self,
+        inject: str | Inject,
+        target: int | None = None,
+        params: Mapping[str, float] | None = None,
+        by: str = "facilitator",
+    ) -> Inject:
         """Fire an inject now: it applies at the start of the open turn's first day (after a
         morning, at the start of the next day). Returns the inject with its target resolved.
 
@@ -660,21 +814,36 @@ class Exercise:
     # ------------------------------------------------------------------ the run steps
 
     def _commit_choice(self, decision: Decision, key: Key) -> Any:
-        answer = self.answers.get(key)
-        answered = answer is not None and answer["choice"] in decision.options
+        answer = self.answers.get(key) or {}
+        answered = bool(answer) and answer["choice"] in decision.options
         if answered:
             choice = answer["choice"]
         elif self._turn_default == "rules":
             choice = decision.suggested
         else:
-            level = float(self.model.world.communities.measures[decision.community]) if decision.community >= 0 else 0
+            level = (
+                float(self.model.world.communities.measures[decision.community])
+                if decision.community >= 0
+                else 0
+            )
             choice = do_nothing(decision, level)
         if choice != decision.suggested:
             self.team.deviations[key] = choice
-        self.taken.append({"turn": self.turn, "day": decision.day, "key": key, "role": self.role_of(decision.node),
-                           "kind": decision.kind, "organisation": decision.node, "community": decision.community,
-                           "choice": choice, "suggested": decision.suggested, "answered": answered,
-                           "player": answer.get("player") if answered else None})
+        self.taken.append(
+            {
+                "turn": self.turn,
+                "day": decision.day,
+                "key": key,
+                "role": self.role_of(decision.node),
+                "kind": decision.kind,
+                "organisation": decision.node,
+                "community": decision.community,
+                "choice": choice,
+                "suggested": decision.suggested,
+                "answered": answered,
+                "player": answer.get("player") if answered else None,
+            }
+        )
         return choice
 
     _turn_default = "nothing"
@@ -705,9 +874,15 @@ class Exercise:
                 self.model.step()
                 self._after_day()
         taken = self.taken[before:]
-        record = {"type": "turn", "turn": self.turn, "days": [first, last], "timed_out": bool(timed_out),
-                  "default": default, "decided": len(taken),
-                  "defaults": [[list(t["key"]), jsonable(t["choice"])] for t in taken if not t["answered"]]}
+        record = {
+            "type": "turn",
+            "turn": self.turn,
+            "days": [first, last],
+            "timed_out": bool(timed_out),
+            "default": default,
+            "decided": len(taken),
+            "defaults": [[list(t["key"]), jsonable(t["choice"])] for t in taken if not t["answered"]],
+        }
         self.turns.append(record)
         self.turn += 1
         self._preview_cache = None
@@ -753,6 +928,7 @@ class Exercise:
     def last_played(self) -> int:
         """The last model day people played (0: none yet)."""
         return self.team.last_day
+
     _ended: int | None = None  # the turn at which the facilitator ended the drill
 
     def end(self) -> None:
@@ -830,16 +1006,30 @@ class Exercise:
         if not isinstance(s.get("overrides", {}), dict) or not isinstance(s.get("injects", []), list):
             raise CoopError(f"{where}: the settings' overrides must be an object and injects a list")
         injects = [inject_from_record(r, f"{where}: injects") for r in s.get("injects", [])]
-        ex = cls(s["scenario"], s["pattern"], s["seed"], humans=s["humans"], turn_days=s["turn_days"],
-                 injects=injects, days=s.get("days"), default=s["default"], **s.get("overrides", {}))
-        ex.settings = {**ex.settings, "created": s.get("created", ex.settings["created"]),
-                       "coop_agents": s.get("coop_agents", __version__)}
+        ex = cls(
+            s["scenario"],
+            s["pattern"],
+            s["seed"],
+            humans=s["humans"],
+            turn_days=s["turn_days"],
+            injects=injects,
+            days=s.get("days"),
+            default=s["default"],
+            **s.get("overrides", {}),
+        )
+        ex.settings = {
+            **ex.settings,
+            "created": s.get("created", ex.settings["created"]),
+            "coop_agents": s.get("coop_agents", __version__),
+        }
         for r in records[1:]:
             where = f"{path}:{r['_line']}"
             kind = r["type"]
             if kind in ("decision", "inject", "turn", "end") and r.get("turn") != ex.turn:
-                raise CoopError(f"{where}: a {kind} of turn {r.get('turn')!r} where turn {ex.turn} is open; "
-                                "the log is out of order")
+                raise CoopError(
+                    f"{where}: a {kind} of turn {r.get('turn')!r} where turn {ex.turn} is open; "
+                    "the log is out of order"
+                )
             if kind == "decision":
                 r["key"] = list(_key_from_json(r.get("key"), where))
                 ex._answer(r)
@@ -853,9 +1043,11 @@ class Exercise:
                     raise CoopError(f"{where}: a turn after the run ended; the log is damaged")
                 done = ex._advance(bool(r.get("timed_out")), r["default"])
                 if done["defaults"] != r.get("defaults") or done["decided"] != r.get("decided"):
-                    raise CoopError(f"{where}: turn {r['turn'] + 1} does not replay as logged (made with "
-                                    f"coop-agents {ex.settings['coop_agents']}, replayed with {__version__}); "
-                                    "the model's rules have changed since")
+                    raise CoopError(
+                        f"{where}: turn {r['turn'] + 1} does not replay as logged (made with "
+                        f"coop-agents {ex.settings['coop_agents']}, replayed with {__version__}); "
+                        "the model's rules have changed since"
+                    )
             elif kind == "end":
                 if ex.finished:
                     raise CoopError(f"{where}: the drill ended after the run ended; the log is damaged")

@@ -81,11 +81,33 @@ EFFECTS: dict[str, dict[str, tuple[float, float, float]]] = {
     "capacity_cut": {"capacity": (0.3, 0.01, 1.0), "detection": (0.5, 0.0, 1.0), "days": (7, 1, 60)},
     "stock_delay": {"share": (0.6, 0.0, 1.0), "days": (4, 1, 60)},
 }
-_KEYS = {"id", "effect", "target", "recipients", "title_en", "title_zh", "message_en", "message_zh",
-         "expected_en", "expected_zh", "params", "expected"}
-_RECIPIENTS = ("government", "street_office", "committee", "party_committee", "social_organisation", "platform")
-_NAMES = {"community": ("community {n}", "社区{n}"), "street": ("street {n}", "街道{n}"),
-          "district": ("the whole district", "全辖区")}
+_KEYS = {
+    "id",
+    "effect",
+    "target",
+    "recipients",
+    "title_en",
+    "title_zh",
+    "message_en",
+    "message_zh",
+    "expected_en",
+    "expected_zh",
+    "params",
+    "expected",
+}
+_RECIPIENTS = (
+    "government",
+    "street_office",
+    "committee",
+    "party_committee",
+    "social_organisation",
+    "platform",
+)
+_NAMES = {
+    "community": ("community {n}", "社区{n}"),
+    "street": ("street {n}", "街道{n}"),
+    "district": ("the whole district", "全辖区"),
+}
 
 
 @dataclass(frozen=True)
@@ -119,9 +141,15 @@ class InjectSpec:
 def _number(effect: str, name: str, value: Any, where: str) -> float:
     default, low, high = EFFECTS[effect][name]
     whole = isinstance(default, int)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (whole and not float(value).is_integer()):
-        raise CoopError(f"{where}: {name}={value!r}; expected {'an integer' if whole else 'a number'} "
-                        f"from {low:g} to {high:g}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (whole and not float(value).is_integer())
+    ):
+        raise CoopError(
+            f"{where}: {name}={value!r}; expected {'an integer' if whole else 'a number'} "
+            f"from {low:g} to {high:g}"
+        )
     if not math.isfinite(value) or not low <= value <= high:
         raise CoopError(f"{where}: {name}={value!r} is out of range; allowed {low:g} to {high:g}")
     return int(value) if whole else float(value)
@@ -139,8 +167,11 @@ def _params(effect: str, given: Mapping[str, Any], where: str) -> dict[str, floa
 def _check(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, Mapping) or raw.get("check") not in CHECKS:
         raise CoopError(f"{where}: [expected] needs check = one of {', '.join(CHECKS)}")
-    allowed = {"state": {"check", "states", "within_days"}, "measures": {"check", "at_least", "within_days"},
-               "decision": {"check", "kinds", "choices", "within_days"}}[raw["check"]]
+    allowed = {
+        "state": {"check", "states", "within_days"},
+        "measures": {"check", "at_least", "within_days"},
+        "decision": {"check", "kinds", "choices", "within_days"},
+    }[raw["check"]]
     check_keys(raw, allowed, f"[expected] of {where}")
     days = raw.get("within_days")
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
@@ -172,14 +203,23 @@ def _spec(data: dict, where: str, name: str) -> InjectSpec:
     recipients = tuple(data.get("recipients", ()))
     if not set(recipients) <= set(_RECIPIENTS):
         raise CoopError(f"{where}: recipients must be some of {', '.join(_RECIPIENTS)}")
-    texts = {}
+    texts: dict[str, dict[str, str]] = {}
     for key in ("title", "message", "expected"):
         pair = {lang: data.get(f"{key}_{lang}") for lang in LANGS}
         if not all(isinstance(v, str) and v.strip() for v in pair.values()):
             raise CoopError(f"{where}: {key}_en and {key}_zh are both needed (the drill is bilingual)")
-        texts[key] = pair
-    return InjectSpec(name, effect, target, recipients, texts["title"], texts["message"], texts["expected"],
-                      _params(effect, data.get("params", {}), where), _check(data.get("expected"), where))
+        texts[key] = {lang: str(v) for lang, v in pair.items()}
+    return InjectSpec(
+        name,
+        effect,
+        target,
+        recipients,
+        texts["title"],
+        texts["message"],
+        texts["expected"],
+        _params(effect, data.get("params", {}), where),
+        _check(data.get("expected"), where),
+    )
 
 
 @functools.cache
@@ -233,9 +273,12 @@ class Inject:
             raise CoopError(f"inject {self.id}: day={self.day!r}; expected a model day of at least 1")
         if spec.target == "district":
             object.__setattr__(self, "target", None)
-        elif self.target is not None and (isinstance(self.target, bool) or not isinstance(self.target, int)
-                                          or self.target < 0):
-            raise CoopError(f"inject {self.id}: target={self.target!r}; expected a {spec.target} number from 0")
+        elif self.target is not None and (
+            isinstance(self.target, bool) or not isinstance(self.target, int) or self.target < 0
+        ):
+            raise CoopError(
+                f"inject {self.id}: target={self.target!r}; expected a {spec.target} number from 0"
+            )
         given = dict(self.params)
         _params(spec.effect, given, f"inject {self.id}")
         object.__setattr__(self, "params", tuple(sorted(given.items())))
@@ -243,6 +286,13 @@ class Inject:
     @property
     def spec(self) -> InjectSpec:
         return load_inject(self.id)
+
+    @property
+    def where(self) -> int:
+        """The target's number (a community's or a street's), once resolved (see check_against)."""
+        if self.target is None:
+            raise CoopError(f"inject {self.id}: no target yet; resolve it against the model first")
+        return self.target
 
     @property
     def values(self) -> dict[str, float]:
@@ -261,15 +311,19 @@ class Inject:
                 risk = np.asarray(model._risk, dtype=float)
                 target = int(np.argmin(risk)) if spec.effect == "index_cases" else int(np.argmax(risk))
             if not 0 <= target < n:
-                raise CoopError(f"inject {self.id}: community {target + 1} does not exist; "
-                                f"the district has communities 1 to {n}")
+                raise CoopError(
+                    f"inject {self.id}: community {target + 1} does not exist; "
+                    f"the district has communities 1 to {n}"
+                )
             return Inject(self.id, self.day, target, self.params)
         if spec.target == "street":
             streets = sorted(model.roster.street_offices)
             target = streets[0] if self.target is None else self.target
             if target not in model.roster.street_offices:
-                raise CoopError(f"inject {self.id}: street {target + 1} does not exist; the district has streets "
-                                f"{', '.join(str(s + 1) for s in streets)}")
+                raise CoopError(
+                    f"inject {self.id}: street {target + 1} does not exist; the district has streets "
+                    f"{', '.join(str(s + 1) for s in streets)}"
+                )
             return Inject(self.id, self.day, target, self.params)
         return self
 
@@ -292,7 +346,7 @@ class Inject:
         """The communities it concerns (in community order)."""
         kind = self.spec.target
         if kind == "community":
-            return [self.target]
+            return [self.where]
         if kind == "street":
             return [c.community for c in model.committees if c.street == self.target]
         return list(range(model.n_communities))
@@ -313,7 +367,8 @@ def inject_from_record(record: Mapping[str, Any], where: str) -> Inject:
     params = record.get("params") or {}
     if not isinstance(params, Mapping):
         raise CoopError(f"{where}: the inject's params must be an object of numbers")
-    return Inject(record["inject"], record.get("day"), record.get("target"), tuple(sorted(params.items())))
+    day: Any = record.get("day")  # checked by Inject
+    return Inject(record["inject"], day, record.get("target"), tuple(sorted(params.items())))
 
 
 # ----------------------------------------------------------------------------- effects
@@ -358,7 +413,7 @@ def _ties(model: CoordinationModel, inject: Inject) -> list[int]:
     """The organisations (bus indices) whose ties a road flood cuts."""
     orgs = [model.committees[k] for k in inject.communities(model)]
     if inject.spec.target == "street":
-        orgs.append(model.roster.street_offices[inject.target])
+        orgs.append(model.roster.street_offices[inject.where])
     return sorted({o.index for o in orgs})
 
 
@@ -381,7 +436,9 @@ def _slow_ties(model: CoordinationModel, day: int, inject: Inject) -> None:
     v = inject.values
     nodes = _ties(model, inject)
     _scale_ties(model.bus, nodes, v["factor"], v["reliability"])
-    model.schedule_inject(day + int(v["days"]), _Undo("slow_ties", tuple(nodes), (v["factor"], v["reliability"])))
+    model.schedule_inject(
+        day + int(v["days"]), _Undo("slow_ties", tuple(nodes), (v["factor"], v["reliability"]))
+    )
 
 
 def _scale_capacity(model: CoordinationModel, community: int, capacity: float, detection: float) -> None:
@@ -398,9 +455,10 @@ def _scale_capacity(model: CoordinationModel, community: int, capacity: float, d
 
 def _capacity_cut(model: CoordinationModel, day: int, inject: Inject) -> None:
     v = inject.values
-    _scale_capacity(model, inject.target, v["capacity"], v["detection"])
-    model.schedule_inject(day + int(v["days"]), _Undo("capacity_cut", (inject.target,),
-                                                      (v["capacity"], v["detection"])))
+    _scale_capacity(model, inject.where, v["capacity"], v["detection"])
+    model.schedule_inject(
+        day + int(v["days"]), _Undo("capacity_cut", (inject.where,), (v["capacity"], v["detection"]))
+    )
 
 
 def _supplier(model: CoordinationModel, inject: Inject):
@@ -422,8 +480,10 @@ def _stock_delay(model: CoordinationModel, day: int, inject: Inject) -> None:
     if inject.spec.target == "street":
         targets.add(supplier.index)
     bus = model.bus
-    bus._events = [(t + days, seq, msg) if msg.kind == "delivery" and msg.target in targets else (t, seq, msg)
-                   for t, seq, msg in bus._events]
+    bus._events = [
+        (t + days, seq, msg) if msg.kind == "delivery" and msg.target in targets else (t, seq, msg)
+        for t, seq, msg in bus._events
+    ]
     heapq.heapify(bus._events)
     model.schedule_inject(day + days, _Undo("stock_delay", (supplier.index,), (held,)))
 
@@ -450,15 +510,26 @@ class _Undo:
                 org.pay_owed()
 
 
-_APPLY = {"index_cases": _index_cases, "trust_cut": _trust_cut, "slow_ties": _slow_ties,
-          "capacity_cut": _capacity_cut, "stock_delay": _stock_delay}
+_APPLY = {
+    "index_cases": _index_cases,
+    "trust_cut": _trust_cut,
+    "slow_ties": _slow_ties,
+    "capacity_cut": _capacity_cut,
+    "stock_delay": _stock_delay,
+}
 
 
 # ----------------------------------------------------------------------------- the expected action
 
 
-def expected_met(inject: Inject, communities: list[int], states: np.ndarray, levels: np.ndarray,
-                 decisions: list[dict[str, Any]], human_kinds: set[str]) -> tuple[str, int | None]:
+def expected_met(
+    inject: Inject,
+    communities: list[int],
+    states: np.ndarray,
+    levels: np.ndarray,
+    decisions: list[dict[str, Any]],
+    human_kinds: set[str],
+) -> tuple[str, int | None]:
     """Whether the expected action of ``inject`` happened in a run, and on which day.
 
     Args:
@@ -488,12 +559,21 @@ def expected_met(inject: Inject, communities: list[int], states: np.ndarray, lev
             if (levels[day, ks] >= check["at_least"] - 1e-9).any():
                 return "met", day
         return "missed", None
-    kinds = {"request_resources": {"committee", "street_office"}, "dispatch": {"government", "street_office"},
-             "approve_state": {"government", "street_office"}, "own_task": {"committee"}}
+    kinds = {
+        "request_resources": {"committee", "street_office"},
+        "dispatch": {"government", "street_office"},
+        "approve_state": {"government", "street_office"},
+        "own_task": {"committee"},
+    }
     could = set().union(*(kinds.get(k, {"committee"}) for k in check["kinds"]))
     if not could & human_kinds:
         return "model", None
-    hits = [d["day"] for d in decisions if d["kind"] in check["kinds"] and d["choice"] in check["choices"]
-            and (d["community"] in ks or d["community"] == -1) and first <= d["day"] <= last]
+    hits = [
+        d["day"]
+        for d in decisions
+        if d["kind"] in check["kinds"]
+        and d["choice"] in check["choices"]
+        and (d["community"] in ks or d["community"] == -1)
+        and first <= d["day"] <= last
+    ]
     return ("met", min(hits)) if hits else ("missed", None)
-

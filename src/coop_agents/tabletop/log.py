@@ -81,8 +81,10 @@ def write_log(path: str | Path, records: Iterable[dict | str]) -> Path:
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise CoopError(f"cannot write the drill's log {path} ({exc.strerror or type(exc).__name__}); "
-                        "give a folder this user can write to") from None
+        raise CoopError(
+            f"cannot write the drill's log {path} ({exc.strerror or type(exc).__name__}); "
+            "give a folder this user can write to"
+        ) from None
     return path
 
 
@@ -118,12 +120,15 @@ def read_log(path: str | Path) -> list[dict]:
             raise CoopError(f"{path}:{number}: not a JSON record ({exc.msg}); the log is damaged") from None
         if not isinstance(record, dict) or record.get("type") not in RECORD_TYPES:
             found = record.get("type") if isinstance(record, dict) else type(record).__name__
-            raise CoopError(f"{path}:{number}: a record of unknown type {found!r}; "
-                            f"allowed: {', '.join(RECORD_TYPES)}")
+            raise CoopError(
+                f"{path}:{number}: a record of unknown type {found!r}; allowed: {', '.join(RECORD_TYPES)}"
+            )
         record["_line"] = number
         records.append(record)
     if not records or records[0]["type"] != "settings":
         raise CoopError(f"{path}: not a drill's log (its first record must be the settings)")
     if records[0].get("format") != FORMAT:
-        raise CoopError(f"{path}: log format {records[0].get('format')!r}; this coop-agents reads format {FORMAT}")
+        raise CoopError(
+            f"{path}: log format {records[0].get('format')!r}; this coop-agents reads format {FORMAT}"
+        )
     return records

@@ -129,10 +129,17 @@ class Room:
         clock: the time source (seconds, monotonic).
     """
 
-    def __init__(self, exercise: Exercise, time_limit: float | None = None, hints: bool = True,
-                 code: str | None = None, facilitator_code: str | None = None,
-                 codes: Mapping[Hashable, str] | None = None, clock: Callable[[], float] = time.monotonic,
-                 record: bool = True) -> None:
+    def __init__(
+        self,
+        exercise: Exercise,
+        time_limit: float | None = None,
+        hints: bool = True,
+        code: str | None = None,
+        facilitator_code: str | None = None,
+        codes: Mapping[Hashable, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        record: bool = True,
+    ) -> None:
         self.exercise = exercise
         self.code = code or _code(ROOM_CODE_LEN)
         self.facilitator_code = facilitator_code or _code(FACILITATOR_CODE_LEN)
@@ -152,9 +159,16 @@ class Room:
         self.debrief_note = ""
         self.closed = False
         if record:
-            exercise._append({"type": "room", "code": self.code, "facilitator": self.facilitator_code,
-                              "codes": [[s.role, s.code] for s in self.seats.values()],
-                              "time_limit": self.time_limit, "hints": self.hints})
+            exercise._append(
+                {
+                    "type": "room",
+                    "code": self.code,
+                    "facilitator": self.facilitator_code,
+                    "codes": [[s.role, s.code] for s in self.seats.values()],
+                    "time_limit": self.time_limit,
+                    "hints": self.hints,
+                }
+            )
         self._timer = threading.Thread(target=self._run_timer, name=f"drill-{self.code}", daemon=True)
         self._timer.start()
 
@@ -164,9 +178,14 @@ class Room:
     def _limit(seconds: float | None) -> float | None:
         if seconds is None or seconds == 0:
             return None
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds <= MAX_LIMIT_S:
-            raise CoopError(f"time limit {seconds!r}: seconds per turn, above 0 and at most {MAX_LIMIT_S:g} "
-                            "(or none)")
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, (int, float))
+            or not 0 < seconds <= MAX_LIMIT_S
+        ):
+            raise CoopError(
+                f"time limit {seconds!r}: seconds per turn, above 0 and at most {MAX_LIMIT_S:g} (or none)"
+            )
         return float(seconds)
 
     def _changed(self) -> None:
@@ -224,7 +243,7 @@ class Room:
                 if state == "running" and left is not None and left <= 0:
                     self._advance(timed_out=True)
                     continue
-                self.changed.wait(None if state != "running" else max(left, 0.001))
+                self.changed.wait(None if state != "running" or left is None else max(left, 0.001))
 
     def start(self) -> None:
         """Start the drill: the clock of the open turn starts."""
@@ -241,7 +260,8 @@ class Room:
         with self.lock:
             if self.started and not self.paused:
                 self.paused = True
-                self.remaining = None if self.time_limit is None else max(0.0, self.deadline - self.clock())
+                if self.time_limit is not None and self.deadline is not None:
+                    self.remaining = max(0.0, self.deadline - self.clock())
                 self._control("pause")
 
     def resume(self) -> None:
@@ -249,7 +269,9 @@ class Room:
             if self.started and self.paused:
                 self.paused = False
                 if self.time_limit is not None:
-                    self.deadline = self.clock() + (self.remaining if self.remaining is not None else self.time_limit)
+                    self.deadline = self.clock() + (
+                        self.remaining if self.remaining is not None else self.time_limit
+                    )
                 self._control("resume")
                 self._maybe_advance()
 
@@ -309,8 +331,9 @@ class Room:
                 if _same(seat.code, role_code):
                     name = " ".join(str(player).split())[:60] or None
                     seat.player = name
-                    self.exercise._append({"type": "join", "turn": self.exercise.turn, "role": seat.role,
-                                           "player": name})
+                    self.exercise._append(
+                        {"type": "join", "turn": self.exercise.turn, "role": seat.role, "player": name}
+                    )
                     self._changed()
                     return seat.role
         raise CoopError("wrong code")
@@ -391,19 +414,45 @@ class Room:
             ex = self.exercise
             pending = tuple(ex.pending(role))
             answers = {p.key: ex.answers[p.key]["choice"] for p in pending if p.key in ex.answers}
-            return PlayerState(self.version, role, seat.player, ex.turn, ex.n_turns, ex.span(),
-                               ex.view(role), pending, answers, seat.submitted, self.hints, ex.finished,
-                               self.seconds_left())
+            return PlayerState(
+                self.version,
+                role,
+                seat.player,
+                ex.turn,
+                ex.n_turns,
+                ex.span(),
+                ex.view(role),
+                pending,
+                answers,
+                seat.submitted,
+                self.hints,
+                ex.finished,
+                self.seconds_left(),
+            )
 
     def console_state(self) -> ConsoleState:
         with self.lock:
             ex = self.exercise
-            return ConsoleState(self.version, self.code, self.facilitator_code,
-                                tuple(Seat(s.role, s.code, s.player, s.submitted) for s in self.seats.values()),
-                                {role: len(ex.pending(role)) for role in self.seats}, ex.turn, ex.n_turns,
-                                ex.span(), ex.truth(), tuple(ex.fired), self.hints, ex.default, self.time_limit,
-                                self.seconds_left(), ex.finished, str(ex.log) if ex.log else None,
-                                self.debrief, self.debrief_note)
+            return ConsoleState(
+                self.version,
+                self.code,
+                self.facilitator_code,
+                tuple(Seat(s.role, s.code, s.player, s.submitted) for s in self.seats.values()),
+                {role: len(ex.pending(role)) for role in self.seats},
+                ex.turn,
+                ex.n_turns,
+                ex.span(),
+                ex.truth(),
+                tuple(ex.fired),
+                self.hints,
+                ex.default,
+                self.time_limit,
+                self.seconds_left(),
+                ex.finished,
+                str(ex.log) if ex.log else None,
+                self.debrief,
+                self.debrief_note,
+            )
 
     # ------------------------------------------------------------------ the debrief
 
@@ -491,13 +540,24 @@ def reopen(room_code: str, facilitator_code: str, folder: str | Path) -> Room:
     code = str(room_code).strip().upper()
     for path in sorted(Path(folder).glob("*.jsonl")):
         record = _room_record(path)
-        if not record or record.get("code") != code or not _same(str(record.get("facilitator", "")), facilitator_code):
+        if (
+            not record
+            or record.get("code") != code
+            or not _same(str(record.get("facilitator", "")), facilitator_code)
+        ):
             continue
         exercise = Exercise.replay(path, log=path)
         codes = {role: c for role, c in record.get("codes", [])}
         with _ROOMS_LOCK:
-            room = Room(exercise, time_limit=record.get("time_limit"), hints=record.get("hints", True),
-                        code=code, facilitator_code=record["facilitator"], codes=codes, record=False)
+            room = Room(
+                exercise,
+                time_limit=record.get("time_limit"),
+                hints=record.get("hints", True),
+                code=code,
+                facilitator_code=record["facilitator"],
+                codes=codes,
+                record=False,
+            )
             for r in read_log(path)[1:]:
                 seat = room.seats.get(r.get("role"))
                 if r["type"] == "join" and seat is not None:
@@ -513,7 +573,13 @@ def reopen(room_code: str, facilitator_code: str, folder: str | Path) -> Room:
             room.paused = room.started
             room.remaining = room.time_limit
             ROOMS[code] = room
-            exercise._append({"type": "control", "turn": exercise.turn, "action": "reopen",
-                              "at": datetime.now().astimezone().isoformat(timespec="seconds")})
+            exercise._append(
+                {
+                    "type": "control",
+                    "turn": exercise.turn,
+                    "action": "reopen",
+                    "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                }
+            )
         return room
     raise CoopError("no drill with these codes")

@@ -33,8 +33,8 @@ from coop_agents.viz.components import (
 from coop_agents.viz.explore import ExplorePage
 from coop_agents.viz.server import APP_NAME, tab_title
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
-from coop_agents.viz.workshop import WorkshopView
 from coop_agents.viz.tabletop import TabletopPage
+from coop_agents.viz.workshop import WorkshopView
 
 __all__ = ["Layout", "RunPage", "ComparePage", "WorkshopPage", "routes"]
 
@@ -58,8 +58,14 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
         with solara.AppBar():
             solara.AppBarTitle(text("app.title", lang))
             for path, key in PAGES:
-                solara.Button(text(key, lang), on_click=lambda path=path: router.push(path), text=True, dark=True,
-                              outlined=router.path == path, classes=["coop-nav"])
+                solara.Button(
+                    text(key, lang),
+                    on_click=lambda path=path: router.push(path),
+                    text=True,
+                    dark=True,
+                    outlined=router.path == path,
+                    classes=["coop-nav"],
+                )
             solara.Text(text("language", lang) + ":", style={"margin": "0 6px 0 18px"})
             LanguageSwitch(language)
 
@@ -80,14 +86,25 @@ def RunControls(lang: str):
         ScenarioSelect(s.scenario, update(RunSettings.with_scenario), lang)
         PatternSelect(text("pattern", lang), s.pattern, update(RunSettings.with_pattern), lang)
         solara.Text(text("pattern.help", lang), style=HELP_STYLE)
-        NumberField(text("seed", lang), text("seed.help", lang), s.seed,
-                    update(lambda old, seed: replace(old, seed=seed)), 0, SEED_MAX, lang)
+        NumberField(
+            text("seed", lang),
+            text("seed.help", lang),
+            s.seed,
+            update(lambda old, seed: replace(old, seed=seed)),
+            0,
+            SEED_MAX,
+            lang,
+        )
         config = s.config()
         for group, names in CONTROL_GROUPS.items():
             with solara.Card(text(f"group.{group}", lang), margin=0):
                 for name in names:
-                    ParamControl(name, getattr(config, name),
-                                 update(lambda old, value, name=name: old.with_value(name, value)), lang)
+                    ParamControl(
+                        name,
+                        getattr(config, name),
+                        update(lambda old, value, name=name: old.with_value(name, value)),
+                        lang,
+                    )
 
 
 @solara.component
@@ -100,7 +117,9 @@ def RunPage():
     RunViews(lang)
 
 
-def _use_ensemble(slot: str, make: Callable, settings: solara.Reactive) -> tuple[Ensemble, Callable, Callable]:
+def _use_ensemble(
+    slot: str, make: Callable, settings: solara.Reactive
+) -> tuple[Ensemble, Callable, Callable]:
     """The session's ensemble in ``slot`` (made from ``settings`` on first use), and the
     player's two callbacks: redraw after a step, and reset (a new ensemble from the settings)."""
     session: Session = solara.use_context(session_context)
@@ -138,21 +157,39 @@ def CompareControls(lang: str):
             chosen = list(patterns)
             chosen[i] = name
             compare_settings.set(replace(compare_settings.value, patterns=tuple(p for p in chosen if p)))
+
         return change
 
     with solara.Column(gap="12px"):
         solara.Text(text("controls", lang), style={"font-size": "1.2rem"})
-        ScenarioSelect(s.scenario, lambda v: compare_settings.set(replace(s, scenario=v, residents=None)), lang)
-        NumberField(text("seed", lang), text("seed.help", lang), s.seed,
-                    lambda seed: compare_settings.set(replace(compare_settings.value, seed=seed)), 0, SEED_MAX, lang)
-        residents = s.residents if s.residents is not None else RunSettings(scenario=s.scenario).value("residents")
-        ParamControl("residents", residents,
-                     lambda n: compare_settings.set(replace(compare_settings.value, residents=n)), lang)
+        ScenarioSelect(
+            s.scenario, lambda v: compare_settings.set(replace(s, scenario=v, residents=None)), lang
+        )
+        NumberField(
+            text("seed", lang),
+            text("seed.help", lang),
+            s.seed,
+            lambda seed: compare_settings.set(replace(compare_settings.value, seed=seed)),
+            0,
+            SEED_MAX,
+            lang,
+        )
+        residents = (
+            s.residents if s.residents is not None else RunSettings(scenario=s.scenario).value("residents")
+        )
+        ParamControl(
+            "residents",
+            residents,
+            lambda n: compare_settings.set(replace(compare_settings.value, residents=n)),
+            lang,
+        )
         with solara.Card(text("compare.patterns", lang), margin=0), solara.Column(gap="18px"):
             solara.Text(text("compare.help", lang), style=HELP_STYLE)
             for i, key in enumerate(("compare.first", "compare.second", "compare.third")):
                 others = tuple(p for j, p in enumerate(patterns) if j != i and p)
-                PatternSelect(text(key, lang), patterns[i], set_pattern(i), lang, exclude=others, optional=i == 2)
+                PatternSelect(
+                    text(key, lang), patterns[i], set_pattern(i), lang, exclude=others, optional=i == 2
+                )
 
 
 @solara.component

@@ -29,8 +29,19 @@ from coop_agents.outcome_registry import OUTCOMES, table_outcomes
 from coop_agents.patterns import load_pattern
 from coop_agents.viz.session import Run
 
-__all__ = ["PANELS", "STATE_COLOURS", "LEVEL_COLOURS", "charts_option", "states_option", "states_height", "outcome_table",
-           "outcome_rows", "outcome_heads", "OutcomeRow", "format_value"]
+__all__ = [
+    "PANELS",
+    "STATE_COLOURS",
+    "LEVEL_COLOURS",
+    "charts_option",
+    "states_option",
+    "states_height",
+    "outcome_table",
+    "outcome_rows",
+    "outcome_heads",
+    "OutcomeRow",
+    "format_value",
+]
 
 # Panels: a title key and (series, legend key) pairs. The prevalence panel's title depends on the
 # hazard; the unmet-needs panel shows vulnerable residents beside everyone.
@@ -38,15 +49,23 @@ PANELS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("chart.prevalence", (("prevalence", ""),)),
     ("chart.harm", (("harm", "chart.harm.all"), ("severe", "chart.harm.severe"))),
     ("chart.unmet", (("unmet_needs", "chart.unmet.all"), ("unmet_vulnerable", "chart.unmet.vulnerable"))),
-    ("chart.messages", (("messages", "chart.messages.handled"), ("in_flight", "chart.messages.in_flight"),
-                        ("max_backlog", "chart.messages.queue"))),
+    (
+        "chart.messages",
+        (
+            ("messages", "chart.messages.handled"),
+            ("in_flight", "chart.messages.in_flight"),
+            ("max_backlog", "chart.messages.queue"),
+        ),
+    ),
     ("chart.resources", (("resources", "chart.resources.stock"), ("spent", "chart.resources.spent"))),
     ("chart.measures", (("measures", ""),)),
 )
 # Panels that chart an outcome of the registry: (outcome, titled by its label or by the panel's own
 # text); either way the title ends with the outcome's unit.
-PANEL_OUTCOMES: dict[str, tuple[str, bool]] = {"chart.harm": ("harm", True),
-                                               "chart.resources": ("resources_spent", False)}
+PANEL_OUTCOMES: dict[str, tuple[str, bool]] = {
+    "chart.harm": ("harm", True),
+    "chart.resources": ("resources_spent", False),
+}
 STATE_COLOURS = ("#cfd8dc", "#ffb300", "#e53935", "#42a5f5")  # normal, pre-, emergency, post-transition
 # The district's response level (none, IV, III, II, I): a row above the communities when graded.
 LEVEL_COLOURS = ("#eceff1", "#90caf9", "#ffd54f", "#fb8c00", "#b71c1c")
@@ -91,40 +110,92 @@ def charts_option(runs: list[Run], lang: str) -> dict:
     for i, (key, lines) in enumerate(PANELS):
         col, row = i % 3, i // 3
         left, top = 4 + 33 * col, (14 if several else 8) + 46 * row
-        grids.append({"left": f"{left}%", "top": f"{top + 8}%", "width": "26%", "height": "27%",
-                      "containLabel": True})
+        grids.append(
+            {"left": f"{left}%", "top": f"{top + 8}%", "width": "26%", "height": "27%", "containLabel": True}
+        )
         subtext = ""
         if several and len(lines) > 1:
-            subtext = " · ".join(f"{text(f'line.{LINE_TYPES[s]}', lang)}: {text(label, lang)}"
-                                 for s, (_name, label) in enumerate(lines))
-        titles.append({"text": _title(key, runs[0], lang), "subtext": subtext, "left": f"{left}%",
-                       "top": f"{top}%", "textStyle": {"fontSize": 13}, "itemGap": 3,
-                       "subtextStyle": {"fontSize": 11}})
-        xaxes.append({"gridIndex": i, "type": "value", "min": 0, "max": days,
-                      "name": text("axis.day", lang) if row == 1 else "", "nameLocation": "middle",
-                      "nameGap": 24, "splitNumber": 4})
+            subtext = " · ".join(
+                f"{text(f'line.{LINE_TYPES[s]}', lang)}: {text(label, lang)}"
+                for s, (_name, label) in enumerate(lines)
+            )
+        titles.append(
+            {
+                "text": _title(key, runs[0], lang),
+                "subtext": subtext,
+                "left": f"{left}%",
+                "top": f"{top}%",
+                "textStyle": {"fontSize": 13},
+                "itemGap": 3,
+                "subtextStyle": {"fontSize": 11},
+            }
+        )
+        xaxes.append(
+            {
+                "gridIndex": i,
+                "type": "value",
+                "min": 0,
+                "max": days,
+                "name": text("axis.day", lang) if row == 1 else "",
+                "nameLocation": "middle",
+                "nameGap": 24,
+                "splitNumber": 4,
+            }
+        )
         yaxes.append({"gridIndex": i, "type": "value", "min": 0, "splitNumber": 3})
         names = []
         for r, run in enumerate(runs):
             for s, (name, label) in enumerate(lines):
                 y = run.series(name)
-                legend_name = (pattern_label(load_pattern(run.pattern), lang) if several
-                               else text(label, lang) if label else _title(key, run, lang))
+                legend_name = (
+                    pattern_label(load_pattern(run.pattern), lang)
+                    if several
+                    else text(label, lang)
+                    if label
+                    else _title(key, run, lang)
+                )
                 names.append(legend_name)
-                series.append({
-                    "type": "line", "name": legend_name, "xAxisIndex": i, "yAxisIndex": i,
-                    "showSymbol": False, "data": [[d, _round(v)] for d, v in enumerate(y.tolist())],
-                    "color": SERIES_COLOURS[r if several else s],
-                    "lineStyle": {"width": 2, "type": LINE_TYPES[s] if several else "solid"},
-                })
+                series.append(
+                    {
+                        "type": "line",
+                        "name": legend_name,
+                        "xAxisIndex": i,
+                        "yAxisIndex": i,
+                        "showSymbol": False,
+                        "data": [[d, _round(v)] for d, v in enumerate(y.tolist())],
+                        "color": SERIES_COLOURS[r if several else s],
+                        "lineStyle": {"width": 2, "type": LINE_TYPES[s] if several else "solid"},
+                    }
+                )
         if not several and len(lines) > 1:
-            legends.append({"data": names, "left": f"{left + 1}%", "top": f"{top + 4}%", "itemWidth": 14,
-                            "itemHeight": 8, "textStyle": {"fontSize": 11}})
+            legends.append(
+                {
+                    "data": names,
+                    "left": f"{left + 1}%",
+                    "top": f"{top + 4}%",
+                    "itemWidth": 14,
+                    "itemHeight": 8,
+                    "textStyle": {"fontSize": 11},
+                }
+            )
     if several:
-        legends.append({"data": [pattern_label(load_pattern(r.pattern), lang) for r in runs], "top": 0,
-                        "textStyle": {"fontSize": 13}})
-    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes,
-            "legend": legends, "series": series, "tooltip": {"trigger": "axis"}}
+        legends.append(
+            {
+                "data": [pattern_label(load_pattern(r.pattern), lang) for r in runs],
+                "top": 0,
+                "textStyle": {"fontSize": 13},
+            }
+        )
+    return {
+        "animation": False,
+        "title": titles,
+        "grid": grids,
+        "xAxis": xaxes,
+        "yAxis": yaxes,
+        "legend": legends,
+        "series": series,
+        "tooltip": {"trigger": "axis"},
+    }
 
 
 # Pixel sizes of the states chart: a row per community (thinner for large districts), a legend on top.
@@ -167,35 +238,96 @@ def states_option(runs: list[Run], lang: str) -> dict:
         top += (STATES_GAP - 14 if len(runs) > 1 else 0) if i == 0 else 0
         grids.append({"left": 56, "right": 16, "top": top, "height": panel})
         if len(runs) > 1:
-            titles.append({"text": pattern_label(load_pattern(run.pattern), lang), "left": 56, "top": top - 22,
-                           "textStyle": {"fontSize": 12}})
+            titles.append(
+                {
+                    "text": pattern_label(load_pattern(run.pattern), lang),
+                    "left": 56,
+                    "top": top - 22,
+                    "textStyle": {"fontSize": 12},
+                }
+            )
         last = i == len(runs) - 1
-        xaxes.append({"gridIndex": i, "type": "category", "data": list(range(days + 1)),
-                      "name": text("axis.day", lang) if last else "", "nameLocation": "middle", "nameGap": 24,
-                      "axisLabel": {"show": last}, "splitArea": {"show": False}})
-        yaxes.append({"gridIndex": i, "type": "category",
-                      "data": [str(c + 1) for c in range(n_comm)] + ([text("axis.level", lang)] if graded else []),
-                      "inverse": True, "name": text("axis.community", lang), "nameLocation": "middle",
-                      "nameGap": 32, "axisLabel": {"fontSize": 9}})
+        xaxes.append(
+            {
+                "gridIndex": i,
+                "type": "category",
+                "data": list(range(days + 1)),
+                "name": text("axis.day", lang) if last else "",
+                "nameLocation": "middle",
+                "nameGap": 24,
+                "axisLabel": {"show": last},
+                "splitArea": {"show": False},
+            }
+        )
+        yaxes.append(
+            {
+                "gridIndex": i,
+                "type": "category",
+                "data": [str(c + 1) for c in range(n_comm)] + ([text("axis.level", lang)] if graded else []),
+                "inverse": True,
+                "name": text("axis.community", lang),
+                "nameLocation": "middle",
+                "nameGap": 32,
+                "axisLabel": {"fontSize": 9},
+            }
+        )
         states = run.model.series.states[: run.model.series.n]
-        series.append({"type": "heatmap", "name": pattern_label(load_pattern(run.pattern), lang), "xAxisIndex": i,
-                       "yAxisIndex": i, "progressive": 0,
-                       "data": [[d, c, int(v)] for d, row_ in enumerate(states.tolist()) for c, v in enumerate(row_)]})
+        series.append(
+            {
+                "type": "heatmap",
+                "name": pattern_label(load_pattern(run.pattern), lang),
+                "xAxisIndex": i,
+                "yAxisIndex": i,
+                "progressive": 0,
+                "data": [
+                    [d, c, int(v)] for d, row_ in enumerate(states.tolist()) for c, v in enumerate(row_)
+                ],
+            }
+        )
         if graded:
             # Coloured cell by cell (the states' colour scale is not theirs), named in the tooltip.
             levels = run.model.governance.level_history[: run.model.series.n]
-            level_series.append({"type": "heatmap", "name": text("axis.level", lang), "xAxisIndex": i,
-                                 "yAxisIndex": i, "progressive": 0,
-                                 "data": [{"value": [d, n_comm, int(v)], "name": level_label(int(v), lang),
-                                           "itemStyle": {"color": LEVEL_COLOURS[int(v)]}}
-                                          for d, v in enumerate(levels)]})
+            level_series.append(
+                {
+                    "type": "heatmap",
+                    "name": text("axis.level", lang),
+                    "xAxisIndex": i,
+                    "yAxisIndex": i,
+                    "progressive": 0,
+                    "data": [
+                        {
+                            "value": [d, n_comm, int(v)],
+                            "name": level_label(int(v), lang),
+                            "itemStyle": {"color": LEVEL_COLOURS[int(v)]},
+                        }
+                        for d, v in enumerate(levels)
+                    ],
+                }
+            )
         top += panel + STATES_GAP
     series.extend(level_series)
-    pieces = [{"value": int(s), "label": state_label(s, lang), "color": c} for s, c in zip(GovernanceState, STATE_COLOURS)]
-    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
-            "visualMap": {"type": "piecewise", "dimension": 2, "pieces": pieces, "orient": "horizontal", "top": 0,
-                          "right": 16, "seriesIndex": list(range(len(runs)))},
-            "tooltip": {"position": "top"}}
+    pieces = [
+        {"value": int(s), "label": state_label(s, lang), "color": c}
+        for s, c in zip(GovernanceState, STATE_COLOURS)
+    ]
+    return {
+        "animation": False,
+        "title": titles,
+        "grid": grids,
+        "xAxis": xaxes,
+        "yAxis": yaxes,
+        "series": series,
+        "visualMap": {
+            "type": "piecewise",
+            "dimension": 2,
+            "pieces": pieces,
+            "orient": "horizontal",
+            "top": 0,
+            "right": 16,
+            "seriesIndex": list(range(len(runs))),
+        },
+        "tooltip": {"position": "top"},
+    }
 
 
 def format_value(x: float, lang: str, decimals: int | None = None) -> str:
@@ -233,8 +365,15 @@ def outcome_rows(runs: list[Run], lang: str) -> list[OutcomeRow]:
         if not all(name in v for v in values):
             continue
         cells = format_row([v[name] for v in values], OUTCOMES[name].decimals, na=text("not_yet", lang))
-        rows.append(OutcomeRow(name, outcome_label(name, lang, hazard), outcome_unit(name, lang),
-                               outcome_meaning(name, lang), tuple(cells)))
+        rows.append(
+            OutcomeRow(
+                name,
+                outcome_label(name, lang, hazard),
+                outcome_unit(name, lang),
+                outcome_meaning(name, lang),
+                tuple(cells),
+            )
+        )
     return rows
 
 

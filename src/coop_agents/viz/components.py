@@ -10,9 +10,9 @@ object itself stays the same from day to day.
 from __future__ import annotations
 
 import math
-from html import escape
 import time
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import solara
@@ -63,8 +63,13 @@ def LanguageSwitch(lang: solara.Reactive[str]):
     """One button per language, the current one outlined."""
     with solara.Row(gap="4px", classes=["coop-language"]):
         for code, name in LANGUAGES.items():
-            solara.Button(name, on_click=lambda code=code: lang.set(code), text=True, dark=True,
-                          outlined=code == lang.value)
+            solara.Button(
+                name,
+                on_click=lambda code=code: lang.set(code),
+                text=True,
+                dark=True,
+                outlined=code == lang.value,
+            )
 
 
 def _step(low: float, high: float) -> float:
@@ -80,23 +85,50 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
     label, hint = param_label(name, lang), param_help(name, lang)
     with solara.Column(gap="0px", classes=["coop-control"]):
         if p.type == "bool":
-            rv.Checkbox(label=label, v_model=value, on_v_model=on_value, hint=hint, persistent_hint=True,
-                        dense=True)
+            rv.Checkbox(
+                label=label, v_model=value, on_v_model=on_value, hint=hint, persistent_hint=True, dense=True
+            )
         elif p.type == "choice":
-            rv.Select(label=label, items=[{"text": choice_label(name, c, lang), "value": c} for c in p.choices],
-                      v_model=value, on_v_model=on_value, hint=hint, persistent_hint=True, dense=True)
+            rv.Select(
+                label=label,
+                items=[{"text": choice_label(name, c, lang), "value": c} for c in p.choices],
+                v_model=value,
+                on_v_model=on_value,
+                hint=hint,
+                persistent_hint=True,
+                dense=True,
+            )
         elif p.type == "float" or p.high - p.low <= 100:
             solara.Text(f"{label}: {value:g}", style={"font-size": "0.9rem"})
-            rv.Slider(min=p.low, max=p.high, step=_step(p.low, p.high) if p.type == "float" else 1, v_model=value,
-                      on_v_model=on_value, hint=hint, persistent_hint=True, dense=True, thumb_label=True)
+            rv.Slider(
+                min=p.low,
+                max=p.high,
+                step=_step(p.low, p.high) if p.type == "float" else 1,
+                v_model=value,
+                on_v_model=on_value,
+                hint=hint,
+                persistent_hint=True,
+                dense=True,
+                thumb_label=True,
+            )
         else:
-            high = min(int(p.high), max_residents()) if name == "residents" else int(p.high)  # --max-residents
+            high = (
+                min(int(p.high), max_residents()) if name == "residents" else int(p.high)
+            )  # --max-residents
             NumberField(label, hint, int(value), on_value, int(p.low), high, lang)
 
 
 @solara.component
-def NumberField(label: str, hint: str, value: int, on_value: Callable[[int], None], low: int, high: int,
-                lang: str, disabled: bool = False):
+def NumberField(
+    label: str,
+    hint: str,
+    value: int,
+    on_value: Callable[[int], None],
+    low: int,
+    high: int,
+    lang: str,
+    disabled: bool = False,
+):
     """An integer field that refuses values outside [low, high] with a message in ``lang``."""
     typed, set_typed = solara.use_state(str(value))
     error, set_error = solara.use_state(False)
@@ -115,34 +147,64 @@ def NumberField(label: str, hint: str, value: int, on_value: Callable[[int], Non
             set_error(True)
 
     allowed = text("allowed.int", lang, low=f"{low:,}", high=f"{high:,}")
-    rv.TextField(label=label, v_model=typed, on_v_model=change, type="number", hint=hint, persistent_hint=True,
-                 dense=True, disabled=disabled,
-                 error_messages=[text("invalid", lang, allowed=allowed)] if error else [])
+    rv.TextField(
+        label=label,
+        v_model=typed,
+        on_v_model=change,
+        type="number",
+        hint=hint,
+        persistent_hint=True,
+        dense=True,
+        disabled=disabled,
+        error_messages=[text("invalid", lang, allowed=allowed)] if error else [],
+    )
 
 
 @solara.component
 def ScenarioSelect(value: str, on_value: Callable[[str], None], lang: str):
     scenarios = preset_scenarios()
-    rv.Select(label=text("scenario", lang), v_model=value, on_v_model=on_value, dense=True,
-              items=[{"text": scenario_title(sc, lang), "value": name} for name, sc in scenarios.items()],
-              hint=f"{text('scenario.help', lang)} {scenario_description(scenarios[value], lang)}",
-              persistent_hint=True)
+    rv.Select(
+        label=text("scenario", lang),
+        v_model=value,
+        on_v_model=on_value,
+        dense=True,
+        items=[{"text": scenario_title(sc, lang), "value": name} for name, sc in scenarios.items()],
+        hint=f"{text('scenario.help', lang)} {scenario_description(scenarios[value], lang)}",
+        persistent_hint=True,
+    )
 
 
 @solara.component
-def PatternSelect(label: str, value: str | None, on_value: Callable[[str | None], None], lang: str,
-                  exclude: tuple[str, ...] = (), optional: bool = False):
+def PatternSelect(
+    label: str,
+    value: str | None,
+    on_value: Callable[[str | None], None],
+    lang: str,
+    exclude: tuple[str, ...] = (),
+    optional: bool = False,
+):
     """A preset pattern; with ``optional`` the first item is "none" (value ``None``)."""
-    items = [{"text": pattern_label(load_pattern(n), lang), "value": n} for n in preset_names() if n not in exclude]
+    items = [
+        {"text": pattern_label(load_pattern(n), lang), "value": n} for n in preset_names() if n not in exclude
+    ]
     if optional:
         items.insert(0, {"text": text("compare.none", lang), "value": None})
     hint = pattern_description(load_pattern(value), lang) if value else ""
-    rv.Select(label=label, v_model=value, on_v_model=on_value, items=items, hint=hint, persistent_hint=True,
-              dense=True)
+    rv.Select(
+        label=label,
+        v_model=value,
+        on_v_model=on_value,
+        items=items,
+        hint=hint,
+        persistent_hint=True,
+        dense=True,
+    )
 
 
 @solara.component
-def Player(ensemble: Ensemble, day: int, on_changed: Callable[[], None], on_reset: Callable[[], None], lang: str):
+def Player(
+    ensemble: Ensemble, day: int, on_changed: Callable[[], None], on_reset: Callable[[], None], lang: str
+):
     """Step, play or pause, reset; and the day. ``on_changed`` is called after every day stepped.
 
     Playing advances one day per render: each render (its ``day`` changed) starts a task that
@@ -177,11 +239,18 @@ def Player(ensemble: Ensemble, day: int, on_changed: Callable[[], None], on_rese
     over = not ensemble.running
     with solara.Row(style={"align-items": "center"}, classes=["coop-player"]):
         solara.Button(text("step", lang), on_click=step, disabled=playing.value or over, color="primary")
-        solara.Button(text("pause" if playing.value else "play", lang), on_click=lambda: playing.set(not playing.value),
-                      disabled=over, color="primary")
+        solara.Button(
+            text("pause" if playing.value else "play", lang),
+            on_click=lambda: playing.set(not playing.value),
+            disabled=over,
+            color="primary",
+        )
         solara.Button(text("reset", lang), on_click=reset, color="primary", outlined=True)
-        solara.Text(text("day", lang, day=day, days=ensemble.days), classes=["coop-day"],
-                    style={"font-size": "1.1rem", "margin-left": "12px"})
+        solara.Text(
+            text("day", lang, day=day, days=ensemble.days),
+            classes=["coop-day"],
+            style={"font-size": "1.1rem", "margin-left": "12px"},
+        )
         if over:
             solara.Text(text("finished", lang), style={"color": "#616161"})
     solara.Text(text("controls.apply", lang), style=HELP_STYLE)
@@ -197,12 +266,19 @@ def NetworkView(ensemble: Ensemble, day: int, lang: str, colour_by: solara.React
             return svg(network_figure(run, colour_by.value))
 
     image = solara.use_memo(draw, [id(ensemble), day, colour_by.value])
-    legend = solara.use_memo(lambda: svg(network_legend(run, lang, colour_by.value)),
-                             [id(ensemble), lang, colour_by.value])
+    legend = solara.use_memo(
+        lambda: svg(network_legend(run, lang, colour_by.value)), [id(ensemble), lang, colour_by.value]
+    )
     with solara.Card(text("view.network", lang)):
-        rv.RadioGroup(v_model=colour_by.value, on_v_model=colour_by.set, row=True, dense=True,
-                      label=text("colour_by", lang), hide_details=True,
-                      children=[rv.Radio(label=text(f"colour_by.{k}", lang), value=k) for k in ("harm", "state")])
+        rv.RadioGroup(
+            v_model=colour_by.value,
+            on_v_model=colour_by.set,
+            row=True,
+            dense=True,
+            label=text("colour_by", lang),
+            hide_details=True,
+            children=[rv.Radio(label=text(f"colour_by.{k}", lang), value=k) for k in ("harm", "state")],
+        )
         with solara.Columns([3, 1]):
             solara.Image(image, format="svg+xml", width="100%", classes=["coop-network"])
             solara.Image(legend, format="svg+xml", width="100%", classes=["coop-legend"])
@@ -211,28 +287,38 @@ def NetworkView(ensemble: Ensemble, day: int, lang: str, colour_by: solara.React
 @solara.component
 def StatesView(ensemble: Ensemble, day: int, lang: str):
     """Governance state of every community over time, one panel per run."""
+
     def build() -> dict:
         with ensemble.lock:
             return states_option(ensemble.runs, lang)
 
     option = solara.use_memo(build, [id(ensemble), day, lang])
     with solara.Card(text("view.states", lang)):
-        solara.FigureEcharts(option=option, responsive=True,
-                             attributes={"style": f"height: {states_height(ensemble.runs)}px; width: 100%",
-                                         "class": "coop-states"})
+        solara.FigureEcharts(
+            option=option,
+            responsive=True,
+            attributes={
+                "style": f"height: {states_height(ensemble.runs)}px; width: 100%",
+                "class": "coop-states",
+            },
+        )
 
 
 @solara.component
 def ChartsView(ensemble: Ensemble, day: int, lang: str):
     """Outcomes over time, runs overlaid, drawn by the browser."""
+
     def build() -> dict:
         with ensemble.lock:
             return charts_option(ensemble.runs, lang)
 
     option = solara.use_memo(build, [id(ensemble), day, lang])
     with solara.Card(text("view.charts", lang)):
-        solara.FigureEcharts(option=option, responsive=True,
-                             attributes={"style": "height: 480px; width: 100%", "class": "coop-charts"})
+        solara.FigureEcharts(
+            option=option,
+            responsive=True,
+            attributes={"style": "height: 480px; width: 100%", "class": "coop-charts"},
+        )
 
 
 @solara.component
@@ -242,6 +328,7 @@ def OutcomeTable(ensemble: Ensemble, day: int, lang: str):
 
     One HTML element, not a widget per cell: a day's update is then one message, not a hundred.
     """
+
     def build() -> str:
         with ensemble.lock:
             heads, rows = outcome_heads(ensemble.runs, lang), outcome_rows(ensemble.runs, lang)
@@ -249,9 +336,14 @@ def OutcomeTable(ensemble: Ensemble, day: int, lang: str):
         body = "".join(
             f'<tr data-outcome="{escape(r.name)}"><td><span title="{escape(r.help)}" style="{HELP_MARK}">'
             f"{escape(r.label)}</span></td><td>{escape(r.unit)}</td>"
-            + "".join(f"<td{NUMBER}>{escape(v)}</td>" for v in r.values) + "</tr>" for r in rows)
+            + "".join(f"<td{NUMBER}>{escape(v)}</td>" for v in r.values)
+            + "</tr>"
+            for r in rows
+        )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     html = solara.use_memo(build, [id(ensemble), day, lang])
     with solara.Card(text("view.table", lang)):
-        solara.HTML(tag="div", unsafe_innerHTML=html, classes=["v-data-table", "v-data-table--dense", "coop-outcomes"])
+        solara.HTML(
+            tag="div", unsafe_innerHTML=html, classes=["v-data-table", "v-data-table--dense", "coop-outcomes"]
+        )

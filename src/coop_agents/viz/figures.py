@@ -54,8 +54,16 @@ HARM_CMAP = "Reds"
 HARM_NORM = PowerNorm(0.5, vmin=0.0, vmax=1.0)  # small shares stay visible
 
 # Fonts with Chinese glyphs, best first: Linux packages, then macOS and Windows system fonts.
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-             "PingFang SC", "Heiti SC", "Microsoft YaHei", "SimHei")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+)
 CJK_FILES = re.compile(r"notosanscjk|sourcehansans|wqy|pingfang|stheiti|msyh|simhei")
 
 
@@ -63,6 +71,7 @@ CJK_FILES = re.compile(r"notosanscjk|sourcehansans|wqy|pingfang|stheiti|msyh|sim
 def font_family() -> tuple[str, ...]:
     """Latin text in DejaVu Sans, Chinese glyphs from the first CJK font found (matplotlib falls
     back glyph by glyph along the list)."""
+
     def found() -> list[str]:
         names = {f.name for f in font_manager.fontManager.ttflist}
         return [n for n in CJK_FONTS if n in names]
@@ -75,8 +84,11 @@ def font_family() -> tuple[str, ...]:
                 font_manager.fontManager.addfont(path)
     cjk = found()
     if not cjk:
-        warnings.warn("no font with Chinese glyphs found: Chinese labels in the app's charts show as "
-                      "boxes; install one (Debian: apt-get install fonts-wqy-microhei)", stacklevel=2)
+        warnings.warn(
+            "no font with Chinese glyphs found: Chinese labels in the app's charts show as "
+            "boxes; install one (Debian: apt-get install fonts-wqy-microhei)",
+            stacklevel=2,
+        )
     return ("DejaVu Sans", *cjk[:1])
 
 
@@ -127,8 +139,9 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
         segments[key].append((lay.pos[u], lay.pos[v]))
     for key in ("inactive", "platform", "vertical", "horizontal"):
         colour, style, width = LINK_STYLE[key]
-        ax.add_collection(LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width,
-                                         zorder=1))
+        ax.add_collection(
+            LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
+        )
     _messages(ax, run)
 
     states = {c.node: int(c.state) for c in m.committees}
@@ -149,11 +162,25 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
     else:
         sizes = 700 * lay.community_size / max(lay.community_size.max(), 1)
         if colour_by == "state":
-            ax.scatter(lay.community_xy[:, 0], lay.community_xy[:, 1], s=sizes,
-                       c=np.asarray(STATE_COLOURS)[community_state], edgecolors="#546e7a", zorder=2)
+            ax.scatter(
+                lay.community_xy[:, 0],
+                lay.community_xy[:, 1],
+                s=sizes,
+                c=np.asarray(STATE_COLOURS)[community_state],
+                edgecolors="#546e7a",
+                zorder=2,
+            )
         else:
-            ax.scatter(lay.community_xy[:, 0], lay.community_xy[:, 1], s=sizes, c=harm_share,
-                       cmap=HARM_CMAP, norm=HARM_NORM, edgecolors="#546e7a", zorder=2)
+            ax.scatter(
+                lay.community_xy[:, 0],
+                lay.community_xy[:, 1],
+                s=sizes,
+                c=harm_share,
+                cmap=HARM_CMAP,
+                norm=HARM_NORM,
+                edgecolors="#546e7a",
+                zorder=2,
+            )
     for kind, (marker, area, colour) in KIND_STYLE.items():
         nodes = [n for n, k in lay.kinds.items() if k == kind]
         if not nodes:
@@ -161,8 +188,16 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
         xy = np.array([lay.pos[n] for n in nodes])
         if kind == "committee":
             colour = np.asarray(STATE_COLOURS)[[states[n] for n in nodes]]
-        ax.scatter(xy[:, 0], xy[:, 1], s=area, marker=marker, c=colour, edgecolors="#263238",
-                   linewidths=0.8, zorder=4)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=area,
+            marker=marker,
+            c=colour,
+            edgecolors="#263238",
+            linewidths=0.8,
+            zorder=4,
+        )
     return fig
 
 
@@ -183,8 +218,19 @@ def _messages(ax, run: Run) -> None:
     width = np.round(np.log2(count)).astype(int)  # one arrow width per doubling of the messages
     for w in np.unique(width):
         on = width == w
-        ax.quiver(start[on, 0], start[on, 1], vec[on, 0], vec[on, 1], angles="xy", scale_units="xy", scale=1,
-                  color=MESSAGE_COLOUR, width=0.005 + 0.0025 * w, headwidth=3.5, zorder=3)
+        ax.quiver(
+            start[on, 0],
+            start[on, 1],
+            vec[on, 0],
+            vec[on, 1],
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=MESSAGE_COLOUR,
+            width=0.005 + 0.0025 * w,
+            headwidth=3.5,
+            zorder=3,
+        )
 
 
 def network_legend(run: Run, lang: str, colour_by: str = "harm") -> Figure:
@@ -194,29 +240,68 @@ def network_legend(run: Run, lang: str, colour_by: str = "harm") -> Figure:
         handles = []
         for kind, (marker, area, colour) in KIND_STYLE.items():
             if kind in lay.kinds.values():
-                handles.append(Line2D([], [], ls="", marker=marker, ms=np.sqrt(area) * 0.7, mec="#263238",
-                                      mfc=colour or STATE_COLOURS[0], label=text(f"kind.{kind}", lang)))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        ls="",
+                        marker=marker,
+                        ms=np.sqrt(area) * 0.7,
+                        mec="#263238",
+                        mfc=colour or STATE_COLOURS[0],
+                        label=text(f"kind.{kind}", lang),
+                    )
+                )
         for key in ("vertical", "horizontal", "platform", "inactive"):
             colour, style, width = LINK_STYLE[key]
-            handles.append(Line2D([], [], color=colour, ls=style, lw=max(width, 1.2), label=text(f"link.{key}", lang)))
-        handles.append(Line2D([], [], color=MESSAGE_COLOUR, lw=2, marker=">", ms=6, label=text("message", lang)))
+            handles.append(
+                Line2D([], [], color=colour, ls=style, lw=max(width, 1.2), label=text(f"link.{key}", lang))
+            )
+        handles.append(
+            Line2D([], [], color=MESSAGE_COLOUR, lw=2, marker=">", ms=6, label=text("message", lang))
+        )
         if colour_by == "state":
-            handles += [Patch(color=c, label=state_label(s, lang)) for s, c in zip(GovernanceState, STATE_COLOURS)]
+            handles += [
+                Patch(color=c, label=state_label(s, lang)) for s, c in zip(GovernanceState, STATE_COLOURS)
+            ]
         elif lay.dots:
-            handles += [Line2D([], [], ls="", marker="o", ms=5, mfc=c, mec=c, label=text(f"resident.{key}", lang))
-                        for key, c in zip(("unaffected", "active", "past"), RESIDENT_COLOURS)]
+            handles += [
+                Line2D([], [], ls="", marker="o", ms=5, mfc=c, mec=c, label=text(f"resident.{key}", lang))
+                for key, c in zip(("unaffected", "active", "past"), RESIDENT_COLOURS)
+            ]
         if not lay.dots:
-            handles.append(Line2D([], [], ls="", marker="o", ms=11, mfc="white", mec="#546e7a",
-                                  label=text("kind.community", lang)))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker="o",
+                    ms=11,
+                    mfc="white",
+                    mec="#546e7a",
+                    label=text("kind.community", lang),
+                )
+            )
         bar = colour_by == "harm" and not lay.dots
         fig = Figure(figsize=(2.9, 0.21 * len(handles) + (0.75 if bar else 0.1)))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0), fontsize=8, frameon=False,
-                   handlelength=2.2, labelspacing=0.45, borderaxespad=0.2)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 1.0),
+            fontsize=8,
+            frameon=False,
+            handlelength=2.2,
+            labelspacing=0.45,
+            borderaxespad=0.2,
+        )
         if bar:
             height = fig.get_figheight()
             cax = fig.add_axes((0.05, 0.4 / height, 0.85, 0.1 / height))
-            colorbar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=HARM_NORM, cmap=HARM_CMAP), cax=cax,
-                                    orientation="horizontal")
+            colorbar = fig.colorbar(
+                matplotlib.cm.ScalarMappable(norm=HARM_NORM, cmap=HARM_CMAP),
+                cax=cax,
+                orientation="horizontal",
+            )
             colorbar.set_ticks([0, 0.1, 0.25, 0.5, 1])
             colorbar.ax.tick_params(labelsize=7)
             colorbar.set_label(text("harm_share", lang), fontsize=8)

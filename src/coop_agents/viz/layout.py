@@ -69,8 +69,10 @@ def district_layout(g: nx.Graph) -> DistrictLayout:
     """Place every organisation and resident of the district ``g`` (canonical form)."""
     kinds = {n: k for n, k in g.nodes(data="kind") if k != "resident"}
     attr = g.nodes
-    committees = sorted((n for n, k in kinds.items() if k == "committee"),
-                        key=lambda n: (attr[n].get("street", -1), attr[n]["community"]))
+    committees = sorted(
+        (n for n, k in kinds.items() if k == "committee"),
+        key=lambda n: (attr[n].get("street", -1), attr[n]["community"]),
+    )
     pos: dict[int, tuple[float, float]] = {}
     x, last_street = 0.0, None
     for node in committees:
@@ -80,8 +82,9 @@ def district_layout(g: nx.Graph) -> DistrictLayout:
         pos[node] = (x, ROWS["committee"])
         x, last_street = x + 1.0, street
     width = max(x - 1.0, 0.0)
-    offices = sorted((n for n, k in kinds.items() if k == "street_office"),
-                     key=lambda n: attr[n].get("street", -1))
+    offices = sorted(
+        (n for n, k in kinds.items() if k == "street_office"), key=lambda n: attr[n].get("street", -1)
+    )
     for i, node in enumerate(offices):
         members = [pos[c][0] for c in committees if attr[c].get("street", -1) == attr[node].get("street", -2)]
         at = float(np.mean(members)) if members else width * (i + 0.5) / len(offices)
@@ -96,13 +99,17 @@ def district_layout(g: nx.Graph) -> DistrictLayout:
         resident_community = np.asarray(g.graph["resident_community"], dtype=np.int64)
     else:  # one graph with residents as nodes 0..n-1
         n_res = sum(1 for _, k in g.nodes(data="kind") if k == "resident")
-        resident_community = np.fromiter((attr[i]["community"] for i in range(n_res)), dtype=np.int64, count=n_res)
+        resident_community = np.fromiter(
+            (attr[i]["community"] for i in range(n_res)), dtype=np.int64, count=n_res
+        )
     n_comm = len(committees)
     community_size = np.bincount(resident_community, minlength=n_comm)
     community_xy = np.zeros((n_comm, 2))
     for node in committees:
         community_xy[attr[node]["community"]] = (pos[node][0], ROWS["residents"])
-    ties = [(u, v, d["link"], d["channel"]) for u in kinds for v, d in g.adj[u].items() if v in kinds and u < v]
+    ties = [
+        (u, v, d["link"], d["channel"]) for u in kinds for v, d in g.adj[u].items() if v in kinds and u < v
+    ]
     return DistrictLayout(pos, kinds, ties, community_xy, community_size, resident_community)
 
 
@@ -114,7 +121,9 @@ def _place_party(g, kinds, pos, committees, offices) -> None:
     dx, dy = PARTY_OFFSET
     for node in sorted(n for n, k in kinds.items() if k == "party_committee"):
         community, street = g.nodes[node].get("community", -1), g.nodes[node].get("street", -1)
-        twin = by_community.get(community) if community >= 0 else by_street.get(street) if street >= 0 else top
+        twin = (
+            by_community.get(community) if community >= 0 else by_street.get(street) if street >= 0 else top
+        )
         x, y = pos[twin] if twin is not None else (0.0, ROWS["government"])
         pos[node] = (x + dx, y + dy)
 

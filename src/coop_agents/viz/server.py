@@ -25,8 +25,18 @@ from urllib.parse import urlsplit
 
 from coop_agents.errors import CoopError
 
-__all__ = ["APP_NAME", "SOLARA_ENV", "HostGuard", "allowed_hosts", "check_max_residents", "check_port",
-           "is_loopback", "max_residents", "serve", "tab_title"]
+__all__ = [
+    "APP_NAME",
+    "SOLARA_ENV",
+    "HostGuard",
+    "allowed_hosts",
+    "check_max_residents",
+    "check_port",
+    "is_loopback",
+    "max_residents",
+    "serve",
+    "tab_title",
+]
 
 APP = "coop_agents.viz.app"
 APP_NAME = "coop-agents"  # what a browser tab is titled, after the page's own name
@@ -201,8 +211,11 @@ class HostGuard:
             return
         status, reason = refused
         body = f"{APP_NAME}: {reason}\n".encode()
-        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"x-content-type-options", b"nosniff"),
-                   (b"content-length", str(len(body)).encode())]
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"content-length", str(len(body)).encode()),
+        ]
         if scope["type"] == "http":
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
@@ -224,23 +237,30 @@ def serve(host: str = "127.0.0.1", port: int = 8765, allow_hosts: Iterable[str] 
     check_port(port)
     for name in allow_hosts:
         if not _is_host(name):
-            raise CoopError(f"--allow-host {name!r}: give a host name or address, without a scheme or port "
-                            "(e.g. --allow-host mylaptop.local)")
+            raise CoopError(
+                f"--allow-host {name!r}: give a host name or address, without a scheme or port "
+                "(e.g. --allow-host mylaptop.local)"
+            )
     os.environ.update(SOLARA_ENV)
     os.environ["SOLARA_APP"] = APP
     try:
-        import uvicorn
-
         import solara.server.starlette  # fails here if the app's dependencies are missing
+        import uvicorn
     except ImportError as exc:
-        raise CoopError(f"the app needs its dependencies ({exc.name} is missing); "
-                        "install them with: pip install -e '.[app]'") from None
+        raise CoopError(
+            f"the app needs its dependencies ({exc.name} is missing); "
+            "install them with: pip install -e '.[app]'"
+        ) from None
     # Solara warns on every page served over http to a host other than "localhost" (127.0.0.1 is
     # one) that its session cookie falls back from SameSite=None to SameSite=Lax. Lax is what this
     # app wants (it is never embedded in another site's frame), and no setting turns the warning
     # off; this is that one warning, from that one module.
-    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning,
-                            module=r"solara\.server\.starlette")
+    warnings.filterwarnings(
+        "ignore",
+        message="Cookies with samesite=none require https",
+        category=UserWarning,
+        module=r"solara\.server\.starlette",
+    )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -248,7 +268,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, allow_hosts: Iterable[str] 
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise CoopError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port or --host") from None
+        raise CoopError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port or --host"
+        ) from None
     # Listening before the address is printed: a browser that comes at once waits in the backlog
     # until the server takes it.
     sock.listen(128)
@@ -257,8 +279,12 @@ def serve(host: str = "127.0.0.1", port: int = 8765, allow_hosts: Iterable[str] 
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(bound)
     print(f"coop-agents app: http://{shown}:{bound}/  (Ctrl-C stops it)", flush=True)
     if not is_loopback(host):
-        print(f"coop-agents app: warning: listening on {host}: anyone who can reach this machine on that "
-              "network can open the app and run models on it", file=sys.stderr, flush=True)
+        print(
+            f"coop-agents app: warning: listening on {host}: anyone who can reach this machine on that "
+            "network can open the app and run models on it",
+            file=sys.stderr,
+            flush=True,
+        )
     names, any_ip = allowed_hosts(host, allow_hosts)
     config = uvicorn.Config(HostGuard(solara.server.starlette.app, names, any_ip), log_level="warning")
     try:

@@ -21,8 +21,10 @@ __all__ = ["CONTROL_GROUPS", "RunSettings", "CompareSettings", "Run", "Ensemble"
 # Parameter-table groups offered as controls, in the order the sidebar shows them; "population"
 # offers only the number of residents (the rest of a district comes with its scenario).
 CONTROL_GROUPS: dict[str, tuple[str, ...]] = {
-    **{g: tuple(p.name for p in PARAMETERS.values() if p.group == g)
-       for g in ("pillars", "guarantees", "authority", "deescalation")},
+    **{
+        g: tuple(p.name for p in PARAMETERS.values() if p.group == g)
+        for g in ("pillars", "guarantees", "authority", "deescalation")
+    },
     "population": ("residents",),
 }
 
@@ -165,4 +167,3 @@ class Session:
     def __init__(self) -> None:
         self.single: Ensemble | None = None
         self.compare: Ensemble | None = None
-

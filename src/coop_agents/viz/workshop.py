@@ -87,8 +87,11 @@ class WorkshopChoice:
         pattern (``siloed`` when it is one, else the first)."""
         names = set(self.patterns) | {name} if chosen else set(self.patterns) - {name}
         patterns = tuple(n for n in preset_names() if n in names)
-        baseline = self.baseline if self.baseline in patterns else (
-            "siloed" if "siloed" in patterns else (patterns[0] if patterns else None))
+        baseline = (
+            self.baseline
+            if self.baseline in patterns
+            else ("siloed" if "siloed" in patterns else (patterns[0] if patterns else None))
+        )
         return replace(self, patterns=patterns, baseline=baseline)
 
     @property
@@ -120,7 +123,9 @@ def predictions_by_question(predictions: Iterable[Prediction]) -> dict[str, dict
     return out
 
 
-def verdicts(best: Mapping[str, str], predictions: Iterable[Prediction]) -> dict[str, list[tuple[str, str, bool]]]:
+def verdicts(
+    best: Mapping[str, str], predictions: Iterable[Prediction]
+) -> dict[str, list[tuple[str, str, bool]]]:
     """Per question, every ``(participant, pattern, right)``; right when the pattern is the best."""
     out: dict[str, list[tuple[str, str, bool]]] = {q: [] for q in QUESTIONS}
     for p in predictions:
@@ -130,16 +135,19 @@ def verdicts(best: Mapping[str, str], predictions: Iterable[Prediction]) -> dict
 
 def pattern_means(comparison: Any, outcome: str) -> dict[str, tuple[float, float, float]]:
     """Per pattern: the mean of ``outcome`` over the replicates and its 95% confidence interval."""
-    return {p: tuple(comparison.value("summary", p, outcome, column) for column in ("mean", "ci_low", "ci_high"))
-            for p in comparison.patterns}
+    return {
+        p: tuple(comparison.value("summary", p, outcome, column) for column in ("mean", "ci_low", "ci_high"))
+        for p in comparison.patterns
+    }
 
 
 def _finite(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
-def round_record(round_id: str, choice: WorkshopChoice, predictions: Sequence[Prediction],
-                 comparison: Any = None) -> dict:
+def round_record(
+    round_id: str, choice: WorkshopChoice, predictions: Sequence[Prediction], comparison: Any = None
+) -> dict:
     """What the round's file holds: its choices, the predictions and, after Reveal, the result."""
     record: dict[str, Any] = {
         "round": round_id,
@@ -161,8 +169,13 @@ def round_record(round_id: str, choice: WorkshopChoice, predictions: Sequence[Pr
             "best": best,
             "right": {q: [name for name, _, ok in judged[q] if ok] for q in QUESTIONS},
             "wrong": {q: [name for name, _, ok in judged[q] if not ok] for q in QUESTIONS},
-            "means": {q: {p: dict(zip(("mean", "ci_low", "ci_high"), map(_finite, m)))
-                          for p, m in pattern_means(comparison, q).items()} for q in QUESTIONS},
+            "means": {
+                q: {
+                    p: dict(zip(("mean", "ci_low", "ci_high"), map(_finite, m)))
+                    for p, m in pattern_means(comparison, q).items()
+                }
+                for q in QUESTIONS
+            },
             "headlines": {lang: comparison.headlines(lang) for lang in ("en", "zh")},
         }
     return record
@@ -187,8 +200,10 @@ def save_round(folder: str | Path, round_id: str, record: dict) -> Path:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         reason = exc.strerror or type(exc).__name__
-        raise CoopError(f"cannot write the workshop file {path} ({reason}); "
-                        "give a folder you can write to with coop-agents app --workshop-dir DIR") from None
+        raise CoopError(
+            f"cannot write the workshop file {path} ({reason}); "
+            "give a folder you can write to with coop-agents app --workshop-dir DIR"
+        ) from None
     return path
 
 
@@ -202,7 +217,9 @@ predictions: solara.Reactive[tuple[Prediction, ...]] = solara.reactive(())
 round_id: solara.Reactive[str | None] = solara.reactive(None)
 result: solara.Reactive[Any] = solara.reactive(None)  # the Comparison, once revealed
 progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
-saved: solara.Reactive[tuple[str, str] | None] = solara.reactive(None)  # ("saved", path) or ("error", message)
+saved: solara.Reactive[tuple[str, str] | None] = solara.reactive(
+    None
+)  # ("saved", path) or ("error", message)
 
 
 def current_choice() -> WorkshopChoice:
@@ -215,9 +232,11 @@ def current_choice() -> WorkshopChoice:
 _changing = threading.Lock()
 
 
-def change_round(choose: Callable[[WorkshopChoice], WorkshopChoice] | None = None,
-                 enter: Callable[[tuple[Prediction, ...]], tuple[Prediction, ...]] | None = None,
-                 revealed: Any = None) -> None:
+def change_round(
+    choose: Callable[[WorkshopChoice], WorkshopChoice] | None = None,
+    enter: Callable[[tuple[Prediction, ...]], tuple[Prediction, ...]] | None = None,
+    revealed: Any = None,
+) -> None:
     """Change the session's round: ``choose`` makes the new choices from the current ones,
     ``enter`` the new predictions from the current ones (predictions of a pattern no longer
     chosen are dropped), ``revealed`` is the result of Reveal.
@@ -237,7 +256,10 @@ def change_round(choose: Callable[[WorkshopChoice], WorkshopChoice] | None = Non
         status = saved.value
         if rid is not None:
             try:
-                status = ("saved", str(save_round(workshop_dir(), rid, round_record(rid, new_choice, entered, outcome))))
+                status = (
+                    "saved",
+                    str(save_round(workshop_dir(), rid, round_record(rid, new_choice, entered, outcome))),
+                )
             except CoopError as exc:
                 status = ("error", str(exc))
         if new_choice != old_choice:
@@ -270,10 +292,17 @@ def reveal(chosen: WorkshopChoice) -> None:
     # The brief's module (and Matplotlib with it) is imported when a round first needs it.
     from coop_agents.workshop.brief import run_comparison
 
-    comparison = run_comparison(chosen.scenario, list(chosen.patterns), baseline=chosen.baseline,
-                                replicates=chosen.replicates, seed=chosen.seed, residents=chosen.residents,
-                                executor=EXECUTOR, progress=False,
-                                on_progress=lambda done, total: progress.set((done, total)))
+    comparison = run_comparison(
+        chosen.scenario,
+        list(chosen.patterns),
+        baseline=chosen.baseline,
+        replicates=chosen.replicates,
+        seed=chosen.seed,
+        residents=chosen.residents,
+        executor=EXECUTOR,
+        progress=False,
+        on_progress=lambda done, total: progress.set((done, total)),
+    )
     if reveal.is_current():
         change_round(revealed=comparison)
 
@@ -317,35 +346,75 @@ def ChoiceControls(current: WorkshopChoice, locked: bool, lang: str):
         set_choice(lambda old: replace(old, scenario=name, residents=None))
 
     with solara.Column(gap="12px"):
-        rv.Select(label=text("workshop.scenario", lang), v_model=current.scenario, on_v_model=scenario_changed,
-                  items=[{"text": scenario_card(n, lang).title, "value": n} for n in library()],
-                  hint=text("workshop.scenario.help", lang), persistent_hint=True, dense=True, disabled=locked,
-                  class_="coop-scenario")
+        rv.Select(
+            label=text("workshop.scenario", lang),
+            v_model=current.scenario,
+            on_v_model=scenario_changed,
+            items=[{"text": scenario_card(n, lang).title, "value": n} for n in library()],
+            hint=text("workshop.scenario.help", lang),
+            persistent_hint=True,
+            dense=True,
+            disabled=locked,
+            class_="coop-scenario",
+        )
         solara.Text(text("workshop.patterns", lang), style={"font-size": "0.95rem", "margin-top": "8px"})
         with solara.Column(gap="0px", classes=["coop-patterns"]):
             for name in preset_names():
                 chosen = name in current.patterns
                 full = not chosen and len(current.patterns) >= MAX_PATTERNS
-                rv.Checkbox(label=_pattern_label(name, lang), v_model=chosen, dense=True, hide_details=True,
-                            disabled=locked or full,
-                            on_v_model=lambda v, name=name: set_choice(lambda old: old.with_pattern(name, bool(v))))
+                rv.Checkbox(
+                    label=_pattern_label(name, lang),
+                    v_model=chosen,
+                    dense=True,
+                    hide_details=True,
+                    disabled=locked or full,
+                    on_v_model=lambda v, name=name: set_choice(lambda old: old.with_pattern(name, bool(v))),
+                )
         if not MIN_PATTERNS <= len(current.patterns) <= MAX_PATTERNS:
             solara.Warning(text("workshop.patterns.count", lang), dense=True)
-        rv.Select(label=text("workshop.baseline", lang), v_model=current.baseline,
-                  items=[{"text": _pattern_label(n, lang), "value": n} for n in current.patterns],
-                  on_v_model=lambda v: set_choice(lambda old: replace(old, baseline=v)), dense=True, disabled=locked,
-                  hint=text("workshop.baseline.help", lang), persistent_hint=True, class_="coop-baseline")
-        NumberField(text("workshop.replicates", lang), text("workshop.replicates.help", lang), current.replicates,
-                    lambda n: set_choice(lambda old: replace(old, replicates=n)),
-                    REPLICATES_MIN, REPLICATES_MAX, lang, disabled=locked)
+        rv.Select(
+            label=text("workshop.baseline", lang),
+            v_model=current.baseline,
+            items=[{"text": _pattern_label(n, lang), "value": n} for n in current.patterns],
+            on_v_model=lambda v: set_choice(lambda old: replace(old, baseline=v)),
+            dense=True,
+            disabled=locked,
+            hint=text("workshop.baseline.help", lang),
+            persistent_hint=True,
+            class_="coop-baseline",
+        )
+        NumberField(
+            text("workshop.replicates", lang),
+            text("workshop.replicates.help", lang),
+            current.replicates,
+            lambda n: set_choice(lambda old: replace(old, replicates=n)),
+            REPLICATES_MIN,
+            REPLICATES_MAX,
+            lang,
+            disabled=locked,
+        )
         p = PARAMETERS["residents"]
         with solara.Details(text("workshop.advanced", lang)):
-            NumberField(p.label_zh if lang == "zh" else p.label_en, text("workshop.residents.help", lang),
-                        round_residents(current), lambda n: set_choice(lambda old: replace(old, residents=n)),
-                        int(p.low), min(int(p.high), max_residents()), lang, disabled=locked)
-            NumberField(text("seed", lang), text("seed.help", lang), current.seed,
-                        lambda n: set_choice(lambda old: replace(old, seed=n)), 0, SEED_MAX, lang,
-                        disabled=locked)
+            NumberField(
+                p.label_zh if lang == "zh" else p.label_en,
+                text("workshop.residents.help", lang),
+                round_residents(current),
+                lambda n: set_choice(lambda old: replace(old, residents=n)),
+                int(p.low),
+                min(int(p.high), max_residents()),
+                lang,
+                disabled=locked,
+            )
+            NumberField(
+                text("seed", lang),
+                text("seed.help", lang),
+                current.seed,
+                lambda n: set_choice(lambda old: replace(old, seed=n)),
+                0,
+                SEED_MAX,
+                lang,
+                disabled=locked,
+            )
 
 
 @solara.component
@@ -354,10 +423,15 @@ def ScenarioCardView(name: str, lang: str):
     with solara.Card(card.title, margin=0, classes=["coop-scenario-card"]):
         solara.Text(card.story, style={"white-space": "pre-line", "line-height": "1.5"})
         if card.facts:
-            rows = "".join(f"<tr><td>{escape(label)}</td><td>{escape(str(value))}</td></tr>"
-                           for label, value in card.facts)
-            solara.HTML(tag="div", unsafe_innerHTML=f"<table><tbody>{rows}</tbody></table>",
-                        classes=["v-data-table", "v-data-table--dense", "coop-facts"])
+            rows = "".join(
+                f"<tr><td>{escape(label)}</td><td>{escape(str(value))}</td></tr>"
+                for label, value in card.facts
+            )
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"<table><tbody>{rows}</tbody></table>",
+                classes=["v-data-table", "v-data-table--dense", "coop-facts"],
+            )
         with solara.Details(text("workshop.notes", lang)):
             solara.Text(card.notes, style={"white-space": "pre-line"}, classes=["coop-notes"])
 
@@ -374,13 +448,24 @@ def PatternCardsView(current: WorkshopChoice, lang: str):
                 solara.Text(card.summary, style={"line-height": "1.4"})
                 if card.actors:
                     actors = "".join(f"<li>{escape(a)}</li>" for a in card.actors)
-                    solara.HTML(tag="div", unsafe_innerHTML=(
-                        f"<p><b>{escape(text('workshop.actors', lang))}</b></p><ul>{actors}</ul>"),
-                        style={"font-size": "0.9rem"}, classes=["coop-actors"])
-                levers = "".join(f"<li>{escape(label)}: {escape(str(value))}</li>" for label, value in card.levers)
+                    solara.HTML(
+                        tag="div",
+                        unsafe_innerHTML=(
+                            f"<p><b>{escape(text('workshop.actors', lang))}</b></p><ul>{actors}</ul>"
+                        ),
+                        style={"font-size": "0.9rem"},
+                        classes=["coop-actors"],
+                    )
+                levers = "".join(
+                    f"<li>{escape(label)}: {escape(str(value))}</li>" for label, value in card.levers
+                )
                 with solara.Details(text("workshop.levers", lang)):
-                    solara.HTML(tag="ul", unsafe_innerHTML=levers, style={"font-size": "0.9rem"},
-                                classes=["coop-levers"])
+                    solara.HTML(
+                        tag="ul",
+                        unsafe_innerHTML=levers,
+                        style={"font-size": "0.9rem"},
+                        classes=["coop-levers"],
+                    )
 
 
 @solara.component
@@ -400,21 +485,42 @@ def PredictionBox(question: str, current: WorkshopChoice, locked: bool, lang: st
     def remove(p: Prediction) -> Callable[[], None]:
         def go() -> None:
             change_round(enter=lambda entered: tuple(q for q in entered if q != p))
+
         return go
 
     entered = [p for p in predictions.value if p.question == question]
     with solara.Card(margin=0, classes=[f"coop-question-{question}"]):
-        solara.Text(text(f"workshop.question.{question}", lang),
-                    style={"font-size": "1.1rem", "font-weight": "500"})
+        solara.Text(
+            text(f"workshop.question.{question}", lang), style={"font-size": "1.1rem", "font-weight": "500"}
+        )
         with solara.Row(style={"align-items": "center"}):
-            rv.TextField(label=text("workshop.participant", lang), v_model=name, on_v_model=set_name, dense=True,
-                         disabled=locked, hide_details=True, class_="coop-participant", style_="flex: 1 1 40%")
-            rv.Select(label=text("workshop.prediction", lang), v_model=pick if pick in current.patterns else None,
-                      on_v_model=set_pick, items=[{"text": _pattern_label(n, lang), "value": n}
-                                                  for n in current.patterns],
-                      dense=True, disabled=locked, hide_details=True, class_="coop-pick", style_="flex: 1 1 50%")
-            solara.Button(text("workshop.add", lang), on_click=add, color="primary",
-                          disabled=locked or not participant or pick not in current.patterns)
+            rv.TextField(
+                label=text("workshop.participant", lang),
+                v_model=name,
+                on_v_model=set_name,
+                dense=True,
+                disabled=locked,
+                hide_details=True,
+                class_="coop-participant",
+                style_="flex: 1 1 40%",
+            )
+            rv.Select(
+                label=text("workshop.prediction", lang),
+                v_model=pick if pick in current.patterns else None,
+                on_v_model=set_pick,
+                items=[{"text": _pattern_label(n, lang), "value": n} for n in current.patterns],
+                dense=True,
+                disabled=locked,
+                hide_details=True,
+                class_="coop-pick",
+                style_="flex: 1 1 50%",
+            )
+            solara.Button(
+                text("workshop.add", lang),
+                on_click=add,
+                color="primary",
+                disabled=locked or not participant or pick not in current.patterns,
+            )
         if not entered:
             solara.Text(text("workshop.no_predictions", lang), style=HELP_STYLE)
         with solara.Column(gap="0px", classes=["coop-predictions"]):
@@ -422,9 +528,16 @@ def PredictionBox(question: str, current: WorkshopChoice, locked: bool, lang: st
                 with solara.Row(style={"align-items": "center"}, classes=["coop-prediction"]):
                     solara.Text(f"{p.participant}: {_pattern_label(p.pattern, lang)}")
                     if not locked:
-                        solara.Button(icon_name="mdi-close", on_click=remove(p), icon=True, small=True,
-                                      attributes={"title": text("workshop.remove", lang),
-                                                  "aria-label": text("workshop.remove", lang)})
+                        solara.Button(
+                            icon_name="mdi-close",
+                            on_click=remove(p),
+                            icon=True,
+                            small=True,
+                            attributes={
+                                "title": text("workshop.remove", lang),
+                                "aria-label": text("workshop.remove", lang),
+                            },
+                        )
 
 
 @solara.component
@@ -444,8 +557,13 @@ def RevealView(current: WorkshopChoice, lang: str):
     running = reveal.pending
     if result.value is None:
         with solara.Row(style={"align-items": "center"}):
-            solara.Button(text("workshop.reveal", lang), on_click=_start, color="primary",
-                          disabled=running or not current.ready, classes=["coop-reveal-button"])
+            solara.Button(
+                text("workshop.reveal", lang),
+                on_click=_start,
+                color="primary",
+                disabled=running or not current.ready,
+                classes=["coop-reveal-button"],
+            )
             solara.Text(text("workshop.reveal.help", lang, replicates=current.replicates), style=HELP_STYLE)
     if total:  # from Reveal on, until a new round
         solara.ProgressLinear(value=100 * done / total, classes=["coop-progress-bar"])
@@ -455,7 +573,9 @@ def RevealView(current: WorkshopChoice, lang: str):
     if result.value is not None:
         ResultView(result.value, lang)
         with solara.Row(style={"align-items": "center"}):
-            solara.Button(text("workshop.new_round", lang), on_click=new_round, outlined=True, color="primary")
+            solara.Button(
+                text("workshop.new_round", lang), on_click=new_round, outlined=True, color="primary"
+            )
             solara.Text(text("workshop.new_round.help", lang), style=HELP_STYLE)
 
 
@@ -494,18 +614,24 @@ def ResultView(comparison: Any, lang: str):
     with solara.Columns([1, 1]):
         for q in QUESTIONS:
             with solara.Column(gap="4px", classes=[f"coop-result-{q}"]):
-                solara.Text(text(f"workshop.best.{q}", lang, pattern=_pattern_label(best[q], lang)),
-                            style={"font-size": "1.15rem", "font-weight": "bold"}, classes=["coop-best"])
+                solara.Text(
+                    text(f"workshop.best.{q}", lang, pattern=_pattern_label(best[q], lang)),
+                    style={"font-size": "1.15rem", "font-weight": "bold"},
+                    classes=["coop-best"],
+                )
                 for participant, pattern, ok in judged[q]:
                     mark = "✓ " + text("workshop.right", lang) if ok else "✗ " + text("workshop.wrong", lang)
-                    solara.Text(f"{participant}: {_pattern_label(pattern, lang)} — {mark}",
-                                classes=["coop-verdict", "coop-right" if ok else "coop-wrong"],
-                                style={"color": "#2e7d32" if ok else "#c62828"})
+                    solara.Text(
+                        f"{participant}: {_pattern_label(pattern, lang)} — {mark}",
+                        classes=["coop-verdict", "coop-right" if ok else "coop-wrong"],
+                        style={"color": "#2e7d32" if ok else "#c62828"},
+                    )
     total = sum(len(judged[q]) for q in QUESTIONS)
     if total:
         solara.Text(text("workshop.score", lang, right=right, total=total), classes=["coop-score"])
     heads = [text("workshop.table.pattern", lang)] + [
-        f"{outcome_label(q, lang)} ({unit_label(OUTCOMES[q].unit, lang)})" for q in QUESTIONS]
+        f"{outcome_label(q, lang)} ({unit_label(OUTCOMES[q].unit, lang)})" for q in QUESTIONS
+    ]
     body = ""
     for pattern in comparison.patterns:
         cells = [escape(_pattern_label(pattern, lang))]
@@ -517,11 +643,17 @@ def ResultView(comparison: Any, lang: str):
         body += "<tr>" + "".join(f"<td{NUMBER if i else ''}>{c}</td>" for i, c in enumerate(cells)) + "</tr>"
     solara.Text(text("workshop.means", lang, replicates=comparison.replicates), style={"margin-top": "12px"})
     head = "".join(f"<th{NUMBER if i else ''}>{escape(h)}</th>" for i, h in enumerate(heads))
-    solara.HTML(tag="div", unsafe_innerHTML=f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
-                classes=["v-data-table", "v-data-table--dense", "coop-means"])
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+        classes=["v-data-table", "v-data-table--dense", "coop-means"],
+    )
     solara.Text(text("workshop.headlines", lang), style={"margin-top": "12px"})
-    solara.HTML(tag="ul", unsafe_innerHTML="".join(f"<li>{escape(h)}</li>" for h in headlines),
-                classes=["coop-headlines"])
+    solara.HTML(
+        tag="ul",
+        unsafe_innerHTML="".join(f"<li>{escape(h)}</li>" for h in headlines),
+        classes=["coop-headlines"],
+    )
 
 
 @solara.component
@@ -531,8 +663,13 @@ def ExportView(comparison: Any, lang: str):
 
     entered = predictions.value
     brief = solara.use_memo(
-        lambda: (lambda: render_brief(comparison, lang=lang, predictions=predictions_by_question(entered))),
-        [id(comparison), lang, entered])
-    solara.FileDownload(brief, filename=f"workshop-brief-{round_id.value or 'round'}-{lang}.html",
-                        label=text("workshop.export", lang), mime_type="text/html")
+        lambda: lambda: render_brief(comparison, lang=lang, predictions=predictions_by_question(entered)),
+        [id(comparison), lang, entered],
+    )
+    solara.FileDownload(
+        brief,
+        filename=f"workshop-brief-{round_id.value or 'round'}-{lang}.html",
+        label=text("workshop.export", lang),
+        mime_type="text/html",
+    )
     solara.Text(text("workshop.export.help", lang), style=HELP_STYLE)

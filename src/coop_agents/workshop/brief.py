@@ -59,8 +59,17 @@ from coop_agents.i18n.brief_strings import BRIEF, LANGS, PHRASES
 from coop_agents.numbers import decimals_for, format_number
 from coop_agents.outcome_registry import OUTCOMES, Outcome, table_outcomes
 
-__all__ = ["Comparison", "run_comparison", "load_comparison", "render_brief", "write_brief",
-           "HEADLINE_OUTCOMES", "SERIES", "fmt_value", "fmt_pct"]
+__all__ = [
+    "Comparison",
+    "run_comparison",
+    "load_comparison",
+    "render_brief",
+    "write_brief",
+    "HEADLINE_OUTCOMES",
+    "SERIES",
+    "fmt_value",
+    "fmt_pct",
+]
 
 # Headline comparisons, in this order, for every pattern against the baseline (each has a better
 # direction in the registry: only such outcomes can make a "better" or "worse" headline).
@@ -71,8 +80,11 @@ EQUITY_OUTCOMES = ("unmet_need_days_vulnerable", "unmet_need_days_others", "equi
 # Every outcome the brief can name: the registry's and the analysis's derived ones.
 _ALL_OUTCOMES: dict[str, Outcome] = {**OUTCOMES, **DERIVED_OUTCOMES}
 # Chart text is left as text in the SVG, drawn by the page's fonts; these measure it meanwhile.
-_RC = {"font.family": "sans-serif", "font.size": 8,
-       "font.sans-serif": ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]}
+_RC = {
+    "font.family": "sans-serif",
+    "font.size": 8,
+    "font.sans-serif": ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"],
+}
 _COLOURS = ("#1f5f99", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a2f", "#e07a5f")
 
 
@@ -113,12 +125,20 @@ class Comparison:
         # The pattern column holds what the runs were given (a resolved path for a .toml file).
         base_value = stored.iloc[0] if len(stored) else baseline
         bands = {s: series_bands(runs, s) for s in SERIES if f"series_{s}" in runs.columns}
-        return cls(scenario=str(factors.get("scenario", ["default"])[0]), patterns=patterns, baseline=baseline,
-                   replicates=int(definition["replicates"]), seed=int(definition["seed"]), runs=runs,
-                   summary=summarise(runs, outcomes),
-                   paired=paired_differences(runs, {"pattern": base_value}, outcomes), bands=bands,
-                   residents=factors["residents"][0] if "residents" in factors else None,
-                   steps=factors["steps"][0] if "steps" in factors else None, out=out)
+        return cls(
+            scenario=str(factors.get("scenario", ["default"])[0]),
+            patterns=patterns,
+            baseline=baseline,
+            replicates=int(definition["replicates"]),
+            seed=int(definition["seed"]),
+            runs=runs,
+            summary=summarise(runs, outcomes),
+            paired=paired_differences(runs, {"pattern": base_value}, outcomes),
+            bands=bands,
+            residents=factors["residents"][0] if "residents" in factors else None,
+            steps=factors["steps"][0] if "steps" in factors else None,
+            out=out,
+        )
 
     @functools.cached_property
     def hazard(self) -> str | None:
@@ -169,7 +189,9 @@ class Comparison:
         if meta is None:
             raise ConfigError(f"unknown outcome {outcome!r}; allowed: {', '.join(_ALL_OUTCOMES)}")
         if meta.better not in ("lower", "higher"):
-            raise ConfigError(f"outcome {outcome!r} has no better direction; choose e.g. harm or response_delay")
+            raise ConfigError(
+                f"outcome {outcome!r} has no better direction; choose e.g. harm or response_delay"
+            )
         means = [(self.value("summary", p, outcome, "mean"), i, p) for i, p in enumerate(self.patterns)]
         means = [m for m in means if not math.isnan(m[0])]
         if not means:
@@ -188,8 +210,20 @@ class Comparison:
 
     def command(self, lang: str, output: str | Path = "brief.html") -> str:
         """The ``coop-agents brief`` command line that reproduces this comparison."""
-        args = ["coop-agents", "brief", "--scenario", self.scenario, "--patterns", ",".join(self.patterns),
-                "--baseline", self.baseline, "--replicates", str(self.replicates), "--seed", str(self.seed)]
+        args = [
+            "coop-agents",
+            "brief",
+            "--scenario",
+            self.scenario,
+            "--patterns",
+            ",".join(self.patterns),
+            "--baseline",
+            self.baseline,
+            "--replicates",
+            str(self.replicates),
+            "--seed",
+            str(self.seed),
+        ]
         if self.residents is not None:
             args += ["--residents", str(self.residents)]
         if self.steps is not None:
@@ -198,12 +232,20 @@ class Comparison:
         return " ".join(shlex.quote(a) for a in args)
 
 
-def run_comparison(scenario="default", patterns: list[str] | tuple[str, ...] = ("siloed", "full_cycle"),
-                   baseline: str | None = None, replicates: int = 30, seed: int = 1,
-                   residents: int | None = None, out: Path | None = None, executor: str = "processes",
-                   workers: int | None = None, progress: bool = True,
-                   on_progress: Callable[[int, int], None] | None = None,
-                   steps: int | None = None) -> Comparison:
+def run_comparison(
+    scenario="default",
+    patterns: list[str] | tuple[str, ...] = ("siloed", "full_cycle"),
+    baseline: str | None = None,
+    replicates: int = 30,
+    seed: int = 1,
+    residents: int | None = None,
+    out: Path | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    progress: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+    steps: int | None = None,
+) -> Comparison:
     """Run ``patterns`` on ``scenario`` as paired replicates through the batch runner and analyse them.
 
     Args:
@@ -236,23 +278,38 @@ def run_comparison(scenario="default", patterns: list[str] | tuple[str, ...] = (
         baseline = "siloed" if "siloed" in patterns else patterns[0]
     if baseline not in patterns:
         raise ConfigError(f"baseline {baseline!r}: not one of the patterns compared ({', '.join(patterns)})")
-    for name, value in (("replicates", replicates), ("seed", seed), ("residents", residents), ("steps", steps)):
+    for name, value in (
+        ("replicates", replicates),
+        ("seed", seed),
+        ("residents", residents),
+        ("steps", steps),
+    ):
         low = 0 if name == "seed" else 1
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
             raise ConfigError(f"{name}={value!r}: expected an integer of at least {low}")
     scenario = getattr(scenario, "name", None) or str(scenario)
-    data = {"name": f"brief_{Path(scenario).stem}",
-            "description": f"Workshop brief: {', '.join(patterns)} on {scenario}, against {baseline}.",
-            "seed": seed, "replicates": replicates, "baseline": {"pattern": baseline}, "series": list(SERIES),
-            "levers": {"pattern": patterns}, "uncertainties": {"scenario": scenario}}
+    data = {
+        "name": f"brief_{Path(scenario).stem}",
+        "description": f"Workshop brief: {', '.join(patterns)} on {scenario}, against {baseline}.",
+        "seed": seed,
+        "replicates": replicates,
+        "baseline": {"pattern": baseline},
+        "series": list(SERIES),
+        "levers": {"pattern": patterns},
+        "uncertainties": {"scenario": scenario},
+    }
     if steps is not None:
         data["steps"] = steps
     experiment = experiment_from_dict(data, "the comparison", Path.cwd(), residents=residents)
     if out is not None:
-        run_batch(experiment, out, executor=executor, workers=workers, progress=progress, on_progress=on_progress)
+        run_batch(
+            experiment, out, executor=executor, workers=workers, progress=progress, on_progress=on_progress
+        )
         return load_comparison(out)
     with tempfile.TemporaryDirectory(prefix="coop-brief-") as tmp:
-        run_batch(experiment, tmp, executor=executor, workers=workers, progress=progress, on_progress=on_progress)
+        run_batch(
+            experiment, tmp, executor=executor, workers=workers, progress=progress, on_progress=on_progress
+        )
         comparison = load_comparison(tmp)
     comparison.out = None
     return comparison
@@ -297,8 +354,12 @@ def _fmt_count(x: float, lang: str = "en", decimals: int | None = None) -> str:
     return str(int(x))
 
 
-_FORMATS = {"value": fmt_value, "abs": lambda x, lang, decimals=None: fmt_value(abs(x), lang, decimals),
-            "pct": fmt_pct, "count": _fmt_count}
+_FORMATS = {
+    "value": fmt_value,
+    "abs": lambda x, lang, decimals=None: fmt_value(abs(x), lang, decimals),
+    "pct": fmt_pct,
+    "count": _fmt_count,
+}
 
 
 def _decimals(outcome: str, values) -> int:
@@ -312,8 +373,10 @@ def _plain(kind: str, x: float, src: str, lang: str, decimals: int | None = None
 
 def _span(kind: str, x: float, src: str, lang: str, decimals: int | None = None) -> str:
     dec = "" if decimals is None else f' data-dec="{decimals}"'
-    return (f'<span class="v" data-src="{html.escape(src)}" data-kind="{kind}"{dec}>'
-            f'{html.escape(_FORMATS[kind](x, lang, decimals))}</span>')
+    return (
+        f'<span class="v" data-src="{html.escape(src)}" data-kind="{kind}"{dec}>'
+        f"{html.escape(_FORMATS[kind](x, lang, decimals))}</span>"
+    )
 
 
 def _check_lang(lang: str) -> None:
@@ -380,8 +443,13 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
     dec = _decimals(outcome, [get(k) for k in ("mean_diff", "ci_low", "ci_high")])
 
     def v(column: str, kind: str) -> str:
-        return num(kind, get(column), f"paired|{pattern}|{outcome}|{column}", lang,
-                   dec if kind in ("value", "abs") else None)
+        return num(
+            kind,
+            get(column),
+            f"paired|{pattern}|{outcome}|{column}",
+            lang,
+            dec if kind in ("value", "abs") else None,
+        )
 
     a, b = esc(_label(pattern, lang, inline=True)), esc(_label(c.baseline, lang, inline=True))
     label = esc(_outcome_label(c, outcome, lang))
@@ -390,7 +458,9 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
     if math.isnan(n) or n == 0:
         return _fill(lang, "headline_none", as_html, label=label, a=a, b=b, why=esc(_why(outcome, lang)))
     if get("n_equal") == n:
-        text = _fill(lang, "headline_same", as_html, n=v("n_pairs", "count"), events=events, a=a, b=b, label=label)
+        text = _fill(
+            lang, "headline_same", as_html, n=v("n_pairs", "count"), events=events, a=a, b=b, label=label
+        )
     else:
         words = PHRASES[outcome][lang]
         diff = get("mean_diff")
@@ -399,35 +469,78 @@ def _headline(c: Comparison, pattern: str, outcome: str, lang: str, num: Callabl
         # Chinese names the outcome by its registry label; English says it in a phrase of its own.
         phrase = esc(_outcome_label(c, outcome, lang) + words[side] if lang == "zh" else words[side])
         word = esc(words["less" if lower else "more"])
-        ties = (_fill(lang, "ties", as_html, m=v("n_equal", "count")) if get("n_equal") else "")
-        common = dict(k=v("n_lower" if lower else "n_higher", "count"), n=v("n_pairs", "count"), events=events,
-                      phrase=phrase, a=a, b=b, ties=ties, word=word, unit=esc(_unit(outcome, lang)))
+        ties = _fill(lang, "ties", as_html, m=v("n_equal", "count")) if get("n_equal") else ""
+        common = dict(
+            k=v("n_lower" if lower else "n_higher", "count"),
+            n=v("n_pairs", "count"),
+            events=events,
+            phrase=phrase,
+            a=a,
+            b=b,
+            ties=ties,
+            word=word,
+            unit=esc(_unit(outcome, lang)),
+        )
         rel, rel_lo, rel_hi = get("rel_diff"), get("rel_ci_low"), get("rel_ci_high")
         lo, hi = get("ci_low"), get("ci_high")
         rel_ok = not math.isnan(rel) and not math.isnan(rel_lo)
         if math.isnan(lo):
             text = _fill(lang, "headline_noci", as_html, abs=v("mean_diff", "abs"), **common)
         elif lo * hi <= 0:  # the difference's interval includes no difference
-            text = _fill(lang, "headline_abs_unclear", as_html, abs=v("mean_diff", "abs"), abs_lo=v("ci_low", "abs"),
-                         abs_hi=v("ci_high", "abs"), word_lo=esc(words["less" if lo < 0 else "more"]),
-                         word_hi=esc(words["less" if hi < 0 else "more"]), **common)
+            text = _fill(
+                lang,
+                "headline_abs_unclear",
+                as_html,
+                abs=v("mean_diff", "abs"),
+                abs_lo=v("ci_low", "abs"),
+                abs_hi=v("ci_high", "abs"),
+                word_lo=esc(words["less" if lo < 0 else "more"]),
+                word_hi=esc(words["less" if hi < 0 else "more"]),
+                **common,
+            )
         elif not rel_ok:  # the baseline averaged zero, or too close to it for a percentage's interval
             near, far = ("ci_high", "ci_low") if lower else ("ci_low", "ci_high")
             key = "headline_abs" if math.isnan(rel) else "headline_abs_norel"
-            text = _fill(lang, key, as_html, abs=v("mean_diff", "abs"), abs_lo=v(near, "abs"),
-                         abs_hi=v(far, "abs"), **common)
+            text = _fill(
+                lang,
+                key,
+                as_html,
+                abs=v("mean_diff", "abs"),
+                abs_lo=v(near, "abs"),
+                abs_hi=v(far, "abs"),
+                **common,
+            )
         elif rel_lo * rel_hi <= 0:  # the ratio's interval includes no difference
-            text = _fill(lang, "headline_unclear", as_html, pct=v("rel_diff", "pct"), lo=v("rel_ci_low", "pct"),
-                         hi=v("rel_ci_high", "pct"), word_lo=esc(words["less" if rel_lo < 0 else "more"]),
-                         word_hi=esc(words["less" if rel_hi < 0 else "more"]), **common)
+            text = _fill(
+                lang,
+                "headline_unclear",
+                as_html,
+                pct=v("rel_diff", "pct"),
+                lo=v("rel_ci_low", "pct"),
+                hi=v("rel_ci_high", "pct"),
+                word_lo=esc(words["less" if rel_lo < 0 else "more"]),
+                word_hi=esc(words["less" if rel_hi < 0 else "more"]),
+                **common,
+            )
         else:
             near, far = ("rel_ci_high", "rel_ci_low") if lower else ("rel_ci_low", "rel_ci_high")
             abs_near, abs_far = ("ci_high", "ci_low") if lower else ("ci_low", "ci_high")
-            text = _fill(lang, "headline_better", as_html, pct=v("rel_diff", "pct"), lo=v(near, "pct"),
-                         hi=v(far, "pct"), abs=v("mean_diff", "abs"), abs_lo=v(abs_near, "abs"),
-                         abs_hi=v(abs_far, "abs"), **common)
+            text = _fill(
+                lang,
+                "headline_better",
+                as_html,
+                pct=v("rel_diff", "pct"),
+                lo=v(near, "pct"),
+                hi=v(far, "pct"),
+                abs=v("mean_diff", "abs"),
+                abs_lo=v(abs_near, "abs"),
+                abs_hi=v(abs_far, "abs"),
+                **common,
+            )
     if missing:
-        text += _fill(lang, "missing", as_html, m=v("n_missing", "count"), label=label, why=esc(_why(outcome, lang)))
+        text += _fill(
+            lang, "missing", as_html, m=v("n_missing", "count"), label=label, why=esc(_why(outcome, lang))
+        )
     return text
 
 
@@ -442,11 +555,14 @@ def _svg(fig, key: str) -> str:
     import matplotlib
 
     buf = io.StringIO()
-    with matplotlib.rc_context({**_RC, "svg.fonttype": "none", "svg.hashsalt": key}), warnings.catch_warnings():
+    with (
+        matplotlib.rc_context({**_RC, "svg.fonttype": "none", "svg.hashsalt": key}),
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore")  # glyphs missing from matplotlib's own fonts: the browser draws them
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r"\s*<style[^>]*>.*?</style>", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
@@ -495,10 +611,12 @@ def _chart_time(c: Comparison, lang: str) -> str:
         if name in ("prevalence", "measures"):
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         _style(ax)
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=7.5, frameon=False)
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=7.5, frameon=False
+    )
     return _svg(fig, "time")
 
 
@@ -510,14 +628,33 @@ def _chart_distributions(c: Comparison, lang: str) -> str:
     for ax, outcome in zip(axes.flat, c.headline_outcomes):
         data = [ok.loc[ok["arm_id"] == i, outcome].dropna().to_numpy(float) for i in range(len(c.patterns))]
         positions = np.arange(len(c.patterns))[::-1]
-        ax.boxplot([d if d.size else [np.nan] for d in data], positions=positions, orientation="horizontal",
-                   widths=0.55, showmeans=True, showfliers=False, tick_labels=labels,
-                   meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": "black",
-                              "markersize": 4},
-                   medianprops={"color": "black"}, boxprops={"linewidth": 0.8})
+        ax.boxplot(
+            [d if d.size else [np.nan] for d in data],
+            positions=positions,
+            orientation="horizontal",
+            widths=0.55,
+            showmeans=True,
+            showfliers=False,
+            tick_labels=labels,
+            meanprops={
+                "marker": "D",
+                "markerfacecolor": "white",
+                "markeredgecolor": "black",
+                "markersize": 4,
+            },
+            medianprops={"color": "black"},
+            boxprops={"linewidth": 0.8},
+        )
         for i, (d, y) in enumerate(zip(data, positions)):
-            ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=6, color=_COLOURS[i % len(_COLOURS)],
-                       alpha=0.6, linewidths=0, zorder=3)
+            ax.scatter(
+                d,
+                y + rng.uniform(-0.18, 0.18, d.size),
+                s=6,
+                color=_COLOURS[i % len(_COLOURS)],
+                alpha=0.6,
+                linewidths=0,
+                zorder=3,
+            )
         ax.set_title(_outcome_label(c, outcome, lang), fontsize=8.5)
         ax.set_xlabel(_unit(outcome, lang), fontsize=7.5)
         _style(ax)
@@ -528,14 +665,22 @@ def _chart_equity(c: Comparison, lang: str) -> str:
     fig, axes = _figure(7.2, 0.9 + 0.5 * len(c.patterns))
     ax = axes[0, 0]
     y = np.arange(len(c.patterns))[::-1]
-    for j, (outcome, key) in enumerate((("unmet_need_days_vulnerable", "vulnerable"),
-                                        ("unmet_need_days_others", "others"))):
+    for j, (outcome, key) in enumerate(
+        (("unmet_need_days_vulnerable", "vulnerable"), ("unmet_need_days_others", "others"))
+    ):
         means = np.array([c.value("summary", p, outcome, "mean") for p in c.patterns])
         lows = np.array([c.value("summary", p, outcome, "ci_low") for p in c.patterns])
         highs = np.array([c.value("summary", p, outcome, "ci_high") for p in c.patterns])
         err = np.vstack([means - lows, highs - means])
-        ax.barh(y + (0.2 if j == 0 else -0.2), means, height=0.38, xerr=np.nan_to_num(err),
-                color=("#d1495b", "#8aa1b4")[j], label=BRIEF[lang][key], error_kw={"linewidth": 0.8})
+        ax.barh(
+            y + (0.2 if j == 0 else -0.2),
+            means,
+            height=0.38,
+            xerr=np.nan_to_num(err),
+            color=("#d1495b", "#8aa1b4")[j],
+            label=BRIEF[lang][key],
+            error_kw={"linewidth": 0.8},
+        )
     ax.set_yticks(y, [_label(p, lang) for p in c.patterns])
     ax.set_xlabel(_unit("unmet_need_days_vulnerable", lang), fontsize=7.5)
     ax.legend(fontsize=7.5, frameon=False, loc="lower right")
@@ -583,16 +728,24 @@ def _pattern_cards(c: Comparison, lang: str) -> str:
         tag = f'<span class="tag">{_e(BRIEF[lang]["baseline_tag"])}</span>' if p == c.baseline else ""
         actors = "".join(f"<li>{_e(a)}</li>" for a in card.actors)
         levers = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in card.levers)
-        cards.append(f'<div class="card"><h3>{_e(card.label)}{tag}</h3><p>{_e(card.summary)}</p>'
-                     + (f'<p class="muted">{_e(BRIEF[lang]["actors"])}</p><ul>{actors}</ul>' if card.actors else "")
-                     + (f'<p class="muted">{_e(BRIEF[lang]["levers"])}</p><dl>{levers}</dl>' if card.levers else "")
-                     + "</div>")
+        cards.append(
+            f'<div class="card"><h3>{_e(card.label)}{tag}</h3><p>{_e(card.summary)}</p>'
+            + (f'<p class="muted">{_e(BRIEF[lang]["actors"])}</p><ul>{actors}</ul>' if card.actors else "")
+            + (f'<p class="muted">{_e(BRIEF[lang]["levers"])}</p><dl>{levers}</dl>' if card.levers else "")
+            + "</div>"
+        )
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
 def _headlines_html(c: Comparison, lang: str) -> str:
-    intro = _fill(lang, "headlines_intro", True, replicates=_e(c.replicates), events_plural=_e(_events(c, lang)[1]),
-                  baseline=_e(_label(c.baseline, lang)))
+    intro = _fill(
+        lang,
+        "headlines_intro",
+        True,
+        replicates=_e(c.replicates),
+        events_plural=_e(_events(c, lang)[1]),
+        baseline=_e(_label(c.baseline, lang)),
+    )
     parts = [f"<p>{intro}</p>"]
     for p in c.others:
         vs = f"{_label(p, lang)} — {_label(c.baseline, lang)}"
@@ -623,8 +776,10 @@ def _truncation_note(c: Comparison, lang: str) -> str:
     if len(set(shares)) == 1:
         return _fill(lang, "truncated_all", True, pct=pct(c.patterns[0]), event=event)
     sep = "；" if lang == "zh" else "; "
-    each = sep.join(_fill(lang, "truncated_one", True, label=_e(_label(p, lang)), pct=pct(p), n=runs(p))
-                    for p in c.patterns)
+    each = sep.join(
+        _fill(lang, "truncated_one", True, label=_e(_label(p, lang)), pct=pct(p), n=runs(p))
+        for p in c.patterns
+    )
     return _fill(lang, "truncated_some", True, each=each, event=event)
 
 
@@ -632,26 +787,41 @@ def _predictions_html(c: Comparison, lang: str, predictions: dict) -> str:
     rows, bests = [], []
     for outcome, guesses in predictions.items():
         if outcome not in _ALL_OUTCOMES:
-            raise ConfigError(f"predictions: unknown outcome {outcome!r}; allowed: {', '.join(_ALL_OUTCOMES)}")
+            raise ConfigError(
+                f"predictions: unknown outcome {outcome!r}; allowed: {', '.join(_ALL_OUTCOMES)}"
+            )
         best = c.best(outcome)
         unit = _unit(outcome, lang)
         value = c.value("summary", best, outcome, "mean")
         mean = _span("value", value, f"summary|{best}|{outcome}|mean", lang, _decimals(outcome, [value]))
-        bests.append(f"<li><b>{_e(_outcome_label(c, outcome, lang))}</b>: "
-                     + _fill(lang, "pred_best", True, label=_e(_label(best, lang)), mean=mean, unit=_e(unit))
-                     + "</li>")
+        bests.append(
+            f"<li><b>{_e(_outcome_label(c, outcome, lang))}</b>: "
+            + _fill(lang, "pred_best", True, label=_e(_label(best, lang)), mean=mean, unit=_e(unit))
+            + "</li>"
+        )
         for who, guess in guesses.items():
             if guess not in c.patterns:
-                raise ConfigError(f"predictions: {who!r} chose {guess!r}, not one of the patterns compared "
-                                f"({', '.join(c.patterns)})")
+                raise ConfigError(
+                    f"predictions: {who!r} chose {guess!r}, not one of the patterns compared "
+                    f"({', '.join(c.patterns)})"
+                )
             right = guess == best
-            mark = (f'<span class="ok">✓ {_e(BRIEF[lang]["yes"])}</span>' if right
-                    else f'<span class="miss">✗ {_e(BRIEF[lang]["no"])}</span>')
-            rows.append(f"<tr><td>{_e(_outcome_label(c, outcome, lang))}</td><td>{_e(who)}</td>"
-                        f"<td>{_e(_label(guess, lang))}</td><td>{mark}</td></tr>")
-    head = "".join(f"<th>{_e(BRIEF[lang][k])}</th>" for k in ("pred_outcome", "pred_who", "pred_guess", "pred_right"))
-    return (f"<p>{_e(BRIEF[lang]['pred_intro'])}</p><ul>{''.join(bests)}</ul>"
-            f'<table class="compact"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            mark = (
+                f'<span class="ok">✓ {_e(BRIEF[lang]["yes"])}</span>'
+                if right
+                else f'<span class="miss">✗ {_e(BRIEF[lang]["no"])}</span>'
+            )
+            rows.append(
+                f"<tr><td>{_e(_outcome_label(c, outcome, lang))}</td><td>{_e(who)}</td>"
+                f"<td>{_e(_label(guess, lang))}</td><td>{mark}</td></tr>"
+            )
+    head = "".join(
+        f"<th>{_e(BRIEF[lang][k])}</th>" for k in ("pred_outcome", "pred_who", "pred_guess", "pred_right")
+    )
+    return (
+        f"<p>{_e(BRIEF[lang]['pred_intro'])}</p><ul>{''.join(bests)}</ul>"
+        f'<table class="compact"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def _summary_decimals(c: Comparison, o: str) -> int:
@@ -672,50 +842,86 @@ def _mean_ci(c: Comparison, p: str, o: str, lang: str) -> str:
 
 
 def _equity_html(c: Comparison, lang: str) -> str:
-    head = "".join(f"<th>{_e(x)}</th>" for x in (
-        BRIEF[lang]["pattern"],
-        *(_outcome_label(c, o, lang) + " — " + BRIEF[lang]["mean_ci"] for o in EQUITY_OUTCOMES)))
+    head = "".join(
+        f"<th>{_e(x)}</th>"
+        for x in (
+            BRIEF[lang]["pattern"],
+            *(_outcome_label(c, o, lang) + " — " + BRIEF[lang]["mean_ci"] for o in EQUITY_OUTCOMES),
+        )
+    )
     rows, notes = [], []
     for p in c.patterns:
         cells = "".join(f'<td class="num">{_mean_ci(c, p, o, lang)}</td>' for o in EQUITY_OUTCOMES)
         rows.append(f"<tr><td>{_e(_label(p, lang))}</td>{cells}</tr>")
         missing = c.value("summary", p, "equity_gap", "n_missing")
         if missing > 0:
-            notes.append(_fill(lang, "equity_missing", True, a=_e(_label(p, lang)),
-                               m=_span("count", missing, f"summary|{p}|equity_gap|n_missing", lang),
-                               why=_e(_why("equity_gap", lang))))
-    return (f"<p>{_e(BRIEF[lang]['equity_intro'])}</p>"
-            f'<table class="compact"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            + "".join(f'<p class="muted">{n}</p>' for n in notes)
-            + f'<figure>{_chart_equity(c, lang)}<figcaption>{_e(BRIEF[lang]["equity_caption"])}</figcaption></figure>')
+            notes.append(
+                _fill(
+                    lang,
+                    "equity_missing",
+                    True,
+                    a=_e(_label(p, lang)),
+                    m=_span("count", missing, f"summary|{p}|equity_gap|n_missing", lang),
+                    why=_e(_why("equity_gap", lang)),
+                )
+            )
+    return (
+        f"<p>{_e(BRIEF[lang]['equity_intro'])}</p>"
+        f'<table class="compact"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + "".join(f'<p class="muted">{n}</p>' for n in notes)
+        + f"<figure>{_chart_equity(c, lang)}<figcaption>{_e(BRIEF[lang]['equity_caption'])}</figcaption></figure>"
+    )
 
 
 def _table_html(c: Comparison, lang: str) -> str:
     b = _label(c.baseline, lang)
-    head = "".join(f"<th>{_e(x)}</th>" for x in (
-        BRIEF[lang]["outcome"], BRIEF[lang]["pattern"], BRIEF[lang]["mean_ci"], BRIEF[lang]["diff_ci"].format(b=b),
-        BRIEF[lang]["rel_ci"], BRIEF[lang]["better_in"]))
+    head = "".join(
+        f"<th>{_e(x)}</th>"
+        for x in (
+            BRIEF[lang]["outcome"],
+            BRIEF[lang]["pattern"],
+            BRIEF[lang]["mean_ci"],
+            BRIEF[lang]["diff_ci"].format(b=b),
+            BRIEF[lang]["rel_ci"],
+            BRIEF[lang]["better_in"],
+        )
+    )
     rows = []
     for o in c.table_outcomes:
         meta = find_outcome(o)
         # Only an outcome with a better direction gets an arrow and a count of pairs it was better in.
-        arrow = {"lower": BRIEF[lang]["lower_better"], "higher": BRIEF[lang]["higher_better"]}.get(meta.better, "")
+        arrow = {"lower": BRIEF[lang]["lower_better"], "higher": BRIEF[lang]["higher_better"]}.get(
+            meta.better, ""
+        )
         mark = f"<br>{_e(arrow)}" if arrow else ""
         columns = ("mean_diff", "ci_low", "ci_high")
         dec = _decimals(o, [c.value("paired", p, o, k) for p in c.others for k in columns])
         for i, p in enumerate(c.patterns):
-            first = (f'<td rowspan="{len(c.patterns)}"><b>{_e(_outcome_label(c, o, lang))}</b><br>'
-                     f'<span class="muted">{_e(_unit(o, lang))}{mark}</span></td>') if i == 0 else ""
+            first = (
+                (
+                    f'<td rowspan="{len(c.patterns)}"><b>{_e(_outcome_label(c, o, lang))}</b><br>'
+                    f'<span class="muted">{_e(_unit(o, lang))}{mark}</span></td>'
+                )
+                if i == 0
+                else ""
+            )
             diff = rel = better = ""
             if p != c.baseline and not math.isnan(c.value("paired", p, o, "n_pairs")):
+
                 def s(column, kind="value"):
-                    return _span(kind, c.value("paired", p, o, column), f"paired|{p}|{o}|{column}", lang,
-                                 dec if kind == "value" else None)
+                    return _span(
+                        kind,
+                        c.value("paired", p, o, column),
+                        f"paired|{p}|{o}|{column}",
+                        lang,
+                        dec if kind == "value" else None,
+                    )
 
                 if not math.isnan(c.value("paired", p, o, "ci_low")):
                     diff = f"{s('mean_diff')} ({s('ci_low')}–{s('ci_high')})"
                 else:
                     diff = s("mean_diff")
+
                 def signed(column):
                     return ("−" if c.value("paired", p, o, column) < 0 else "+") + s(column, "pct") + "%"
 
@@ -724,27 +930,37 @@ def _table_html(c: Comparison, lang: str) -> str:
                     if not math.isnan(c.value("paired", p, o, "rel_ci_low")):
                         rel += f" ({signed('rel_ci_low')} – {signed('rel_ci_high')})"
                 if meta.better in ("lower", "higher"):
-                    better = (f"{s('n_lower' if meta.better == 'lower' else 'n_higher', 'count')}/"
-                              f"{s('n_pairs', 'count')}")
-            rows.append(f"<tr>{first}<td>{_e(_label(p, lang))}</td><td class=\"num\">{_mean_ci(c, p, o, lang)}</td>"
-                        f'<td class="num">{diff}</td><td class="num">{rel}</td><td class="num">{better}</td></tr>')
+                    better = (
+                        f"{s('n_lower' if meta.better == 'lower' else 'n_higher', 'count')}/"
+                        f"{s('n_pairs', 'count')}"
+                    )
+            rows.append(
+                f'<tr>{first}<td>{_e(_label(p, lang))}</td><td class="num">{_mean_ci(c, p, o, lang)}</td>'
+                f'<td class="num">{diff}</td><td class="num">{rel}</td><td class="num">{better}</td></tr>'
+            )
     # Thirty outcomes fill seven A4 pages: the handout leaves them to the HTML file.
-    return (f'<div class="screen-only"><p>{_e(BRIEF[lang]["table_intro"].format(b=b))}</p>'
-            f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
-            f'<p class="print-only muted">{_e(BRIEF[lang]["table_print_note"])}</p>')
+    return (
+        f'<div class="screen-only"><p>{_e(BRIEF[lang]["table_intro"].format(b=b))}</p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="print-only muted">{_e(BRIEF[lang]["table_print_note"])}</p>'
+    )
 
 
 def _assumptions_html(lang: str) -> str:
     items = "".join(f"<li>{_e(line)}</li>" for line in BRIEF[lang]["assumptions"].split("\n"))
-    return (f'<div class="panel"><p><b>{_e(BRIEF[lang]["assumptions_lead"])}</b></p><ul>{items}</ul>'
-            f'<p class="muted">{_e(BRIEF[lang]["odd"])}</p></div>')
+    return (
+        f'<div class="panel"><p><b>{_e(BRIEF[lang]["assumptions_lead"])}</b></p><ul>{items}</ul>'
+        f'<p class="muted">{_e(BRIEF[lang]["odd"])}</p></div>'
+    )
 
 
 def _versions() -> str:
     import coop_agents
 
-    return (f"coop-agents {coop_agents.__version__}; Mesa {importlib.metadata.version('mesa')}; "
-            f"Python {platform.python_version()}; NumPy {np.__version__}; pandas {pd.__version__}")
+    return (
+        f"coop-agents {coop_agents.__version__}; Mesa {importlib.metadata.version('mesa')}; "
+        f"Python {platform.python_version()}; NumPy {np.__version__}; pandas {pd.__version__}"
+    )
 
 
 def _reproduce_html(c: Comparison, lang: str, output: str | Path) -> str:
@@ -760,7 +976,10 @@ def _reproduce_html(c: Comparison, lang: str, output: str | Path) -> str:
     runs = f"{len(c.runs)}" + (f" ({t['repro_failed'].format(failed=failed)})" if failed else "")
     entries = [
         (t["repro_scenario"], _e(c.scenario)),
-        (t["repro_params"], "<code>" + _e(", ".join(f"{k} = {v}" for k, v in params.items()) or t["none"]) + "</code>"),
+        (
+            t["repro_params"],
+            "<code>" + _e(", ".join(f"{k} = {v}" for k, v in params.items()) or t["none"]) + "</code>",
+        ),
         (t["repro_patterns"], _e(", ".join(c.patterns))),
         (t["repro_baseline"], _e(c.baseline)),
         (t["repro_replicates"], _e(c.replicates)),
@@ -770,13 +989,19 @@ def _reproduce_html(c: Comparison, lang: str, output: str | Path) -> str:
         (t["repro_versions"], _e(_versions())),
     ]
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in entries)
-    return (f'<dl class="repro">{dl}</dl><p>{_e(t["repro_command"])}:</p>'
-            f"<pre><code>{_e(c.command(lang, Path(output).name))}</code></pre>"
-            f'<p class="muted">{_e(t["repro_note"])}</p>')
+    return (
+        f'<dl class="repro">{dl}</dl><p>{_e(t["repro_command"])}:</p>'
+        f"<pre><code>{_e(c.command(lang, Path(output).name))}</code></pre>"
+        f'<p class="muted">{_e(t["repro_note"])}</p>'
+    )
 
 
-def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | None = None,
-                 output: str | Path = "brief.html") -> str:
+def render_brief(
+    comparison: Comparison,
+    lang: str = "zh",
+    predictions: dict | None = None,
+    output: str | Path = "brief.html",
+) -> str:
     """The brief as one self-contained HTML page (``output``: the file name the command shows).
 
     Raises:
@@ -789,9 +1014,13 @@ def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | N
 
     title = t["title"].format(scenario=scenario_card(c.scenario, lang).title)
     event_one, events = _events(c, lang)
-    subtitle = t["subtitle"].format(patterns="、".join(_label(p, lang) for p in c.patterns) if lang == "zh"
-                                    else ", ".join(_label(p, lang) for p in c.patterns),
-                                    replicates=c.replicates, events_plural=events)
+    subtitle = t["subtitle"].format(
+        patterns="、".join(_label(p, lang) for p in c.patterns)
+        if lang == "zh"
+        else ", ".join(_label(p, lang) for p in c.patterns),
+        replicates=c.replicates,
+        events_plural=events,
+    )
     sections = [
         _section(c, "story", lang, _story(c, lang)),
         _section(c, "patterns", lang, _pattern_cards(c, lang)),
@@ -801,12 +1030,22 @@ def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | N
         sections.append(_section(c, "predictions", lang, _predictions_html(c, lang, predictions)))
     if c.bands:
         caption = t["time_caption"].format(replicates=c.replicates, events=events)
-        sections.append(_section(c, "time", lang, f"<figure>{_chart_time(c, lang)}<figcaption>{_e(caption)}"
-                                                  "</figcaption></figure>"))
+        sections.append(
+            _section(
+                c,
+                "time",
+                lang,
+                f"<figure>{_chart_time(c, lang)}<figcaption>{_e(caption)}</figcaption></figure>",
+            )
+        )
     sections += [
-        _section(c, "distributions", lang,
-                 f"<figure>{_chart_distributions(c, lang)}<figcaption>"
-                 f"{_e(t['dist_caption'].format(event=event_one))}</figcaption></figure>"),
+        _section(
+            c,
+            "distributions",
+            lang,
+            f"<figure>{_chart_distributions(c, lang)}<figcaption>"
+            f"{_e(t['dist_caption'].format(event=event_one))}</figcaption></figure>",
+        ),
         _section(c, "equity", lang, _equity_html(c, lang)),
         _section(c, "table", lang, _table_html(c, lang)),
         _section(c, "assumptions", lang, _assumptions_html(lang)),
@@ -817,7 +1056,7 @@ def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | N
     import coop_agents
 
     return f"""<!DOCTYPE html>
-<html lang="{t['html_lang']}">
+<html lang="{t["html_lang"]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -833,17 +1072,19 @@ def render_brief(comparison: Comparison, lang: str = "zh", predictions: dict | N
 <h1>{_e(title)}</h1>
 <p class="subtitle">{_e(subtitle)}</p>
 </header>
-<nav class="toolbar no-print" aria-label="{_e(t['toc'])}">{toc}
-<button type="button" onclick="window.print()">{_e(t['print'])}</button></nav>
+<nav class="toolbar no-print" aria-label="{_e(t["toc"])}">{toc}
+<button type="button" onclick="window.print()">{_e(t["print"])}</button></nav>
 {chr(10).join(sections)}
-<footer>{_e(t['generated'].format(version=coop_agents.__version__))}</footer>
+<footer>{_e(t["generated"].format(version=coop_agents.__version__))}</footer>
 </main>
 </body>
 </html>
 """
 
 
-def write_brief(comparison: Comparison, path: str | Path, lang: str = "zh", predictions: dict | None = None) -> Path:
+def write_brief(
+    comparison: Comparison, path: str | Path, lang: str = "zh", predictions: dict | None = None
+) -> Path:
     """Write the brief to ``path`` (under a temporary name first, then renamed); return the path."""
     path = Path(path)
     text = render_brief(comparison, lang, predictions, output=path.name)

@@ -63,27 +63,37 @@ _WORDS: dict[str, tuple[str, str]] = {
     "medium": ("medium", "中"),
     "high": ("high", "高"),
     "communities": ("Communities", "社区数"),
-    "communities.value": ("{n} ({streets} street offices × {per})",
-                          "{n} 个（{streets} 个街道 × 每街道 {per} 个）"),
+    "communities.value": (
+        "{n} ({streets} street offices × {per})",
+        "{n} 个（{streets} 个街道 × 每街道 {per} 个）",
+    ),
     "events": ("Events", "事件"),
-    "event.contagion": ("One epidemic: first cases in {sites} on day 0",
-                        "一次疫情：第 0 天在 {sites}出现首批病例"),
-    "event.shock": ("One shock over {sites}: first signs on day {onset}, full strength on day {full}, "
-                    "lasting {duration} days",
-                    "一次冲击，波及 {sites}：第 {onset} 天出现征兆，"
-                    "第 {full} 天达到最强，持续 {duration} 天"),
+    "event.contagion": (
+        "One epidemic: first cases in {sites} on day 0",
+        "一次疫情：第 0 天在 {sites}出现首批病例",
+    ),
+    "event.shock": (
+        "One shock over {sites}: first signs on day {onset}, full strength on day {full}, "
+        "lasting {duration} days",
+        "一次冲击，波及 {sites}：第 {onset} 天出现征兆，第 {full} 天达到最强，持续 {duration} 天",
+    ),
     "event.poisson": ("At random, about {rate:g} a year: {hazard}", "随机发生，每年约 {rate:g} 次：{hazard}"),
     "event.day": ("day {day}: {hazard}", "第 {day} 天：{hazard}"),
     "sites.one": ("one community", "1 个社区"),
     "sites.some": ("{n} communities", "{n} 个社区"),
     "sites.all": ("every community ({n})", "全部 {n} 个社区"),
     "list.sep": ("; ", "；"),
-    "no_story": ("(No story has been written for this scenario; above is its one-line description.)",
-                 "（该情景尚未编写案例故事，以上是它的一句话说明。）"),
+    "no_story": (
+        "(No story has been written for this scenario; above is its one-line description.)",
+        "（该情景尚未编写案例故事，以上是它的一句话说明。）",
+    ),
     "no_notes": ("No facilitator notes have been written for this scenario.", "该情景尚未编写主持人备注。"),
-    "no_summary": ("(No card text has been written for this pattern; the levers below show what it sets.)",
-                   "（该模式尚未编写卡片说明，下列政策杠杆即其设置。）"),
+    "no_summary": (
+        "(No card text has been written for this pattern; the levers below show what it sets.)",
+        "（该模式尚未编写卡片说明，下列政策杠杆即其设置。）",
+    ),
 }
+
 
 @dataclass(frozen=True)
 class ScenarioCard:
@@ -178,23 +188,38 @@ def _facts(sc: Scenario, lang: str) -> list[tuple[str, str]]:
     n_comm = cfg.street_offices * cfg.communities_per_street
     if cfg.arrival == "schedule":
         sep = _word("list.sep", lang)
-        events = sep.join(_word("event.day", lang, day=e.day, hazard=choice_label("hazard", e.hazard, lang))
-                          for e in sc.events)
+        events = sep.join(
+            _word("event.day", lang, day=e.day, hazard=choice_label("hazard", e.hazard, lang))
+            for e in sc.events
+        )
     elif cfg.arrival == "poisson":
-        events = _word("event.poisson", lang, rate=cfg.arrival_rate,
-                       hazard=choice_label("hazard", cfg.hazard, lang))
+        events = _word(
+            "event.poisson", lang, rate=cfg.arrival_rate, hazard=choice_label("hazard", cfg.hazard, lang)
+        )
     elif cfg.hazard == "shock":
-        events = _word("event.shock", lang, sites=_sites(cfg.shock_sites, n_comm, lang),
-                       onset=cfg.shock_onset, full=cfg.shock_onset + cfg.shock_lead,
-                       duration=cfg.shock_duration)
+        events = _word(
+            "event.shock",
+            lang,
+            sites=_sites(cfg.shock_sites, n_comm, lang),
+            onset=cfg.shock_onset,
+            full=cfg.shock_onset + cfg.shock_lead,
+            duration=cfg.shock_duration,
+        )
     else:
         events = _word("event.contagion", lang, sites=_sites(cfg.outbreak_sites, n_comm, lang))
     return [
         (param_label("hazard", lang), choice_label("hazard", cfg.hazard, lang)),
         (param_label("residents", lang), f"{cfg.residents:,}"),
-        (_word("communities", lang),
-         _word("communities.value", lang, n=n_comm, streets=cfg.street_offices,
-               per=cfg.communities_per_street)),
+        (
+            _word("communities", lang),
+            _word(
+                "communities.value",
+                lang,
+                n=n_comm,
+                streets=cfg.street_offices,
+                per=cfg.communities_per_street,
+            ),
+        ),
         (param_label("profile", lang), choice_label("profile", cfg.profile, lang)),
         (param_label("steps", lang), f"{cfg.steps}"),
         (_word("events", lang), events),
@@ -217,8 +242,9 @@ def scenario_card(scenario: str | Path | Scenario, lang: str) -> ScenarioCard:
         description = scenario_description(sc, lang)
         story = f"{description} {_word('no_story', lang)}".strip()
     notes = _in((sc.texts.get("notes_en", ""), sc.texts.get("notes_zh", "")), lang) or _word("no_notes", lang)
-    return ScenarioCard(name=sc.name, title=scenario_title(sc, lang), story=story, notes=notes,
-                        facts=_facts(sc, lang))
+    return ScenarioCard(
+        name=sc.name, title=scenario_title(sc, lang), story=story, notes=notes, facts=_facts(sc, lang)
+    )
 
 
 def pattern_card(pattern: str | Path | Pattern, lang: str) -> PatternCard:
@@ -237,17 +263,21 @@ def pattern_card(pattern: str | Path | Pattern, lang: str) -> PatternCard:
     if not summary:
         summary = f"{pattern_description(pat, lang)} {_word('no_summary', lang)}".strip()
     actors = list(pat.actors_zh or pat.actors_en) if lang == "zh" else list(pat.actors_en or pat.actors_zh)
-    levers = [(param_label(name, lang), value_words(name, pat.levers[name], lang))
-              for name in PARAMETERS if name in pat.levers]
-    return PatternCard(name=pat.name, label=pattern_label(pat, lang), summary=summary, actors=actors,
-                       levers=levers)
+    levers = [
+        (param_label(name, lang), value_words(name, pat.levers[name], lang))
+        for name in PARAMETERS
+        if name in pat.levers
+    ]
+    return PatternCard(
+        name=pat.name, label=pattern_label(pat, lang), summary=summary, actors=actors, levers=levers
+    )
 
 
 def library() -> list[str]:
     """The shipped scenarios that have a story in both languages, in workshop order.
 
-        >>> library()[:3]
-        ['default', 'old_urban_epidemic', 'heatwave']
+    >>> library()[:3]
+    ['default', 'old_urban_epidemic', 'heatwave']
     """
     presets = preset_scenarios()
     told = {name for name, sc in presets.items() if sc.texts.get("story_en") and sc.texts.get("story_zh")}
