@@ -77,6 +77,7 @@ class Actions:
         self.hazard_warns = type(hazard).warn is not Hazard.warn
         self.unmet_today = 0
         self.care_today = np.zeros(self.communities.n)  # care organisations' help today (specialty care)
+        self.shortage_days = 0  # community-days on which a committee lacked supplies for its measures and help
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.refresh_behaviour()
@@ -178,15 +179,27 @@ class Actions:
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
         use = comm.size * level * MEASURE_COST + served_by_comm * SERVICE_COST
         comm.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
+        pooled = self.config.resource_pooling == "pooled" and self.rules is not None
         for k in (use > 0).nonzero()[0].tolist():
             c = self.committees[k]
             need = use[k]
             spent = min(need, c.stock)
             c.stock -= spent
+            if pooled and spent < need:
+                # A shared pool: a member draws what it lacks today straight from its street
+                # office's stock (a shared registry), without a request and a delivery.
+                pool = self.rules.roster.street_offices.get(c.street)
+                if pool is not None and pool.stock > 0:
+                    drawn = min(need - spent, pool.stock)
+                    pool.stock -= drawn
+                    spent += drawn
             tally.resources_spent += spent
             comm.available[k] = 1.0 if spent >= need else SHORTAGE_EFFECT
+            self.shortage_days += spent < need  # a community-day short of supplies (not an outcome)
             if c.stock < RESTOCK_BELOW_DAYS * need:
                 c.ask_for_resources(RESTOCK_ASK_DAYS * need)
+                if self.config.lateral_sharing:
+                    c.ask_peers(RESTOCK_ASK_DAYS * need)  # and its neighbours, on active peer ties
 
     # ------------------------------------------------------------------ needs
 

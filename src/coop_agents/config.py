@@ -274,6 +274,9 @@ _ROWS: list[Param] = [
        "withdrawal of measures while risk is still seen.",
        choices=("none", "mixed", "care", "logistics", "psychological", "expert")),
     # --- levers: authority and de-escalation ----------------------------------------------------
+    _p("lateral_sharing", "bool", False, "lever", "guarantees", "Lateral resource sharing", "横向物资互助",
+       "Committees lend supplies to neighbouring committees on active peer ties when these run short "
+       "(keeping half of their own initial stock), besides asking up their supplier chain."),
     _p("authority", "choice", "street", "lever", "authority", "Who may declare a state",
        "状态宣布权限", "The lowest level allowed to move a community into pre-transition, "
        "emergency or post-transition; requests travel the vertical chain to it.",

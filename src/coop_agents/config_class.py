@@ -68,6 +68,7 @@ class Config:
     vulnerable_registry: bool  # lever: Vulnerable registry
     privacy: bool  # lever: Privacy of needs data
     specialties: str  # lever: Social organisations' specialties
+    lateral_sharing: bool  # lever: Lateral resource sharing
     authority: str  # lever: Who may declare a state
     delegated_emergency_powers: bool  # lever: Delegated emergency powers
     span_of_control: float  # lever: Span of control [decisions/day]

@@ -61,6 +61,7 @@ KINDS: dict[str, str] = {
                  "the communities",
     "street_alert": "under alert_rule = vote, a street office moves every community of its street into "
                     "pre-transition once enough of them alert (raise, hold)",
+    "lend": "under lateral_sharing, a committee lends supplies to a neighbour that asks (lend, refuse)",
 }
 
 # Organisation kinds a decider may be named by.

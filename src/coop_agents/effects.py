@@ -91,6 +91,8 @@ class Effects:
     misjudgement: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per community sigma
     logistics_of: dict[int, Organisation] = field(default_factory=dict)
     organisation_stock: dict[int, float] = field(default_factory=dict)  # by organisation index
+    # Per community: the committees on its ACTIVE peer ties (who it may borrow from, lateral_sharing).
+    active_peers: dict[int, list[CommunityCommittee]] = field(default_factory=dict)
 
 
 def specialty_of(cfg: Config, org: Organisation) -> str | None:
@@ -224,4 +226,7 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
         misjudgement=MISJUDGEMENT * (1 - cfg.intellect) * (1 - EXPERT_JUDGEMENT * expert),
         logistics_of=logistics_of,
         organisation_stock=organisation_stock,
+        active_peers={c.community: [by_node[nb] for nb in sorted(active.neighbors(c.node))
+                                    if nb in by_node and active.edges[c.node, nb]["channel"] == "peer"]
+                      for c in committees},
     )

@@ -196,8 +196,15 @@ class Governance:
             if self.config.resource_pooling == "central":
                 return self.roster.government
             return self.roster.street_offices.get(org.street, self.roster.government)
-        if org.kind in ("street_office", "social_organisation"):
-            return self.roster.government  # a logistics organisation restocks by its contract
+        if org.kind == "social_organisation":
+            # A logistics organisation restocks where its committees would: its street office's
+            # pool, or the district's under central pooling (and the district's by its contract
+            # when no street office is known).
+            if self.config.resource_pooling == "central":
+                return self.roster.government
+            return self.roster.street_offices.get(org.street, self.roster.government)
+        if org.kind == "street_office":
+            return self.roster.government
         return None
 
     def resend_days(self, asker: Organisation, answerer: Organisation) -> float:

@@ -20,22 +20,51 @@ import numpy as np
 
 from coop_agents.validation import Check, Comparison, Fact, paired_ci, paired_runs
 
-__all__ = ["MECHANISMS", "command_span", "response_levels", "alert_confirm", "alert_vote", "specialty_care",
-           "specialty_expert", "specialty_psychological", "compare", "SHOCK_DISTRICT", "RECURRING_DISTRICT", "FALSE_SIGNALS"]
+__all__ = [
+    "MECHANISMS",
+    "command_span",
+    "response_levels",
+    "alert_confirm",
+    "alert_vote",
+    "specialty_care",
+    "specialty_expert",
+    "specialty_psychological",
+    "resource_sharing",
+    "compare",
+    "SHOCK_DISTRICT",
+    "RECURRING_DISTRICT",
+    "FALSE_SIGNALS",
+]
 
 # A district of 12 communities (2 streets x 6) hit by a shock: one site, or most of them at once.
-SHOCK_DISTRICT = dict(hazard="shock", residents=2400, street_offices=2, communities_per_street=6, steps=60,
-                      shock_onset=5, shock_lead=6, shock_duration=3)
+SHOCK_DISTRICT = dict(
+    hazard="shock",
+    residents=2400,
+    street_offices=2,
+    communities_per_street=6,
+    steps=60,
+    shock_onset=5,
+    shock_lead=6,
+    shock_duration=3,
+)
 # Eight months of recurring epidemics with false signals in 6 communities (the recurring scenario, smaller).
 RECURRING_DISTRICT = dict(residents=1800, street_offices=2, communities_per_street=3, steps=240)
 # Eight months of false signals only (symptoms mistaken for cases; no epidemic ever starts).
-FALSE_SIGNALS = dict(residents=1800, street_offices=2, communities_per_street=3, steps=240, run_until="steps",
-                     initial_cases=0, false_signal_rate=0.3)
+FALSE_SIGNALS = dict(
+    residents=1800,
+    street_offices=2,
+    communities_per_street=3,
+    steps=240,
+    run_until="steps",
+    initial_cases=0,
+    false_signal_rate=0.3,
+)
 # One epidemic in the same 6 communities.
 SINGLE_EPIDEMIC = dict(residents=1800, street_offices=2, communities_per_street=3, steps=120)
 # One epidemic that leaves residual cases (as stylised fact 6): more transmissible, a quick exit.
-RESIDUAL_EPIDEMIC = dict(residents=1800, street_offices=2, communities_per_street=3, steps=120, transmission=0.09,
-                         clear_days=2)
+RESIDUAL_EPIDEMIC = dict(
+    residents=1800, street_offices=2, communities_per_street=3, steps=120, transmission=0.09, clear_days=2
+)
 
 
 def compare(runs: dict, outcome: str, before: str, after: str, expect: str, what: str = "") -> Comparison:
@@ -50,8 +79,10 @@ def compare(runs: dict, outcome: str, before: str, after: str, expect: str, what
 
 def _setting(pattern: str, scenario: str, world: dict, arms: dict) -> str:
     text = ", ".join(f"{k} = {v}" for k, v in world.items())
-    arms_text = "; ".join(f"{name}: " + (", ".join(f"{k} = {v}" for k, v in ov.items()) or "as the pattern")
-                          for name, ov in arms.items())
+    arms_text = "; ".join(
+        f"{name}: " + (", ".join(f"{k} = {v}" for k, v in ov.items()) or "as the pattern")
+        for name, ov in arms.items()
+    )
     return f"`{pattern}` pattern, `{scenario}` scenario with {text}; arms {arms_text}"
 
 
@@ -64,23 +95,66 @@ def command_span(seeds: Iterable[int] = range(20)) -> Fact:
     than district approval up the siloed chain.
     """
     seeds = list(seeds)
-    arms = {"one_narrow": dict(shock_sites=1, span_of_control=1.0), "many_narrow": dict(shock_sites=10, span_of_control=1.0),
-            "one_wide": dict(shock_sites=1, span_of_control=20.0), "many_wide": dict(shock_sites=10, span_of_control=20.0)}
+    arms = {
+        "one_narrow": dict(shock_sites=1, span_of_control=1.0),
+        "many_narrow": dict(shock_sites=10, span_of_control=1.0),
+        "one_wide": dict(shock_sites=1, span_of_control=20.0),
+        "many_wide": dict(shock_sites=10, span_of_control=20.0),
+    }
     r = paired_runs("command", arms, seeds, **SHOCK_DISTRICT)
     r.update(paired_runs("siloed", {"siloed_one": dict(shock_sites=1)}, seeds, **SHOCK_DISTRICT))
-    fact = Fact("command_span", 3, "Unified command (统一指挥) decides fast with one site; with many sites at once its "
-                "queue grows, the more so the narrower its span of control.",
-                _setting("command", "default", SHOCK_DISTRICT, arms), len(seeds))
-    fact.comparisons.append(compare(r, "decision_latency", "one_narrow", "many_narrow", "higher",
-                                    what="decision latency, 10 sites minus 1 site, span 1"))
-    growth = {"narrow": {"g": r["many_narrow"]["decision_latency"] - r["one_narrow"]["decision_latency"]},
-              "wide": {"g": r["many_wide"]["decision_latency"] - r["one_wide"]["decision_latency"]}}
-    fact.comparisons.append(compare(growth, "g", "wide", "narrow", "higher",
-                                    what="growth of decision latency from 1 to 10 sites, span 1 minus span 20"))
-    fact.comparisons.append(compare(r, "decision_latency", "siloed_one", "one_narrow", "lower",
-                                    what="decision latency with one site, command (span 1) minus siloed approval"))
-    fact.comparisons.append(compare(r, "response_delay", "many_wide", "many_narrow", "higher",
-                                    what="response delay with 10 sites, span 1 minus span 20"))
+    fact = Fact(
+        "command_span",
+        3,
+        "Unified command (统一指挥) decides fast with one site; with many sites at once its "
+        "queue grows, the more so the narrower its span of control.",
+        _setting("command", "default", SHOCK_DISTRICT, arms),
+        len(seeds),
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "decision_latency",
+            "one_narrow",
+            "many_narrow",
+            "higher",
+            what="decision latency, 10 sites minus 1 site, span 1",
+        )
+    )
+    growth = {
+        "narrow": {"g": r["many_narrow"]["decision_latency"] - r["one_narrow"]["decision_latency"]},
+        "wide": {"g": r["many_wide"]["decision_latency"] - r["one_wide"]["decision_latency"]},
+    }
+    fact.comparisons.append(
+        compare(
+            growth,
+            "g",
+            "wide",
+            "narrow",
+            "higher",
+            what="growth of decision latency from 1 to 10 sites, span 1 minus span 20",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "decision_latency",
+            "siloed_one",
+            "one_narrow",
+            "lower",
+            what="decision latency with one site, command (span 1) minus siloed approval",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "response_delay",
+            "many_wide",
+            "many_narrow",
+            "higher",
+            what="response delay with 10 sites, span 1 minus span 20",
+        )
+    )
     return fact
 
 
@@ -89,18 +163,36 @@ def response_levels(seeds: Iterable[int] = range(20)) -> Fact:
     own committees act, at the cost of measures where nothing happens."""
     seeds = list(seeds)
     world = {**SHOCK_DISTRICT, "shock_sites": 9}
-    arms = {"none": dict(response_level="none"), "states": dict(response_level="states"), "risk": dict(response_level="risk")}
+    arms = {
+        "none": dict(response_level="none"),
+        "states": dict(response_level="states"),
+        "risk": dict(response_level="risk"),
+    }
     r = paired_runs("platform", arms, seeds, **world)
-    fact = Fact("response_levels", 0, "A district response level (应急响应级别) graded on the communities' reported risk "
-                "sets a floor on measures in every community: a faster response and fewer missed windows when most "
-                "of the district is hit, at the cost of measures where nothing happens; graded on the states "
-                "communities report it comes later.", _setting("platform", "default", world, arms), len(seeds))
+    fact = Fact(
+        "response_levels",
+        0,
+        "A district response level (应急响应级别) graded on the communities' reported risk "
+        "sets a floor on measures in every community: a faster response and fewer missed windows when most "
+        "of the district is hit, at the cost of measures where nothing happens; graded on the states "
+        "communities report it comes later.",
+        _setting("platform", "default", world, arms),
+        len(seeds),
+    )
     fact.comparisons.append(compare(r, "response_delay", "none", "risk", "lower"))
     fact.comparisons.append(compare(r, "missed_windows", "none", "risk", "lower"))
     fact.comparisons.append(compare(r, "unneeded_measures", "none", "risk", "higher"))
     fact.comparisons.append(compare(r, "unneeded_measures", "none", "states", "higher"))
-    fact.comparisons.append(compare(r, "response_delay", "risk", "states", "higher",
-                                    what="response delay, graded on states minus graded on risk"))
+    fact.comparisons.append(
+        compare(
+            r,
+            "response_delay",
+            "risk",
+            "states",
+            "higher",
+            what="response delay, graded on states minus graded on risk",
+        )
+    )
     return fact
 
 
@@ -110,8 +202,12 @@ def _alert(rule: str, seeds: list[int], fact: Fact) -> Fact:
     arms = {"any": dict(alert_rule="any"), rule: dict(alert_rule=rule)}
     false = paired_runs("platform", arms, seeds, **FALSE_SIGNALS)
     single = paired_runs("platform", arms, list(range(4 * len(seeds))), **SINGLE_EPIDEMIC)
-    fact.setting = (_setting("platform", "default", FALSE_SIGNALS, arms) + " (false alarms); and "
-                    + _setting("platform", "default", SINGLE_EPIDEMIC, arms) + f", {4 * len(seeds)} seeds (response delay)")
+    fact.setting = (
+        _setting("platform", "default", FALSE_SIGNALS, arms)
+        + " (false alarms); and "
+        + _setting("platform", "default", SINGLE_EPIDEMIC, arms)
+        + f", {4 * len(seeds)} seeds (response delay)"
+    )
     fact.comparisons.append(compare(false, "false_alarms", "any", rule, "lower"))
     fact.comparisons.append(compare(single, "response_delay", "any", rule, "higher"))
     return fact
@@ -120,32 +216,59 @@ def _alert(rule: str, seeds: list[int], fact: Fact) -> Fact:
 def alert_confirm(seeds: Iterable[int] = range(12)) -> Fact:
     """An alert that needs a second source: fewer false alarms, a later response."""
     seeds = list(seeds)
-    return _alert("confirm", seeds, Fact(
-        "alert_confirm", 8, "When an alert needs a second source (a neighbour, the platform or a grid worker's "
-        "check), false signals raise fewer false alarms, and real events are answered later.", "", len(seeds)))
+    return _alert(
+        "confirm",
+        seeds,
+        Fact(
+            "alert_confirm",
+            8,
+            "When an alert needs a second source (a neighbour, the platform or a grid worker's "
+            "check), false signals raise fewer false alarms, and real events are answered later.",
+            "",
+            len(seeds),
+        ),
+    )
 
 
 def alert_vote(seeds: Iterable[int] = range(12)) -> Fact:
     """A street office that alerts when k of its communities do: fewer false alarms, a later response."""
     seeds = list(seeds)
-    return _alert("vote", seeds, Fact(
-        "alert_vote", 8, "When a street office moves its communities only once two of them alert (a consensus "
-        "rule), false alarms fall and the response comes later.", "", len(seeds)))
+    return _alert(
+        "vote",
+        seeds,
+        Fact(
+            "alert_vote",
+            8,
+            "When a street office moves its communities only once two of them alert (a consensus "
+            "rule), false alarms fall and the response comes later.",
+            "",
+            len(seeds),
+        ),
+    )
 
 
-def _specialty(name: str, seeds: list[int], scenario: str = "default", world: dict | None = None) -> tuple[dict, str]:
+def _specialty(
+    name: str, seeds: list[int], scenario: str = "default", world: dict | None = None
+) -> tuple[dict, str]:
     world = world or RESIDUAL_EPIDEMIC
     arms = {"none": dict(specialties="none"), name: dict(specialties=name)}
-    return paired_runs("co_governance", arms, seeds, scenario=scenario, **world), \
-        _setting("co_governance", scenario, world, arms)
+    return paired_runs("co_governance", arms, seeds, scenario=scenario, **world), _setting(
+        "co_governance", scenario, world, arms
+    )
 
 
 def specialty_care(seeds: Iterable[int] = range(20)) -> Fact:
     """Care organisations serve vulnerable residents first: less unmet need for them."""
     seeds = list(seeds)
     r, setting = _specialty("care", seeds)
-    fact = Fact("specialty_care", 7, "Social organisations that specialise in care (照护) serve vulnerable residents "
-                "first and know them: fewer of their need-days go unmet, and the equity gap narrows.", setting, len(seeds))
+    fact = Fact(
+        "specialty_care",
+        7,
+        "Social organisations that specialise in care (照护) serve vulnerable residents "
+        "first and know them: fewer of their need-days go unmet, and the equity gap narrows.",
+        setting,
+        len(seeds),
+    )
     fact.comparisons.append(compare(r, "unmet_need_days_vulnerable", "none", "care", "lower"))
     fact.comparisons.append(compare(r, "equity_gap", "none", "care", "lower"))
     return fact
@@ -156,8 +279,14 @@ def specialty_expert(seeds: Iterable[int] = range(20)) -> Fact:
     seeds = list(seeds)
     world = {**RESIDUAL_EPIDEMIC, "deescalation": "graded"}
     r, setting = _specialty("expert", seeds, world=world)
-    fact = Fact("specialty_expert", 6, "Expert organisations (专家) cut committees' misjudgement and hold the withdrawal "
-                "of measures while risk is still seen: fewer secondary crises.", setting, len(seeds))
+    fact = Fact(
+        "specialty_expert",
+        6,
+        "Expert organisations (专家) cut committees' misjudgement and hold the withdrawal "
+        "of measures while risk is still seen: fewer secondary crises.",
+        setting,
+        len(seeds),
+    )
     fact.comparisons.append(compare(r, "secondary_crises", "none", "expert", "lower"))
     return fact
 
@@ -167,15 +296,89 @@ def specialty_psychological(seeds: Iterable[int] = range(40)) -> Fact:
     seeds = list(seeds)
     world = {**RESIDUAL_EPIDEMIC, "deescalation": "abrupt"}
     r, setting = _specialty("psychological", seeds, world=world)
-    recurring, setting_r = _specialty("psychological", seeds[: len(seeds) // 3], scenario="recurring",
-                                      world=RECURRING_DISTRICT)
-    fact = Fact("specialty_psychological", 6, "Psychological support (心理) keeps residents' precautions up while "
-                "measures are withdrawn and speeds the return of lost trust: fewer secondary crises after an abrupt "
-                "withdrawal, more trust at the end of a year of false alarms.",
-                f"{setting} (secondary crises); and {setting_r}, {len(seeds) // 3} seeds (trust)", len(seeds))
+    recurring, setting_r = _specialty(
+        "psychological", seeds[: len(seeds) // 3], scenario="recurring", world=RECURRING_DISTRICT
+    )
+    fact = Fact(
+        "specialty_psychological",
+        6,
+        "Psychological support (心理) keeps residents' precautions up while "
+        "measures are withdrawn and speeds the return of lost trust: fewer secondary crises after an abrupt "
+        "withdrawal, more trust at the end of a year of false alarms.",
+        f"{setting} (secondary crises); and {setting_r}, {len(seeds) // 3} seeds (trust)",
+        len(seeds),
+    )
     fact.comparisons.append(compare(r, "secondary_crises", "none", "psychological", "lower"))
     fact.comparisons.append(compare(recurring, "mean_trust", "none", "psychological", "higher"))
     return fact
+
+
+# A siloed district whose supplies run short: no pillar stock, a slow vertical chain, a larger epidemic
+# in four communities at once, and every sideways tie in use (so that neighbours can lend).
+RESOURCE_STRESS = dict(
+    residents=2400,
+    street_offices=2,
+    communities_per_street=6,
+    steps=150,
+    outbreak_sites=4,
+    initial_cases=16,
+    transmission=0.08,
+    resources=0.0,
+    vertical_latency=3.0,
+    horizontal_links=1.0,
+)
+
+
+def resource_sharing(seeds: Iterable[int] = range(30)) -> Fact:
+    """Stocks outside the line: neighbours lend, logistics organisations supply directly, a pooled
+    stock is drawn on at once; each cuts the need-days that go unmet when supplies run short."""
+    seeds = list(seeds)
+    arms = {
+        "silo": dict(resource_pooling="silo"),
+        "lateral": dict(resource_pooling="silo", lateral_sharing=True),
+        "logistics": dict(resource_pooling="silo", specialties="logistics"),
+        "pooled": dict(resource_pooling="pooled"),
+    }
+    r = _runs_with_shortages("siloed", arms, seeds, RESOURCE_STRESS)
+    fact = Fact(
+        "resource_sharing",
+        17,
+        "Where supplies run short, committees that lend to their neighbours, logistics "
+        "organisations that hold stock and supply directly, and a pooled stock every member draws on at "
+        "once each leave fewer needs unmet than stocks that move only down the vertical line.",
+        _setting("siloed", "default", RESOURCE_STRESS, arms),
+        len(seeds),
+    )
+    for arm in ("lateral", "logistics", "pooled"):
+        fact.comparisons.append(
+            compare(
+                r,
+                "shortage_days",
+                "silo",
+                arm,
+                "lower",
+                what=f"community-days short of supplies, {arm} minus silo",
+            )
+        )
+    fact.comparisons.append(compare(r, "unmet_need_days", "silo", "pooled", "lower"))
+    return fact
+
+
+def _runs_with_shortages(pattern: str, arms: dict, seeds: list[int], world: dict) -> dict:
+    """Like :func:`coop_agents.validation.paired_runs`, with each run's community-days short of
+    supplies (``Actions.shortage_days``) beside its outcomes."""
+    from coop_agents import CoordinationModel
+
+    out = {}
+    for name, overrides in arms.items():
+        rows = []
+        for seed in seeds:
+            model = CoordinationModel("default", pattern, seed, **{**world, **overrides})
+            row = model.run()
+            row["shortage_days"] = float(model.actions.shortage_days)
+            rows.append(row)
+        out[name] = {k: np.array([row[k] for row in rows], dtype=float) for k in rows[0]}
+    return out
 
 
 # Every mechanism the tests check; scripts/mechanism_findings.py writes them all.
@@ -187,6 +390,7 @@ MECHANISMS: dict[str, Callable[[], Fact]] = {
     "specialty_care": specialty_care,
     "specialty_expert": specialty_expert,
     "specialty_psychological": specialty_psychological,
+    "resource_sharing": resource_sharing,
 }
 
 __all__ += ["Check"]

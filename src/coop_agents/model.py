@@ -44,7 +44,8 @@ __all__ = ["CoordinationModel", "run_once", "resolve"]
 # readiness_decay a year; this build rate makes a budget of 0.3 hold readiness near 0.3 when it
 # fades at 1 a year.
 READINESS_BUILD = 1 / (365 * 0.7)
-RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days
+RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days (at resources = 0.3)
+RESOURCES_FLOW_BASE = 0.7  # procurement speed is (0.7 + resources) times that of the default pillar level 0.3
 PSYCH_TRUST = 1.0  # psychological support at full reach doubles the rate at which lost trust returns
 DAYS_PER_YEAR = 365.0
 LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information integration does to every tie
@@ -324,9 +325,9 @@ class CoordinationModel(mesa.Model):
         else:
             comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
         # The district restocks what it held at the start over about three months (procurement),
-        # faster from response level II (emergency procurement).
+        # faster with a stronger resources pillar and from response level II (emergency procurement).
         gov_ = self.roster.government
-        restock_days = RESTOCK_DAYS / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
+        restock_days = RESTOCK_DAYS / (RESOURCES_FLOW_BASE + cfg.resources) / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
         gov_.stock += max(0.0, self.effects.district_stock - gov_.stock) / restock_days
         self.actions.follow_behaviour()
 
@@ -386,6 +387,17 @@ class CoordinationModel(mesa.Model):
 
     # ------------------------------------------------------------------ views and results
 
+    def resident_agents(self) -> mesa.AgentSet:
+        """The residents as Mesa agents (each a view onto its row of the resident arrays), made on
+        the first call when the model did not make them at the start."""
+        made = self.agents_by_type.get(Resident)
+        if made is None:
+            affected = lambda: self.hazard.active  # noqa: E731 (one shared view for every resident agent)
+            for i in range(self.world.residents.n):
+                Resident(self, i, self.world.residents, affected)
+            made = self.agents_by_type[Resident]
+        return made
+
     @property
     def residents(self):
         return self.world.residents
@@ -408,17 +420,6 @@ class CoordinationModel(mesa.Model):
 
     @property
     def community_profile(self) -> np.ndarray:
-    def resident_agents(self) -> mesa.AgentSet:
-        """The residents as Mesa agents (each a view onto its row of the resident arrays), made on
-        the first call when the model did not make them at the start."""
-        made = self.agents_by_type.get(Resident)
-        if made is None:
-            affected = lambda: self.hazard.active  # noqa: E731 (one shared view for every resident agent)
-            for i in range(self.world.residents.n):
-                Resident(self, i, self.world.residents, affected)
-            made = self.agents_by_type[Resident]
-        return made
-
         return self.world.communities.profile
 
     @property

@@ -186,9 +186,9 @@ _ALL: tuple[Outcome, ...] = (
             "lower", "crises", count=True),
     # --- burden of measures ---------------------------------------------------------------------
     Outcome("unneeded_measures", "resident-days", "人·天", "Unneeded measures", "不必要措施",
-            "Resident-days under measures in pre-transition or emergency while the community's true risk "
-            "was zero.",
-            "社区真实风险为零时，处于前转换态或应急态措施之下的居民·天数。",
+            "Resident-days under measures in pre-transition or emergency (or under the floor of a district "
+            "response level) while the community's true risk was zero.",
+            "社区真实风险为零时，处于前转换态或应急态措施（或区级应急响应级别的措施下限）之下的居民·天数。",
             "lower", "burden", decimals=0),
     Outcome("wind_down_days", "resident-days", "人·天", "Wind-down", "分级退出",
             "Resident-days under the graded withdrawal of measures in post-transition. The price of a careful "

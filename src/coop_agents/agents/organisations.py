@@ -389,6 +389,9 @@ class ResponsePlatform(Organisation):
     capacity_factor = 50.0
 
 
+# lateral_sharing: a committee lends only what it holds beyond this share of its own initial stock.
+LEND_KEEP = 0.5
+
 # With expert support a committee holds the next stage of withdrawal while its perceived risk is at
 # least this share of its alert threshold (the share below which it counts a day as quiet).
 EXPERT_HOLD = 0.5
@@ -419,6 +422,7 @@ class CommunityCommittee(Organisation):
         self.infrastructure = float(attrs.get("infrastructure", 0.5))
         self.trust = float(attrs.get("trust", 0.6))
         self.pending: tuple[G, int] | None = None  # (wanted state, day asked)
+        self.loan_asked_at: int | None = None  # day of its open ask to its peers (lateral_sharing)
         self.communities: CommunityArrays
 
     def attach_community(self, communities: CommunityArrays) -> None:
@@ -471,8 +475,38 @@ class CommunityCommittee(Organisation):
                 comm.owner_wanted[self.community] = False
         elif msg.kind == "alert":
             self.rules.hear_alert(self.community, self.rules.today)
+        elif msg.kind == "loan_request":
+            self.lend(msg)
+        elif msg.kind == "loan":
+            self.stock += msg.value
+            self.loan_asked_at = None
         else:
             super().handle(msg)
+
+    def ask_peers(self, amount: float) -> None:
+        """lateral_sharing: ask the neighbours on active peer ties to lend ``amount`` between them,
+        unless an ask is still open (asked again after ``resend_days``)."""
+        rules = self.rules
+        peers = rules.effects.active_peers.get(self.community, [])
+        if not peers:
+            return
+        t = rules.today
+        if self.loan_asked_at is not None and t - self.loan_asked_at <= rules.resend_days(self, peers[0]):
+            return
+        self.loan_asked_at = t
+        for peer in peers:
+            rules.send("loan_request", self, peer, self.community, amount / len(peers))
+
+    def lend(self, msg: Message) -> None:
+        """A neighbour asks for a loan (``lend``: lend, refuse): the rules lend what the committee holds
+        beyond half of its own initial stock, up to what was asked."""
+        keep = LEND_KEEP * self.rules.effects.committee_stock[self.community]
+        give = min(msg.value, max(0.0, self.stock - keep))
+        if self.choose("lend", ("lend", "refuse"), "lend" if give > 0 else "refuse", msg.community,
+                       asked=msg.value, spare=give) == "refuse" or give <= 0:
+            return
+        self.stock -= give
+        self.rules.send("loan", self, msg.sender, msg.community, give)
 
     def still_wants(self, new: G) -> bool:
         """Whether an approval that arrives now still makes sense in the current state."""
