@@ -84,6 +84,7 @@ class Param:
             number = float(value) if self.type == "float" else _as_int(value)
         except (TypeError, ValueError):
             raise bad from None
+        assert self.low is not None and self.high is not None  # numeric rows have bounds (see _p)
         if not math.isfinite(number) or not (self.low <= number <= self.high):
             raise bad
         return number
@@ -273,10 +274,10 @@ _ROWS: list[Param] = [
        "supplies its communities directly; expert cuts committees' misjudgement and holds the "
        "withdrawal of measures while risk is still seen.",
        choices=("none", "mixed", "care", "logistics", "psychological", "expert")),
-    # --- levers: authority and de-escalation ----------------------------------------------------
     _p("lateral_sharing", "bool", False, "lever", "guarantees", "Lateral resource sharing", "横向物资互助",
        "Committees lend supplies to neighbouring committees on active peer ties when these run short "
        "(keeping half of their own initial stock), besides asking up their supplier chain."),
+    # --- levers: authority and de-escalation ----------------------------------------------------
     _p("authority", "choice", "street", "lever", "authority", "Who may declare a state",
        "状态宣布权限", "The lowest level allowed to move a community into pre-transition, "
        "emergency or post-transition; requests travel the vertical chain to it.",

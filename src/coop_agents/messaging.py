@@ -127,7 +127,7 @@ class _RouteSearch:
         self.best[src] = 0
         self.pred = [-1] * len(costs)
         self.counter = itertools.count()
-        self.fringe = [(0, next(self.counter), src)]
+        self.fringe: list[tuple[float, int, int]] = [(0.0, next(self.counter), src)]
         self.paths: dict[int, list[int]] = {src: [src]}
 
     def path(self, dst: int) -> list[int] | None:
@@ -148,7 +148,9 @@ class _RouteSearch:
                     pred[u] = v
         if not settled[dst]:
             return None
-        self.paths[dst] = self.path(pred[dst]) + [dst]
+        via = self.path(pred[dst])
+        assert via is not None  # a settled node's predecessor was settled before it
+        self.paths[dst] = via + [dst]
         return self.paths[dst]
 
 

@@ -109,7 +109,7 @@ class CoordinationModel(mesa.Model):
         if rng is not None:  # Mesa's name for the seed
             seed = rng
         if seed is None:  # as Mesa does for rng=None: a fresh seed, kept so the run can be repeated
-            seed = int(np.random.SeedSequence().entropy % 2**63)
+            seed = int(np.random.SeedSequence().generate_state(2, np.uint64)[0]) % 2**63
         # What built this model, so a counterfactual run (the same seed with one lever changed,
         # e.g. learning off for the learning gain) can be built alike.
         self.construction = {"scenario": scenario, "pattern": pattern, "seed": seed, "graph": graph,

@@ -25,13 +25,13 @@ class ResidentArrays:
     party_member: np.ndarray  # bool
     trust: np.ndarray  # float 0..1, trust in the committee
     compliance: np.ndarray  # float 0..1, chance of following measures and warnings
-    detected: np.ndarray = field(default=None)  # bool, known to the committee as affected
-    isolated: np.ndarray = field(default=None)  # bool, isolated (contagion)
-    isolate_at: np.ndarray = field(default=None)  # int, day the isolation task gets an owner
-    safe: np.ndarray = field(default=None)  # bool, in safety (shock)
-    protection: np.ndarray = field(default=None)  # float 0..1, cut in exposure from measures
-    need_days: np.ndarray = field(default=None)  # int, days in need so far
-    met_days: np.ndarray = field(default=None)  # int, days in need with the need met
+    detected: np.ndarray = field(init=False)  # bool, known to the committee as affected
+    isolated: np.ndarray = field(init=False)  # bool, isolated (contagion)
+    isolate_at: np.ndarray = field(init=False)  # int, day the isolation task gets an owner
+    safe: np.ndarray = field(init=False)  # bool, in safety (shock)
+    protection: np.ndarray = field(init=False)  # float 0..1, cut in exposure from measures
+    need_days: np.ndarray = field(init=False)  # int, days in need so far
+    met_days: np.ndarray = field(init=False)  # int, days in need with the need met
 
     def __post_init__(self) -> None:
         n = self.community.size
