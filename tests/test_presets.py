@@ -251,7 +251,7 @@ def test_missing_pattern_file(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_pattern(tmp_path / "absent.toml")
     msg = one_line(exc)
-    assert "absent.toml" in msg and "no such pattern file" in msg
+    assert "absent.toml" in msg and "no such file" in msg and "pattern file" in msg
 
 
 # ------------------------------------------------------------------------------- user scenarios

@@ -62,7 +62,7 @@ def test_library_scenario_facts_come_from_its_parameters(name):
     facts = dict(scenario_card(name, "en").facts)
     params = {k: sc.parameters.get(k, PARAMETERS[k].default) for k in PARAMETERS}
     assert facts["Residents"] == f"{params['residents']:,}"
-    assert facts["Days simulated"] == str(params["steps"])
+    assert facts[PARAMETERS["steps"].label_en] == str(params["steps"])
     assert facts["Communities"].startswith(f"{params['street_offices'] * params['communities_per_street']} ")
     zh = scenario_card(name, "zh").facts
     assert [label for label, _ in zh] != list(facts) and len(zh) == len(facts)
@@ -72,8 +72,8 @@ def test_library_scenario_facts_come_from_its_parameters(name):
 @pytest.mark.parametrize("name", library())
 def test_library_scenario_runs_short(name):
     out = coop_agents.run_once(name, "full_cycle", seed=1, residents=600, steps=20)
-    assert out["harm"] >= 0
-    assert 0 <= out["peak_prevalence"] <= 1
+    assert out["harm"] > 0 or out["prevented"] == 1  # every story's hazard strikes
+    assert 0 <= out["peak_prevalence"] <= 1 and out["truncated"] in (0, 1)
 
 
 def test_heatwave_is_a_slow_district_wide_shock_on_a_vulnerable_district():
