@@ -21,7 +21,11 @@ browser:
 run: $(STAMP)
 	$(VENV)/bin/coop-agents run --compare no_response,siloed,command,platform,party_led,co_governance,full_cycle --replicates 10
 
+# Lint, format and type checks first (seconds), then every test.
 test: $(STAMP) browser
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -n 2 -q
 
 # Every generated block of the docs (README, docs/, experiments/README.md) from the current code;

@@ -68,6 +68,7 @@ class Config:
     vulnerable_registry: bool  # lever: Vulnerable registry
     privacy: bool  # lever: Privacy of needs data
     specialties: str  # lever: Social organisations' specialties
+    territorial_load: float  # lever: Load pushed down (属地管理) [level]
     lateral_sharing: bool  # lever: Lateral resource sharing
     authority: str  # lever: Who may declare a state
     delegated_emergency_powers: bool  # lever: Delegated emergency powers
@@ -97,4 +98,4 @@ class Config:
     monitoring_coverage: float  # lever: Grid coverage [share]
     org_capacity: float  # lever: Processing capacity [messages/day]
 
-    def as_dict(self) -> dict[str, Any]: ...
+    def as_dict(self) -> dict[str, Any]: ...  # type: ignore[empty-body]
