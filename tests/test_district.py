@@ -30,7 +30,9 @@ from coop_agents.network import (
 )
 from coop_agents.rng import make_streams
 
-PARAMS = '[parameters]\nhazard = "contagion"\nresidents = 4800\nstreet_offices = 2\ncommunities_per_street = 6\n'
+PARAMS = (
+    '[parameters]\nhazard = "contagion"\nresidents = 4800\nstreet_offices = 2\ncommunities_per_street = 6\n'
+)
 SHORT = dict(steps=40, run_until="steps")
 
 
@@ -49,7 +51,9 @@ def files(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("district")
     assert main(["district", "template", "--out", str(folder / "template.xlsx")]) == 0
     assert main(["district", "template", "--out", str(folder / "csv"), "--format", "csv"]) == 0
-    assert main(["district", "export", "--scenario", "default", "--out", str(folder / "default.graphml")]) == 0
+    assert (
+        main(["district", "export", "--scenario", "default", "--out", str(folder / "default.graphml")]) == 0
+    )
     return folder
 
 
@@ -61,8 +65,12 @@ def test_the_template_is_the_default_district_and_checks_clean(files, capsys):
         assert main(["district", "check", str(files / name)]) == 0
         out = capsys.readouterr().out
         assert "a valid district" in out and "4,800 residents in 12 communities under 2 street offices" in out
-    assert {p.name for p in (files / "csv").iterdir()} == {"communities.csv", "organisations.csv", "ties.csv",
-                                                          "README.txt"}
+    assert {p.name for p in (files / "csv").iterdir()} == {
+        "communities.csv",
+        "organisations.csv",
+        "ties.csv",
+        "README.txt",
+    }
     header = (files / "csv" / "communities.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("name / 社区名称,street office / 所属街道,residents / 居民人数")
 
@@ -101,14 +109,25 @@ def test_other_seeds_draw_other_residents_from_the_same_counts(files):
     assert np.array_equal(a.world.residents.community, b.world.residents.community)
     assert not np.array_equal(a.world.residents.vulnerable, b.world.residents.vulnerable)
     # The social organisations serve what the file says, whatever the seed.
-    served = lambda m: sorted((d["name"], sorted(m.graph.nodes[v]["name"] for v in m.graph[n]  # noqa: E731
-                                                 if m.graph.edges[n, v]["channel"] == "service"))
-                              for n, d in m.graph.nodes(data=True) if d["kind"] == "social_organisation")
+    served = lambda m: sorted(
+        (
+            d["name"],
+            sorted(
+                m.graph.nodes[v]["name"]
+                for v in m.graph[n]  # noqa: E731
+                if m.graph.edges[n, v]["channel"] == "service"
+            ),
+        )
+        for n, d in m.graph.nodes(data=True)
+        if d["kind"] == "social_organisation"
+    )
     assert served(a) == served(b)
 
 
 def test_a_graphml_of_listed_residents_round_trips(tmp_path):
-    g = build_district(DistrictSpec(residents=900, street_offices=2, communities_per_street=3), np.random.default_rng(4))
+    g = build_district(
+        DistrictSpec(residents=900, street_offices=2, communities_per_street=3), np.random.default_rng(4)
+    )
     for _, _, d in g.edges(data=True):
         d.pop("rank", None)
     nx.write_graphml(g, tmp_path / "listed.graphml")
@@ -150,7 +169,9 @@ def test_latency_levers_act_on_loaded_districts_and_a_tie_can_override(files, tm
         (tmp_path / "csv" / name).write_bytes((files / "csv" / name).read_bytes())
     (tmp_path / "csv" / "ties.csv").write_text(
         "from / 起点,to / 终点,channel / 渠道,latency (days) / 时延（天）\n"
-        "street office 1,community 2,admin,7\ncommunity 2,community 9,peer,\n", encoding="utf-8")
+        "street office 1,community 2,admin,7\ncommunity 2,community 9,peer,\n",
+        encoding="utf-8",
+    )
     m = CoordinationModel(scenario(tmp_path, "csv"), "co_governance", 0, horizontal_links=1.0)
     node = {d["name"]: n for n, d in m.graph.nodes(data=True)}
     assert m.active.edges[node["street office 1"], node["community 2"]]["latency"] == 7.0
@@ -162,7 +183,9 @@ def test_shares_are_drawn_per_community_and_blank_cells_take_the_defaults(tmp_pa
     (tmp_path / "communities.csv").write_text(
         "社区名称,所属街道,居民人数,社区类型,弱势群体比例,党员比例\n"
         "幸福社区,和平街道,6000,老旧小区,50%,\n"
-        "光明村,和平街道,6000,农村社区,,0.3\n", encoding="gb18030")
+        "光明村,和平街道,6000,农村社区,,0.3\n",
+        encoding="gb18030",
+    )
     structure = read_structure(tmp_path)
     d = structure.realise(make_streams(0)["network"], party_member_share=0.1)
     rows = [d.community == c for c in range(2)]
@@ -187,8 +210,7 @@ def write_csvs(folder: Path, communities: str, organisations: str = "", ties: st
     return folder
 
 
-GOOD = ("name,street office,residents,profile\n"
-        "A,S1,500,urban\nB,S1,500,rural\nC,S2,500,old_urban\n")
+GOOD = "name,street office,residents,profile\nA,S1,500,urban\nB,S1,500,rural\nC,S2,500,old_urban\n"
 
 
 def test_every_problem_is_one_line_naming_sheet_row_and_column(tmp_path, capsys):
@@ -199,7 +221,8 @@ def test_every_problem_is_one_line_naming_sheet_row_and_column(tmp_path, capsys)
         "B,S1,500,suburban,1.5,\n"
         "C,,500,rural,,0.4\n",
         "name,specialty,communities served\nhelpers,care,A; Z\nfixers,plumbing,B\n",
-        "from,to,channel,latency\nA,nowhere,peer,\nA,B,peer,99\n")
+        "from,to,channel,latency\nA,nowhere,peer,\nA,B,peer,99\n",
+    )
     assert main(["district", "check", str(folder)]) == 2
     lines = capsys.readouterr().out.strip().splitlines()
     expected = [
@@ -218,14 +241,22 @@ def test_every_problem_is_one_line_naming_sheet_row_and_column(tmp_path, capsys)
 def test_names_that_do_not_resolve_are_named(tmp_path):
     folder = write_csvs(tmp_path / "refs", GOOD, "name,specialty,communities served\nhelpers,care,A; Z\n")
     problems, _ = structure_file_problems(folder)
-    assert problems == ["organisations.csv, row 2, column 'communities served / 服务社区': 'Z' is not a community "
-                        "of the communities sheet; allowed: their names, e.g. 'A'"]
-    folder = write_csvs(tmp_path / "ties", GOOD, ties="from,to,channel\nA,nowhere,peer\nA,B,platform\nS1,S1,peer\n"
-                                                      "A,party:A,admin\nA,C,peer\nC,A,peer\n")
+    assert problems == [
+        "organisations.csv, row 2, column 'communities served / 服务社区': 'Z' is not a community "
+        "of the communities sheet; allowed: their names, e.g. 'A'"
+    ]
+    folder = write_csvs(
+        tmp_path / "ties",
+        GOOD,
+        ties="from,to,channel\nA,nowhere,peer\nA,B,platform\nS1,S1,peer\n"
+        "A,party:A,admin\nA,C,peer\nC,A,peer\n",
+    )
     problems, _ = structure_file_problems(folder)
     assert len(problems) == 5, problems
     assert "ties.csv, row 2, column 'to / 终点': 'nowhere' names no organisation" in problems[0]
-    assert "row 3" in problems[1] and "a platform tie joins" in problems[1] and "'B' a committee" in problems[1]
+    assert (
+        "row 3" in problems[1] and "a platform tie joins" in problems[1] and "'B' a committee" in problems[1]
+    )
     assert "row 4" in problems[2] and "joins 'S1' to itself" in problems[2]
     assert "row 5" in problems[3] and "already tied by the builder's rules (channel branch)" in problems[3]
     assert "row 7" in problems[4] and "already tied in row 6" in problems[4]
@@ -235,7 +266,9 @@ def test_sizes_outside_the_parameter_table_are_refused(tmp_path):
     rows = "name,street office,residents,profile\n" + "".join(f"C{i},S1,10,urban\n" for i in range(101))
     problems, _ = structure_file_problems(write_csvs(tmp_path / "big", rows))
     assert any("street office 'S1' has 101 communities; allowed: at most 100" in p for p in problems)
-    problems, _ = structure_file_problems(write_csvs(tmp_path / "few", "name,street office,residents,profile\nA,S,9,urban\n"))
+    problems, _ = structure_file_problems(
+        write_csvs(tmp_path / "few", "name,street office,residents,profile\nA,S,9,urban\n")
+    )
     assert problems and "'9' is not allowed" in problems[0]
 
 
@@ -250,8 +283,10 @@ def test_a_workbook_is_read_without_evaluating_anything(tmp_path):
     ws.append(["B", "S", 400, "rural"])
     wb.save(tmp_path / "f.xlsx")
     problems, _ = structure_file_problems(tmp_path / "f.xlsx")
-    assert problems == ["communities 社区 sheet, row 2, column 'residents / 居民人数': empty; allowed: whole number, "
-                        "at least 10"]
+    assert problems == [
+        "communities 社区 sheet, row 2, column 'residents / 居民人数': empty; allowed: whole number, "
+        "at least 10"
+    ]
     ws["C2"] = 500
     wb.save(tmp_path / "f.xlsx")
     assert read_structure(tmp_path / "f.xlsx").n_residents == 900
@@ -261,8 +296,12 @@ def test_files_that_are_not_districts_are_refused_in_one_line(tmp_path, capsys):
     (tmp_path / "x.xlsx").write_bytes(b"not a zip")
     (tmp_path / "x.xls").write_bytes(b"old")
     (tmp_path / "x.txt").write_text("hello")
-    for name, text in (("x.xlsx", "not readable as an .xlsx workbook"), ("x.xls", "save it as .xlsx"),
-                       ("x.txt", "not a district file"), ("missing.xlsx", "no such file")):
+    for name, text in (
+        ("x.xlsx", "not readable as an .xlsx workbook"),
+        ("x.xls", "save it as .xlsx"),
+        ("x.txt", "not a district file"),
+        ("missing.xlsx", "no such file"),
+    ):
         assert main(["district", "check", str(tmp_path / name)]) == 2
         out = capsys.readouterr().out.strip().splitlines()
         assert len(out) == 1 and text in out[0]
@@ -271,18 +310,22 @@ def test_files_that_are_not_districts_are_refused_in_one_line(tmp_path, capsys):
 
 
 def test_a_hand_made_graphml_without_vulnerable_residents_is_refused(tmp_path):
-    g = build_district(DistrictSpec(residents=120, street_offices=1, communities_per_street=2), np.random.default_rng(0))
+    g = build_district(
+        DistrictSpec(residents=120, street_offices=1, communities_per_street=2), np.random.default_rng(0)
+    )
     for i in range(120):
         del g.nodes[i]["vulnerable"]
     nx.write_graphml(g, tmp_path / "hand.graphml")
     problems, _ = structure_file_problems(tmp_path / "hand.graphml")
-    assert problems == ["120 nodes (resident) have no vulnerable ('0', '1', '2' and 117 more); a resident needs "
-                        "community and vulnerable and party_member"]
+    assert problems == [
+        "120 nodes (resident) have no vulnerable ('0', '1', '2' and 117 more); a resident needs "
+        "community and vulnerable and party_member"
+    ]
 
 
 def test_a_synthetic_graphml_checks_counts_and_shares(files, tmp_path):
     text = (files / "default.graphml").read_text(encoding="utf-8")
-    assert 'population' in text and "share_vulnerable" in text and "r0" not in text
+    assert "population" in text and "share_vulnerable" in text and "r0" not in text
     broken = text.replace(">400<", ">4<", 1).replace(">0.12<", ">1.7<", 1)
     (tmp_path / "b.graphml").write_text(broken, encoding="utf-8")
     problems, _ = structure_file_problems(tmp_path / "b.graphml")
@@ -297,17 +340,29 @@ def test_a_district_of_156_communities_from_a_workbook(tmp_path):
     rows = ["name,street office,residents,profile"]
     for s in range(13):
         for c in range(12):
-            rows.append(f"社区{s + 1}-{c + 1},街道{s + 1},{3000 + 7 * c},{('urban', 'old_urban', 'rural')[c % 3]}")
-    folder = write_csvs(tmp_path / "big", "\n".join(rows) + "\n",
-                        "name,specialty,communities served\n" + "".join(
-                            f"org{k},care,社区{k + 1}-1、社区{k + 1}-2\n" for k in range(13)))
+            rows.append(
+                f"社区{s + 1}-{c + 1},街道{s + 1},{3000 + 7 * c},{('urban', 'old_urban', 'rural')[c % 3]}"
+            )
+    folder = write_csvs(
+        tmp_path / "big",
+        "\n".join(rows) + "\n",
+        "name,specialty,communities served\n"
+        + "".join(f"org{k},care,社区{k + 1}-1、社区{k + 1}-2\n" for k in range(13)),
+    )
     structure = read_structure(folder)
-    assert structure.sizes() == {"residents": 13 * sum(3000 + 7 * c for c in range(12)), "street_offices": 13,
-                                 "communities_per_street": 12, "social_organisations": 13,
-                                 "communities_per_organisation": 2, "profile": "mixed"}
+    assert structure.sizes() == {
+        "residents": 13 * sum(3000 + 7 * c for c in range(12)),
+        "street_offices": 13,
+        "communities_per_street": 12,
+        "social_organisations": 13,
+        "communities_per_organisation": 2,
+        "profile": "mixed",
+    }
     d = structure.realise(make_streams(0)["network"])
     assert d.n_communities == 156 and d.contacts.shape[0] == structure.n_residents
-    out = run_once(scenario(tmp_path, "big", params="[parameters]\nsteps = 5\nrun_until = \"steps\"\n"), "full_cycle", 0)
+    out = run_once(
+        scenario(tmp_path, "big", params='[parameters]\nsteps = 5\nrun_until = "steps"\n'), "full_cycle", 0
+    )
     assert out["harm"] >= 0
 
 
@@ -315,9 +370,16 @@ def test_make_district_is_the_graph_builder_in_arrays():
     spec = DistrictSpec(residents=1500, street_offices=3, communities_per_street=2, social_organisations=3)
     d = make_district(spec, np.random.default_rng(1))
     g = build_district(spec, np.random.default_rng(1))
-    assert d.n_residents == 1500 and np.array_equal(d.community, [g.nodes[i]["community"] for i in range(1500)])
-    assert (d.contacts != nx.to_scipy_sparse_array(nx.subgraph_view(
-        g, filter_edge=lambda u, v: g.edges[u, v]["channel"] == "contact"), nodelist=range(1500))).nnz == 0
+    assert d.n_residents == 1500 and np.array_equal(
+        d.community, [g.nodes[i]["community"] for i in range(1500)]
+    )
+    assert (
+        d.contacts
+        != nx.to_scipy_sparse_array(
+            nx.subgraph_view(g, filter_edge=lambda u, v: g.edges[u, v]["channel"] == "contact"),
+            nodelist=range(1500),
+        )
+    ).nnz == 0
     with pytest.raises(ValueError):
         d.vulnerable[0] = True  # shared between runs: read-only
 
@@ -335,5 +397,13 @@ def test_the_sheets_are_documented():
         for col in sheet.columns:
             assert col.header in doc, col.header
     _ = write_graphml, read_graphml  # the GraphML format is documented there too
-    for key in ("population", "share_vulnerable", "share_party", "residents", "latency", "vulnerable", "party_member"):
+    for key in (
+        "population",
+        "share_vulnerable",
+        "share_party",
+        "residents",
+        "latency",
+        "vulnerable",
+        "party_member",
+    ):
         assert f"`{key}`" in doc

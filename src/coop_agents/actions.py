@@ -65,8 +65,16 @@ class Actions:
         draws: keyed per-resident draws by name: warning, need_report, lockdown, priority.
     """
 
-    def __init__(self, world: World, effects: Effects, hazard: Hazard, committees: list[CommunityCommittee],
-                 tally: Tally, draws: dict[str, Draws], rules: Governance | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        effects: Effects,
+        hazard: Hazard,
+        committees: list[CommunityCommittee],
+        tally: Tally,
+        draws: dict[str, Draws],
+        rules: Governance | None = None,
+    ) -> None:
         self.world, self.config = world, world.config
         self.residents, self.communities = world.residents, world.communities
         self.effects, self.hazard, self.committees, self.tally = effects, hazard, committees, tally
@@ -77,7 +85,9 @@ class Actions:
         self.hazard_warns = type(hazard).warn is not Hazard.warn
         self.unmet_today = 0
         self.care_today = np.zeros(self.communities.n)  # care organisations' help today (specialty care)
-        self.shortage_days = 0  # community-days on which a committee lacked supplies for its measures and help
+        self.shortage_days = (
+            0  # community-days on which a committee lacked supplies for its measures and help
+        )
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self.refresh_behaviour()
@@ -91,8 +101,13 @@ class Actions:
         res.trust = np.clip(self.world.base_trust - res.spread(comm.trust_loss), 0, 1)
         self.mean_trust = float(res.trust.mean())  # recorded every day; changes only here
         drills = DRILL_COMPLIANCE * np.minimum(2.0, comm.readiness / READINESS_REF)
-        res.compliance = np.clip(res.trust * (COMPLIANCE_TRUST_BASE + COMPLIANCE_PARTICIPATION * cfg.participation)
-                                 + COMPLIANCE_BASE + res.spread(drills), 0, 1)
+        res.compliance = np.clip(
+            res.trust * (COMPLIANCE_TRUST_BASE + COMPLIANCE_PARTICIPATION * cfg.participation)
+            + COMPLIANCE_BASE
+            + res.spread(drills),
+            0,
+            1,
+        )
         # Protection depends on compliance wherever measures are on: recompute it tomorrow.
         if self.effect is not None and self.effect.any():
             self.effect = None
@@ -145,7 +160,9 @@ class Actions:
             post = states == G.POST_TRANSITION
             protect = np.where(post, np.maximum(effect, PSYCH_PRECAUTION * psych), effect)
         if self.effect is None or (protect != self.effect).any():
-            res.protection = np.minimum(MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance)
+            res.protection = np.minimum(
+                MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
+            )
             self.effect = protect
         if cfg.mitigation or cfg.response:
             # Detected cases still affected are isolated once their task has an owner and measures are on.
@@ -164,8 +181,10 @@ class Actions:
         warned = effect
         for k in effect.nonzero()[0].tolist():
             committee = self.committees[k]
-            if committee.decider is not RULES and committee.choose(
-                    "warn", ("warn", "silent"), "warn", k, **committee.facts()) == "silent":
+            if (
+                committee.decider is not RULES
+                and committee.choose("warn", ("warn", "silent"), "warn", k, **committee.facts()) == "silent"
+            ):
                 warned = warned.copy() if warned is effect else warned
                 warned[k] = 0.0
         return warned
@@ -235,8 +254,9 @@ class Actions:
         self.tally.unmet_days += [self.unmet_today - unmet_vulnerable, unmet_vulnerable]
         return served
 
-    def _who_is_served(self, t: int, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray,
-                       strong: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _who_is_served(
+        self, t: int, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray, strong: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Residents in need today and those of them served (resident indices)."""
         cfg, res, n_comm = self.config, self.residents, self.communities.n
         confined = np.empty(0, np.intp)
@@ -257,8 +277,11 @@ class Actions:
             if self.effects.care_known.size and self.effects.care_known.any():
                 # A care organisation keeps its own list of the vulnerable residents it serves.
                 listed = cfg.vulnerable_registry | self.effects.care_known[res.community[in_need]]
-            known = in_need[res.detected[in_need] | (report_u < self.need_report(in_need))
-                            | (res.vulnerable[in_need] & listed)]
+            known = in_need[
+                res.detected[in_need]
+                | (report_u < self.need_report(in_need))
+                | (res.vulnerable[in_need] & listed)
+            ]
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
         crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
@@ -322,8 +345,13 @@ class Actions:
         # Peacetime activities build the ties that turn residents out as volunteers (readiness).
         turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
         volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling * turnout
-        party = (fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling
-                 * np.where(fx.branch_mobilised, 1.0, 0.2))
+        party = (
+            fx.party_members
+            * PARTY_HELP
+            * (0.3 + 0.7 * cfg.training)
+            * pooling
+            * np.where(fx.branch_mobilised, 1.0, 0.2)
+        )
         social = fx.service_direct + fx.service_contract * contracted
         if fx.care_direct.size:
             self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)

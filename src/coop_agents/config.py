@@ -23,8 +23,16 @@ from typing import TYPE_CHECKING, Any
 from coop_agents.errors import ConfigError
 from coop_agents.limits import MAX_RESIDENTS, MAX_TOML_BYTES, check_input_file
 
-__all__ = ["PARAMETERS", "Param", "Config", "make_config", "validate_overrides", "parse_value", "read_toml",
-           "check_keys"]
+__all__ = [
+    "PARAMETERS",
+    "Param",
+    "Config",
+    "make_config",
+    "validate_overrides",
+    "parse_value",
+    "read_toml",
+    "check_keys",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,14 +477,18 @@ def read_toml(path: Path, what: str) -> dict:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        raise ConfigError(f"{path}: not UTF-8 text{hint}: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
-                          f"save the {what} file as UTF-8") from None
+        raise ConfigError(
+            f"{path}: not UTF-8 text{hint}: byte 0x{raw[exc.start]:02x} at offset {exc.start}; "
+            f"save the {what} file as UTF-8"
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]  # a byte-order mark some editors write: not part of the TOML
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: malformed TOML ({str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+        raise ConfigError(
+            f"{path}: malformed TOML ({str(exc).splitlines()[0] if str(exc) else 'unreadable'})"
+        ) from None
     except RecursionError:
         raise ConfigError(f"{path}: malformed TOML (arrays or tables nested too deeply)") from None
     return data
@@ -492,4 +504,6 @@ def check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:
     allowed = set(allowed)
     unknown = set(data) - allowed
     if unknown:
-        raise ConfigError(f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(allowed))}")
+        raise ConfigError(
+            f"unknown key {sorted(unknown)[0]!r} in {where}; allowed: {', '.join(sorted(allowed))}"
+        )

@@ -33,39 +33,54 @@ from typing import Any, Protocol, runtime_checkable
 
 from coop_agents.errors import CoopError
 
-__all__ = ["KINDS", "Decision", "Decider", "RuleDecider", "RULES", "check_choice", "resolve_deciders",
-           "DECIDER_KINDS"]
+__all__ = [
+    "KINDS",
+    "Decision",
+    "Decider",
+    "RuleDecider",
+    "RULES",
+    "check_choice",
+    "resolve_deciders",
+    "DECIDER_KINDS",
+]
 
 # Every kind of choice, who makes it and what its options are (the options of a particular
 # decision may be fewer, e.g. no "emergency" for a community already in emergency).
 KINDS: dict[str, str] = {
     "request_state": "a committee asks to move its community into pre-transition or emergency, or holds "
-                     "(options: the state wanted, 'hold'); with the authority itself, it declares it",
+    "(options: the state wanted, 'hold'); with the authority itself, it declares it",
     "approve_state": "an authority answers a committee's request (approve, refuse, pass_back: no owner "
-                     "takes the call, 推诿扯皮)",
+    "takes the call, 推诿扯皮)",
     "stand_down": "a committee ends an alert episode: pre-transition back to normal (de-crisis) or "
-                  "post-transition back to normal (normal, hold)",
+    "post-transition back to normal (normal, hold)",
     "deescalate": "a committee in post-transition moves to the next stage of withdrawing measures "
-                  "(next_stage, hold)",
+    "(next_stage, hold)",
     "measures": "a committee sets the intensity of measures in its community (0 to 1)",
     "warn": "a committee warns its residents today where measures are on (warn, silent)",
     "own_task": "a committee takes today's boundary tasks itself or they are passed on until someone "
-                "owns them (own_now, pass_on)",
+    "owns them (own_now, pass_on)",
     "request_resources": "an organisation asks its supplier for resources (request, hold)",
     "dispatch": "a supplier delivers what an organisation asked for (dispatch, hold)",
     "command_order": "under unified command, the command node answers a committee's request from its queue "
-                     "with an order down the command channel (order, refuse); it never passes a call back",
+    "with an order down the command channel (order, refuse); it never passes a call back",
     "assign_owner": "under unified command, the command node names the committee's staff owner of the "
-                    "episode's boundary tasks (assign, hold)",
+    "episode's boundary tasks (assign, hold)",
     "set_level": "the district sets its emergency response level (none, IV, III, II, I) from its picture of "
-                 "the communities",
+    "the communities",
     "street_alert": "under alert_rule = vote, a street office moves every community of its street into "
-                    "pre-transition once enough of them alert (raise, hold)",
+    "pre-transition once enough of them alert (raise, hold)",
     "lend": "under lateral_sharing, a committee lends supplies to a neighbour that asks (lend, refuse)",
 }
 
 # Organisation kinds a decider may be named by.
-DECIDER_KINDS = ("government", "street_office", "committee", "party_committee", "social_organisation", "platform")
+DECIDER_KINDS = (
+    "government",
+    "street_office",
+    "committee",
+    "party_committee",
+    "social_organisation",
+    "platform",
+)
 
 
 @dataclass(frozen=True)
@@ -116,12 +131,16 @@ def check_choice(decision: Decision, choice: Any) -> Any:
     """``choice`` if it is one of the decision's options, else a :class:`CoopError` naming both."""
     if choice in decision.options:
         return choice
-    raise CoopError(f"decision {decision.kind} of {decision.org_kind} {decision.node} about community "
-                    f"{decision.community} on day {decision.day}: choice {choice!r} is not allowed; allowed: "
-                    f"{', '.join(map(str, decision.options))}")
+    raise CoopError(
+        f"decision {decision.kind} of {decision.org_kind} {decision.node} about community "
+        f"{decision.community} on day {decision.day}: choice {choice!r} is not allowed; allowed: "
+        f"{', '.join(map(str, decision.options))}"
+    )
 
 
-def resolve_deciders(deciders: Mapping[Hashable, Decider] | None, nodes: Mapping[Hashable, str]) -> dict[Hashable, Decider]:
+def resolve_deciders(
+    deciders: Mapping[Hashable, Decider] | None, nodes: Mapping[Hashable, str]
+) -> dict[Hashable, Decider]:
     """Each organisation's decider (by node id): named by node, else by kind, else the rules.
 
     Raises:
@@ -131,15 +150,26 @@ def resolve_deciders(deciders: Mapping[Hashable, Decider] | None, nodes: Mapping
     deciders = dict(deciders or {})
     for key, decider in deciders.items():
         if key not in DECIDER_KINDS and key not in nodes:
-            raise CoopError(f"deciders: {key!r} is neither an organisation kind ({', '.join(DECIDER_KINDS)}) "
-                            "nor a node id of this district")
+            raise CoopError(
+                f"deciders: {key!r} is neither an organisation kind ({', '.join(DECIDER_KINDS)}) "
+                "nor a node id of this district"
+            )
         if not callable(getattr(decider, "decide", None)):
             raise CoopError(f"deciders[{key!r}]: {decider!r} has no decide(decision) method")
     return {node: deciders.get(node, deciders.get(kind, RULES)) for node, kind in nodes.items()}
 
 
-def choose(decider: Decider, kind: str, options: tuple[Any, ...], suggested: Any, node: Hashable, org_kind: str,
-           community: int, day: int, facts: Callable[[], Mapping[str, Any]]) -> Any:
+def choose(
+    decider: Decider,
+    kind: str,
+    options: tuple[Any, ...],
+    suggested: Any,
+    node: Hashable,
+    org_kind: str,
+    community: int,
+    day: int,
+    facts: Callable[[], Mapping[str, Any]],
+) -> Any:
     """Ask ``decider`` (the rules answer without building the decision or its facts)."""
     if decider is RULES:
         return suggested

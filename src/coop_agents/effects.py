@@ -51,7 +51,9 @@ STOCK_SHARES = {"silo": (1.0, 1.0, 2.0), "central": (0.5, 0.0, 3.5), "pooled": (
 STOCK_RESOURCES_BASE, STOCK_PREPARED = 0.3, 1.5
 # Specialties of social organisations (lever ``specialties``). The paper and the literature give
 # their directions, not their sizes; these are assumptions to explore.
-LOGISTICS_STOCK = 0.5  # a logistics organisation holds this many committee shares of stock per resident it serves
+LOGISTICS_STOCK = (
+    0.5  # a logistics organisation holds this many committee shares of stock per resident it serves
+)
 EXPERT_JUDGEMENT = 0.6  # share of a committee's misjudgement that full expert support removes
 SPECIALTIES = ("care", "logistics", "psychological", "expert")
 
@@ -104,23 +106,50 @@ def specialty_of(cfg: Config, org: Organisation) -> str | None:
     return cfg.specialties
 
 
-def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.ndarray, community: np.ndarray,
-                   graph: nx.Graph, active: nx.Graph, roster: Roster, bus: MessageBus) -> Effects:
+def derive_effects(
+    cfg: Config,
+    communities: CommunityArrays,
+    party_member: np.ndarray,
+    community: np.ndarray,
+    graph: nx.Graph,
+    active: nx.Graph,
+    roster: Roster,
+    bus: MessageBus,
+) -> Effects:
     """Turn levers into the rates the step uses (one place, documented in docs/odd.md §7)."""
-    plan = (PLAN_BASE + PLAN_INTELLECT * cfg.intellect + PLAN_TRAINING * cfg.training) if cfg.preparation else 0.0
+    plan = (
+        (PLAN_BASE + PLAN_INTELLECT * cfg.intellect + PLAN_TRAINING * cfg.training)
+        if cfg.preparation
+        else 0.0
+    )
     infra = communities.infrastructure + cfg.technology * (1 - communities.infrastructure)
     committees = roster.committees
     # Horizontal informants: party branch and organisations tied to the committee by an active
     # horizontal link pass on what they see (联防联控). Each further tie adds half as much new
     # information as the one before, so the first few ties give most of the gain.
-    informants = np.array([sum(1 for nb in active.neighbors(c.node)
-                               if active.edges[c.node, nb]["channel"] in ("branch", "service"))
-                           for c in committees])
-    informant_boost = 1 + INFORMANT_GAIN * (1 - 0.5 ** informants)
-    grid_detection = (cfg.monitoring_coverage * infra * DETECT_GRID * informant_boost
-                      * (GRID_BUDGET_BASE - GRID_BUDGET_COST * cfg.peacetime_budget))
-    self_report = (SELF_REPORT * (SELF_REPORT_BASE + cfg.participation)
-                   * (SELF_REPORT_INFRA_BASE + SELF_REPORT_INFRA * infra))
+    informants = np.array(
+        [
+            sum(
+                1
+                for nb in active.neighbors(c.node)
+                if active.edges[c.node, nb]["channel"] in ("branch", "service")
+            )
+            for c in committees
+        ]
+    )
+    informant_boost = 1 + INFORMANT_GAIN * (1 - 0.5**informants)
+    grid_detection = (
+        cfg.monitoring_coverage
+        * infra
+        * DETECT_GRID
+        * informant_boost
+        * (GRID_BUDGET_BASE - GRID_BUDGET_COST * cfg.peacetime_budget)
+    )
+    self_report = (
+        SELF_REPORT
+        * (SELF_REPORT_BASE + cfg.participation)
+        * (SELF_REPORT_INFRA_BASE + SELF_REPORT_INFRA * infra)
+    )
     # Who hears a committee's alert directly: its peers on peer ties (routed over whatever links
     # are active, so under silos the news goes up to a common superior and back down) and,
     # through the party overlay, the whole street.
@@ -136,8 +165,13 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
     # Everyone else hears it through a hub, when there is one: the platform, or the district under
     # unified command. The hub posts an alert once; every committee on an active tie to it reads
     # it after that tie's delay (a broadcast, not one message per committee).
-    hub = (roster.platform_hub if cfg.platform and roster.platform_hub is not None
-           else roster.government if cfg.command else None)
+    hub = (
+        roster.platform_hub
+        if cfg.platform and roster.platform_hub is not None
+        else roster.government
+        if cfg.command
+        else None
+    )
     n = communities.n
     bulletin_delay = np.full(n, np.inf)
     if hub is not None:
@@ -146,8 +180,14 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
             if hop is not None:
                 bulletin_delay[c.community] = hop[0]
     # Party-member volunteers are mobilised where the branch hears of the crisis in time.
-    linked = np.array([active.has_edge(c.node, roster.branches[c.community].node)
-                       if c.community in roster.branches else False for c in committees])
+    linked = np.array(
+        [
+            active.has_edge(c.node, roster.branches[c.community].node)
+            if c.community in roster.branches
+            else False
+            for c in committees
+        ]
+    )
     # Social organisations: help reaches a community over an active service tie, or (half as well)
     # through the government's contract once the community is in emergency.
     service_direct, service_contract = np.zeros(n), np.zeros(n)
@@ -157,8 +197,11 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
     logistics_of: dict[int, Organisation] = {}
     logistics_served: dict[int, list[int]] = {}
     for org in roster.social:
-        served = [by_node[v] for v in graph.neighbors(org.node)
-                  if v in by_node and graph.edges[org.node, v]["channel"] == "service"]
+        served = [
+            by_node[v]
+            for v in graph.neighbors(org.node)
+            if v in by_node and graph.edges[org.node, v]["channel"] == "service"
+        ]
         strength = SOCIAL_COORDINATION_BASE + SOCIAL_COORDINATION * cfg.coordination
         share = org.help_per_day * strength / max(len(served), 1)
         specialty = specialty_of(cfg, org)
@@ -185,12 +228,18 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
                 logistics_served.setdefault(org.index, []).append(c.community)
     psychological, expert = np.minimum(psychological, 1.0), np.minimum(expert, 1.0)
     # Stocks: where supplies sit before the event, by pooling rule (design §2.7).
-    base = STOCK_PER_RESIDENT * (STOCK_RESOURCES_BASE + cfg.resources) * (STOCK_PREPARED if cfg.preparation else 1.0)
+    base = (
+        STOCK_PER_RESIDENT
+        * (STOCK_RESOURCES_BASE + cfg.resources)
+        * (STOCK_PREPARED if cfg.preparation else 1.0)
+    )
     committee_share, street_share, top_share = STOCK_SHARES[cfg.resource_pooling]
     size = communities.size
     # A logistics organisation holds stock for the communities it serves directly, taken from the
     # district's (the district contracts the storage out; the total is unchanged).
-    organisation_stock = {k: LOGISTICS_STOCK * base * float(size[served].sum()) for k, served in logistics_served.items()}
+    organisation_stock = {
+        k: LOGISTICS_STOCK * base * float(size[served].sum()) for k, served in logistics_served.items()
+    }
     district_stock = top_share * base * float(size.sum())
     moved = min(district_stock, sum(organisation_stock.values()))
     if moved < sum(organisation_stock.values()):  # never more than the district holds
@@ -200,8 +249,8 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
         base_deliberation_days=DELIBERATION_DAYS * (1 - PLAN_SPEEDUP * plan),
         fidelity=FIDELITY_BASE + FIDELITY_EVALUATION * cfg.evaluation,
         misjudgement_sigma=MISJUDGEMENT * (1 - cfg.intellect),
-        prevention_strength=cfg.prevention * (PREVENTION_BASE + PREVENTION_TECHNOLOGY * cfg.technology
-                                              + PREVENTION_INTELLECT * cfg.intellect),
+        prevention_strength=cfg.prevention
+        * (PREVENTION_BASE + PREVENTION_TECHNOLOGY * cfg.technology + PREVENTION_INTELLECT * cfg.intellect),
         grid_detection=grid_detection,
         self_report=self_report,
         informant_boost=informant_boost,
@@ -214,8 +263,10 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
         service_direct=service_direct,
         service_contract=service_contract,
         committee_stock=committee_share * base * size,
-        street_stock={s: street_share * base * sum(size[c.community] for c in committees if c.street == s)
-                      for s in roster.street_offices},
+        street_stock={
+            s: street_share * base * sum(size[c.community] for c in committees if c.street == s)
+            for s in roster.street_offices
+        },
         district_stock=district_stock - moved if organisation_stock else district_stock,
         infrastructure=infra,
         care_direct=care_direct,
@@ -226,7 +277,12 @@ def derive_effects(cfg: Config, communities: CommunityArrays, party_member: np.n
         misjudgement=MISJUDGEMENT * (1 - cfg.intellect) * (1 - EXPERT_JUDGEMENT * expert),
         logistics_of=logistics_of,
         organisation_stock=organisation_stock,
-        active_peers={c.community: [by_node[nb] for nb in sorted(active.neighbors(c.node))
-                                    if nb in by_node and active.edges[c.node, nb]["channel"] == "peer"]
-                      for c in committees},
+        active_peers={
+            c.community: [
+                by_node[nb]
+                for nb in sorted(active.neighbors(c.node))
+                if nb in by_node and active.edges[c.node, nb]["channel"] == "peer"
+            ]
+            for c in committees
+        },
     )

@@ -32,21 +32,31 @@ VIGILANT_DAYS = 14  # how long a peer's alert keeps a committee vigilant
 RESEND_SLACK_DAYS = 3  # days beyond a round trip and deliberation before a request is asked again
 LESSONS_DELIBERATION = 0.5  # share of the deliberation that full lessons save
 # Unified command: span_of_control is stated for a node of the default processing capacity.
-COMMAND_CAPACITY_REF = 20.0  # org_capacity at which span_of_control is the node's decisions a day (x (1 + training))
+COMMAND_CAPACITY_REF = (
+    20.0  # org_capacity at which span_of_control is the node's decisions a day (x (1 + training))
+)
 # District response levels (应急响应级别, Emergency Response Law art. 42; 0 none, 1 = IV 一般, 2 = III
 # 较大, 3 = II 重大, 4 = I 特别重大). The law names the grades; the thresholds and effects' sizes are
 # assumptions (level_floor is the lever for the size of the floor).
 LEVEL_NAMES = ("none", "IV", "III", "II", "I")
-LEVEL_II_SHARE, LEVEL_I_SHARE = 0.2, 0.5  # share of communities in emergency that makes a 重大 / 特别重大 event
+LEVEL_II_SHARE, LEVEL_I_SHARE = (
+    0.2,
+    0.5,
+)  # share of communities in emergency that makes a 重大 / 特别重大 event
 LEVEL_FLOOR_SHARE = (0.0, 0.0, 0.0, 0.5, 1.0)  # floor on measures by level, as a share of level_floor
-LEVEL_MOBILISE, LEVEL_UNLOCK = 2, 3  # from III every community mobilises; from II contracts and procurement open
+LEVEL_MOBILISE, LEVEL_UNLOCK = (
+    2,
+    3,
+)  # from III every community mobilises; from II contracts and procurement open
 LEVEL_PROCUREMENT = 3.0  # from level II the district restocks this many times faster (emergency procurement)
 LEVEL_FRESH_DAYS = 3  # the district counts a community by its last report only while it is this recent
 LEVEL_DOWN_DAYS = 7  # days a lower grade must hold before the district steps down one grade
 # Alerting rules: a targeted check of a reported case by grid workers confirms a real signal with
 # this daily chance (at full infrastructure; half of it at none); a street office counts a
 # community's vote for this many days.
-VERIFY_CHANCE = 0.8  # daily chance a grid worker's targeted check confirms a real signal (full infrastructure)
+VERIFY_CHANCE = (
+    0.8  # daily chance a grid worker's targeted check confirms a real signal (full infrastructure)
+)
 VOTE_DAYS = 3  # days a community's alert counts towards its street's quorum
 
 
@@ -80,9 +90,17 @@ class Governance:
         clock: today's day.
     """
 
-    def __init__(self, config: Config, communities: CommunityArrays, roster: Roster, bus: MessageBus,
-                 effects: Effects, tally: Tally, community_rng: list[np.random.Generator],
-                 clock: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        communities: CommunityArrays,
+        roster: Roster,
+        bus: MessageBus,
+        effects: Effects,
+        tally: Tally,
+        community_rng: list[np.random.Generator],
+        clock: Callable[[], int],
+    ) -> None:
         self.config = config
         self.communities = communities
         self.roster = roster
@@ -102,7 +120,9 @@ class Governance:
         # first asked (the clock of decision latency).
         self.open_requests: list[dict[G, float]] = [{} for _ in range(communities.n)]
         # Unified command: the command node's decisions a day (its span of control, scaled).
-        self.command_span = config.span_of_control * (1 + config.training) * config.org_capacity / COMMAND_CAPACITY_REF
+        self.command_span = (
+            config.span_of_control * (1 + config.training) * config.org_capacity / COMMAND_CAPACITY_REF
+        )
         # District response level (0 none, 1..4 = IV..I) and its value on every recorded day.
         self.level = 0
         self.level_history: list[int] = []
@@ -119,7 +139,8 @@ class Governance:
         Decided once a day, before the decisions, so every committee sees the same rule today.
         """
         self.delegated = self.config.delegated_emergency_powers and bool(
-            (self.communities.state == G.EMERGENCY).any())
+            (self.communities.state == G.EMERGENCY).any()
+        )
 
     def authority_of(self, committee: CommunityCommittee, wanted: G | None = None) -> Organisation:
         """The organisation that approves this committee's state changes now (for ``wanted``, if
@@ -130,7 +151,9 @@ class Governance:
             return committee
         if cfg.command:
             # The command node decides, but for what local autonomy leaves to the committee.
-            if cfg.local_autonomy == "full" or (cfg.local_autonomy == "mitigation" and wanted == G.PRE_TRANSITION):
+            if cfg.local_autonomy == "full" or (
+                cfg.local_autonomy == "mitigation" and wanted == G.PRE_TRANSITION
+            ):
                 return committee
             return self.roster.government
         if level == "street":
@@ -212,13 +235,17 @@ class Governance:
         a round trip on today's fastest route plus deliberation and slack."""
         path = self.bus.route(asker.index, answerer.index) or []
         orgs, edges = self.roster.organisations, self.bus.graph.edges
-        one_way = sum(edges[orgs[a].node, orgs[b].node]["latency"] for a, b in zip(path, path[1:])) \
+        one_way = (
+            sum(edges[orgs[a].node, orgs[b].node]["latency"] for a, b in zip(path, path[1:]))
             * self.bus.latency_factor
+        )
         return 2 * one_way + self.deliberation_days + RESEND_SLACK_DAYS
 
     def misjudgement(self, community: int) -> float:
         """A multiplicative error of judging a community's state (smaller with intellectual support)."""
-        return float(math.exp(self.effects.misjudgement_sigma * self.community_rng[community].standard_normal()))
+        return float(
+            math.exp(self.effects.misjudgement_sigma * self.community_rng[community].standard_normal())
+        )
 
     def measure_level(self, committee: CommunityCommittee) -> float:
         """The rules' intensity of measures in a community (0..1) given its state and the schedule."""
@@ -235,8 +262,17 @@ class Governance:
 
     # ------------------------------------------------------------------ messages and requests
 
-    def send(self, kind: str, sender: Organisation, target: Organisation | int, community: int = -1,
-             value: float = 0.0, state: int = -1, delay: float = 0.0, threshold: float = 0.0) -> None:
+    def send(
+        self,
+        kind: str,
+        sender: Organisation,
+        target: Organisation | int,
+        community: int = -1,
+        value: float = 0.0,
+        state: int = -1,
+        delay: float = 0.0,
+        threshold: float = 0.0,
+    ) -> None:
         """Send a message; it leaves at the end of today (plus ``delay`` days of deliberation)."""
         target_index = target if isinstance(target, int) else target.index
         msg = Message(kind, sender.index, target_index, community, float(value), state, threshold)
@@ -355,4 +391,6 @@ class Governance:
         for committee in self.committees:
             share = rate if committee in self.closed else 0.5 * rate
             lessons[committee.community] += share * (1 - lessons[committee.community])
-        self.deliberation_days = self.effects.base_deliberation_days * (1 - LESSONS_DELIBERATION * float(np.mean(lessons)))
+        self.deliberation_days = self.effects.base_deliberation_days * (
+            1 - LESSONS_DELIBERATION * float(np.mean(lessons))
+        )

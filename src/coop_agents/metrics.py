@@ -271,7 +271,9 @@ def outcomes(model: CoordinationModel) -> dict[str, float]:
         else float("nan"),
         "unanswered_requests": float(unanswered),
         "response_delay": _censored_mean(t.first_measure, t.onset, risk_end, reached),
-        "containment_time": float("nan") if hz.onset_step is None else float(max(contained - hz.onset_step, 0)),
+        "containment_time": float("nan")
+        if hz.onset_step is None
+        else float(max(contained - hz.onset_step, 0)),
         "missed_windows": float(t.missed.sum()),
         "emergencies": float(t.emergencies),
         "secondary_crises": float(t.secondary_crises),

@@ -24,14 +24,14 @@ from coop_agents.agents.residents import Resident
 from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.decisions import Decider, resolve_deciders
 from coop_agents.effects import derive_effects
-from coop_agents.events import EventSpec, HazardSet, schedule_events
+from coop_agents.events import HazardSet, schedule_events
 from coop_agents.governance import LEVEL_PROCUREMENT, Governance
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard, make_hazard
+from coop_agents.limits import RESIDENT_AGENTS_MAX
 from coop_agents.messaging import MessageBus, active_org_graph
 from coop_agents.metrics import OUTCOMES, Tally, TimeSeries, outcomes
 from coop_agents.monitoring import Monitoring
-from coop_agents.limits import RESIDENT_AGENTS_MAX
 from coop_agents.network import District, district_for
 from coop_agents.patterns import Pattern, load_pattern
 from coop_agents.rng import Draws, make_streams, stream_key
@@ -52,8 +52,9 @@ LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information inte
 KEYED_DRAWS = ("hazard", "detection", "bounce", "warning", "need_report", "lockdown", "priority")
 
 
-def resolve(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
-            **overrides: Any) -> tuple[Config, Scenario, Pattern]:
+def resolve(
+    scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed", **overrides: Any
+) -> tuple[Config, Scenario, Pattern]:
     """Combine defaults, scenario, pattern and overrides (in that order) into a :class:`Config`.
 
     Raises:
@@ -98,11 +99,18 @@ class CoordinationModel(mesa.Model):
         hazard, tally, series: the hazard, running counts, time series.
     """
 
-    def __init__(self, scenario: str | Path | Scenario | PresetScenario = "default",
-                 pattern: str | Path | Pattern = "siloed", seed: int | None = 0, *,
-                 graph: District | nx.Graph | str | Path | None = None, rng: int | None = None,
-                 deciders: Mapping[Hashable, Decider] | None = None, resident_agents: bool | None = None,
-                 **overrides: Any) -> None:
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | PresetScenario = "default",
+        pattern: str | Path | Pattern = "siloed",
+        seed: int | None = 0,
+        *,
+        graph: District | nx.Graph | str | Path | None = None,
+        rng: int | None = None,
+        deciders: Mapping[Hashable, Decider] | None = None,
+        resident_agents: bool | None = None,
+        **overrides: Any,
+    ) -> None:
         if isinstance(scenario, PresetScenario):  # what Mesa's SolaraViz passes on reset
             scenario = scenario.scenario_name
         config, sc, pat = resolve(scenario, pattern, **overrides)
@@ -112,8 +120,15 @@ class CoordinationModel(mesa.Model):
             seed = int(np.random.SeedSequence().generate_state(2, np.uint64)[0]) % 2**63
         # What built this model, so a counterfactual run (the same seed with one lever changed,
         # e.g. learning off for the learning gain) can be built alike.
-        self.construction = {"scenario": scenario, "pattern": pattern, "seed": seed, "graph": graph,
-                             "deciders": deciders, "resident_agents": resident_agents, **overrides}
+        self.construction = {
+            "scenario": scenario,
+            "pattern": pattern,
+            "seed": seed,
+            "graph": graph,
+            "deciders": deciders,
+            "resident_agents": resident_agents,
+            **overrides,
+        }
         self.streams = make_streams(seed)
         # Every per-resident number of a day is keyed by (stream, day, resident) (coop_agents.rng).
         self.draws = {name: Draws(stream_key(seed, name)) for name in KEYED_DRAWS}
@@ -138,8 +153,16 @@ class CoordinationModel(mesa.Model):
         community_rng = self.streams["decisions"].spawn(self.n_communities)
         self.tally = Tally(self.n_communities)
         self.series = TimeSeries(config.steps, self.n_communities)
-        self.governance = Governance(config, self.world.communities, self.roster, self.bus, self.effects,
-                                     self.tally, community_rng, clock=lambda: self.steps)
+        self.governance = Governance(
+            config,
+            self.world.communities,
+            self.roster,
+            self.bus,
+            self.effects,
+            self.tally,
+            community_rng,
+            clock=lambda: self.steps,
+        )
         for org in self.roster.organisations:
             org.attach(self.governance, self._deciders[org.node])
         # One event keeps the scenario's hazard itself; several run behind one HazardSet.
@@ -150,11 +173,20 @@ class CoordinationModel(mesa.Model):
         self.hazard.start(self.streams["hazard"], self.effects.prevention_strength)
         self.event_index = 0
         self._begin_events(0)
-        self.monitoring = Monitoring(self.world, self.effects, self.hazard, self.committees, self.tally,
-                                     self.streams["monitoring"], self.streams["decisions"],
-                                     self.draws["detection"], self.draws["bounce"])
-        self.actions = Actions(self.world, self.effects, self.hazard, self.committees, self.tally, self.draws,
-                               self.governance)
+        self.monitoring = Monitoring(
+            self.world,
+            self.effects,
+            self.hazard,
+            self.committees,
+            self.tally,
+            self.streams["monitoring"],
+            self.streams["decisions"],
+            self.draws["detection"],
+            self.draws["bounce"],
+        )
+        self.actions = Actions(
+            self.world, self.effects, self.hazard, self.committees, self.tally, self.draws, self.governance
+        )
         # Single-event runs end when the event is over (at the latest after ``steps`` days).
         self.until_over = config.run_until == "event_over" and config.arrival == "single"
         self._mean_lessons = 0.0  # recorded every day; changes only in the learning phase
@@ -166,8 +198,9 @@ class CoordinationModel(mesa.Model):
         self._record(self.world.communities.state.copy())
         # Mesa's batch_run reads the outcomes here; they are filled in when the run ends.
         self._final: dict[str, float] = {}
-        self.datacollector = mesa.DataCollector(model_reporters={
-            key: (lambda m, key=key: m._final.get(key, float("nan"))) for key in OUTCOMES})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={key: (lambda m, key=key: m._final.get(key, float("nan"))) for key in OUTCOMES}
+        )
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ construction
@@ -187,21 +220,39 @@ class CoordinationModel(mesa.Model):
             c.attach_community(self.world.communities)
         self._deciders = resolve_deciders(deciders, {o.node: o.kind for o in organisations})
         # Horizontal ties join organisations, so only their edges are read, not the residents' contacts.
-        horizontal = sorted((min(u, v), max(u, v)) for u, v, ch in g.edges(node_index, data="channel")
-                            if ch in ("branch", "peer", "service"))
+        horizontal = sorted(
+            (min(u, v), max(u, v))
+            for u, v, ch in g.edges(node_index, data="channel")
+            if ch in ("branch", "peer", "service")
+        )
         # A built or synthesised district drew its ranks with it; a listed one draws them here.
         stored = [g.edges[e].get("rank") for e in horizontal]
         ranks = stored if None not in stored else self.streams["network"].random(len(horizontal))
         self.active = active_org_graph(g, cfg, dict(zip(horizontal, ranks)))
         skill = 1.0 + cfg.training
-        capacity = [cfg.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
-                    for o in organisations]
-        self.bus = MessageBus(self.active, node_index, capacity,
-                              latency_factor=1.0 - LATENCY_INFORMATION * cfg.information,
-                              reliability_gain=RELIABILITY_INFORMATION * cfg.information, rng=self.streams["messages"])
+        capacity = [
+            cfg.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
+            for o in organisations
+        ]
+        self.bus = MessageBus(
+            self.active,
+            node_index,
+            capacity,
+            latency_factor=1.0 - LATENCY_INFORMATION * cfg.information,
+            reliability_gain=RELIABILITY_INFORMATION * cfg.information,
+            rng=self.streams["messages"],
+        )
         res = self.world.residents
-        self.effects = derive_effects(cfg, self.world.communities, res.party_member, res.community, g, self.active,
-                                      self.roster, self.bus)
+        self.effects = derive_effects(
+            cfg,
+            self.world.communities,
+            res.party_member,
+            res.community,
+            g,
+            self.active,
+            self.roster,
+            self.bus,
+        )
         for c in self.roster.committees:
             c.stock = self.effects.committee_stock[c.community]
         for s, office in self.roster.street_offices.items():
@@ -280,7 +331,11 @@ class CoordinationModel(mesa.Model):
         self.tally.last_at_risk[at_risk] = t
         alerting = comm.state != G.NORMAL
         comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
-        if self.tally.contained_at is None and self.hazard.contained(t) and self.hazard.onset_step is not None:
+        if (
+            self.tally.contained_at is None
+            and self.hazard.contained(t)
+            and self.hazard.onset_step is not None
+        ):
             self.tally.contained_at = t
 
     def _monitoring_phase(self, t: int) -> None:
@@ -321,13 +376,19 @@ class CoordinationModel(mesa.Model):
         psych = self.effects.psychological
         if psych.any():
             # Psychological support speeds the return of trust where it reaches (specialty psychological).
-            comm.trust_loss *= 1 - np.minimum(1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psych) / DAYS_PER_YEAR)
+            comm.trust_loss *= 1 - np.minimum(
+                1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psych) / DAYS_PER_YEAR
+            )
         else:
             comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
         # The district restocks what it held at the start over about three months (procurement),
         # faster with a stronger resources pillar and from response level II (emergency procurement).
         gov_ = self.roster.government
-        restock_days = RESTOCK_DAYS / (RESOURCES_FLOW_BASE + cfg.resources) / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
+        restock_days = (
+            RESTOCK_DAYS
+            / (RESOURCES_FLOW_BASE + cfg.resources)
+            / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
+        )
         gov_.stock += max(0.0, self.effects.district_stock - gov_.stock) / restock_days
         self.actions.follow_behaviour()
 
@@ -463,8 +524,13 @@ class CoordinationModel(mesa.Model):
         return self.outcomes()
 
 
-def run_once(scenario: str | Path | Scenario = "default", pattern: str | Path | Pattern = "siloed",
-             seed: int = 0, steps: int | None = None, **overrides: Any) -> dict[str, float]:
+def run_once(
+    scenario: str | Path | Scenario = "default",
+    pattern: str | Path | Pattern = "siloed",
+    seed: int = 0,
+    steps: int | None = None,
+    **overrides: Any,
+) -> dict[str, float]:
     """Build one model, run it and return its outcomes (a plain function any runner can call).
 
     The run lasts until the event is over (at most the scenario's ``steps`` days), or exactly

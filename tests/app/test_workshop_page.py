@@ -36,8 +36,12 @@ from .conftest import TIMEOUT_MS, start_app
 
 RESIDENTS, REPLICATES, SEED = 800, 4, 5  # a seed other than the default: the page must pass it on
 PATTERNS = ("siloed", "platform", "full_cycle")  # in preset order, as the page lists them
-PREDICTIONS = [("harm", "Alice", "full_cycle"), ("harm", "Bob", "siloed"),
-               ("response_delay", "Alice", "platform"), ("response_delay", "第二组", "full_cycle")]
+PREDICTIONS = [
+    ("harm", "Alice", "full_cycle"),
+    ("harm", "Bob", "siloed"),
+    ("response_delay", "Alice", "platform"),
+    ("response_delay", "第二组", "full_cycle"),
+]
 REVEAL_TIMEOUT_MS = 240_000  # a process pool starts, and the machine's two cores are shared
 DOWNLOAD_TIMEOUT_MS = 120_000  # the brief (about a megabyte, with its figures) is made when asked for
 FILE_TIMEOUT_S = 30
@@ -78,21 +82,36 @@ def choose_in(page, select, item: str) -> None:
 
 def number_field(scope, label: str):
     """The input of the number field whose label is exactly ``label`` (help texts mention others)."""
-    return scope.locator(".v-text-field").filter(has=scope.page.locator("label").get_by_text(label, exact=True)) \
+    return (
+        scope.locator(".v-text-field")
+        .filter(has=scope.page.locator("label").get_by_text(label, exact=True))
         .locator("input")
+    )
 
 
 def expected_comparison(scenario: str, seed: int = 1):
     from coop_agents.workshop.brief import run_comparison
 
-    return run_comparison(scenario, list(PATTERNS), baseline="siloed", replicates=REPLICATES, seed=seed,
-                          residents=RESIDENTS, executor="serial", progress=False)
+    return run_comparison(
+        scenario,
+        list(PATTERNS),
+        baseline="siloed",
+        replicates=REPLICATES,
+        seed=seed,
+        residents=RESIDENTS,
+        executor="serial",
+        progress=False,
+    )
 
 
 def external_references(html: str) -> list[str]:
     """Anything the page would fetch from elsewhere (an SVG's xmlns is a name, not a fetch)."""
-    return re.findall(r"""(?:\b(?:src|href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//[^\s"'>]*"""
-                      r"""|url\(\s*["']?\s*(?:https?:)?//[^)]*|@import[^;]*)""", html, flags=re.I)
+    return re.findall(
+        r"""(?:\b(?:src|href|action|srcset)\s*=\s*["']?\s*(?:https?:)?//[^\s"'>]*"""
+        r"""|url\(\s*["']?\s*(?:https?:)?//[^)]*|@import[^;]*)""",
+        html,
+        flags=re.I,
+    )
 
 
 def download(page) -> tuple[str, str]:
@@ -143,7 +162,9 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     expect(siloed).to_contain_text(f"{label['siloed']} (baseline)")
     expect(siloed.locator(".coop-actors li").first).to_have_text(pattern_card("siloed", "en").actors[0])
     siloed.get_by_text("Levers").click()
-    expect(siloed.locator(".coop-levers li").first).to_have_text(": ".join(pattern_card("siloed", "en").levers[0]))
+    expect(siloed.locator(".coop-levers li").first).to_have_text(
+        ": ".join(pattern_card("siloed", "en").levers[0])
+    )
     number_field(choose, "Replicates").fill(str(REPLICATES))
     choose.get_by_text("Advanced settings").click()
     number_field(choose, "Residents").fill(str(RESIDENTS))
@@ -176,9 +197,11 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     comparison = expected_comparison(scenario, SEED)
     best = {q: comparison.best(q) for q in QUESTIONS}
     expect(page.locator(".coop-result-harm .coop-best")).to_have_text(
-        f"Fewest residents harmed: {label[best['harm']]}")
+        f"Fewest residents harmed: {label[best['harm']]}"
+    )
     expect(page.locator(".coop-result-response_delay .coop-best")).to_have_text(
-        f"Fastest response: {label[best['response_delay']]}")
+        f"Fastest response: {label[best['response_delay']]}"
+    )
     for question, name, pattern in PREDICTIONS:
         right = pattern == best[question]
         verdict = page.locator(f".coop-result-{question} .coop-verdict").filter(has_text=f"{name}: ")
@@ -199,7 +222,8 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     assert saved["result"]["best"] == best
     for question in QUESTIONS:
         assert sorted(saved["result"]["right"][question]) == sorted(
-            n for q, n, p in PREDICTIONS if q == question and p == best[question])
+            n for q, n, p in PREDICTIONS if q == question and p == best[question]
+        )
     assert saved["predictions"] == predictions_by_question(Prediction(*p) for p in PREDICTIONS)
     assert not list(folder.glob(".*.tmp"))
 
@@ -212,7 +236,8 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     assert external_references(html) == []
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.locator(".coop-result-harm .coop-best")).to_have_text(
-        f"受影响居民最少：{pattern_card(best['harm'], 'zh').label}")
+        f"受影响居民最少：{pattern_card(best['harm'], 'zh').label}"
+    )
     name, html_zh = download(page)
     assert name.endswith("-zh.html") and html_zh != html
     assert all(participant in html_zh for _, participant, _ in PREDICTIONS)
@@ -237,9 +262,13 @@ def test_the_page_in_chinese(open_workshop):
     for heading in ("1. 选择", "2. 预测", "3. 揭晓", "研讨情景", "基准模式", "重复次数", "高级设置"):
         expect(workshop).to_contain_text(heading)
     expect(page.locator(".coop-question-harm")).to_contain_text("哪种模式下受影响的居民最少？")
-    expect(page.locator(".coop-question-response_delay")).to_contain_text("哪种模式响应最快（响应延迟最短）？")
+    expect(page.locator(".coop-question-response_delay")).to_contain_text(
+        "哪种模式响应最快（响应延迟最短）？"
+    )
     expect(page.locator(".coop-scenario-card")).to_contain_text(scenario_card(library()[0], "zh").title)
-    expect(page.locator(".coop-pattern-card").first).to_contain_text(f"{pattern_card('siloed', 'zh').label}（基准）")
+    expect(page.locator(".coop-pattern-card").first).to_contain_text(
+        f"{pattern_card('siloed', 'zh').label}（基准）"
+    )
     expect(page.get_by_role("button", name="研讨会")).to_be_visible()
     expect(page.locator(".coop-question-harm").get_by_role("button", name="添加")).to_be_disabled()
     expect(page.get_by_role("button", name="揭晓")).to_be_enabled()
@@ -268,14 +297,21 @@ def test_the_page_in_chinese(open_workshop):
 
 def test_a_name_entered_again_replaces_its_prediction_for_that_question_only():
     entered = ()
-    for p in [Prediction("harm", "Alice", "siloed"), Prediction("response_delay", "Alice", "siloed"),
-              Prediction("harm", "Bob", "full_cycle"), Prediction("harm", "Alice", "full_cycle")]:
+    for p in [
+        Prediction("harm", "Alice", "siloed"),
+        Prediction("response_delay", "Alice", "siloed"),
+        Prediction("harm", "Bob", "full_cycle"),
+        Prediction("harm", "Alice", "full_cycle"),
+    ]:
         entered = with_prediction(entered, p)
-    assert predictions_by_question(entered) == {"harm": {"Bob": "full_cycle", "Alice": "full_cycle"},
-                                                "response_delay": {"Alice": "siloed"}}
+    assert predictions_by_question(entered) == {
+        "harm": {"Bob": "full_cycle", "Alice": "full_cycle"},
+        "response_delay": {"Alice": "siloed"},
+    }
     assert verdicts({"harm": "full_cycle", "response_delay": "full_cycle"}, entered) == {
         "harm": [("Bob", "full_cycle", True), ("Alice", "full_cycle", True)],
-        "response_delay": [("Alice", "siloed", False)]}
+        "response_delay": [("Alice", "siloed", False)],
+    }
 
 
 def test_choosing_patterns_keeps_a_chosen_baseline():
@@ -284,23 +320,38 @@ def test_choosing_patterns_keeps_a_chosen_baseline():
     fewer = choice.with_pattern("siloed", False)
     assert fewer.patterns == ("full_cycle",) and fewer.baseline == "full_cycle" and not fewer.ready
     back = fewer.with_pattern("siloed", True).with_pattern("platform", True)
-    assert back.patterns == ("siloed", "platform", "full_cycle") and back.baseline == "full_cycle" and back.ready
+    assert (
+        back.patterns == ("siloed", "platform", "full_cycle") and back.baseline == "full_cycle" and back.ready
+    )
 
 
 def test_the_round_file_holds_choices_predictions_and_result(tmp_path):
     from coop_agents.workshop.brief import run_comparison
 
     choice = WorkshopChoice("default", replicates=3, residents=400)
-    comparison = run_comparison("default", list(choice.patterns), replicates=3, seed=1, residents=400,
-                                executor="serial", progress=False)
+    comparison = run_comparison(
+        "default",
+        list(choice.patterns),
+        replicates=3,
+        seed=1,
+        residents=400,
+        executor="serial",
+        progress=False,
+    )
     best = {q: comparison.best(q) for q in QUESTIONS}
     worst = {q: next(p for p in choice.patterns if p != best[q]) for q in QUESTIONS}
-    entered = (Prediction("harm", "Alice", best["harm"]), Prediction("response_delay", "Bob", worst["response_delay"]))
+    entered = (
+        Prediction("harm", "Alice", best["harm"]),
+        Prediction("response_delay", "Bob", worst["response_delay"]),
+    )
     record = round_record("r1", choice, entered, comparison)
     path = save_round(tmp_path / "new" / "folder", "r1", record)
     assert path == tmp_path / "new" / "folder" / "r1.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["predictions"] == {"harm": {"Alice": best["harm"]}, "response_delay": {"Bob": worst["response_delay"]}}
+    assert saved["predictions"] == {
+        "harm": {"Alice": best["harm"]},
+        "response_delay": {"Bob": worst["response_delay"]},
+    }
     assert saved["result"]["best"] == best
     assert saved["result"]["right"] == {"harm": ["Alice"], "response_delay": []}
     assert saved["result"]["wrong"] == {"harm": [], "response_delay": ["Bob"]}
@@ -335,7 +386,9 @@ def test_the_file_is_written_before_the_page_shows_a_change(a_round):
     unsubscribe = workshop.predictions.subscribe(check)
     try:
         for name, pattern in [("Alice", "siloed"), ("Bob", "full_cycle"), ("Alice", "full_cycle")]:
-            change_round(enter=lambda entered, p=Prediction("harm", name, pattern): with_prediction(entered, p))
+            change_round(
+                enter=lambda entered, p=Prediction("harm", name, pattern): with_prediction(entered, p)
+            )
         change_round(choose=lambda old: old.with_pattern("siloed", False))  # drops nothing: no siloed left
         change_round(choose=lambda old: old.with_pattern("full_cycle", False))  # drops both predictions
     finally:
@@ -386,7 +439,11 @@ def test_a_folder_that_is_a_file_is_a_one_line_error(tmp_path):
     with pytest.raises(CoopError) as info:
         save_round(blocker / "sessions", "r1", {})
     message = str(info.value)
-    assert "\n" not in message and str(blocker / "sessions" / "r1.json") in message and "--workshop-dir" in message
+    assert (
+        "\n" not in message
+        and str(blocker / "sessions" / "r1.json") in message
+        and "--workshop-dir" in message
+    )
 
 
 def test_the_app_refuses_a_workshop_dir_it_cannot_use(tmp_path, monkeypatch, capsys):

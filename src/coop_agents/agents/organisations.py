@@ -85,9 +85,21 @@ class Organisation(mesa.Agent):
 
     def choose(self, kind: str, options: tuple, suggested: Any, community: int = -1, **facts: Any) -> Any:
         """One choice through the decision seam (see :mod:`coop_agents.decisions`)."""
-        return choose(self.decider, kind, options, suggested, self.node, self.kind, community, self.rules.today,
-                      lambda: {"stock": self.stock, "inbox": [(m.kind, m.community, m.value) for m in self.read],
-                               **facts})
+        return choose(
+            self.decider,
+            kind,
+            options,
+            suggested,
+            self.node,
+            self.kind,
+            community,
+            self.rules.today,
+            lambda: {
+                "stock": self.stock,
+                "inbox": [(m.kind, m.community, m.value) for m in self.read],
+                **facts,
+            },
+        )
 
     def handle(self, msg: Message) -> None:
         """React to one delivered message; subclasses add the kinds they act on."""
@@ -110,7 +122,10 @@ class Organisation(mesa.Agent):
             if self.stock <= 0:
                 break
             give = min(self.stock, amount)
-            if self.choose("dispatch", ("dispatch", "hold"), "dispatch", community, asked=amount, give=give) == "hold":
+            if (
+                self.choose("dispatch", ("dispatch", "hold"), "dispatch", community, asked=amount, give=give)
+                == "hold"
+            ):
                 continue
             self.stock -= give
             self.rules.send("delivery", self, asker, community, give)
@@ -128,9 +143,14 @@ class Organisation(mesa.Agent):
         if upstream is None:
             return
         t = rules.today
-        if self.resources_asked_at is not None and t - self.resources_asked_at <= rules.resend_days(self, upstream):
+        if self.resources_asked_at is not None and t - self.resources_asked_at <= rules.resend_days(
+            self, upstream
+        ):
             return
-        if self.choose("request_resources", ("request", "hold"), "request", self.community, amount=amount) == "hold":
+        if (
+            self.choose("request_resources", ("request", "hold"), "request", self.community, amount=amount)
+            == "hold"
+        ):
             return
         self.resources_asked_at = t
         rules.send("resource_request", self, upstream, self.community, amount)
@@ -172,17 +192,29 @@ class Authority(Organisation):
         t = rules.today
         self.votes[msg.community] = t
         mine = [c for c in rules.committees if self.street < 0 or c.street == self.street]
-        voting = sum(1 for c in mine if t - self.votes.get(c.community, -10**9) <= VOTE_DAYS)
+        voting = sum(1 for c in mine if t - self.votes.get(c.community, -(10**9)) <= VOTE_DAYS)
         quorum = min(rules.config.alert_quorum, len(mine))
         suggested = "raise" if voting >= quorum else "hold"
         if self.decider is RULES and suggested == "hold":
             return
-        if self.choose("street_alert", ("raise", "hold"), suggested, msg.community, votes=voting,
-                       quorum=quorum, communities=len(mine)) == "hold":
+        if (
+            self.choose(
+                "street_alert",
+                ("raise", "hold"),
+                suggested,
+                msg.community,
+                votes=voting,
+                quorum=quorum,
+                communities=len(mine),
+            )
+            == "hold"
+        ):
             return
         self.votes.clear()
         for c in mine:
-            rules.send("order", self, c, c.community, value=int(G.PRE_TRANSITION), state=int(G.PRE_TRANSITION))
+            rules.send(
+                "order", self, c, c.community, value=int(G.PRE_TRANSITION), state=int(G.PRE_TRANSITION)
+            )
 
     def decide(self, msg: Message) -> None:
         """Answer a committee's request for a new state, after deliberation (``approve_state``).
@@ -209,17 +241,38 @@ class Authority(Organisation):
             else:
                 ok = judged < msg.threshold * 1.25
             suggested = "approve" if ok else "refuse"
-        choice = self.choose("approve_state", ("approve", "refuse", "pass_back"), suggested, msg.community,
-                             requested_state=target.name.lower(), reported_risk=msg.value,
-                             picture_risk=picture, threshold=msg.threshold)
+        choice = self.choose(
+            "approve_state",
+            ("approve", "refuse", "pass_back"),
+            suggested,
+            msg.community,
+            requested_state=target.name.lower(),
+            reported_risk=msg.value,
+            picture_risk=picture,
+            threshold=msg.threshold,
+        )
         if choice == "pass_back":
             # The request is passed back unanswered and the committee must ask again.
             rules.tally.buck_passing += 1
-            rules.send("decision", self, committee, msg.community, value=msg.state, state=-1,
-                       delay=rules.deliberation_days)
+            rules.send(
+                "decision",
+                self,
+                committee,
+                msg.community,
+                value=msg.state,
+                state=-1,
+                delay=rules.deliberation_days,
+            )
             return
-        rules.send("decision", self, committee, msg.community, value=int(target),
-                   state=int(target) if choice == "approve" else -1, delay=rules.deliberation_days)
+        rules.send(
+            "decision",
+            self,
+            committee,
+            msg.community,
+            value=int(target),
+            state=int(target) if choice == "approve" else -1,
+            delay=rules.deliberation_days,
+        )
 
 
 class Government(Authority):
@@ -287,7 +340,10 @@ class Government(Authority):
             delay = max(0.0, self.free_at - (t + 1))
             committee = rules.committees[c]
             if what == "owner":
-                if self.choose("assign_owner", ("assign", "hold"), "assign", c, queued=len(self.queue)) == "assign":
+                if (
+                    self.choose("assign_owner", ("assign", "hold"), "assign", c, queued=len(self.queue))
+                    == "assign"
+                ):
                     rules.send("assign", self, committee, c, delay=delay)
                 continue
             target = G(msg.state)
@@ -301,11 +357,26 @@ class Government(Authority):
                 ok = judged >= msg.threshold * 0.8
             else:
                 ok = judged < msg.threshold * 1.25
-            choice = self.choose("command_order", ("order", "refuse"), "order" if ok else "refuse", c,
-                                 requested_state=target.name.lower(), reported_risk=msg.value,
-                                 picture_risk=picture, threshold=msg.threshold, queued=len(self.queue))
-            rules.send("order", self, committee, c, value=int(target),
-                       state=int(target) if choice == "order" else -1, delay=delay)
+            choice = self.choose(
+                "command_order",
+                ("order", "refuse"),
+                "order" if ok else "refuse",
+                c,
+                requested_state=target.name.lower(),
+                reported_risk=msg.value,
+                picture_risk=picture,
+                threshold=msg.threshold,
+                queued=len(self.queue),
+            )
+            rules.send(
+                "order",
+                self,
+                committee,
+                c,
+                value=int(target),
+                state=int(target) if choice == "order" else -1,
+                delay=delay,
+            )
 
     def grade(self, t: int) -> None:
         """The district's response level (``set_level``) from its picture of the communities.
@@ -327,8 +398,17 @@ class Government(Authority):
         else:
             emergency = sum(1 for c in fresh if self.picture[c] >= cfg.emergency_threshold)
             alerting = sum(1 for c in fresh if self.picture[c] >= cfg.alert_threshold)
-        target = (4 if emergency >= LEVEL_I_SHARE * n else 3 if emergency >= LEVEL_II_SHARE * n
-                  else 2 if emergency >= 1 else 1 if alerting >= 1 else 0)
+        target = (
+            4
+            if emergency >= LEVEL_I_SHARE * n
+            else 3
+            if emergency >= LEVEL_II_SHARE * n
+            else 2
+            if emergency >= 1
+            else 1
+            if alerting >= 1
+            else 0
+        )
         current = rules.level
         suggested = current
         if target > current:
@@ -340,8 +420,16 @@ class Government(Authority):
                 suggested, self.lower_since = current - 1, t
         else:
             self.lower_since = None
-        choice = self.choose("set_level", LEVEL_NAMES, LEVEL_NAMES[suggested], -1, level=LEVEL_NAMES[current],
-                             communities_in_emergency=emergency, communities_alerting=alerting, communities=n)
+        choice = self.choose(
+            "set_level",
+            LEVEL_NAMES,
+            LEVEL_NAMES[suggested],
+            -1,
+            level=LEVEL_NAMES[current],
+            communities_in_emergency=emergency,
+            communities_alerting=alerting,
+            communities=n,
+        )
         rules.set_level(LEVEL_NAMES.index(choice))
 
 
@@ -435,11 +523,17 @@ class CommunityCommittee(Organisation):
         self.communities.__dict__[column][self.community] = value
 
     state = property(lambda self: G(self._get("state")), lambda self, v: self._set("state", v))
-    perceived = property(lambda self: float(self._get("perceived")), lambda self, v: self._set("perceived", v))
-    quiet_days = property(lambda self: int(self._get("quiet_days")), lambda self, v: self._set("quiet_days", v))
+    perceived = property(
+        lambda self: float(self._get("perceived")), lambda self, v: self._set("perceived", v)
+    )
+    quiet_days = property(
+        lambda self: int(self._get("quiet_days")), lambda self, v: self._set("quiet_days", v)
+    )
     lessons = property(lambda self: float(self._get("lessons")), lambda self, v: self._set("lessons", v))
     stage = property(lambda self: int(self._get("stage")), lambda self, v: self._set("stage", v))
-    stage_since = property(lambda self: int(self._get("stage_since")), lambda self, v: self._set("stage_since", v))
+    stage_since = property(
+        lambda self: int(self._get("stage_since")), lambda self, v: self._set("stage_since", v)
+    )
 
     @property
     def vigilant_until(self) -> int:
@@ -453,9 +547,13 @@ class CommunityCommittee(Organisation):
 
     def facts(self) -> dict[str, Any]:
         """What the committee knows: never its community's true risk."""
-        return {"perceived_risk": self.perceived, "state": self.state.name.lower(),
-                "pending": None if self.pending is None else self.pending[0].name.lower(),
-                "quiet_days": self.quiet_days, "vigilant": self.rules.today <= self.vigilant_until}
+        return {
+            "perceived_risk": self.perceived,
+            "state": self.state.name.lower(),
+            "pending": None if self.pending is None else self.pending[0].name.lower(),
+            "quiet_days": self.quiet_days,
+            "vigilant": self.rules.today <= self.vigilant_until,
+        }
 
     def handle(self, msg: Message) -> None:
         if msg.kind in ("decision", "order"):
@@ -502,8 +600,18 @@ class CommunityCommittee(Organisation):
         beyond half of its own initial stock, up to what was asked."""
         keep = LEND_KEEP * self.rules.effects.committee_stock[self.community]
         give = min(msg.value, max(0.0, self.stock - keep))
-        if self.choose("lend", ("lend", "refuse"), "lend" if give > 0 else "refuse", msg.community,
-                       asked=msg.value, spare=give) == "refuse" or give <= 0:
+        if (
+            self.choose(
+                "lend",
+                ("lend", "refuse"),
+                "lend" if give > 0 else "refuse",
+                msg.community,
+                asked=msg.value,
+                spare=give,
+            )
+            == "refuse"
+            or give <= 0
+        ):
             return
         self.stock -= give
         self.rules.send("loan", self, msg.sender, msg.community, give)
@@ -519,7 +627,10 @@ class CommunityCommittee(Organisation):
 
     def stand_down(self) -> None:
         """End the alert episode, back to normal: the committee's own call (``stand_down``)."""
-        if self.choose("stand_down", ("normal", "hold"), "normal", self.community, **self.facts()) == "normal":
+        if (
+            self.choose("stand_down", ("normal", "hold"), "normal", self.community, **self.facts())
+            == "normal"
+        ):
             self.rules.change_state(self, G.NORMAL)
 
     def decide(self, step: int) -> None:
@@ -576,16 +687,28 @@ class CommunityCommittee(Organisation):
         # Under alert_rule = vote an alert is a vote to the street office, renewed every day.
         voting = cfg.alert_rule == "vote" and self.state == G.NORMAL and wanted == G.PRE_TRANSITION
         authority = rules.authority_of(self, wanted)
-        if (wanted is not None and not voting and self.pending is not None and self.pending[0] == wanted
-                and step - self.pending[1] <= rules.resend_days(self, authority)):
+        if (
+            wanted is not None
+            and not voting
+            and self.pending is not None
+            and self.pending[0] == wanted
+            and step - self.pending[1] <= rules.resend_days(self, authority)
+        ):
             return
         # The states a request may ask for now (a person may ask unprompted; the rules only when
         # the perceived risk says so).
-        options = tuple(s.name.lower() for s in (G.PRE_TRANSITION, G.EMERGENCY, G.POST_TRANSITION)
-                        if self.still_wants(s)) + ("hold",)
+        options = tuple(
+            s.name.lower() for s in (G.PRE_TRANSITION, G.EMERGENCY, G.POST_TRANSITION) if self.still_wants(s)
+        ) + ("hold",)
         suggested = "hold" if wanted is None else wanted.name.lower()
-        choice = self.choose("request_state", options, suggested, self.community,
-                             own_authority=authority is self, **self.facts())
+        choice = self.choose(
+            "request_state",
+            options,
+            suggested,
+            self.community,
+            own_authority=authority is self,
+            **self.facts(),
+        )
         if choice == "hold":
             return
         wanted = G[choice.upper()]
@@ -609,9 +732,22 @@ class CommunityCommittee(Organisation):
         if self.state == G.POST_TRANSITION and t - self.stage_since >= self.rules.config.stage_days:
             # With expert support (specialty expert) the withdrawal waits while risk is still seen.
             expert = self.rules.effects.expert
-            hold = expert.size > 0 and expert[self.community] > 0 and self.perceived >= EXPERT_HOLD * self.alert_threshold
-            if self.choose("deescalate", ("next_stage", "hold"), "hold" if hold else "next_stage", self.community,
-                           stage=self.stage, **self.facts()) == "next_stage":
+            hold = (
+                expert.size > 0
+                and expert[self.community] > 0
+                and self.perceived >= EXPERT_HOLD * self.alert_threshold
+            )
+            if (
+                self.choose(
+                    "deescalate",
+                    ("next_stage", "hold"),
+                    "hold" if hold else "next_stage",
+                    self.community,
+                    stage=self.stage,
+                    **self.facts(),
+                )
+                == "next_stage"
+            ):
                 self.stage, self.stage_since = self.stage + 1, t
 
     def measures(self) -> float:
@@ -649,11 +785,14 @@ class Roster:
     def of(cls, organisations: list[Organisation]) -> Roster:
         return cls(
             organisations=organisations,
-            committees=sorted((o for o in organisations if isinstance(o, CommunityCommittee)),
-                              key=lambda o: o.community),
+            committees=sorted(
+                (o for o in organisations if isinstance(o, CommunityCommittee)), key=lambda o: o.community
+            ),
             government=next(o for o in organisations if isinstance(o, Government)),
             platform_hub=next((o for o in organisations if isinstance(o, ResponsePlatform)), None),
             street_offices={o.street: o for o in organisations if isinstance(o, StreetOffice)},
-            branches={o.community: o for o in organisations if isinstance(o, PartyBranch) and o.level == "community"},
+            branches={
+                o.community: o for o in organisations if isinstance(o, PartyBranch) and o.level == "community"
+            },
             social=[o for o in organisations if isinstance(o, SocialOrganisation)],
         )

@@ -21,16 +21,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "controls": ("Settings", "设置"),
     "controls.apply": ("Settings apply when you press Reset.", "设置在按下“重置”后生效。"),
     "scenario": ("Scenario", "情景"),
-    "scenario.help": ("The risk and the district (population, hazard, days): a preset scenario.",
-                      "风险与辖区（人口、风险类型、天数）：一个预设情景。"),
+    "scenario.help": (
+        "The risk and the district (population, hazard, days): a preset scenario.",
+        "风险与辖区（人口、风险类型、天数）：一个预设情景。",
+    ),
     "pattern": ("Coordination pattern", "协同模式"),
-    "pattern.help": ("A preset setting of the levers; choosing one sets the controls below to its "
-                     "values, which you may then change.",
-                     "一组预设的政策杠杆取值；选择后下方各项控制随之设为该模式的取值，可再调整。"),
+    "pattern.help": (
+        "A preset setting of the levers; choosing one sets the controls below to its "
+        "values, which you may then change.",
+        "一组预设的政策杠杆取值；选择后下方各项控制随之设为该模式的取值，可再调整。",
+    ),
     "seed": ("Seed", "随机种子"),
-    "seed.help": ("The master seed: the same seed gives the same district and the same hazard "
-                  "draws, so a run can be repeated and patterns compared fairly.",
-                  "主随机种子：相同种子给出相同的辖区和风险抽样，便于复现运行、公平比较各模式。"),
+    "seed.help": (
+        "The master seed: the same seed gives the same district and the same hazard "
+        "draws, so a run can be repeated and patterns compared fairly.",
+        "主随机种子：相同种子给出相同的辖区和风险抽样，便于复现运行、公平比较各模式。",
+    ),
     "group.pillars": ("Five pillars (五有)", "五有平台"),
     "group.guarantees": ("Guarantees", "保障机制"),
     "group.authority": ("Authority", "决策权限"),
@@ -59,9 +65,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_yet": ("n/a", "暂无"),
     # comparison
     "compare.patterns": ("Patterns", "协同模式"),
-    "compare.help": ("The patterns run on the same scenario and seed, so they face the same district "
-                     "and the same hazard draws and step together.",
-                     "各模式在相同情景和种子下同步运行，面对相同的辖区与风险抽样。"),
+    "compare.help": (
+        "The patterns run on the same scenario and seed, so they face the same district "
+        "and the same hazard draws and step together.",
+        "各模式在相同情景和种子下同步运行，面对相同的辖区与风险抽样。",
+    ),
     "compare.first": ("First pattern", "模式一"),
     "compare.second": ("Second pattern", "模式二"),
     "compare.third": ("Third pattern (optional)", "模式三（可选）"),
@@ -115,49 +123,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.measures": ("Residents under measures (share)", "处于防控措施下的居民比例"),
     # workshop page: choose, predict, reveal, export
     "workshop.title": ("Policy workshop: predict, then reveal", "政策研讨：先预测，后揭晓"),
-    "workshop.intro": ("Choose a scenario and the patterns to compare, collect everyone's predictions, then run "
-                       "the replicates and see who was right.",
-                       "选择情景和要比较的协同模式，收集每位参会者的预测，然后运行重复模拟，看看谁的预测正确。"),
+    "workshop.intro": (
+        "Choose a scenario and the patterns to compare, collect everyone's predictions, then run "
+        "the replicates and see who was right.",
+        "选择情景和要比较的协同模式，收集每位参会者的预测，然后运行重复模拟，看看谁的预测正确。",
+    ),
     "workshop.step.choose": ("1. Choose", "1. 选择"),
     "workshop.step.predict": ("2. Predict", "2. 预测"),
     "workshop.step.reveal": ("3. Reveal", "3. 揭晓"),
     "workshop.step.export": ("4. Export the brief", "4. 导出简报"),
     "workshop.scenario": ("Workshop scenario", "研讨情景"),
-    "workshop.scenario.help": ("A story from the workshop library: the district, the risk and what happens.",
-                               "研讨情景库中的一个案例：辖区、风险及事件经过。"),
+    "workshop.scenario.help": (
+        "A story from the workshop library: the district, the risk and what happens.",
+        "研讨情景库中的一个案例：辖区、风险及事件经过。",
+    ),
     "workshop.notes": ("Facilitator notes", "主持人备注"),
     "workshop.patterns": ("Patterns to compare (two to four)", "参与比较的协同模式（二至四个）"),
     "workshop.patterns.count": ("Choose two to four patterns.", "请选择二至四个模式。"),
     "workshop.baseline": ("Baseline pattern", "基准模式"),
-    "workshop.baseline.help": ("The other patterns are compared with this one, run by run on the same seeds.",
-                               "其他模式在相同随机种子下逐次与之比较。"),
+    "workshop.baseline.help": (
+        "The other patterns are compared with this one, run by run on the same seeds.",
+        "其他模式在相同随机种子下逐次与之比较。",
+    ),
     "workshop.baseline.tag": (" (baseline)", "（基准）"),
     "workshop.replicates": ("Replicates", "重复次数"),
-    "workshop.replicates.help": ("Paired runs of every pattern on the same seeds; more replicates give narrower "
-                                 "confidence intervals and take longer.",
-                                 "每个模式在相同种子下的配对运行次数；次数越多，置信区间越窄，耗时也越长。"),
+    "workshop.replicates.help": (
+        "Paired runs of every pattern on the same seeds; more replicates give narrower "
+        "confidence intervals and take longer.",
+        "每个模式在相同种子下的配对运行次数；次数越多，置信区间越窄，耗时也越长。",
+    ),
     "workshop.advanced": ("Advanced settings", "高级设置"),
-    "workshop.residents.help": ("Fewer residents run faster, for a trial round; the default is the scenario's own "
-                                "number.", "居民越少运行越快，适合试运行；默认采用情景自身的人数。"),
+    "workshop.residents.help": (
+        "Fewer residents run faster, for a trial round; the default is the scenario's own number.",
+        "居民越少运行越快，适合试运行；默认采用情景自身的人数。",
+    ),
     "workshop.actors": ("What actors do differently", "各行动者的不同做法"),
     "workshop.levers": ("Levers", "政策杠杆"),
-    "workshop.question.harm": ("Which pattern will have the fewest residents harmed?",
-                               "哪种模式下受影响的居民最少？"),
-    "workshop.question.response_delay": ("Which pattern will respond fastest (shortest response delay)?",
-                                         "哪种模式响应最快（响应延迟最短）？"),
+    "workshop.question.harm": (
+        "Which pattern will have the fewest residents harmed?",
+        "哪种模式下受影响的居民最少？",
+    ),
+    "workshop.question.response_delay": (
+        "Which pattern will respond fastest (shortest response delay)?",
+        "哪种模式响应最快（响应延迟最短）？",
+    ),
     "workshop.participant": ("Participant or group", "参会者或小组"),
     "workshop.prediction": ("Predicted pattern", "预测的模式"),
     "workshop.add": ("Add", "添加"),
     "workshop.remove": ("Remove", "删除"),
-    "workshop.predict.help": ("A name entered again replaces its earlier prediction for that question.",
-                              "同一名称再次输入时，将替换其对该问题的先前预测。"),
+    "workshop.predict.help": (
+        "A name entered again replaces its earlier prediction for that question.",
+        "同一名称再次输入时，将替换其对该问题的先前预测。",
+    ),
     "workshop.no_predictions": ("No predictions yet.", "尚无预测。"),
     "workshop.saved": ("Saved to {path}", "已保存至 {path}"),
     "workshop.save_error": ("Not saved: {error}", "未能保存：{error}"),
     "workshop.reveal": ("Reveal", "揭晓"),
-    "workshop.reveal.help": ("Runs every pattern {replicates} times on the same seeds, in the background; the "
-                             "choices and predictions are then fixed for this round.",
-                             "在后台以相同种子将每个模式各运行 {replicates} 次；此后本轮的选择和预测不再更改。"),
+    "workshop.reveal.help": (
+        "Runs every pattern {replicates} times on the same seeds, in the background; the "
+        "choices and predictions are then fixed for this round.",
+        "在后台以相同种子将每个模式各运行 {replicates} 次；此后本轮的选择和预测不再更改。",
+    ),
     "workshop.progress": ("{done} of {total} runs", "已完成 {done} / {total} 次运行"),
     "workshop.failed": ("The runs failed: {error}", "运行失败：{error}"),
     "workshop.best.harm": ("Fewest residents harmed: {pattern}", "受影响居民最少：{pattern}"),
@@ -165,17 +191,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "workshop.right": ("right", "正确"),
     "workshop.wrong": ("wrong", "错误"),
     "workshop.score": ("{right} of {total} predictions right", "{total} 个预测中 {right} 个正确"),
-    "workshop.means": ("Means over {replicates} paired runs, with 95% confidence intervals",
-                       "{replicates} 次配对运行的均值及 95% 置信区间"),
+    "workshop.means": (
+        "Means over {replicates} paired runs, with 95% confidence intervals",
+        "{replicates} 次配对运行的均值及 95% 置信区间",
+    ),
     "workshop.headlines": ("Headline comparisons", "主要比较"),
     "workshop.table.pattern": ("Pattern", "模式"),
     "workshop.export": ("Download the brief (HTML)", "下载简报（HTML）"),
-    "workshop.export.help": ("One self-contained page with this batch, its confidence intervals and the "
-                             "predictions, in the current language.",
-                             "一个独立的网页文件，包含本批次结果、置信区间和各项预测，语言与当前界面一致。"),
+    "workshop.export.help": (
+        "One self-contained page with this batch, its confidence intervals and the "
+        "predictions, in the current language.",
+        "一个独立的网页文件，包含本批次结果、置信区间和各项预测，语言与当前界面一致。",
+    ),
     "workshop.new_round": ("New round", "新一轮"),
-    "workshop.new_round.help": ("Clears the predictions and the result; the next round is saved to a new file.",
-                                "清除预测和结果；下一轮保存为新文件。"),
+    "workshop.new_round.help": (
+        "Clears the predictions and the result; the next round is saved to a new file.",
+        "清除预测和结果；下一轮保存为新文件。",
+    ),
 }
 
 # Values of every choice parameter, as words (app controls, workshop cards, briefs).
@@ -197,17 +229,26 @@ CHOICES: dict[tuple[str, str], tuple[str, str]] = {
     ("authority", "district"): ("District government", "区政府"),
     ("deescalation", "graded"): ("Graded", "分级退出"),
     ("deescalation", "abrupt"): ("Abrupt", "一次性退出"),
-    ("run_until", "event_over"): ("The event is over (at most the cap of days)", "事件结束（最长至天数上限）"),
+    ("run_until", "event_over"): (
+        "The event is over (at most the cap of days)",
+        "事件结束（最长至天数上限）",
+    ),
     ("run_until", "steps"): ("The cap of days, always", "始终运行至天数上限"),
     ("local_autonomy", "none"): ("None: every escalation is ordered", "无：每次升级均需指挥部下令"),
-    ("local_autonomy", "mitigation"): ("Mitigation: pre-transition without an order", "减缓：可自行进入前转换态"),
+    ("local_autonomy", "mitigation"): (
+        "Mitigation: pre-transition without an order",
+        "减缓：可自行进入前转换态",
+    ),
     ("local_autonomy", "full"): ("Full: every state without an order", "完全：所有状态均可自行决定"),
     ("response_level", "none"): ("None: community states only", "无：仅社区各自的状态"),
     ("response_level", "states"): ("Graded on the states communities report", "依据社区报告的状态分级"),
     ("response_level", "risk"): ("Graded on the risk communities report", "依据社区报告的风险分级"),
     ("alert_rule", "any"): ("Any committee alerts on its own", "各社区自行预警"),
     ("alert_rule", "confirm"): ("An alert needs a second source", "预警须经第二来源核实"),
-    ("alert_rule", "vote"): ("The street office alerts when several communities do", "多个社区预警后由街道统一预警"),
+    ("alert_rule", "vote"): (
+        "The street office alerts when several communities do",
+        "多个社区预警后由街道统一预警",
+    ),
     ("specialties", "none"): ("Generic help only", "仅提供一般性帮助"),
     ("specialties", "mixed"): ("Each its own specialty", "各有专长"),
     ("specialties", "care"): ("All in care", "均为照护服务"),
@@ -252,21 +293,21 @@ PARAM_HELP_ZH: dict[str, str] = {
     "peacetime_budget": "社区居委会平时精力中用于演练、培训和与居民开展平时活动（提升准备度）而非日常网格巡查的比例。",
     "residents": "辖区居民总数，平均分配到各社区。",
     "span_of_control": "统一指挥（command 开启）时，指挥部每天能处理的指令和决定数，再乘以（1 + 培训）和处理能力/20。"
-                       "超出部分的请示、责任指派和指令在指挥部排队、先到先办：单点事件时快，多点同时发生时成为瓶颈。",
+    "超出部分的请示、责任指派和指令在指挥部排队、先到先办：单点事件时快，多点同时发生时成为瓶颈。",
     "local_autonomy": "统一指挥下，社区居委会无需指令仍可自行作出的状态转换：无（每次升级均由指挥部下令）、"
-                      "减缓（可自行进入前转换态，应急态和后转换态须由指挥部下令）、完全（所有状态均可自行决定，"
-                      "指挥部仍指派责任人并发布预警）。",
+    "减缓（可自行进入前转换态，应急态和后转换态须由指挥部下令）、完全（所有状态均可自行决定，"
+    "指挥部仍指派责任人并发布预警）。",
     "response_level": "区里依据掌握的各社区情况确定应急响应级别（IV 一般、III 较大、II 重大、I 特别重大，依《突发事件应对法》）："
-                      "无：仅有各社区的状态；状态：依据社区报告的状态分级；风险：依据社区报告的风险分级（更早，但更易误判）。"
-                      "IV 级使各社区提高警觉，III 级在所有社区动员志愿者和社会组织，II 级和 I 级为所有社区设定措施下限并加快物资采购。",
+    "无：仅有各社区的状态；状态：依据社区报告的状态分级；风险：依据社区报告的风险分级（更早，但更易误判）。"
+    "IV 级使各社区提高警觉，III 级在所有社区动员志愿者和社会组织，II 级和 I 级为所有社区设定措施下限并加快物资采购。",
     "level_floor": "实行区级应急响应时，I 级（特别重大）下每个社区措施强度的下限；II 级为其一半，III、IV 级没有下限。"
-                   "法律只给出方向，未给出幅度。",
+    "法律只给出方向，未给出幅度。",
     "alert_rule": "各社区自行预警：居委会依据自身判断发出预警；须核实：预警须有第二来源（相邻社区或平台的预警，"
-                  "或网格员核查发现真实病例）后才转换状态；联名：某街道有若干社区同时预警时，由街道将所辖社区统一转入前转换态"
-                  "（应急请示仍照常上报）。",
+    "或网格员核查发现真实病例）后才转换状态；联名：某街道有若干社区同时预警时，由街道将所辖社区统一转入前转换态"
+    "（应急请示仍照常上报）。",
     "alert_quorum": "预警规则为“联名”时：一个街道内须有多少个社区（三天之内）发出预警，街道才将所辖社区统一转入前转换态。",
     "lateral_sharing": "物资短缺时，社区居委会除沿供应链向上申请外，还可向有横向联系的相邻社区借用物资（出借方保留自身初始储备的一半）。",
     "specialties": "无：社会组织只提供一般性帮助；各有专长：依次为照护、物流、心理、专家；或全部为所选的一种。"
-                   "照护：优先服务并掌握弱势居民；心理：在措施撤除期间帮助居民保持防护，加快信任恢复；"
-                   "物流：储备物资并直接供应所服务的社区；专家：减少居委会误判，在仍发现风险时暂缓撤除措施。",
+    "照护：优先服务并掌握弱势居民；心理：在措施撤除期间帮助居民保持防护，加快信任恢复；"
+    "物流：储备物资并直接供应所服务的社区；专家：减少居委会误判，在仍发现风险时暂缓撤除措施。",
 }
