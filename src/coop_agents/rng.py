@@ -58,6 +58,10 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
+_U0, _U1, _U11, _U27, _U30, _U31 = (np.uint64(k) for k in (0, 1, 11, 27, 30, 31))
+_UGAMMA, _UM1, _UM2 = np.uint64(_GAMMA), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
 def _mix_array(z: np.ndarray) -> np.ndarray:
     """SplitMix64's output function on an array of unsigned 64-bit words (wrapping arithmetic)."""
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -78,12 +82,26 @@ class Draws:
 
     def __init__(self, key: int) -> None:
         self.key = key & _M64
+        self._day: int | None = None  # the day whose key ``_base`` is (a day's draws come in several calls)
+        self._base = _U0
 
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
         """The uniforms in [0, 1) of residents ``rows`` (indices) on ``day``."""
-        base = _mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA))
-        z = (np.asarray(rows, dtype=np.uint64) + np.uint64(1)) * np.uint64(_GAMMA) + np.uint64(base)
-        return (_mix_array(z) >> np.uint64(11)) * _TO_UNIT
+        if day != self._day:
+            self._base = np.uint64(_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)))
+            self._day = day
+        # _mix_array in place on a fresh array: the same words, fewer temporaries (these calls are
+        # many and mostly small, so each numpy operation saved counts).
+        z = np.add(rows, _U1, dtype=np.uint64, casting="unsafe")
+        z *= _UGAMMA
+        z += self._base
+        z ^= z >> _U30
+        z *= _UM1
+        z ^= z >> _U27
+        z *= _UM2
+        z ^= z >> _U31
+        z >>= _U11
+        return z * _TO_UNIT
 
     def day(self, day: int, n: int) -> DayDraws:
         """The day's uniforms of ``n`` residents, computed for the rows that are read."""
