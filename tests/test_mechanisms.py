@@ -55,7 +55,15 @@ def test_the_new_levers_change_nothing_while_their_mechanism_is_off(pattern):
     )
     assert _same(base, tuned)
     explicit = run_once(
-        "default", pattern, seed=3, response_level="none", alert_rule="any", specialties="none", **SMALL
+        "default",
+        pattern,
+        seed=3,
+        response_level="none",
+        alert_rule="any",
+        specialties="none",
+        lateral_sharing=False,
+        territorial_load=0.0,
+        **SMALL,
     )
     assert _same(base, explicit)
 
@@ -93,6 +101,21 @@ class Echo:
         ),
         ("default", "full_cycle", 2, dict(response_level="risk", alert_rule="vote", specialties="logistics")),
         ("default", "co_governance", 0, dict(alert_rule="vote", alert_quorum=1, specialties="care")),
+        (
+            "default",
+            "siloed",
+            1,
+            dict(
+                lateral_sharing=True,
+                horizontal_links=1.0,
+                resources=0.0,
+                vertical_latency=3.0,
+                outbreak_sites=4,
+                initial_cases=16,
+                territorial_load=1.0,
+                evaluation=1.0,
+            ),
+        ),
     ],
 )
 def test_a_decider_taking_every_suggestion_reproduces_every_mechanism_bit_for_bit(
@@ -111,6 +134,9 @@ def test_a_decider_taking_every_suggestion_reproduces_every_mechanism_bit_for_bi
         assert {"command_order", "set_level"} <= echo.kinds
     if levers.get("alert_rule") == "vote" and levers.get("alert_quorum") == 1:
         assert "street_alert" in echo.kinds
+    if levers.get("lateral_sharing"):
+        assert "lend" in echo.kinds
+        assert rules.governance.motivation_history == people.governance.motivation_history
 
 
 # ------------------------------------------------------------------------------- the mechanisms' rules

@@ -154,6 +154,9 @@ class Actions:
         # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
         # effect changes on few days, so each resident's protection is recomputed only then.
         effect = protect = level * comm.available * self.effects.fidelity
+        factor = self.rules.fidelity_factor() if self.rules is not None else None
+        if factor is not None:
+            effect = protect = effect * factor  # 打折扣: measures reported, not all carried out
         psych = self.effects.psychological
         if psych.size and psych.any():
             # Residents reached by psychological support keep precautions while measures end.

@@ -282,6 +282,13 @@ _ROWS: list[Param] = [
        "supplies its communities directly; expert cuts committees' misjudgement and holds the "
        "withdrawal of measures while risk is still seen.",
        choices=("none", "mixed", "care", "logistics", "psychological", "expert")),
+    _p("territorial_load", "float", 0.0, "lever", "guarantees", "Load pushed down (属地管理)", "属地管理压力",
+       "Tasks, reports and inspections pushed onto community committees under territorial management "
+       "(属地管理), against their authority and capacity. 0 keeps implementation fidelity a fixed function "
+       "of evaluation. Above 0, cadre motivation (干部积极性) falls where the load exceeds what "
+       "responsibility lists, delegated powers and training relieve, and with it fidelity (打折扣) and "
+       "the speed of committees' own decisions; evaluation above 0.5 then drives 层层加码: alerts at "
+       "lower thresholds, stronger mitigation and measures kept longer.", "level", 0.0, 1.0),
     _p("lateral_sharing", "bool", False, "lever", "guarantees", "Lateral resource sharing", "横向物资互助",
        "Committees lend supplies to neighbouring committees on active peer ties when these run short "
        "(keeping half of their own initial stock), besides asking up their supplier chain."),

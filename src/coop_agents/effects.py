@@ -51,9 +51,7 @@ STOCK_SHARES = {"silo": (1.0, 1.0, 2.0), "central": (0.5, 0.0, 3.5), "pooled": (
 STOCK_RESOURCES_BASE, STOCK_PREPARED = 0.3, 1.5
 # Specialties of social organisations (lever ``specialties``). The paper and the literature give
 # their directions, not their sizes; these are assumptions to explore.
-LOGISTICS_STOCK = (
-    0.5  # a logistics organisation holds this many committee shares of stock per resident it serves
-)
+LOGISTICS_STOCK = 0.5  # committee shares of stock a logistics organisation holds per resident it serves
 EXPERT_JUDGEMENT = 0.6  # share of a committee's misjudgement that full expert support removes
 SPECIALTIES = ("care", "logistics", "psychological", "expert")
 

@@ -32,32 +32,42 @@ VIGILANT_DAYS = 14  # how long a peer's alert keeps a committee vigilant
 RESEND_SLACK_DAYS = 3  # days beyond a round trip and deliberation before a request is asked again
 LESSONS_DELIBERATION = 0.5  # share of the deliberation that full lessons save
 # Unified command: span_of_control is stated for a node of the default processing capacity.
-COMMAND_CAPACITY_REF = (
-    20.0  # org_capacity at which span_of_control is the node's decisions a day (x (1 + training))
-)
+COMMAND_CAPACITY_REF = 20.0  # org_capacity at which span_of_control is the node's decisions a day
 # District response levels (应急响应级别, Emergency Response Law art. 42; 0 none, 1 = IV 一般, 2 = III
 # 较大, 3 = II 重大, 4 = I 特别重大). The law names the grades; the thresholds and effects' sizes are
 # assumptions (level_floor is the lever for the size of the floor).
 LEVEL_NAMES = ("none", "IV", "III", "II", "I")
-LEVEL_II_SHARE, LEVEL_I_SHARE = (
-    0.2,
-    0.5,
-)  # share of communities in emergency that makes a 重大 / 特别重大 event
+# Share of the communities in emergency that makes a 重大 (II) or a 特别重大 (I) event.
+LEVEL_II_SHARE, LEVEL_I_SHARE = 0.2, 0.5
 LEVEL_FLOOR_SHARE = (0.0, 0.0, 0.0, 0.5, 1.0)  # floor on measures by level, as a share of level_floor
-LEVEL_MOBILISE, LEVEL_UNLOCK = (
-    2,
-    3,
-)  # from III every community mobilises; from II contracts and procurement open
+# From level III every community mobilises; from II contracts and procurement open.
+LEVEL_MOBILISE, LEVEL_UNLOCK = 2, 3
 LEVEL_PROCUREMENT = 3.0  # from level II the district restocks this many times faster (emergency procurement)
 LEVEL_FRESH_DAYS = 3  # the district counts a community by its last report only while it is this recent
 LEVEL_DOWN_DAYS = 7  # days a lower grade must hold before the district steps down one grade
 # Alerting rules: a targeted check of a reported case by grid workers confirms a real signal with
 # this daily chance (at full infrastructure; half of it at none); a street office counts a
 # community's vote for this many days.
-VERIFY_CHANCE = (
-    0.8  # daily chance a grid worker's targeted check confirms a real signal (full infrastructure)
-)
+VERIFY_CHANCE = 0.8  # daily chance a grid worker's targeted check confirms a real signal
 VOTE_DAYS = 3  # days a community's alert counts towards its street's quorum
+# Authority-responsibility imbalance (权责失衡, territorial_load). The paper gives the direction (load
+# beyond authority -> lower morale -> formalism and missed windows; rewards and training -> a virtuous
+# cycle); every size here is an assumption (territorial_load is the lever for the load itself).
+LOAD_CRISIS = 1.0  # a crisis doubles the tasks and reports pushed down
+LOAD_INSPECTION = 0.5  # inspections and reports that evaluation adds, at evaluation 1
+RELIEF_LISTS = 0.4  # load a full responsibility list takes off a committee (it knows what is not its job)
+RELIEF_POWERS = 0.4  # load the power to decide for itself takes off a committee (authority matches duty)
+RELIEF_TRAINING = 0.2  # load full training takes off a committee (it does the work faster)
+STRAIN_EFFECT = 0.6  # how far a unit of unrelieved load lowers motivation's target
+REWARD_EFFECT = 0.2  # rewards (evaluation) raise motivation's target
+MOTIVATION_MIN = 0.1  # cadres never give up entirely
+MOTIVATION_DAYS = 30.0  # motivation moves towards its target over about a month
+FORMALISM_FLOOR = 0.4  # at zero motivation this share of fidelity remains: measures reported, partly done
+SLOW_DECISIONS = 1.0  # at zero motivation a committee takes 1 + this times as long over its own decisions
+EVAL_SAFE = 0.5  # evaluation beyond this, under load, drives 层层加码 (overreach)
+OVERREACH_ALERT = 0.4  # at full overreach committees alert at this share less than their threshold
+OVERREACH_CLEAR = 1.0  # at full overreach committees wait this many times longer before standing down
+OVERREACH_MEASURES = 1.0  # at full overreach mitigation is this many times stronger (at most full measures)
 
 
 class GovernanceState(IntEnum):
@@ -126,6 +136,9 @@ class Governance:
         # District response level (0 none, 1..4 = IV..I) and its value on every recorded day.
         self.level = 0
         self.level_history: list[int] = []
+        # territorial_load: 层层加码 (overreach) under heavy evaluation, 0..1; mean motivation by day.
+        self.overreach = config.territorial_load * max(0.0, config.evaluation - EVAL_SAFE) / (1 - EVAL_SAFE)
+        self.motivation_history: list[float] = []
 
     @property
     def today(self) -> int:
@@ -185,6 +198,53 @@ class Governance:
             elif comm.verify[c] > 0 and self.community_rng[c].random() < comm.verify[c]:
                 comm.confirmed[c] = True
         return bool(comm.confirmed[c])
+
+    # ------------------------------------------------------------------ authority and responsibility
+
+    @property
+    def clear_days(self) -> float:
+        """Quiet days before a committee stands down or asks to de-escalate (longer under 层层加码)."""
+        if self.overreach:
+            return self.config.clear_days * (1 + OVERREACH_CLEAR * self.overreach)
+        return self.config.clear_days
+
+    def own_delay(self, committee: CommunityCommittee) -> float:
+        """How long a committee deliberates over its own decision (longer when motivation is low)."""
+        delay = self.deliberation_days * 0.5
+        if self.config.territorial_load:
+            delay *= 1 + SLOW_DECISIONS * (1 - self.communities.motivation[committee.community])
+        return delay
+
+    def fidelity_factor(self) -> np.ndarray | None:
+        """Per community, the share of implementation fidelity that cadres' motivation leaves
+        (None without territorial load: fidelity is the lever's alone)."""
+        if not self.config.territorial_load:
+            return None
+        return FORMALISM_FLOOR + (1 - FORMALISM_FLOOR) * self.communities.motivation
+
+    def update_motivation(self, states: np.ndarray) -> None:
+        """Cadre motivation moves towards what today's load against authority and capacity allows.
+
+        demand = load · (1 + crisis + 0.5 · evaluation) (tasks, reports, inspections pushed down);
+        relief = 0.4 · responsibility lists + 0.4 · [the committee may declare its own state today]
+        + 0.2 · training; target = clip(1 − 0.6 · max(0, demand − relief) + 0.2 · evaluation, 0.1, 1);
+        motivation moves a thirtieth of the way to its target each day.
+        """
+        cfg, comm = self.config, self.communities
+        demand = cfg.territorial_load * (
+            1 + LOAD_CRISIS * (states != G.NORMAL) + LOAD_INSPECTION * cfg.evaluation
+        )
+        powers = np.array([self.authority_of(c, G.EMERGENCY) is c for c in self.committees], dtype=float)
+        relief = (
+            RELIEF_LISTS * cfg.responsibility_lists + RELIEF_POWERS * powers + RELIEF_TRAINING * cfg.training
+        )
+        target = np.clip(
+            1 - STRAIN_EFFECT * np.maximum(0.0, demand - relief) + REWARD_EFFECT * cfg.evaluation,
+            MOTIVATION_MIN,
+            1.0,
+        )
+        comm.motivation += (target - comm.motivation) / MOTIVATION_DAYS
+        self.motivation_history.append(float(comm.motivation.mean()))
 
     # ------------------------------------------------------------------ the district response level
 
@@ -251,6 +311,8 @@ class Governance:
         """The rules' intensity of measures in a community (0..1) given its state and the schedule."""
         cfg, state = self.config, committee.state
         if state == G.PRE_TRANSITION:
+            if self.overreach and cfg.mitigation:  # 层层加码: stricter than needed
+                return min(1.0, cfg.mitigation_level * (1 + OVERREACH_MEASURES * self.overreach))
             return cfg.mitigation_level if cfg.mitigation else 0.0
         if state == G.EMERGENCY:
             return 1.0 if cfg.response else (cfg.mitigation_level if cfg.mitigation else 0.0)

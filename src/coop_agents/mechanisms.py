@@ -30,6 +30,7 @@ __all__ = [
     "specialty_expert",
     "specialty_psychological",
     "resource_sharing",
+    "formalism",
     "compare",
     "SHOCK_DISTRICT",
     "RECURRING_DISTRICT",
@@ -364,21 +365,111 @@ def resource_sharing(seeds: Iterable[int] = range(30)) -> Fact:
     return fact
 
 
-def _runs_with_shortages(pattern: str, arms: dict, seeds: list[int], world: dict) -> dict:
-    """Like :func:`coop_agents.validation.paired_runs`, with each run's community-days short of
-    supplies (``Actions.shortage_days``) beside its outcomes."""
+def _runs_with_shortages(
+    pattern: str, arms: dict, seeds: list[int], world: dict, scenario: str = "default"
+) -> dict:
+    """Like :func:`coop_agents.validation.paired_runs`, with what a run knows beside its outcomes:
+    community-days short of supplies (``Actions.shortage_days``) and cadres' mean motivation on the
+    first and the last day (``Governance.motivation_history``; 1 without territorial load)."""
     from coop_agents import CoordinationModel
 
     out = {}
     for name, overrides in arms.items():
         rows = []
         for seed in seeds:
-            model = CoordinationModel("default", pattern, seed, **{**world, **overrides})
+            model = CoordinationModel(scenario, pattern, seed, **{**world, **overrides})
             row = model.run()
             row["shortage_days"] = float(model.actions.shortage_days)
+            history = model.governance.motivation_history or [1.0]
+            row["motivation_first"], row["motivation_last"] = history[0], history[-1]
             rows.append(row)
         out[name] = {k: np.array([row[k] for row in rows], dtype=float) for k in rows[0]}
     return out
+
+
+# A year of recurring epidemics (the recurring scenario, smaller) for slow mechanisms.
+YEAR_DISTRICT = dict(residents=1800, street_offices=2, communities_per_street=3, steps=365)
+
+
+def formalism(seeds: Iterable[int] = range(12)) -> Fact:
+    """Authority-responsibility imbalance (权责失衡): load pushed down beyond what lists, powers and
+    training relieve wears cadres' motivation, and with it fidelity; heavy evaluation on top
+    produces 层层加码, measures where nothing happens."""
+    seeds = list(seeds)
+    arms = {
+        "no_load": dict(territorial_load=0.0),
+        "load": dict(territorial_load=1.0),
+        "load_lists": dict(territorial_load=1.0, responsibility_lists=1.0),
+        "load_powers": dict(territorial_load=1.0, authority="committee"),
+        "load_heavy_evaluation": dict(territorial_load=1.0, evaluation=1.0),
+        "load_moderate_evaluation": dict(territorial_load=1.0, evaluation=0.5),
+    }
+    r = _runs_with_shortages("platform", arms, seeds, YEAR_DISTRICT, scenario="recurring")
+    fact = Fact(
+        "formalism",
+        15,
+        "Load pushed onto committees beyond their authority and capacity (属地管理, "
+        "权责失衡) lowers cadre motivation over time, and with it implementation fidelity; responsibility "
+        "lists and delegated powers relieve it; heavy evaluation under load brings 层层加码: more measures "
+        "where nothing happens.",
+        _setting("platform", "recurring", YEAR_DISTRICT, arms),
+        len(seeds),
+    )
+    trend = {
+        "load": {"m": r["load"]["motivation_last"] - r["load"]["motivation_first"]},
+        "flat": {"m": np.zeros(len(seeds))},
+    }
+    fact.comparisons.append(
+        compare(
+            trend,
+            "m",
+            "flat",
+            "load",
+            "lower",
+            what="cadres' mean motivation, last day minus first day, under load",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "motivation_last",
+            "no_load",
+            "load",
+            "lower",
+            what="motivation on the last day, load 1 minus no load",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "motivation_last",
+            "load",
+            "load_lists",
+            "higher",
+            what="motivation on the last day, full responsibility lists minus none (0.2)",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "motivation_last",
+            "load",
+            "load_powers",
+            "higher",
+            what="motivation on the last day, committees' own authority minus the street's",
+        )
+    )
+    fact.comparisons.append(
+        compare(
+            r,
+            "unneeded_measures",
+            "load_moderate_evaluation",
+            "load_heavy_evaluation",
+            "higher",
+            what="unneeded measures under load, evaluation 1 minus 0.5",
+        )
+    )
+    return fact
 
 
 # Every mechanism the tests check; scripts/mechanism_findings.py writes them all.
@@ -391,6 +482,7 @@ MECHANISMS: dict[str, Callable[[], Fact]] = {
     "specialty_expert": specialty_expert,
     "specialty_psychological": specialty_psychological,
     "resource_sharing": resource_sharing,
+    "formalism": formalism,
 }
 
 __all__ += ["Check"]

@@ -371,6 +371,8 @@ class CoordinationModel(mesa.Model):
                 gov.review()
                 self._mean_lessons = float(np.mean(comm.lessons))
             gov.closed = []
+        if cfg.territorial_load:
+            gov.update_motivation(states)  # 权责失衡: cadres' motivation follows load against authority
         build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
         comm.readiness += build * (1 - comm.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * comm.readiness
         psych = self.effects.psychological

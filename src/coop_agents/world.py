@@ -58,6 +58,8 @@ class CommunityArrays:
     # whether the committee's alert has a second source (kept while its perceived risk stays high).
     verify: np.ndarray = field(init=False)
     confirmed: np.ndarray = field(init=False)
+    # territorial_load: cadre motivation (干部积极性, 0..1), which the load pushed down wears away.
+    motivation: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.size.size
@@ -81,6 +83,7 @@ class CommunityArrays:
         self.owner_asked_at = np.full(n, -1, dtype=np.int64)
         self.verify = np.zeros(n)
         self.confirmed = np.zeros(n, dtype=bool)
+        self.motivation = np.ones(n)
 
     @property
     def n(self) -> int:

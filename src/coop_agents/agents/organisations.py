@@ -22,6 +22,7 @@ from coop_agents.governance import (
     LEVEL_I_SHARE,
     LEVEL_II_SHARE,
     LEVEL_NAMES,
+    OVERREACH_ALERT,
     VOTE_DAYS,
 )
 from coop_agents.governance import GovernanceState as G
@@ -543,6 +544,8 @@ class CommunityCommittee(Organisation):
     @property
     def alert_threshold(self) -> float:
         base = self.rules.config.alert_threshold * (1 - 0.4 * self.lessons)
+        if self.rules.overreach:  # 层层加码: alerts at a lower threshold than needed
+            base *= 1 - OVERREACH_ALERT * self.rules.overreach
         return base * (0.6 if self.rules.today <= self.vigilant_until else 1.0)
 
     def facts(self) -> dict[str, Any]:
@@ -659,15 +662,15 @@ class CommunityCommittee(Organisation):
         elif self.state == G.PRE_TRANSITION:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif self.quiet_days >= cfg.clear_days:
+            elif self.quiet_days >= rules.clear_days:
                 self.stand_down()  # de-crisis
         elif self.state == G.EMERGENCY:
-            if self.quiet_days >= cfg.clear_days:
+            if self.quiet_days >= rules.clear_days:
                 wanted = G.POST_TRANSITION
         elif self.state == G.POST_TRANSITION:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif rules.measure_level(self) == 0 and self.quiet_days >= cfg.clear_days:
+            elif rules.measure_level(self) == 0 and self.quiet_days >= rules.clear_days:
                 self.stand_down()
         comm, c = self.communities, self.community
         if self.state == G.NORMAL and cfg.alert_rule == "confirm":
@@ -721,7 +724,7 @@ class CommunityCommittee(Organisation):
         self.pending = (wanted, step)
         authority = rules.authority_of(self, wanted)
         if authority is self:
-            rules.schedule_change(self, wanted, step, delay=rules.deliberation_days * 0.5)
+            rules.schedule_change(self, wanted, step, delay=rules.own_delay(self))
         else:
             threshold = cfg.emergency_threshold if wanted == G.EMERGENCY else self.alert_threshold
             rules.send("request", self, authority, self.community, r, state=int(wanted), threshold=threshold)
