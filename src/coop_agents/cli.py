@@ -424,6 +424,10 @@ def cmd_app(args: argparse.Namespace) -> int:
                 f"--results {args.results}: not a results folder of 'coop-agents batch' (no runs/ in it)"
             )
         os.environ["COOP_AGENTS_EXPLORE_RESULTS"] = str(results)
+    if args.district is not None:
+        # Offered as a scenario of its own; a district comes only from here, never from a visitor.
+        name = district_cli.use_in_app(args.district)
+        print(f"the app offers the district of {args.district} as scenario {name}", flush=True)
     return serve(args.host, args.port, allow_hosts=args.allow_host)
 
 
@@ -593,6 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a results folder of 'coop-agents batch' for the Explore page (/explore): its discovery "
         "boxes and robustness ranking, read-only",
+    )
+    app.add_argument(
+        "--district",
+        metavar="FILE",
+        help="a district file (.xlsx, CSV folder or .graphml; see 'coop-agents district') the app offers "
+        "as a scenario of its own",
     )
     app.set_defaults(func=cmd_app)
     tabletop_cli.add_parsers(sub)  # coop-agents tabletop replay | injects

@@ -29,6 +29,8 @@ file: given in the scenario, or as overrides, they must match it (see :data:`SIZ
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -47,7 +49,10 @@ __all__ = [
     "load_scenario",
     "preset_scenarios",
     "check_structure_overrides",
+    "district_scenario",
+    "offer_district",
     "SIZE_KEYS",
+    "DISTRICT_ENV",
 ]
 
 # Parameters a district from a file fixes: given with a structure file, they must match it.
@@ -175,6 +180,9 @@ class PresetScenario(MesaScenario):
 
 
 _PRESETS: dict[str, Scenario] = {}
+# Set by ``coop-agents app --district FILE``: the app offers that district as a scenario of its own
+# (a file the operator names on the command line, never one a visitor uploads).
+DISTRICT_ENV = "COOP_AGENTS_DISTRICT"
 
 
 def preset_scenarios() -> dict[str, Scenario]:
@@ -189,7 +197,47 @@ def preset_scenarios() -> dict[str, Scenario]:
                 )
                 found[sc.name] = sc
         _PRESETS.update(sorted(found.items(), key=lambda kv: (kv[0] != "default", kv[0])))
+        if os.environ.get(DISTRICT_ENV):
+            offer_district(os.environ[DISTRICT_ENV])
     return _PRESETS
+
+
+def offer_district(path: str | Path) -> Scenario:
+    """Offer the district of a structure file among the preset scenarios (``app --district``)."""
+    path = Path(path).resolve()
+    presets = preset_scenarios()
+    found = next((sc for sc in presets.values() if sc.structure == path), None)
+    if found is None:
+        found = district_scenario(path, presets["default"], set(presets))
+        presets[found.name] = found
+    return found
+
+
+def district_scenario(path: str | Path, base: Scenario, taken: set[str] = frozenset()) -> Scenario:
+    """A scenario on the district of a structure file: ``base``'s hazard and horizon, the file's
+    district (named after the file; what ``coop-agents app --district`` offers)."""
+    from coop_agents.district.files import read_structure
+
+    path = Path(path).resolve()
+    district = read_structure(path)
+    name = re.sub(r"\W", "_", path.stem, flags=re.ASCII).strip("_") or "district"
+    if name in taken:
+        name = f"{name}_district"
+    parameters = {k: v for k, v in base.parameters.items() if k not in SIZE_KEYS}
+    if district.population == "listed":
+        parameters = {k: v for k, v in parameters.items() if k not in LISTED_KEYS}
+    sizes = district.sizes()
+    return Scenario(
+        name=name,
+        title_en=f"Your district ({path.name})",
+        title_zh=f"本辖区（{path.name}）",
+        description=f"{base.description} On the district of {path.name}: {sizes['residents']:,} residents.",
+        parameters={**parameters, **sizes},
+        structure=path,
+        texts={k: v for k, v in base.texts.items()},
+        sizes=sizes,
+        population=district.population,
+    )
 
 
 def load_scenario(scenario: str | Path | Scenario) -> Scenario:

@@ -88,6 +88,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def use_in_app(path: str) -> str:
+    """For ``coop-agents app --district FILE``: check the file (one line if it is not a district) and
+    have the app offer it as a scenario of its own; returns the scenario's name."""
+    import os
+
+    from coop_agents.district.files import read_structure
+    from coop_agents.scenarios import DISTRICT_ENV, offer_district
+
+    read_structure(Path(path).expanduser())  # NetworkError: the first problem, and how many more
+    # The app's server reads it when it lists the scenarios (in this process, or one it starts).
+    os.environ[DISTRICT_ENV] = str(Path(path).expanduser().resolve())
+    return offer_district(os.environ[DISTRICT_ENV]).name
+
+
 def add_parsers(sub) -> None:
     """Add ``coop-agents district ...`` to the command line's subparsers."""
     district = sub.add_parser(

@@ -14,6 +14,7 @@ import functools
 import io
 import re
 import warnings
+import weakref
 from collections import Counter
 from pathlib import Path
 
@@ -24,11 +25,20 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from coop_agents.governance import GovernanceState
 from coop_agents.i18n import state_label, text
-from coop_agents.viz.layout import BLOCK, ROWS, resident_dots
+from coop_agents.viz.layout import (
+    BLOCK,
+    OVERVIEW_MIN,
+    ROWS,
+    DistrictLayout,
+    Overview,
+    district_overview,
+    resident_dots,
+    street_layout,
+)
 from coop_agents.viz.session import Run
 
 __all__ = ["network_figure", "network_legend", "svg"]
@@ -110,7 +120,18 @@ def _fonts():
 # ---------------------------------------------------------------------------------- network
 
 
-def network_figure(run: Run, colour_by: str = "harm") -> Figure:
+# Layouts of a district drawn as an overview or street by street, kept with its graph.
+_LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _cached(graph, key, make):
+    found = _LAYOUTS.setdefault(graph, {})
+    if key not in found:
+        found[key] = make()
+    return found[key]
+
+
+def network_figure(run: Run, colour_by: str = "harm", street: int | None = None) -> Figure:
     """The actor network of one run today (its legend: :func:`network_legend`).
 
     Organisations at fixed places (:func:`coop_agents.viz.layout.district_layout`); ties styled by
@@ -119,8 +140,24 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
     as dots or, beyond a couple of thousand, one disc per community sized by its residents.
     Communities (committees, discs and dots) are coloured by ``colour_by``: ``"harm"`` (share of
     residents ever affected; dots by their own condition) or ``"state"`` (governance state).
+
+    A district of :data:`coop_agents.viz.layout.OVERVIEW_MIN` communities or more is drawn as an
+    overview (:func:`overview_figure`: street offices as groups of their communities); ``street``
+    draws one street office of it in full detail instead.
     """
-    m, lay = run.model, run.layout
+    m = run.model
+    if street is not None:
+        lay = _cached(m.graph, ("street", street), lambda: street_layout(m.graph, street))
+        return _detail_figure(run, lay, colour_by, only=True)
+    if m.n_communities >= OVERVIEW_MIN:
+        return overview_figure(run, colour_by)
+    return _detail_figure(run, run.layout, colour_by)
+
+
+def _detail_figure(run: Run, lay: DistrictLayout, colour_by: str, only: bool = False) -> Figure:
+    """Every organisation, tie and community of ``lay`` (``only``: a part of a larger district,
+    whose residents are drawn as their communities' discs)."""
+    m = run.model
     fig = Figure(figsize=(7.0, 4.2))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
@@ -142,14 +179,32 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
         ax.add_collection(
             LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
         )
-    _messages(ax, run)
+    _messages(ax, run, lay.pos)
 
     states = {c.node: int(c.state) for c in m.committees}
     community_state = np.array([int(c.state) for c in m.committees])
     res_comm = lay.resident_community
     harm = np.bincount(res_comm, weights=m.hazard.affected, minlength=lay.community_size.size)
-    harm_share = harm / np.maximum(lay.community_size, 1)
-    if lay.dots:
+    harm_share = harm[: lay.community_size.size] / np.maximum(lay.community_size, 1)
+    if only:  # a part of the district: its communities' discs
+        shown = np.array(
+            sorted(m.graph.nodes[n]["community"] for n, k in lay.kinds.items() if k == "committee")
+        )
+        sizes = 700 * lay.community_size[shown] / max(lay.community_size[shown].max(), 1)
+        colours = (
+            np.asarray(STATE_COLOURS)[community_state[shown]] if colour_by == "state" else harm_share[shown]
+        )
+        ax.scatter(
+            lay.community_xy[shown, 0],
+            lay.community_xy[shown, 1],
+            s=sizes,
+            c=colours,
+            cmap=None if colour_by == "state" else HARM_CMAP,
+            norm=None if colour_by == "state" else HARM_NORM,
+            edgecolors="#546e7a",
+            zorder=2,
+        )
+    elif lay.dots:
         if colour_by == "state":
             colours = np.asarray(STATE_COLOURS)[community_state[res_comm]]
         else:
@@ -201,16 +256,29 @@ def network_figure(run: Run, colour_by: str = "harm") -> Figure:
     return fig
 
 
-def _messages(ax, run: Run) -> None:
-    """Red arrows over the ties messages are crossing now, thicker where more travel."""
-    m, pos = run.model, run.layout.pos
-    pairs = Counter((a, b) for a, b, _kind in m.bus.in_flight_edges() if a != b)
+def _messages(ax, run: Run, pos: dict, group_of: dict | None = None) -> None:
+    """Red arrows over the ties messages are crossing now, thicker where more travel (between
+    groups' anchors when ``group_of`` maps organisations to groups; messages within a group and to
+    organisations not drawn are left out)."""
+    m = run.model
+    nodes = [o.node for o in m.organisations]
+    if group_of is None:
+        pairs = Counter(
+            (nodes[a], nodes[b])
+            for a, b, _kind in m.bus.in_flight_edges()
+            if a != b and nodes[a] in pos and nodes[b] in pos
+        )
+    else:
+        pairs = Counter(
+            (group_of[nodes[a]], group_of[nodes[b]])
+            for a, b, _kind in m.bus.in_flight_edges()
+            if group_of.get(nodes[a]) != group_of.get(nodes[b])
+        )
     if not pairs:
         return
-    nodes = [o.node for o in m.organisations]
     start, vec, count = [], [], []
     for (a, b), k in pairs.items():
-        pa, pb = np.array(pos[nodes[a]]), np.array(pos[nodes[b]])
+        pa, pb = np.array(pos[a]), np.array(pos[b])
         start.append(pa + 0.3 * (pb - pa))
         vec.append(0.4 * (pb - pa))
         count.append(k)
@@ -231,6 +299,82 @@ def _messages(ax, run: Run) -> None:
             headwidth=3.5,
             zorder=3,
         )
+
+
+def overview_figure(run: Run, colour_by: str = "harm") -> Figure:
+    """A large district at a glance (:func:`coop_agents.viz.layout.district_overview`): each street
+    office a box of its communities' discs (area by residents, fill by ``colour_by``, ring by the
+    committee's state), ties between street offices, the district, the platform and social
+    organisations drawn once per pair of groups (greyed where none is active), and messages in
+    flight between groups as red arrows."""
+    m = run.model
+    ov: Overview = _cached(m.graph, "overview", lambda: district_overview(m.graph))
+    fig = Figure(figsize=(7.0, 4.2))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    points = np.array(
+        list(ov.anchor.values())
+        + [(x, y) for x, y, _, _ in ov.boxes.values()]
+        + [(x + w, y + h) for x, y, w, h in ov.boxes.values()]
+    )
+    ax.set_xlim(points[:, 0].min() - 0.8, points[:, 0].max() + 0.8)
+    ax.set_ylim(points[:, 1].min() - 0.5, points[:, 1].max() + 0.6)
+    for x, y, w, h in ov.boxes.values():
+        ax.add_patch(
+            Rectangle((x, y), w, h, facecolor="#f5f7f8", edgecolor="#90a4ae", linewidth=0.8, zorder=0)
+        )
+    segments: dict[str, list] = {k: [] for k in LINK_STYLE}
+    for a, b, link, members in ov.ties:
+        active = any(m.active.has_edge(u, v) for u, v in members)
+        segments[link if active else "inactive"].append((ov.anchor[a], ov.anchor[b]))
+    for key in ("inactive", "platform", "vertical", "horizontal"):
+        colour, style, width = LINK_STYLE[key]
+        ax.add_collection(
+            LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
+        )
+    _messages(ax, run, ov.anchor, ov.group_of)
+    state = np.array([int(c.state) for c in m.committees])
+    size = ov.community_size
+    harm = np.bincount(ov.resident_community, weights=m.hazard.affected, minlength=size.size)[: size.size]
+    # Discs in four sizes (by residents): a disc of a size shared by others is written once in the
+    # SVG and reused, which keeps a district of 150 communities a small picture for the browser.
+    level = np.ceil(4 * size / max(size.max(), 1)).clip(1, 4)
+    fill = np.asarray(STATE_COLOURS)[state] if colour_by == "state" else harm / np.maximum(size, 1)
+    ring = np.asarray(STATE_COLOURS)[state] if colour_by != "state" else np.full(state.size, "#546e7a")
+    for lv in np.unique(level):
+        on = level == lv
+        ax.scatter(
+            ov.community_xy[on, 0],
+            ov.community_xy[on, 1],
+            s=40 * lv,
+            c=fill[on],
+            cmap=None if colour_by == "state" else HARM_CMAP,
+            norm=None if colour_by == "state" else HARM_NORM,
+            edgecolors=ring[on],
+            linewidths=1.6 if colour_by != "state" else 0.6,
+            zorder=2,
+        )
+    marks = {
+        "street_office": [ov.anchor[("street", s)] for s in ov.streets],
+        "government": [ov.anchor["district"]],
+        "platform": [ov.anchor["platform"]] if "platform" in ov.group_of.values() else [],
+        "social_organisation": list(ov.organisations.values()),
+    }
+    for kind, xy in marks.items():
+        if xy:
+            marker, area_, colour = KIND_STYLE[kind]
+            xy = np.array(xy)
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=area_ * 0.6,
+                marker=marker,
+                c=colour,
+                edgecolors="#263238",
+                linewidths=0.8,
+                zorder=4,
+            )
+    return fig
 
 
 def network_legend(run: Run, lang: str, colour_by: str = "harm") -> Figure:
