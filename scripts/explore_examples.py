@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import re
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -371,7 +372,17 @@ def block(workers: int, fresh: bool) -> str:
     )
     c.write()
     post = c.posterior.set_index("parameter")
-    inside = all(post.loc[k, "low"] <= v <= post.loc[k, "high"] for k, v in TRUTH.items())
+    held = [k for k, v in TRUTH.items() if post.loc[k, "low"] <= v <= post.loc[k, "high"]]
+    missed = [k for k in TRUTH if k not in held]
+    inside = not missed
+    edge = [k for k in held if TRUTH[k] in (post.loc[k, "low"], post.loc[k, "high"])]
+    # How typical the observed run is of the truth: its total against 20 other seeds with the true values.
+    from coop_agents.exploration.calibrate import simulate_counts
+
+    observed_total = int(c.predictive["observed"].sum())
+    totals = [int(simulate_counts(TRUTH_RUN["scenario"], TRUTH_RUN["pattern"], 1000 + k, TRUTH_RUN["days"],
+                                  residents=TRUTH_RUN["residents"], **TRUTH).sum()) for k in range(20)]
+    below = sum(t < observed_total for t in totals)
     lines += [
         "### Calibration: fitting the epidemic to observed daily counts",
         "",
@@ -408,8 +419,21 @@ def block(workers: int, fresh: bool) -> str:
         f"district count lies in the 90% posterior-predictive band on {pct(c.coverage)} of the "
         f"{len(c.predictive)} days (observed {int(c.predictive['observed'].sum()):,} detected cases, predicted "
         f"{fmt(c.predictive['cum_median'].iloc[-1])} [{fmt(c.predictive['cum_low'].iloc[-1])}, "
-        f"{fmt(c.predictive['cum_high'].iloc[-1])}]). The fitted scenario file "
-        f"(`fitted_scenario.toml`, posterior medians) runs as `--scenario results/calibrate/fitted_scenario.toml`.",
+        f"{fmt(c.predictive['cum_high'].iloc[-1])}]).",
+        f"- The observed run is {'a large' if below >= 15 else 'a small' if below <= 5 else 'a typical'} one for "
+        f"its true values: {below} of 20 other seeds with the same values detect fewer cases (median "
+        f"{fmt(statistics.median(totals))}). A fit to one run reads its luck as parameters"
+        + (
+            "; here the intervals still hold the truth"
+            + (f", {', '.join(edge)} at the edge of its interval." if edge else ".")
+            if inside
+            else f": here the interval of {', '.join(missed)} misses the truth"
+            + (f" while that of {', '.join(held)} holds it" if held else "")
+            + ". Initial cases and transmission both make more cases, and one run's counts cannot tell them "
+            "apart well."
+        ),
+        "- The fitted scenario file (`fitted_scenario.toml`, posterior medians) runs as "
+        "`--scenario results/calibrate/fitted_scenario.toml`.",
         "",
     ]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -454,6 +454,17 @@ class Calibration:
         return paths + save_figure(fig, out, "posterior")
 
 
+def _weighted_step_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    """The smallest value of ``x`` whose cumulative weight reaches ``q`` (for discrete values).
+
+    >>> _weighted_step_quantile(np.array([3.0, 1.0, 2.0]), np.array([0.2, 0.5, 0.3]), 0.6)
+    2.0
+    """
+    order = np.argsort(x, kind="stable")
+    cw = np.cumsum(w[order]) / w.sum()
+    return float(x[order][min(len(x) - 1, int(np.searchsorted(cw, q - 1e-12)))])
+
+
 def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
     order = np.argsort(x)
     x, w = x[order], w[order]
@@ -696,16 +707,22 @@ def _result(
     w = w / w.sum()
     rows = []
     fitted = {}
+    from coop_agents.config import PARAMETERS
+
     for name, (lo, hi) in priors.items():
         x = df[name].to_numpy(float)
-        med = _weighted_quantile(x, w, 0.5)
+        # A whole-number parameter runs rounded: its posterior is over whole numbers.
+        quantile = _weighted_quantile
+        if PARAMETERS[name].type == "int":
+            x, quantile = np.round(x), _weighted_step_quantile
+        med = quantile(x, w, 0.5)
         rows.append(
             {
                 "parameter": name,
                 "mean": float(np.sum(w * x)),
                 "median": med,
-                "low": _weighted_quantile(x, w, (1 - LEVEL) / 2),
-                "high": _weighted_quantile(x, w, (1 + LEVEL) / 2),
+                "low": quantile(x, w, (1 - LEVEL) / 2),
+                "high": quantile(x, w, (1 + LEVEL) / 2),
                 "prior_low": lo,
                 "prior_high": hi,
             }
