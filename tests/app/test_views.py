@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
@@ -120,12 +118,20 @@ def test_states_chart_has_a_cell_per_community_and_day(stepped):
 
 
 def test_outcome_table_lists_every_outcome_with_units_in_the_language(stepped):
+    """The rows are the registry's outcomes that apply to the run (a single contagion event), in
+    order, each value written with the row's one number format."""
+    from coop_agents.numbers import format_row
+    from coop_agents.outcome_registry import table_outcomes
+
     heads, rows = outcome_table(stepped.runs, "zh")
     assert heads == ["结果指标", "单位", "数值"]
-    shown = [k for k in OUTCOMES if not k.startswith("detection_delay_")]
-    assert len(rows) == len(shown)
+    shown = table_outcomes("contagion", several_events=False)
+    assert len(rows) == len(shown) and "events" not in shown and "learning_gain" not in shown
     outcomes = stepped.runs[0].model.outcomes()
-    assert [r[2] for r in rows] == [format_value(outcomes[k], "zh") for k in shown]
+    expected = [
+        format_row([outcomes[k]], OUTCOMES[k].decimals, na=format_value(float("nan"), "zh"))[0] for k in shown
+    ]
+    assert [r[2] for r in rows] == expected
     assert rows[0][:2] == ["受影响居民", "人"]
     assert format_value(float("nan"), "en") == "n/a" and format_value(1234.5, "en") == "1,234"
-    assert re.fullmatch(r"0\.\d{3}", format_value(0.0123, "en"))
+    assert format_value(0.0123, "en") == "0.0123"  # three significant figures, never 1.23e-02
