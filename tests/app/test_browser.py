@@ -9,11 +9,15 @@ from playwright.sync_api import expect
 
 from coop_agents.config import PARAMETERS
 from coop_agents.i18n import param_help, param_label
-from coop_agents.metrics import OUTCOMES
+from coop_agents.outcome_registry import table_outcomes
+from coop_agents.scenarios import load_scenario
 from coop_agents.viz.session import CONTROL_GROUPS
 
 CONTROLS = [name for names in CONTROL_GROUPS.values() for name in names]
-TABLE_ROWS = sum(1 for key in OUTCOMES if not key.startswith("detection_delay_"))
+# The live table shows the outcomes that apply to a single contagion event (the default scenario).
+TABLE_ROWS = len(table_outcomes("contagion", several_events=False))
+# The default scenario's cap of days, which the day counter names.
+CAP = load_scenario("default").parameters["steps"]
 
 
 def click(page, name: str) -> None:
@@ -32,7 +36,7 @@ def chart_points(page, selector: str) -> int:
 
 def test_page_renders_with_every_view_and_control(open_app):
     page = open_app()
-    expect(page.locator(".coop-day")).to_have_text("Day 0 of 120")
+    expect(page.locator(".coop-day")).to_have_text(f"Day 0 of {CAP}")
     for selector in ("img.coop-network", "img.coop-legend"):
         image = page.locator(selector)
         expect(image).to_be_visible()
@@ -56,7 +60,7 @@ def test_step_play_pause_and_reset_change_the_views(open_app):
     communities = chart_points(page, ".coop-states")  # day 0: one point per community
     assert chart_points(page, ".coop-charts") == 1
     click(page, "Step")
-    expect(day).to_have_text("Day 1 of 120")
+    expect(day).to_have_text(f"Day 1 of {CAP}")
     expect(page.locator("img.coop-network")).not_to_have_attribute("src", network)
     page.wait_for_function(
         f"() => document.querySelector('.coop-states').__vue__.chart.getOption()"
@@ -65,7 +69,7 @@ def test_step_play_pause_and_reset_change_the_views(open_app):
     assert chart_points(page, ".coop-charts") == 2
 
     click(page, "Play")
-    expect(day).to_have_text(re.compile(r"Day ([6-9]|\d\d+) of 120"), timeout=60_000)
+    expect(day).to_have_text(re.compile(rf"Day ([6-9]|\d\d+) of {CAP}"), timeout=60_000)
     click(page, "Pause")
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
     time.sleep(0.5)  # a day already being stepped when Pause was clicked still finishes
@@ -76,13 +80,13 @@ def test_step_play_pause_and_reset_change_the_views(open_app):
     assert chart_points(page, ".coop-charts") == days + 1
 
     click(page, "Reset")
-    expect(day).to_have_text("Day 0 of 120")
+    expect(day).to_have_text(f"Day 0 of {CAP}")
 
 
 def test_language_switch_changes_labels_help_and_headings(open_app):
     page = open_app()
     click(page, "中文")
-    expect(page.locator(".coop-day")).to_have_text("第 0 天 / 共 120 天")
+    expect(page.locator(".coop-day")).to_have_text(f"第 0 天 / 共 {CAP} 天")
     expect(page.locator(".coop-outcomes th")).to_have_text(["结果指标", "单位", "数值"])
     expect(page.get_by_text("行动者网络")).to_be_visible()
     expect(page.get_by_text("各社区的治理状态")).to_be_visible()
@@ -108,15 +112,15 @@ def test_comparison_page_steps_two_then_three_patterns_together(open_app):
     )
     expect(page.locator(".coop-charts canvas").first).to_be_visible()
     click(page, "Step")
-    expect(page.locator(".coop-day")).to_have_text("Day 1 of 120")
+    expect(page.locator(".coop-day")).to_have_text(f"Day 1 of {CAP}")
     click(page, "Step")
-    expect(page.locator(".coop-day")).to_have_text("Day 2 of 120")
+    expect(page.locator(".coop-day")).to_have_text(f"Day 2 of {CAP}")
     expect(page.locator(".coop-outcomes tbody tr").first.locator("td")).to_have_count(4)
 
     page.locator(".v-select").filter(has_text="Third pattern (optional)").click()
     page.locator(".menuable__content__active .v-list-item").filter(has_text="Response platform").click()
     click(page, "Reset")
-    expect(page.locator(".coop-day")).to_have_text("Day 0 of 120")
+    expect(page.locator(".coop-day")).to_have_text(f"Day 0 of {CAP}")
     expect(heads).to_have_count(5)
     expect(heads.nth(4)).to_contain_text("platform")
 
@@ -125,14 +129,14 @@ def test_two_sessions_are_independent(open_app):
     first, second = open_app(), open_app()
     for _ in range(3):
         click(first, "Step")
-    expect(first.locator(".coop-day")).to_have_text("Day 3 of 120")
-    expect(second.locator(".coop-day")).to_have_text("Day 0 of 120")
+    expect(first.locator(".coop-day")).to_have_text(f"Day 3 of {CAP}")
+    expect(second.locator(".coop-day")).to_have_text(f"Day 0 of {CAP}")
     click(second, "Step")
     click(second, "中文")
-    expect(second.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+    expect(second.locator(".coop-day")).to_have_text(f"第 1 天 / 共 {CAP} 天")
     click(first, "Reset")
-    expect(first.locator(".coop-day")).to_have_text("Day 0 of 120")
-    expect(second.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+    expect(first.locator(".coop-day")).to_have_text(f"Day 0 of {CAP}")
+    expect(second.locator(".coop-day")).to_have_text(f"第 1 天 / 共 {CAP} 天")
 
 
 def test_every_request_stays_on_this_machine(open_app, requests_seen):
@@ -142,7 +146,7 @@ def test_every_request_stays_on_this_machine(open_app, requests_seen):
     click(page, "模式对比")
     expect(page.locator(".coop-outcomes th").first).to_have_text("结果指标")
     click(page, "单步")
-    expect(page.locator(".coop-day")).to_have_text("第 1 天 / 共 120 天")
+    expect(page.locator(".coop-day")).to_have_text(f"第 1 天 / 共 {CAP} 天")
     # Solara's front end came from the offline cache, through the app's own server.
     assert any("/_solara/cdn/" in url for url in requests_seen.urls)
     requests_seen.check()
