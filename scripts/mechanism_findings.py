@@ -346,9 +346,9 @@ def response_levels(df: pd.DataFrame) -> str:
         "",
         table(
             ["level graded on"]
-            + [f"delay, {int(k)} sites" for k in sites]
-            + [f"missed, {int(k)} sites" for k in sites]
-            + [f"unneeded, {int(k)} sites" for k in sites],
+            + [f"delay, {int(k)} site{'s' if k > 1 else ''}" for k in sites]
+            + [f"missed, {int(k)} site{'s' if k > 1 else ''}" for k in sites]
+            + [f"unneeded, {int(k)} site{'s' if k > 1 else ''}" for k in sites],
             rows,
         ),
         "",
@@ -580,8 +580,9 @@ def formalism(df: pd.DataFrame) -> str:
         wrap(
             f"- Under full load, evaluation 1 against 0.5 (层层加码) changes unneeded measures by {ci(zeal)} "
             f"resident-days and residents harmed by {ci(harm_zeal)}; without load the same change of evaluation "
-            f"changes unneeded measures by {ci(no_zeal)}: stricter-than-needed measures buy a little safety at a "
-            f"large cost in measures where nothing happens."
+            f"changes unneeded measures by {ci(no_zeal)}: stricter-than-needed measures "
+            + ("cut harm here, at a large cost" if harm_zeal[2] < 0 else "cost")
+            + " in measures where nothing happens."
         ),
     ]
     return "\n".join(out)
