@@ -380,8 +380,19 @@ def block(workers: int, fresh: bool) -> str:
     from coop_agents.exploration.calibrate import simulate_counts
 
     observed_total = int(c.predictive["observed"].sum())
-    totals = [int(simulate_counts(TRUTH_RUN["scenario"], TRUTH_RUN["pattern"], 1000 + k, TRUTH_RUN["days"],
-                                  residents=TRUTH_RUN["residents"], **TRUTH).sum()) for k in range(20)]
+    totals = [
+        int(
+            simulate_counts(
+                TRUTH_RUN["scenario"],
+                TRUTH_RUN["pattern"],
+                1000 + k,
+                TRUTH_RUN["days"],
+                residents=TRUTH_RUN["residents"],
+                **TRUTH,
+            ).sum()
+        )
+        for k in range(20)
+    ]
     below = sum(t < observed_total for t in totals)
     lines += [
         "### Calibration: fitting the epidemic to observed daily counts",

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -213,7 +214,7 @@ def offer_district(path: str | Path) -> Scenario:
     return found
 
 
-def district_scenario(path: str | Path, base: Scenario, taken: set[str] = frozenset()) -> Scenario:
+def district_scenario(path: str | Path, base: Scenario, taken: Collection[str] = frozenset()) -> Scenario:
     """A scenario on the district of a structure file: ``base``'s hazard and horizon, the file's
     district (named after the file; what ``coop-agents app --district`` offers)."""
     from coop_agents.district.files import read_structure
