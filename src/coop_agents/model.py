@@ -296,15 +296,17 @@ class CoordinationModel(mesa.Model):
         3. **Messages** (:meth:`_message_phase`) move through organisation queues and along active
            links (latency, capacity, loss); delivered messages land in inboxes.
         4. **Decisions** (:meth:`_decision_phase`): own decisions whose deliberation ended take
-           effect; emergency powers are delegated or returned; authorities answer requests;
-           committees report, propose or make state changes. Every choice goes through the
-           organisations' deciders.
+           effect; emergency powers are delegated or returned; authorities answer requests (under
+           unified command the command node decides from its queue, within its span of control);
+           the district grades its response level; committees report, propose or make state
+           changes. Every choice goes through the organisations' deciders.
         5. **Actions** (:meth:`_action_phase`): measures by state and de-escalation stage,
            isolation of owned cases, warnings, needs met by staff, volunteers and organisations
            (vulnerable first with a registry), resources consumed and requested.
         6. **Learning and evaluation** (学习, :meth:`_learning_phase`): after-action review where an
-           alert episode closed today (false alarms excluded); readiness builds or fades, lost
-           trust returns, the district restocks.
+           alert episode closed today (false alarms excluded); cadres' motivation follows the load
+           pushed down on them; readiness builds or fades, lost trust returns, the district
+           restocks.
         7. **Metrics** (:meth:`_metrics_phase`) are recorded, and the run ends when its event is
            over or at its cap.
         """
