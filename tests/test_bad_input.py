@@ -259,10 +259,14 @@ def test_run_refuses_bad_arguments(argv):
     ],
 )
 def test_plans_that_do_not_fit_in_memory_are_refused(work, monkeypatch, argv):
-    monkeypatch.setenv("COOP_AGENTS_MEMORY", "2G")  # as on a small machine
+    # As on a small machine, small enough for each plan (each worker process costs about 160 MB
+    # before its district, at about 340 bytes a resident): a run in this process, a batch, a brief.
+    small = {"run": ("400M", "400 MB"), "batch": ("600M", "600 MB"), "brief": ("1G", "1.0 GB")}
+    memory, shown = small[argv[0]]
+    monkeypatch.setenv("COOP_AGENTS_MEMORY", memory)
     exp = write(work, "mem_exp.toml", EXPERIMENT)
     line = refuse([a.format(work=work, exp=exp) for a in argv])
-    assert "memory" in line and "largest that fits is" in line and "2.0 GB is available" in line
+    assert "memory" in line and "largest that fits is" in line and f"{shown} is available" in line
     assert not (work / "mem_run").exists() and not (work / "mem_batch").exists()
 
 
