@@ -8,11 +8,13 @@ one (a front-end asset missing from the offline cache would).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 30_000  # generous: the other tests share the machine's two cores
+FILE_TIMEOUT_S = 30  # for a file the app writes to show up as the page says it is
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +123,43 @@ def open_app(browser, app_url, requests_seen):
     for context in contexts:
         context.close()
     requests_seen.check()
+
+
+# Vuetify's controls, and the workshop's round files.
+
+
+def choose_in(page, select, item: str) -> None:
+    select.locator(".v-input__slot").click()
+    page.locator(".menuable__content__active .v-list-item").get_by_text(item, exact=True).click()
+
+
+def number_field(scope, label: str):
+    """The input of the number field whose label is exactly ``label`` (help texts mention others)."""
+    return (
+        scope.locator(".v-text-field")
+        .filter(has=scope.page.locator("label").get_by_text(label, exact=True))
+        .locator("input")
+    )
+
+
+def round_file(path: Path, holds, timeout: float = FILE_TIMEOUT_S) -> dict:
+    """The round's file once ``holds(record)`` is true of it; fails with the last record read if
+    that takes longer than ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    record = None
+    while True:
+        if path.exists():
+            record = json.loads(path.read_text(encoding="utf-8"))  # replaced atomically: always whole
+            if holds(record):
+                return record
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path} never held what the page shows; last read: {record}")
+        time.sleep(0.05)
+
+
+def new_files(folder: Path, before: set[Path], count: int = 1, timeout: float = FILE_TIMEOUT_S) -> list[Path]:
+    """The round files made since ``before``, once there are ``count`` of them."""
+    deadline = time.monotonic() + timeout
+    while len(files := sorted(set(folder.glob("*.json")) - before)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return files

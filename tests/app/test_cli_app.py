@@ -11,7 +11,7 @@ import pytest
 import uvicorn
 
 from coop_agents.cli import main
-from coop_agents.viz.server import SOLARA_ENV, is_loopback
+from coop_agents.viz.server import MAX_RESIDENTS_ENV, SOLARA_ENV, is_loopback
 
 
 def test_serves_the_app_on_the_loopback_address_by_default(app_url):
@@ -24,7 +24,14 @@ def test_serves_the_app_on_the_loopback_address_by_default(app_url):
 @pytest.fixture
 def no_server(monkeypatch):
     """serve() up to the point where the server would start; the socket is bound, never served."""
-    for key in [*SOLARA_ENV, "SOLARA_APP", "SERVER_NAME", "SERVER_PORT"]:
+    for key in [
+        *SOLARA_ENV,
+        "SOLARA_APP",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "COOP_AGENTS_WORKSHOP_DIR",
+        MAX_RESIDENTS_ENV,
+    ]:
         monkeypatch.delenv(key, raising=False)  # restored afterwards
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
 

@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from coop_agents.i18n import param_label
 
-from .conftest import TIMEOUT_MS, start_app
-from .test_workshop_page import choose_in, new_files, number_field, round_file
+from .conftest import TIMEOUT_MS, choose_in, new_files, number_field, round_file, start_app
 
 LIMIT = 3000
 REFUSED = "Not allowed: an integer from 20 to 3,000"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import http.client
 import os
 import socket
@@ -87,6 +88,13 @@ def handshake(server, origin: str | None, host: str | None = None) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
+def run(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own (Playwright's sync API keeps an event
+    loop running in this one once a browser test has run)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def websocket_opens(server, origin: str | None) -> bool | int:
     """True if the ``websockets`` client opens the kernel's WebSocket; else the status refused with."""
 
@@ -98,7 +106,7 @@ def websocket_opens(server, origin: str | None) -> bool | int:
         except websockets.InvalidStatus as exc:
             return exc.response.status_code
 
-    return asyncio.run(connect())
+    return run(connect())
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST", "[::1]", EXTRA, "mylaptop.local."])
@@ -236,5 +244,5 @@ def test_lifespan_events_pass_through():
     async def app(scope, receive, send):
         seen.append(scope["type"])
 
-    asyncio.run(HostGuard(app, ["localhost"])({"type": "lifespan"}, None, None))
+    run(HostGuard(app, ["localhost"])({"type": "lifespan"}, None, None))
     assert seen == ["lifespan"]

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ from coop_agents.viz.workshop import (
     with_prediction,
 )
 
-from .conftest import TIMEOUT_MS, start_app
+from .conftest import TIMEOUT_MS, choose_in, new_files, number_field, round_file, start_app
 
 RESIDENTS, REPLICATES, SEED = 800, 4, 5  # a seed other than the default: the page must pass it on
 PATTERNS = ("siloed", "platform", "full_cycle")  # in preset order, as the page lists them
@@ -44,15 +43,14 @@ PREDICTIONS = [
 ]
 REVEAL_TIMEOUT_MS = 240_000  # a process pool starts, and the machine's two cores are shared
 DOWNLOAD_TIMEOUT_MS = 120_000  # the brief (about a megabyte, with its figures) is made when asked for
-FILE_TIMEOUT_S = 30
 
 
 @pytest.fixture(scope="module")
 def workshop_app(tmp_path_factory):
-    """The app with its own workshop folder: ``(address, folder)``."""
-    folder = tmp_path_factory.mktemp("sessions")
-    for address in start_app(tmp_path_factory.mktemp("workshop-app"), "--workshop-dir", str(folder)):
-        yield address, folder
+    """The app with its own workshop folder: ``(address, folder, logs)``."""
+    folder, logs = tmp_path_factory.mktemp("sessions"), tmp_path_factory.mktemp("workshop-app")
+    for address in start_app(logs, "--workshop-dir", str(folder)):
+        yield address, folder, logs
 
 
 @pytest.fixture
@@ -73,20 +71,6 @@ def open_workshop(browser, workshop_app, requests_seen):
     for context in contexts:
         context.close()
     requests_seen.check()
-
-
-def choose_in(page, select, item: str) -> None:
-    select.locator(".v-input__slot").click()
-    page.locator(".menuable__content__active .v-list-item").get_by_text(item, exact=True).click()
-
-
-def number_field(scope, label: str):
-    """The input of the number field whose label is exactly ``label`` (help texts mention others)."""
-    return (
-        scope.locator(".v-text-field")
-        .filter(has=scope.page.locator("label").get_by_text(label, exact=True))
-        .locator("input")
-    )
 
 
 def expected_comparison(scenario: str, seed: int = 1):
@@ -120,27 +104,24 @@ def download(page) -> tuple[str, str]:
     return info.value.suggested_filename, open(info.value.path(), encoding="utf-8").read()
 
 
-def round_file(path: Path, holds, timeout: float = FILE_TIMEOUT_S) -> dict:
-    """The round's file once ``holds(record)`` is true of it; fails with the last record read if
-    that takes longer than ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    record = None
-    while True:
-        if path.exists():
-            record = json.loads(path.read_text(encoding="utf-8"))  # replaced atomically: always whole
-            if holds(record):
-                return record
-        if time.monotonic() > deadline:
-            pytest.fail(f"{path} never held what the page shows; last read: {record}")
-        time.sleep(0.05)
-
-
-def new_files(folder: Path, before: set[Path], count: int = 1, timeout: float = FILE_TIMEOUT_S) -> list[Path]:
-    """The round files made since ``before``, once there are ``count`` of them."""
-    deadline = time.monotonic() + timeout
-    while len(files := sorted(set(folder.glob("*.json")) - before)) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return files
+def wait_for_reveal(page, logs: Path) -> None:
+    """Wait until Reveal has shown its result; fail with what the page and the app said if it
+    failed or did not end in time."""
+    ended = page.locator(".coop-result-response_delay .coop-best, .coop-failed").or_(
+        page.get_by_text("Traceback (most recent call last)")
+    )  # an exception while drawing the result
+    try:
+        expect(ended.first).to_be_visible(timeout=REVEAL_TIMEOUT_MS)
+    except AssertionError:
+        shown = page.locator(".coop-progress").all_inner_texts()
+        pytest.fail(
+            f"Reveal did not end in {REVEAL_TIMEOUT_MS // 1000} s; the page shows {shown}; "
+            f"the app's stderr ends: {(logs / 'stderr').read_text()[-3000:]!r}"
+        )
+    if page.locator(".coop-failed").count():
+        pytest.fail(f"Reveal failed: {page.locator('.coop-failed').inner_text()}")
+    if page.get_by_text("Traceback (most recent call last)").count():
+        pytest.fail(f"the result could not be drawn: {(logs / 'stderr').read_text()[-3000:]}")
 
 
 def test_a_round_predict_reveal_export(open_workshop, workshop_app):
@@ -192,7 +173,8 @@ def test_a_round_predict_reveal_export(open_workshop, workshop_app):
     runs = len(PATTERNS) * REPLICATES
     expect(page.locator(".coop-progress-bar")).to_be_visible()
     expect(page.locator(".coop-progress")).to_have_text(re.compile(rf"^\d+ of {runs} runs$"))
-    expect(page.locator(".coop-best")).to_have_count(2, timeout=REVEAL_TIMEOUT_MS)
+    wait_for_reveal(page, workshop_app[2])
+    expect(page.locator(".coop-best")).to_have_count(2)
     expect(page.locator(".coop-progress")).to_have_text(f"{runs} of {runs} runs")
     comparison = expected_comparison(scenario, SEED)
     best = {q: comparison.best(q) for q in QUESTIONS}
