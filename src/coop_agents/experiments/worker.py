@@ -7,6 +7,14 @@ plotting. That is about half a second less start-up for every worker.
 A worker of the process pool also ends when the batch's main process ends, however it ends
 (``kill -9`` included; see :func:`init_worker`), so no worker, forkserver or resource tracker is
 left behind.
+
+Worlds are reused: the arms of a replicate run on the same seed, so on the same district and the
+same hazard draws (common random numbers). A worker builds a district once for its seed (or reads
+a structure file once) and keeps it (:func:`district_of`); every run on it gets a fresh model (its
+resident and community state, organisations, message bus and hazard). Nothing is shipped per
+run: on the process pool and on Dask alike, each worker builds (or reads) the districts of the
+runs it is given, and the runner hands a worker the arms of one replicate together. The results
+are those of building every run's district from scratch (``reuse=False``), bit for bit.
 """
 
 from __future__ import annotations
