@@ -269,3 +269,22 @@ def test_emergency_threshold_equal_to_or_above_alert_is_accepted():
 
 def test_defaults_respect_threshold_order():
     assert PARAMETERS["emergency_threshold"].default >= PARAMETERS["alert_threshold"].default
+
+
+def test_the_typed_config_declaration_matches_the_table():
+    """config_class.py (what readers and the type checker see) declares exactly the table's fields,
+    in order, with their types; regenerate it with `python scripts/config_class.py`."""
+    import ast
+    from pathlib import Path
+
+    import coop_agents.config_class as declared
+
+    tree = ast.parse(Path(declared.__file__).read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Config")
+    fields = [(n.target.id, ast.unparse(n.annotation)) for n in cls.body if isinstance(n, ast.AnnAssign)]
+    types = {"float": "float", "int": "int", "bool": "bool", "choice": "str"}
+    assert fields == [(p.name, types[p.type]) for p in PARAMETERS.values()], (
+        "config_class.py is stale: run python scripts/config_class.py"
+    )
+    runtime = [(f.name, f.type) for f in dataclasses.fields(make_config())]
+    assert [name for name, _ in runtime] == [name for name, _ in fields]
