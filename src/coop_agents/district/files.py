@@ -4,7 +4,7 @@ ties) or GraphML, read, checked and written (the format: docs/district.md).
 A workbook holds the facts a street office keeps in spreadsheets: each community with its street
 office, residents, profile and shares; the social organisations and whom they serve; any ties the
 builder's rules do not make. The organisations and their ties follow the builder's rules
-(:func:`coop_agents.network._organisation_graph`); the residents are drawn per seed from each
+(:func:`coop_agents.network.builder._organisation_graph`); the residents are drawn per seed from each
 community's counts and shares, as the builder draws them. Reading never evaluates a formula or a
 macro: cells are read as the values last saved in them (openpyxl, through pandas).
 """
@@ -36,20 +36,14 @@ from coop_agents.limits import (
     check_input_file,
     run_bytes,
 )
-from coop_agents.network import (
-    _ENDS,
-    CHANNELS,
-    MIN_COMMUNITY,
-    PROFILES,
-    SPECIALTIES,
-    District,
-    Structure,
-    _organisation_graph,
-    _Plan,
-    _summary,
-    graphml_problems,
-    write_graphml,
-)
+from coop_agents.network.builder import _organisation_graph, _Plan
+from coop_agents.network.checks import _summary
+from coop_agents.network.district import District
+from coop_agents.network.graphml import graphml_problems
+from coop_agents.network.graphml_writer import write_graphml
+from coop_agents.network.kinds import CHANNELS, RELIABILITY, SPECIALTIES, wrong_ends
+from coop_agents.network.profiles import MIN_COMMUNITY, PROFILES
+from coop_agents.network.structure import Structure
 
 __all__ = [
     "SHEETS",
@@ -907,11 +901,10 @@ def _add_ties(g: nx.Graph, ties: list[dict], problems: list[str]) -> None:
             continue
         seen[pair] = t["row"]
         ku, kv = g.nodes[u]["kind"], g.nodes[v]["kind"]
-        one, other = _ENDS[ch]
-        if not ((ku in one and kv in other) or (kv in one and ku in other)):
+        allowed = wrong_ends(ch, ku, kv)
+        if allowed is not None:
             problems.append(
-                f"{at}: a {ch} tie joins {' or '.join(sorted(one))} and {' or '.join(sorted(other))}; "
-                f"{t['from']!r} is a {ku} and {t['to']!r} a {kv}"
+                f"{at}: a {ch} tie joins {allowed}; {t['from']!r} is a {ku} and {t['to']!r} a {kv}"
             )
             continue
         if g.has_edge(u, v):
@@ -925,8 +918,6 @@ def _add_ties(g: nx.Graph, ties: list[dict], problems: list[str]) -> None:
                 continue
         else:
             link = CHANNELS[ch]
-            from coop_agents.network import RELIABILITY
-
             g.add_edge(u, v, link=link, channel=ch, reliability=RELIABILITY[link])
         if t.get("latency") is not None:
             g.edges[u, v]["latency"] = float(t["latency"])
