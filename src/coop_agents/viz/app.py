@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import solara
+from reacton.core import UserContext
 
 from coop_agents.i18n import text
 from coop_agents.viz.components import (
@@ -42,7 +43,8 @@ language = solara.reactive("en")
 run_settings = solara.reactive(RunSettings())
 compare_settings = solara.reactive(CompareSettings())
 colour_by = solara.reactive("harm")
-session_context = solara.create_context(None)
+# Layout provides each browser session's Session to the pages below it.
+session_context: UserContext[Session | None] = solara.create_context(None)
 
 PAGES = (("/", "nav.run"), ("/compare", "nav.compare"), ("/workshop", "nav.workshop"))
 
@@ -122,7 +124,8 @@ def _use_ensemble(
 ) -> tuple[Ensemble, Callable, Callable]:
     """The session's ensemble in ``slot`` (made from ``settings`` on first use), and the
     player's two callbacks: redraw after a step, and reset (a new ensemble from the settings)."""
-    session: Session = solara.use_context(session_context)
+    session = solara.use_context(session_context)
+    assert session is not None  # every page is under Layout
     _version, set_version = solara.use_state(0)
     if getattr(session, slot) is None:
         setattr(session, slot, make(settings.peek()))

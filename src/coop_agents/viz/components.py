@@ -83,12 +83,14 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
     label and help (shown under it)."""
     p = PARAMETERS[name]
     label, hint = param_label(name, lang), param_help(name, lang)
+    low, high = p.low, p.high
     with solara.Column(gap="0px", classes=["coop-control"]):
         if p.type == "bool":
             rv.Checkbox(
                 label=label, v_model=value, on_v_model=on_value, hint=hint, persistent_hint=True, dense=True
             )
-        elif p.type == "choice":
+            return
+        if p.type == "choice":
             rv.Select(
                 label=label,
                 items=[{"text": choice_label(name, c, lang), "value": c} for c in p.choices],
@@ -98,12 +100,14 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
                 persistent_hint=True,
                 dense=True,
             )
-        elif p.type == "float" or p.high - p.low <= 100:
+            return
+        assert low is not None and high is not None  # numeric rows have bounds (config._p)
+        if p.type == "float" or high - low <= 100:
             solara.Text(f"{label}: {value:g}", style={"font-size": "0.9rem"})
             rv.Slider(
-                min=p.low,
-                max=p.high,
-                step=_step(p.low, p.high) if p.type == "float" else 1,
+                min=low,
+                max=high,
+                step=_step(low, high) if p.type == "float" else 1,
                 v_model=value,
                 on_v_model=on_value,
                 hint=hint,
@@ -112,10 +116,8 @@ def ParamControl(name: str, value: Any, on_value: Callable[[Any], None], lang: s
                 thumb_label=True,
             )
         else:
-            high = (
-                min(int(p.high), max_residents()) if name == "residents" else int(p.high)
-            )  # --max-residents
-            NumberField(label, hint, int(value), on_value, int(p.low), high, lang)
+            top = min(int(high), max_residents()) if name == "residents" else int(high)  # --max-residents
+            NumberField(label, hint, int(value), on_value, int(low), top, lang)
 
 
 @solara.component
@@ -184,7 +186,7 @@ def PatternSelect(
     optional: bool = False,
 ):
     """A preset pattern; with ``optional`` the first item is "none" (value ``None``)."""
-    items = [
+    items: list[dict[str, str | None]] = [
         {"text": pattern_label(load_pattern(n), lang), "value": n} for n in preset_names() if n not in exclude
     ]
     if optional:

@@ -3,24 +3,20 @@
 The network itself has no words, so it is redrawn each day without laying out text; its legend
 is a figure of its own, drawn once per language and colouring. Both are pure functions drawn with
 matplotlib's object interface (no pyplot, so sessions in different threads never share a current
-figure) and turned into SVG by :func:`svg`. Text stays text in the SVG, so the browser draws it
-with its own fonts (Chinese included); the server only lays it out. Every word comes from
+figure) and turned into SVG by :func:`svg` (:mod:`coop_agents.viz.svg`: text stays text, which
+the browser draws with its own fonts, Chinese included). Every word comes from
 :mod:`coop_agents.i18n`.
 """
 
 from __future__ import annotations
 
-import functools
-import io
-import re
-import warnings
 import weakref
 from collections import Counter
-from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib import font_manager
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
@@ -40,6 +36,7 @@ from coop_agents.viz.layout import (
     street_layout,
 )
 from coop_agents.viz.session import Run
+from coop_agents.viz.svg import fonts, svg
 
 __all__ = ["network_figure", "network_legend", "svg"]
 
@@ -62,60 +59,6 @@ MESSAGE_COLOUR = "#d50000"
 RESIDENT_COLOURS = ("#b0bec5", "#ff9800", "#6d4c41")  # not affected, affected now, affected before
 HARM_CMAP = "Reds"
 HARM_NORM = PowerNorm(0.5, vmin=0.0, vmax=1.0)  # small shares stay visible
-
-# Fonts with Chinese glyphs, best first: Linux packages, then macOS and Windows system fonts.
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "PingFang SC",
-    "Heiti SC",
-    "Microsoft YaHei",
-    "SimHei",
-)
-CJK_FILES = re.compile(r"notosanscjk|sourcehansans|wqy|pingfang|stheiti|msyh|simhei")
-
-
-@functools.cache
-def font_family() -> tuple[str, ...]:
-    """Latin text in DejaVu Sans, Chinese glyphs from the first CJK font found (matplotlib falls
-    back glyph by glyph along the list)."""
-
-    def found() -> list[str]:
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        return [n for n in CJK_FONTS if n in names]
-
-    if not found():
-        # Matplotlib lists the system's fonts once and caches the list; a font installed since
-        # (make setup installs one) is missing from it until added.
-        for path in font_manager.findSystemFonts():
-            if CJK_FILES.search(Path(path).name.lower()):
-                font_manager.fontManager.addfont(path)
-    cjk = found()
-    if not cjk:
-        warnings.warn(
-            "no font with Chinese glyphs found: Chinese labels in the app's charts show as "
-            "boxes; install one (Debian: apt-get install fonts-wqy-microhei)",
-            stacklevel=2,
-        )
-    return ("DejaVu Sans", *cjk[:1])
-
-
-def svg(fig: Figure) -> bytes:
-    """The figure as SVG bytes with text as text, as the app sends it to the browser."""
-    buf = io.BytesIO()
-    with warnings.catch_warnings(), matplotlib.rc_context({"svg.fonttype": "none"}):
-        # Without a Chinese font on the server only the layout is approximate: the browser draws
-        # the glyphs with its own fonts.
-        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font")
-        fig.savefig(buf, format="svg")
-    return buf.getvalue()
-
-
-def _fonts():
-    return matplotlib.rc_context({"font.family": list(font_family()), "font.size": 9})
-
 
 # ---------------------------------------------------------------------------------- network
 
@@ -174,11 +117,7 @@ def _detail_figure(run: Run, lay: DistrictLayout, colour_by: str, only: bool = F
     for u, v, link, _channel in lay.ties:
         key = link if m.active.has_edge(u, v) else "inactive"
         segments[key].append((lay.pos[u], lay.pos[v]))
-    for key in ("inactive", "platform", "vertical", "horizontal"):
-        colour, style, width = LINK_STYLE[key]
-        ax.add_collection(
-            LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
-        )
+    _ties(ax, segments)
     _messages(ax, run, lay.pos)
 
     states = {c.node: int(c.state) for c in m.committees}
@@ -236,27 +175,31 @@ def _detail_figure(run: Run, lay: DistrictLayout, colour_by: str, only: bool = F
                 edgecolors="#546e7a",
                 zorder=2,
             )
-    for kind, (marker, area, colour) in KIND_STYLE.items():
+    for kind, (marker, area, fill) in KIND_STYLE.items():
         nodes = [n for n, k in lay.kinds.items() if k == kind]
-        if not nodes:
-            continue
-        xy = np.array([lay.pos[n] for n in nodes])
-        if kind == "committee":
-            colour = np.asarray(STATE_COLOURS)[[states[n] for n in nodes]]
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=area,
-            marker=marker,
-            c=colour,
-            edgecolors="#263238",
-            linewidths=0.8,
-            zorder=4,
-        )
+        if nodes:
+            colour = np.asarray(STATE_COLOURS)[[states[n] for n in nodes]] if kind == "committee" else fill
+            _marks(ax, np.array([lay.pos[n] for n in nodes]), area, marker, colour)
     return fig
 
 
-def _messages(ax, run: Run, pos: dict, group_of: dict | None = None) -> None:
+def _ties(ax: Axes, segments: dict[str, list]) -> None:
+    """Each kind of tie in its style, the greyed ones under the rest."""
+    for key in ("inactive", "platform", "vertical", "horizontal"):
+        colour, style, width = LINK_STYLE[key]
+        ax.add_collection(
+            LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
+        )
+
+
+def _marks(ax: Axes, xy: np.ndarray, area: float, marker: str, colour) -> None:
+    """Organisations of one kind at ``xy``, over the ties, messages and communities."""
+    ax.scatter(
+        xy[:, 0], xy[:, 1], s=area, marker=marker, c=colour, edgecolors="#263238", linewidths=0.8, zorder=4
+    )
+
+
+def _messages(ax: Axes, run: Run, pos: dict, group_of: dict | None = None) -> None:
     """Red arrows over the ties messages are crossing now, thicker where more travel (between
     groups' anchors when ``group_of`` maps organisations to groups; messages within a group and to
     organisations not drawn are left out)."""
@@ -276,13 +219,9 @@ def _messages(ax, run: Run, pos: dict, group_of: dict | None = None) -> None:
         )
     if not pairs:
         return
-    start, vec, count = [], [], []
-    for (a, b), k in pairs.items():
-        pa, pb = np.array(pos[a]), np.array(pos[b])
-        start.append(pa + 0.3 * (pb - pa))
-        vec.append(0.4 * (pb - pa))
-        count.append(k)
-    start, vec = np.array(start), np.array(vec)
+    ends = np.array([(pos[a], pos[b]) for a, b in pairs])  # pair, end (from, to), coordinate
+    start, vec = ends[:, 0] + 0.3 * (ends[:, 1] - ends[:, 0]), 0.4 * (ends[:, 1] - ends[:, 0])
+    count = list(pairs.values())
     width = np.round(np.log2(count)).astype(int)  # one arrow width per doubling of the messages
     for w in np.unique(width):
         on = width == w
@@ -327,11 +266,7 @@ def overview_figure(run: Run, colour_by: str = "harm") -> Figure:
     for a, b, link, members in ov.ties:
         active = any(m.active.has_edge(u, v) for u, v in members)
         segments[link if active else "inactive"].append((ov.anchor[a], ov.anchor[b]))
-    for key in ("inactive", "platform", "vertical", "horizontal"):
-        colour, style, width = LINK_STYLE[key]
-        ax.add_collection(
-            LineCollection(segments[key], colors=colour, linestyles=style, linewidths=width, zorder=1)
-        )
+    _ties(ax, segments)
     _messages(ax, run, ov.anchor, ov.group_of)
     state = np.array([int(c.state) for c in m.committees])
     size = ov.community_size
@@ -360,28 +295,18 @@ def overview_figure(run: Run, colour_by: str = "harm") -> Figure:
         "platform": [ov.anchor["platform"]] if "platform" in ov.group_of.values() else [],
         "social_organisation": list(ov.organisations.values()),
     }
-    for kind, xy in marks.items():
-        if xy:
-            marker, area_, colour = KIND_STYLE[kind]
-            xy = np.array(xy)
-            ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                s=area_ * 0.6,
-                marker=marker,
-                c=colour,
-                edgecolors="#263238",
-                linewidths=0.8,
-                zorder=4,
-            )
+    for kind, points_ in marks.items():
+        if points_:
+            marker, area, fill = KIND_STYLE[kind]
+            _marks(ax, np.array(points_), area * 0.6, marker, fill)
     return fig
 
 
 def network_legend(run: Run, lang: str, colour_by: str = "harm") -> Figure:
     """The legend of :func:`network_figure` for this run's district, in ``lang``."""
-    with _fonts():
+    with fonts():
         lay = run.layout
-        handles = []
+        handles: list[Artist] = []
         for kind, (marker, area, colour) in KIND_STYLE.items():
             if kind in lay.kinds.values():
                 handles.append(

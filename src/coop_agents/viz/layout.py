@@ -21,6 +21,7 @@ district, the response platform to its left.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -243,7 +244,9 @@ def district_overview(g: nx.Graph) -> Overview:
     columns = max(1, int(np.ceil(np.sqrt(len(streets) * 2 * box_h / box_w))))
     grid_rows = int(np.ceil(len(streets) / columns))
     gap = 0.6
-    boxes, anchor, xy = {}, {}, np.zeros((n_comm, 2))
+    boxes: dict[int, tuple[float, float, float, float]] = {}
+    anchor: dict[Hashable, tuple[float, float]] = {}  # keyed by group (see Overview.anchor)
+    xy = np.zeros((n_comm, 2))
     for k, s in enumerate(streets):
         col, row = k % columns, k // columns
         x0 = col * (box_w + gap)

@@ -80,7 +80,9 @@ def check_max_residents(n: int) -> int:
     """``n`` if it can bound the app's Residents fields, else a one-line CoopError."""
     from coop_agents.config import PARAMETERS
 
-    high = int(PARAMETERS["residents"].high)
+    bound = PARAMETERS["residents"].high
+    assert bound is not None  # numeric rows have bounds (config._p)
+    high = int(bound)
     if not MAX_RESIDENTS_LOW <= n <= high:
         raise CoopError(f"--max-residents {n}: allowed an integer from {MAX_RESIDENTS_LOW} to {high:,}")
     return n
