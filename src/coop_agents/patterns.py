@@ -24,15 +24,24 @@ pattern its base's card describes.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coop_agents.config import check_keys, read_toml, validate_overrides
+from coop_agents.config import validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.limits import check_name
+from coop_agents.toml_files import (
+    check_keys,
+    is_file_name,
+    read_presets,
+    read_toml,
+    required_name,
+    settings_table,
+    text_field,
+    text_list,
+    unknown_preset,
+)
 
 __all__ = ["Pattern", "PRESET_PATTERNS", "load_pattern", "preset_names"]
 
@@ -73,62 +82,37 @@ class Pattern:
 
 def _from_dict(data: dict, where: str, chain: tuple[Path, ...] = ()) -> Pattern:
     check_keys(data, _KEYS, where)
-    levers_raw = data.get("levers", {})
-    if not isinstance(levers_raw, dict):
-        raise ConfigError(f"[levers] in {where} must be a table of lever = value")
+    levers_raw = settings_table(data, "levers", where, "lever = value")
     levers: dict[str, Any] = {}
     base = data.get("based_on")
     if base is not None:
         if not isinstance(base, str) or not base.strip():
             raise ConfigError(f"based_on={base!r} in {where}: expected a preset name or a pattern .toml path")
-        if chain and _looks_like_path(base) and not Path(base).is_absolute():
+        if chain and is_file_name(base) and not Path(base).is_absolute():
             base = str(chain[-1].parent / base)  # relative to the file that names it
         try:
             levers.update(_load(base, chain).levers)
         except ConfigError as exc:
             raise ConfigError(f"based_on in {where}: {exc}") from None
     levers.update(validate_overrides(levers_raw, where, role="lever"))
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        shown = "" if name is None else f" (got name={name!r})"
-        raise ConfigError(f'{where}: a pattern needs name = "...", a non-empty string{shown}')
+    name = required_name(data, where, "pattern")
     return Pattern(
         name=name,
-        label_en=_text(data, "label_en", where, name),
-        label_zh=_text(data, "label_zh", where, name),
-        description=_text(data, "description", where),
-        description_zh=_text(data, "description_zh", where),
+        label_en=text_field(data, "label_en", where, name),
+        label_zh=text_field(data, "label_zh", where, name),
+        description=text_field(data, "description", where),
+        description_zh=text_field(data, "description_zh", where),
         levers=levers,
-        summary_en=_text(data, "summary_en", where),
-        summary_zh=_text(data, "summary_zh", where),
-        actors_en=_lines(data, "actors_en", where),
-        actors_zh=_lines(data, "actors_zh", where),
+        summary_en=text_field(data, "summary_en", where),
+        summary_zh=text_field(data, "summary_zh", where),
+        actors_en=text_list(data, "actors_en", where),
+        actors_zh=text_list(data, "actors_zh", where),
     )
 
 
-def _text(data: dict, key: str, where: str, default: str = "") -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise ConfigError(f'{key}={value!r} in {where}: expected a string, e.g. {key} = "..."')
-    return value
-
-
-def _lines(data: dict, key: str, where: str) -> tuple[str, ...]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
-        raise ConfigError(f'{key} in {where} must be a list of strings, e.g. {key} = ["...", "..."]')
-    return tuple(value)
-
-
 def _presets() -> dict[str, Pattern]:
-    folder = resources.files("coop_agents") / "presets" / "patterns"
-    found = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            # Presets spell out their levers (no based_on), so they load in any order.
-            pat = _from_dict(tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}")
-            found[pat.name] = pat
-    return found
+    # Presets spell out their levers (no based_on), so they load in any order.
+    return {pat.name: pat for pat in read_presets("patterns", _from_dict)}
 
 
 MAX_BASED_ON = 32  # pattern files a based_on chain may go through
@@ -157,16 +141,12 @@ def load_pattern(pattern: str | Path | Pattern) -> Pattern:
     return _load(pattern, ())
 
 
-def _looks_like_path(text: str) -> bool:
-    return text.endswith(".toml") or "/" in text or bool(Path(text).suffix)
-
-
 def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
     """:func:`load_pattern`, remembering the files already being read (``based_on`` loops)."""
     if isinstance(pattern, Pattern):
         return pattern
     text = str(pattern)
-    if _looks_like_path(text):
+    if is_file_name(text):
         path = Path(check_name(text, "the pattern file"))
         if len(chain) >= MAX_BASED_ON:
             raise ConfigError(
@@ -177,7 +157,5 @@ def _load(pattern: str | Path | Pattern, chain: tuple[Path, ...]) -> Pattern:
         return _from_dict(read_toml(path, "pattern"), str(path), (*chain, path.resolve()))
     _ensure()
     if text not in PRESET_PATTERNS:
-        raise ConfigError(
-            f"unknown pattern {text!r}; allowed: {', '.join(preset_names())} or a path to a .toml file"
-        )
+        raise unknown_preset("pattern", text, preset_names())
     return PRESET_PATTERNS[text]

@@ -31,18 +31,26 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from coop_agents.config import check_keys, read_toml, validate_overrides
+from coop_agents.config import validate_overrides
 from coop_agents.errors import ConfigError
 from coop_agents.events import parse_events
+from coop_agents.toml_files import (
+    check_keys,
+    is_file_name,
+    read_presets,
+    read_toml,
+    required_name,
+    settings_table,
+    text_field,
+    unknown_preset,
+)
 
 __all__ = [
     "Scenario",
@@ -100,22 +108,10 @@ class Scenario:
     population: str = ""  # the structure file's residents: "listed" or "synthetic"
 
 
-def _text(data: dict, key: str, where: str, default: str = "") -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise ConfigError(f'{key}={value!r} in {where}: expected a string, e.g. {key} = "..."')
-    return value
-
-
 def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
     check_keys(data, _KEYS, where)
-    params = data.get("parameters", {})
-    if not isinstance(params, dict):
-        raise ConfigError(f"[parameters] in {where} must be a table of key = value")
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        shown = "" if name is None else f" (got name={name!r})"
-        raise ConfigError(f'{where}: a scenario needs name = "...", a non-empty string{shown}')
+    params = settings_table(data, "parameters", where, "key = value")
+    name = required_name(data, where, "scenario")
     structure = data.get("structure")
     sizes: dict[str, Any] = {}
     population = ""
@@ -157,16 +153,22 @@ def _from_dict(data: dict, where: str, folder: Path | None) -> Scenario:
         )
     return Scenario(
         name=name,
-        title_en=_text(data, "title_en", where, name),
-        title_zh=_text(data, "title_zh", where, name),
-        description=_text(data, "description", where),
+        title_en=text_field(data, "title_en", where, name),
+        title_zh=text_field(data, "title_zh", where, name),
+        description=text_field(data, "description", where),
         parameters=parameters,
         structure=structure,
-        texts={k: _text(data, k, where) for k in data if k.startswith(("story_", "notes_", "description_"))},
+        texts={
+            k: text_field(data, k, where) for k in data if k.startswith(("story_", "notes_", "description_"))
+        },
         events=parse_events(events, where) if events is not None else (),
         sizes=sizes,
         population=population,
     )
+
+
+def _preset(data: dict, where: str) -> Scenario:
+    return _from_dict(data, where, None)  # a preset names no structure file
 
 
 class PresetScenario(MesaScenario):
@@ -189,14 +191,7 @@ DISTRICT_ENV = "COOP_AGENTS_DISTRICT"
 def preset_scenarios() -> dict[str, Scenario]:
     """The scenarios shipped with the package, by name ("default" first)."""
     if not _PRESETS:
-        folder = resources.files("coop_agents") / "presets" / "scenarios"
-        found = {}
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".toml"):
-                sc = _from_dict(
-                    tomllib.loads(entry.read_text(encoding="utf-8")), f"preset {entry.name}", None
-                )
-                found[sc.name] = sc
+        found = {sc.name: sc for sc in read_presets("scenarios", _preset)}
         _PRESETS.update(sorted(found.items(), key=lambda kv: (kv[0] != "default", kv[0])))
         if os.environ.get(DISTRICT_ENV):
             offer_district(os.environ[DISTRICT_ENV])
@@ -246,14 +241,12 @@ def load_scenario(scenario: str | Path | Scenario) -> Scenario:
     if isinstance(scenario, Scenario):
         return scenario
     text = str(scenario)
-    if text.endswith(".toml") or "/" in text or Path(text).suffix:
+    if is_file_name(text):
         path = Path(text)
         return _from_dict(read_toml(path, "scenario"), str(path), path.parent)
     presets = preset_scenarios()
     if text not in presets:
-        raise ConfigError(
-            f"unknown scenario {text!r}; allowed: {', '.join(presets)} or a path to a .toml file"
-        )
+        raise unknown_preset("scenario", text, presets)
     return presets[text]
 
 
