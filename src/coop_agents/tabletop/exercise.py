@@ -41,28 +41,41 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import copy
-import itertools
 import math
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from coop_agents import __version__
-from coop_agents.decisions import DECIDER_KINDS, RULES, Decision, check_choice
+from coop_agents.decisions import DECIDER_KINDS, Decision, check_choice
 from coop_agents.errors import CoopError
-from coop_agents.governance import GovernanceState as G
 from coop_agents.model import CoordinationModel
+from coop_agents.tabletop import commit
+from coop_agents.tabletop.deciders import DEFAULTS, NOTHING, Replayer, Seats, TeamRecord, do_nothing
 from coop_agents.tabletop.injects import Inject, inject_from_record, load_inject
-from coop_agents.tabletop.log import FORMAT, jsonable, log_line, read_log, write_log
+from coop_agents.tabletop.log import jsonable, log_line, write_log
+from coop_agents.tabletop.names import org_name, role_name
+from coop_agents.tabletop.preview import copy_model, preview
+from coop_agents.tabletop.replay import replay_log
+from coop_agents.tabletop.settings import HALF_DAY, check_settings, settings_record
+from coop_agents.tabletop.views import (
+    AFTERNOON,
+    CommunityView,
+    Key,
+    MessageView,
+    OrgView,
+    Pending,
+    RoleView,
+    Truth,
+)
+
+# The drill's parts live in modules of their own (deciders, views, preview, commit, replay,
+# names); the names below are this module's public ones as before the split.
 
 __all__ = [
     "DEFAULTS",
+    "NOTHING",
     "CommunityView",
     "Exercise",
     "MessageView",
@@ -76,291 +89,6 @@ __all__ = [
     "org_name",
     "role_name",
 ]
-
-DEFAULTS = ("nothing", "rules")  # what an undecided decision takes
-HALF_DAY = 0.5
-MAX_TURN_DAYS = 14
-HISTORY_DAYS = 5  # earlier days' messages a role sees besides today's
-# What "doing nothing" is, by kind of decision (measures: keep today's level).
-NOTHING = {
-    "request_state": "hold",
-    "approve_state": "pass_back",
-    "stand_down": "hold",
-    "deescalate": "hold",
-    "warn": "silent",
-    "own_task": "pass_on",
-    "request_resources": "hold",
-    "dispatch": "hold",
-}
-# Which half of a day a decision belongs to when turns are half a day (it arises before the
-# actions phase: morning; in it: afternoon).
-MORNING, AFTERNOON = 0, 1
-_KIND_ZH = {
-    "government": "基层政府",
-    "street_office": "街道办事处",
-    "committee": "社区居委会",
-    "party_committee": "党组织",
-    "social_organisation": "社会组织",
-    "platform": "应急响应平台",
-}
-_KIND_EN = {
-    "government": "District government",
-    "street_office": "All street offices",
-    "committee": "All community committees",
-    "party_committee": "All party bodies",
-    "social_organisation": "All social organisations",
-    "platform": "The response platform",
-}
-
-
-def do_nothing(decision: Decision, level: float = 0.0) -> Any:
-    """The option that does nothing: hold, pass back, stay silent; for measures the option
-    nearest today's ``level`` (the lower one on a tie); for a kind not listed in :data:`NOTHING`,
-    hold if it is an option, else the level it has (``facts["level"]``), else the suggestion."""
-    if decision.kind == "measures":
-        return min(decision.options, key=lambda o: (abs(float(o) - level), float(o)))
-    choice = NOTHING.get(decision.kind)
-    if choice is None:  # a kind without its own entry: hold if it can, else keep the level it has
-        choice = "hold" if "hold" in decision.options else decision.facts.get("level", decision.suggested)
-    return choice if choice in decision.options else decision.suggested
-
-
-Key = tuple  # (day, organisation node, kind, community, ordinal)
-
-
-def _key(decision: Decision, counter: Counter) -> Key:
-    base = (decision.day, decision.node, decision.kind, decision.community)
-    ordinal = counter[base]
-    counter[base] += 1
-    return (*base, ordinal)
-
-
-def _key_from_json(raw: Any, where: str) -> Key:
-    if not (
-        isinstance(raw, list)
-        and len(raw) == 5
-        and isinstance(raw[0], int)
-        and isinstance(raw[2], str)
-        and isinstance(raw[3], int)
-        and isinstance(raw[4], int)
-    ):
-        raise CoopError(f"{where}: a decision's key is [day, organisation, kind, community, ordinal]")
-    return tuple(raw)
-
-
-@dataclass(frozen=True)
-class MessageView:
-    """A message as its receiver sees it: what, from whom, about which community, when."""
-
-    kind: str
-    sender: Hashable
-    sender_kind: str
-    sender_name: str
-    community: int
-    value: float
-    state: int
-    day: int
-
-
-@dataclass(frozen=True)
-class OrgView:
-    """One organisation of a role: its stock, today's inbox, what it owes, its picture."""
-
-    node: Hashable
-    kind: str
-    name: str
-    stock: float
-    inbox: tuple[MessageView, ...]
-    owed: tuple[tuple[str, int, float], ...]  # (asker, community, amount) still to deliver
-    reported: tuple[tuple[int, float], ...]  # authorities: (community, last reported risk)
-
-
-@dataclass(frozen=True)
-class CommunityView:
-    """A community as a role knows it. ``perceived`` only for its own committee (None otherwise);
-    the true risk never."""
-
-    community: int
-    name: str
-    state: str
-    level: float  # measures in force (0..1)
-    residents: int
-    perceived: float | None = None
-    reported: float | None = None
-    capacity: float | None = None  # residents its staff and volunteers can help a day
-    pending: str | None = None  # a state asked for and not yet answered
-    perceived_history: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class RoleView:
-    """What one role knows when it decides (see :meth:`Exercise.view`)."""
-
-    role: Hashable
-    turn: int
-    day: int
-    half: int | None
-    organisations: tuple[OrgView, ...]
-    communities: tuple[CommunityView, ...]
-    injects: tuple[Inject, ...]  # the inject messages that reached this role this turn
-    history: tuple[MessageView, ...]  # messages of earlier days (most recent first)
-
-
-@dataclass(frozen=True)
-class Truth:
-    """The true state the facilitator's console shows (never a player's)."""
-
-    day: int
-    true_risk: tuple[float, ...]
-    perceived: tuple[float, ...]
-    states: tuple[str, ...]
-    levels: tuple[float, ...]
-    harmed: tuple[int, ...]
-    harm: int
-    prevalence: float
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A decision waiting for a person: the :class:`~coop_agents.decisions.Decision` (kind,
-    options, the rules' suggestion, what the role knew), whose it is and its key."""
-
-    key: Key
-    role: Hashable
-    turn: int
-    decision: Decision
-    nothing: Any  # the option that does nothing (see do_nothing)
-    half: int | None = None
-
-    kind = property(lambda self: self.decision.kind)
-    options = property(lambda self: self.decision.options)
-    suggested = property(lambda self: self.decision.suggested)
-    community = property(lambda self: self.decision.community)
-    day = property(lambda self: self.decision.day)
-    node = property(lambda self: self.decision.node)
-    facts = property(lambda self: self.decision.facts)
-
-
-class _Seats:
-    """The decider of the human roles in the run itself: the people's answers, else the default."""
-
-    def __init__(self, exercise: Exercise) -> None:
-        self.exercise = exercise
-        self.counter: Counter = Counter()
-
-    def decide(self, decision: Decision) -> Any:
-        return self.exercise._commit_choice(decision, _key(decision, self.counter))
-
-    def __deepcopy__(self, memo):  # a copy of the run never takes the exercise with it
-        return self
-
-
-class _Preview:
-    """The decider of the human roles in a preview: records each decision, answers it with the
-    answer given so far, else the suggestion."""
-
-    def __init__(self, exercise: Exercise, model: CoordinationModel, turn: int) -> None:
-        self.exercise, self.model, self.turn = exercise, model, turn
-        self.counter: Counter = Counter()
-        self.half = MORNING
-        self.found: list[Pending] = []
-
-    def decide(self, decision: Decision) -> Any:
-        ex = self.exercise
-        key = _key(decision, self.counter)
-        level = (
-            float(self.model.world.communities.measures[decision.community])
-            if decision.community >= 0
-            else 0.0
-        )
-        self.found.append(
-            Pending(
-                key, ex.role_of(decision.node), self.turn, decision, do_nothing(decision, level), self.half
-            )
-        )
-        answer = ex.answers.get(key)
-        return (
-            answer["choice"]
-            if answer is not None and answer["choice"] in decision.options
-            else decision.suggested
-        )
-
-
-def copy_model(model: CoordinationModel, shared: Iterable[Any] = ()) -> CoordinationModel:
-    """A copy of ``model`` to step ahead on, alike in every draw to come.
-
-    What never changes during a run (the district graph, the contacts, the resident agents, which
-    only view the arrays, the configuration) is shared with ``model`` and the rest copied; the
-    bus's counter goes on from where it is and its cache of routes is searched again as needed
-    (routes are a function of the ties alone; itertools' counters cannot be deep-copied). The
-    governance's clock is the one closure over the model, and is pointed at the copy.
-    """
-    from coop_agents.agents.residents import Resident
-
-    w, bus = model.world, model.bus
-    keep = [
-        RULES,
-        *shared,
-        w.graph,
-        w.contacts,
-        w.boundary,
-        w.base_trust,
-        model.active,
-        model.config,
-        model.scenario_spec,
-        model.pattern_spec,
-        *model.agents_by_type.get(Resident, ()),
-    ]
-    memo = {id(o): o for o in keep}
-    memo[id(bus._seq)] = itertools.count(int(repr(bus._seq)[len("count(") : -1]))
-    memo[id(bus._routes)] = {}
-    if "_twins" in model.__dict__:  # counterfactual twins are the run's own, not its copy's
-        memo[id(model.__dict__["_twins"])] = {}
-    twin = copy.deepcopy(model, memo)
-    twin.governance.clock = lambda: twin.steps
-    return twin
-
-
-@dataclass
-class TeamRecord:
-    """What a replay needs of the team's run, kept up to date as the drill goes: the choices that
-    differed from the rules' suggestion (by key) and the last day people played."""
-
-    deviations: dict = field(default_factory=dict)
-    last_day: int = 0
-
-
-class Replayer:
-    """Decides as a team did, in a run built anew: the same seed with a lever changed (the
-    learning gain's twin), or a turn given back to the rules (a key decision's counterfactual).
-
-    Args:
-        team: the team's record (shared, so a twin made at the start replays the whole drill).
-        rules_days: days on which every decision takes the rules' suggestion.
-
-    Where the team chose as the rules did, or never met the decision (it arises only in this
-    run), the rules decide here too: what is replayed is what the team did differently. So a
-    team that took every suggestion is replayed as the rules' own run, and the team's run itself
-    (the same settings, no changes) is replayed exactly. After the last day people played, the
-    rules decide.
-    """
-
-    def __init__(self, team: TeamRecord, rules_days: Iterable[int] = ()) -> None:
-        self.team = team
-        self.rules_days = frozenset(rules_days)
-        self.counter: Counter = Counter()
-
-    def decide(self, decision: Decision) -> Any:
-        key = _key(decision, self.counter)
-        if decision.day > self.team.last_day or decision.day in self.rules_days:
-            return decision.suggested
-        choice = self.team.deviations.get(key, decision.suggested)
-        return choice if choice in decision.options else decision.suggested
-
-    def __deepcopy__(self, memo):
-        twin = Replayer(self.team, self.rules_days)
-        twin.counter = Counter(self.counter)
-        return twin
 
 
 class Exercise:
@@ -396,23 +124,7 @@ class Exercise:
         log: str | Path | None = None,
         **overrides: Any,
     ) -> None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise CoopError(f"seed={seed!r}: expected a non-negative integer")
-        if turn_days != HALF_DAY and (
-            isinstance(turn_days, bool)
-            or not float(turn_days).is_integer()
-            or not 1 <= turn_days <= MAX_TURN_DAYS
-        ):
-            raise CoopError(
-                f"turn_days={turn_days!r}: a turn is half a day (0.5) or 1 to {MAX_TURN_DAYS} days"
-            )
-        if default not in DEFAULTS:
-            raise CoopError(f"default={default!r}: an undecided decision takes one of {', '.join(DEFAULTS)}")
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
-            raise CoopError(f"days={days!r}: the days people play, a whole number of at least 1")
-        humans = list(dict.fromkeys(humans))
-        if not humans:
-            raise CoopError("humans: name at least one role people play (an organisation kind or node id)")
+        humans = check_settings(seed, turn_days, default, days, humans)
         self.turn_days = HALF_DAY if turn_days == HALF_DAY else int(turn_days)
         self.default = default
         self.days = days
@@ -421,7 +133,7 @@ class Exercise:
         self.records: list[dict] = []
         self._lines: list[str] = []  # the records as the log's lines, made once each
         self.log = Path(log) if log is not None else None
-        self._seats = _Seats(self)
+        self._seats = Seats(self)
         self.fired: list[tuple[int, Inject]] = []
         self.model = CoordinationModel(
             scenario, pattern, seed, deciders={h: self._seats for h in humans}, **overrides
@@ -460,21 +172,9 @@ class Exercise:
             inject = inject.check_against(self.model)
             self._schedule(inject, turn=-1)
             scheduled.append(inject.record())
-        self.settings = {
-            "type": "settings",
-            "format": FORMAT,
-            "coop_agents": __version__,
-            "scenario": str(scenario),
-            "pattern": str(pattern),
-            "seed": seed,
-            "humans": humans,
-            "turn_days": self.turn_days,
-            "days": days,
-            "default": default,
-            "overrides": overrides,
-            "injects": scheduled,
-            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
+        self.settings = settings_record(
+            scenario, pattern, seed, humans, self.turn_days, days, default, overrides, scheduled
+        )
         self._finish_if_over()
         self._autosave()
 
@@ -524,61 +224,12 @@ class Exercise:
         """The model days done so far."""
         return self.model.steps
 
-    # ------------------------------------------------------------------ the preview
-
-    def _copy(self, model: CoordinationModel) -> CoordinationModel:
-        return copy_model(model, shared=(self,))
-
-    def _preview(self) -> tuple[list[Pending], dict[Hashable, RoleView], Truth]:
-        """Step a copy through the open turn: the decisions waiting, each role's view, the truth."""
-        if self._preview_cache is not None:
-            return self._preview_cache
-        if self.finished:
-            self._preview_cache = ([], {}, self._truth(self.model, self.model.steps))
-            return self._preview_cache
-        first, last, half = self.span()
-        twin = self._copy(self.model)
-        seer = _Preview(self, twin, self.turn)
-        for org in twin.organisations:
-            if org.node in self._role:
-                org.decider = seer
-        views: dict[int, tuple[dict, Truth]] = {}
-        decision_phase, action_phase = twin._decision_phase, twin._action_phase
-
-        inboxes: dict = {}
-
-        def deciding(t: int) -> None:
-            if t == first:
-                inboxes.update({o.node: list(o.inbox) for o in twin.organisations if o.node in self._role})
-                if half in (None, MORNING):
-                    views[MORNING] = self._views(twin, t, half, inboxes), self._truth(twin, t)
-            decision_phase(t)
-
-        def acting(t: int, states) -> None:
-            seer.half = AFTERNOON
-            if t == first and half == AFTERNOON:
-                views[AFTERNOON] = self._views(twin, t, AFTERNOON, inboxes), self._truth(twin, t)
-            action_phase(t, states)
-
-        # The copy's two phases, wrapped to see what each role knows when it decides.
-        setattr(twin, "_decision_phase", deciding)  # noqa: B010
-        setattr(twin, "_action_phase", acting)  # noqa: B010
-        for _ in range(first, last + 1):
-            if not twin.running:
-                break
-            seer.half = MORNING
-            twin.step()
-        pending = [p for p in seer.found if half is None or p.half == half]
-        role_views, truth = views.get(
-            MORNING if half in (None, MORNING) else AFTERNOON, ({}, self._truth(twin, first))
-        )
-        self._preview_cache = (pending, role_views, truth)
-        return self._preview_cache
+    # ------------------------------------------------------------------ the preview (preview.py)
 
     def pending(self, role: Hashable | None = None) -> list[Pending]:
         """The decisions of the open turn waiting for people (of one role, or of all), in the
         order they arise in the model."""
-        found = self._preview()[0]
+        found = preview(self)[0]
         return found if role is None else [p for p in found if p.role == role]
 
     def view(self, role: Hashable) -> RoleView | None:
@@ -587,139 +238,11 @@ class Exercise:
         risk (its own committee's) and reported risk (an authority's); the injects that reached
         it. Never the true risk. None once the run has ended."""
         self.organisations_of(role)  # an unknown role is an error
-        return self._preview()[1].get(role)
+        return preview(self)[1].get(role)
 
     def truth(self) -> Truth:
         """The true state at the open turn (for the facilitator; never shown to players)."""
-        return self._preview()[2]
-
-    # ------------------------------------------------------------------ what roles know
-
-    def _message(self, model: CoordinationModel, msg, day: int) -> MessageView:
-        sender = model.organisations[msg.sender]
-        return MessageView(
-            msg.kind,
-            sender.node,
-            sender.kind,
-            sender.name,
-            int(msg.community),
-            float(msg.value),
-            int(msg.state),
-            day,
-        )
-
-    def _communities_of(self, model: CoordinationModel, org) -> list[int]:
-        if org.kind in ("committee", "party_committee") and org.community >= 0:
-            return [org.community]
-        if org.kind == "street_office":
-            return [c.community for c in model.committees if c.street == org.street]
-        if org.kind == "government":
-            return list(range(model.n_communities))
-        neighbours = model.active.neighbors(org.node) if org.node in model.active else ()
-        tied = {
-            model.graph.nodes[n].get("community", -1)
-            for n in neighbours
-            if model.graph.nodes[n].get("kind") == "committee"
-        }
-        if org.kind == "party_committee" and org.street >= 0:
-            tied |= {c.community for c in model.committees if c.street == org.street}
-        return sorted(k for k in tied if k >= 0)
-
-    def _views(
-        self, model: CoordinationModel, day: int, half: int | None, inboxes: Mapping[Hashable, list]
-    ) -> dict[Hashable, RoleView]:
-        comm = model.world.communities
-        states = comm.state.copy()
-        capacity = model.actions.needs_capacity(states) * comm.available
-        out = {}
-        for role in self.humans:
-            orgs, ks, own = [], set(), set()
-            for org in model.organisations:
-                if self._role.get(org.node) != role:
-                    continue
-                reported = tuple(sorted((k, float(v)) for k, v in getattr(org, "picture", {}).items()))
-                orgs.append(
-                    OrgView(
-                        org.node,
-                        org.kind,
-                        org.name,
-                        float(org.stock),
-                        tuple(self._message(model, m, day) for m in inboxes.get(org.node, ())),
-                        tuple(
-                            (model.organisations[a].name, int(c), float(v)) for a, (c, v) in org.owed.items()
-                        ),
-                        reported,
-                    )
-                )
-                ks.update(self._communities_of(model, org))
-                if org.kind == "committee":
-                    own.add(org.community)
-            pictures = {}
-            for o in orgs:
-                pictures.update(dict(o.reported))
-            communities = []
-            for k in sorted(ks):
-                committee = model.committees[k]
-                mine = k in own
-                communities.append(
-                    CommunityView(
-                        k,
-                        committee.name,
-                        G(states[k]).name.lower(),
-                        float(comm.measures[k]),
-                        int(comm.size[k]),
-                        perceived=float(comm.perceived[k]) if mine else None,
-                        reported=pictures.get(k),
-                        capacity=float(capacity[k]) if mine else None,
-                        pending=None
-                        if not mine or committee.pending is None
-                        else committee.pending[0].name.lower(),
-                        perceived_history=tuple(float(p[k]) for p in self.perceived[-HISTORY_DAYS - 1 :])
-                        if mine
-                        else (),
-                    )
-                )
-            history: list[MessageView] = []
-            for o in orgs:
-                history.extend(m for m in self.history.get(o.node, ()) if m.day >= day - HISTORY_DAYS)
-            history.sort(key=lambda m: -m.day)
-            out[role] = RoleView(
-                role,
-                self.turn,
-                day,
-                half,
-                tuple(orgs),
-                tuple(communities),
-                tuple(self._injects_for(model, role, ks)),
-                tuple(history),
-            )
-        return out
-
-    def _injects_for(self, model: CoordinationModel, role: Hashable, communities: set[int]) -> list[Inject]:
-        first, last, half = self.span()
-        kinds = {o.kind for o in model.organisations if self._role.get(o.node) == role}
-        out = []
-        for _, inject in self.fired:
-            due = first <= inject.day <= last or (half == AFTERNOON and inject.day == last + 1)
-            if not due or not kinds & set(inject.spec.recipients):
-                continue
-            if "government" in kinds or "platform" in kinds or set(inject.communities(model)) & communities:
-                out.append(inject)
-        return out
-
-    def _truth(self, model: CoordinationModel, day: int) -> Truth:
-        comm, hz, res = model.world.communities, model.hazard, model.world.residents
-        harmed = np.bincount(res.community[hz.affected], minlength=model.n_communities)
-        return Truth(
-            day,
-            tuple(float(r) for r in model._risk),
-            tuple(float(p) for p in comm.perceived),
-            tuple(G(s).name.lower() for s in comm.state),
-            tuple(float(v) for v in comm.measures),
-            tuple(int(h) for h in harmed),
-            int(np.count_nonzero(hz.affected)),
-            float(np.count_nonzero(hz.active) / res.n),
-        )
+        return preview(self)[2]
 
     # ------------------------------------------------------------------ people decide
 
@@ -811,40 +334,10 @@ class Exercise:
         self.fired.append((self.turn if turn is None else turn, inject))
         self._preview_cache = None
 
-    # ------------------------------------------------------------------ the run steps
+    # ------------------------------------------------------------------ the run steps (commit.py)
 
     def _commit_choice(self, decision: Decision, key: Key) -> Any:
-        answer = self.answers.get(key) or {}
-        answered = bool(answer) and answer["choice"] in decision.options
-        if answered:
-            choice = answer["choice"]
-        elif self._turn_default == "rules":
-            choice = decision.suggested
-        else:
-            level = (
-                float(self.model.world.communities.measures[decision.community])
-                if decision.community >= 0
-                else 0
-            )
-            choice = do_nothing(decision, level)
-        if choice != decision.suggested:
-            self.team.deviations[key] = choice
-        self.taken.append(
-            {
-                "turn": self.turn,
-                "day": decision.day,
-                "key": key,
-                "role": self.role_of(decision.node),
-                "kind": decision.kind,
-                "organisation": decision.node,
-                "community": decision.community,
-                "choice": choice,
-                "suggested": decision.suggested,
-                "answered": answered,
-                "player": answer.get("player") if answered else None,
-            }
-        )
-        return choice
+        return commit.commit_choice(self, decision, key)
 
     _turn_default = "nothing"
 
@@ -861,54 +354,10 @@ class Exercise:
         return record
 
     def _advance(self, timed_out: bool, default: str) -> dict:
-        if self.finished:
-            raise CoopError("the drill is over; there is no turn to advance")
-        first, last, half = self.span()
-        before = len(self.taken)
-        self._turn_default = default
-        if half != MORNING:
-            for _ in range(first, last + 1):
-                if not self.model.running:
-                    break
-                self.team.last_day = self.model.steps + 1  # decisions of the day being played
-                self.model.step()
-                self._after_day()
-        taken = self.taken[before:]
-        record = {
-            "type": "turn",
-            "turn": self.turn,
-            "days": [first, last],
-            "timed_out": bool(timed_out),
-            "default": default,
-            "decided": len(taken),
-            "defaults": [[list(t["key"]), jsonable(t["choice"])] for t in taken if not t["answered"]],
-        }
-        self.turns.append(record)
-        self.turn += 1
-        self._preview_cache = None
-        self._finish_if_over()
-        return record
-
-    def _after_day(self) -> None:
-        model, day = self.model, self.model.steps
-        self.perceived.append(model.world.communities.perceived.copy())
-        for node, seen in self._last_read.items():
-            org = model.organisations[self._index(node)]
-            if org.read is not seen:
-                self._last_read[node] = org.read
-                self.history[node].extend(self._message(model, m, day) for m in org.read)
+        return commit.play_turn(self, timed_out, default)
 
     def _finish_if_over(self) -> None:
-        """After the last turn (or if the run is over), the rules play the rest of the run."""
-        if self.finished or (self.n_turns is None or self.turn < self.n_turns):
-            return
-        for org in self.model.organisations:
-            if org.node in self._role:
-                org.decider = RULES
-        while self.model.running:
-            self.model.step()
-            self._after_day()
-        self._preview_cache = None
+        commit.finish_if_over(self)
 
     def outcomes(self) -> dict[str, float]:
         """The run's outcomes (the same keys as :func:`~coop_agents.model.run_once`): final once
@@ -997,67 +446,7 @@ class Exercise:
             CoopError: a damaged log, or one this version of the model does not reproduce (a
                 turn's defaults differ from those logged).
         """
-        records = read_log(path)
-        s = records[0]
-        where = f"{path}:1"
-        for key in ("scenario", "pattern", "seed", "humans", "turn_days", "default"):
-            if key not in s:
-                raise CoopError(f"{where}: the settings lack {key!r}")
-        if not isinstance(s.get("overrides", {}), dict) or not isinstance(s.get("injects", []), list):
-            raise CoopError(f"{where}: the settings' overrides must be an object and injects a list")
-        injects = [inject_from_record(r, f"{where}: injects") for r in s.get("injects", [])]
-        ex = cls(
-            s["scenario"],
-            s["pattern"],
-            s["seed"],
-            humans=s["humans"],
-            turn_days=s["turn_days"],
-            injects=injects,
-            days=s.get("days"),
-            default=s["default"],
-            **s.get("overrides", {}),
-        )
-        ex.settings = {
-            **ex.settings,
-            "created": s.get("created", ex.settings["created"]),
-            "coop_agents": s.get("coop_agents", __version__),
-        }
-        for r in records[1:]:
-            where = f"{path}:{r['_line']}"
-            kind = r["type"]
-            if kind in ("decision", "inject", "turn", "end") and r.get("turn") != ex.turn:
-                raise CoopError(
-                    f"{where}: a {kind} of turn {r.get('turn')!r} where turn {ex.turn} is open; "
-                    "the log is out of order"
-                )
-            if kind == "decision":
-                r["key"] = list(_key_from_json(r.get("key"), where))
-                ex._answer(r)
-            elif kind == "inject":
-                inject = inject_from_record(r, where).check_against(ex.model)
-                ex._schedule(inject)
-            elif kind == "turn":
-                if r.get("default") not in DEFAULTS:
-                    raise CoopError(f"{where}: default={r.get('default')!r}; allowed: {', '.join(DEFAULTS)}")
-                if ex.finished:
-                    raise CoopError(f"{where}: a turn after the run ended; the log is damaged")
-                done = ex._advance(bool(r.get("timed_out")), r["default"])
-                if done["defaults"] != r.get("defaults") or done["decided"] != r.get("decided"):
-                    raise CoopError(
-                        f"{where}: turn {r['turn'] + 1} does not replay as logged (made with "
-                        f"coop-agents {ex.settings['coop_agents']}, replayed with {__version__}); "
-                        "the model's rules have changed since"
-                    )
-            elif kind == "end":
-                if ex.finished:
-                    raise CoopError(f"{where}: the drill ended after the run ended; the log is damaged")
-                ex._ended = ex.turn
-                ex._finish_if_over()
-            ex.records.append(r)
-            ex._lines.append(log_line({k: v for k, v in r.items() if k != "_line"}))
-        ex.log = Path(log) if log is not None else None
-        ex._autosave()
-        return ex
+        return replay_log(cls, path, log)
 
     # ------------------------------------------------------------------ the debrief
 
@@ -1070,32 +459,3 @@ class Exercise:
         from coop_agents.tabletop.debrief import debrief
 
         return debrief(self, presets=presets, key_decisions=key_decisions).table
-
-
-def role_name(exercise: Exercise, role: Hashable, lang: str = "en") -> str:
-    """A role in words: the organisation's name (``street office 1`` / ``街道办事处1``), or all
-    organisations of a kind."""
-    if role in DECIDER_KINDS:
-        if role in ("government", "platform"):
-            return _KIND_EN[role] if lang == "en" else _KIND_ZH[role]
-        return _KIND_EN[role] if lang == "en" else f"全部{_KIND_ZH[role]}"
-    org = next(o for o in exercise.model.organisations if o.node == role)
-    return org_name(org.kind, org.name, lang, getattr(org, "level", ""))
-
-
-def org_name(kind: str, name: str, lang: str, level: str = "") -> str:
-    """An organisation's name in ``lang`` (the district's names are English; the number is kept).
-
-    >>> org_name("committee", "community 3", "zh"), org_name("street_office", "street office 1", "en")
-    ('社区3居委会', 'Street office 1')
-    """
-    if lang == "en":
-        return name[:1].upper() + name[1:]
-    digits = "".join(ch for ch in name if ch.isdigit())
-    if kind == "committee":
-        return f"社区{digits}居委会"
-    if kind == "party_committee":
-        if name.startswith("party branch"):
-            return f"社区{digits}党支部"
-        return f"街道{digits}党工委" if name.startswith("street") else "区委"
-    return f"{_KIND_ZH.get(kind, kind)}{digits}"

@@ -35,7 +35,7 @@ from typing import Any
 
 from coop_agents.errors import CoopError
 
-__all__ = ["FORMAT", "RECORD_TYPES", "jsonable", "read_log", "write_log"]
+__all__ = ["FORMAT", "RECORD_TYPES", "jsonable", "read_log", "replace_atomically", "write_log"]
 
 FORMAT = 1
 RECORD_TYPES = ("settings", "decision", "inject", "turn", "end", "note", "join", "submit", "control", "room")
@@ -60,6 +60,32 @@ def log_line(record: dict) -> str:
     return json.dumps(jsonable(record), ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def replace_atomically(
+    path: Path, text: str, folder: str | Path | None = None, sync: bool = True, prefix: str | None = None
+) -> None:
+    """Write ``text`` to ``path`` through a temporary file in ``folder`` (default: the path's own)
+    renamed over it, so a reader finds the old file or the new one, never half of one. ``sync``:
+    the text reaches the disk before the rename. The temporary file is removed if anything fails,
+    and the :class:`OSError` raised for the caller to say what it was writing."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent if folder is None else folder,
+            prefix=f".{path.name}." if prefix is None else prefix,
+            suffix=".tmp",
+        )
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def write_log(path: str | Path, records: Iterable[dict | str]) -> Path:
     """Write ``records`` (dicts, or lines made by :func:`log_line`) to ``path`` as JSON lines,
     atomically (temporary file, fsync, rename).
@@ -69,18 +95,10 @@ def write_log(path: str | Path, records: Iterable[dict | str]) -> Path:
     """
     path = Path(path)
     text = "".join(r if isinstance(r, str) else log_line(r) for r in records)
-    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_atomically(path, text)
     except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         raise CoopError(
             f"cannot write the drill's log {path} ({exc.strerror or type(exc).__name__}); "
             "give a folder this user can write to"

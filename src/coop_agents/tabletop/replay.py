@@ -1,0 +1,83 @@
+"""A drill rebuilt from its log: the log *is* the exercise (see :meth:`Exercise.replay`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coop_agents import __version__
+from coop_agents.errors import CoopError
+from coop_agents.tabletop.deciders import DEFAULTS, key_from_json
+from coop_agents.tabletop.injects import inject_from_record
+from coop_agents.tabletop.log import log_line, read_log
+
+if TYPE_CHECKING:
+    from coop_agents.tabletop.exercise import Exercise
+
+__all__ = ["replay_log"]
+
+
+def replay_log(cls: type[Exercise], path: str | Path, log: str | Path | None = None) -> Exercise:
+    """The exercise of the log at ``path`` (made by ``cls``), at the turn the log left open;
+    ``log``: the file it keeps logging to (see :meth:`Exercise.replay`)."""
+    records = read_log(path)
+    s = records[0]
+    where = f"{path}:1"
+    for key in ("scenario", "pattern", "seed", "humans", "turn_days", "default"):
+        if key not in s:
+            raise CoopError(f"{where}: the settings lack {key!r}")
+    if not isinstance(s.get("overrides", {}), dict) or not isinstance(s.get("injects", []), list):
+        raise CoopError(f"{where}: the settings' overrides must be an object and injects a list")
+    injects = [inject_from_record(r, f"{where}: injects") for r in s.get("injects", [])]
+    ex = cls(
+        s["scenario"],
+        s["pattern"],
+        s["seed"],
+        humans=s["humans"],
+        turn_days=s["turn_days"],
+        injects=injects,
+        days=s.get("days"),
+        default=s["default"],
+        **s.get("overrides", {}),
+    )
+    ex.settings = {
+        **ex.settings,
+        "created": s.get("created", ex.settings["created"]),
+        "coop_agents": s.get("coop_agents", __version__),
+    }
+    for r in records[1:]:
+        where = f"{path}:{r['_line']}"
+        kind = r["type"]
+        if kind in ("decision", "inject", "turn", "end") and r.get("turn") != ex.turn:
+            raise CoopError(
+                f"{where}: a {kind} of turn {r.get('turn')!r} where turn {ex.turn} is open; "
+                "the log is out of order"
+            )
+        if kind == "decision":
+            r["key"] = list(key_from_json(r.get("key"), where))
+            ex._answer(r)
+        elif kind == "inject":
+            inject = inject_from_record(r, where).check_against(ex.model)
+            ex._schedule(inject)
+        elif kind == "turn":
+            if r.get("default") not in DEFAULTS:
+                raise CoopError(f"{where}: default={r.get('default')!r}; allowed: {', '.join(DEFAULTS)}")
+            if ex.finished:
+                raise CoopError(f"{where}: a turn after the run ended; the log is damaged")
+            done = ex._advance(bool(r.get("timed_out")), r["default"])
+            if done["defaults"] != r.get("defaults") or done["decided"] != r.get("decided"):
+                raise CoopError(
+                    f"{where}: turn {r['turn'] + 1} does not replay as logged (made with "
+                    f"coop-agents {ex.settings['coop_agents']}, replayed with {__version__}); "
+                    "the model's rules have changed since"
+                )
+        elif kind == "end":
+            if ex.finished:
+                raise CoopError(f"{where}: the drill ended after the run ended; the log is damaged")
+            ex._ended = ex.turn
+            ex._finish_if_over()
+        ex.records.append(r)
+        ex._lines.append(log_line({k: v for k, v in r.items() if k != "_line"}))
+    ex.log = Path(log) if log is not None else None
+    ex._autosave()
+    return ex
