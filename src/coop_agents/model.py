@@ -358,8 +358,11 @@ class CoordinationModel(mesa.Model):
             if org.inbox or org.owed or org.busy:
                 org.step()
         if self.config.monitoring:
-            for c in self.committees:
-                c.decide(t)
+            comm, committees = self.world.communities, self.committees
+            at_rest = CommunityCommittee.at_rest(committees, comm, self.config)
+            CommunityCommittee.rest(comm, at_rest, self.config)
+            for i in np.flatnonzero(~at_rest):
+                committees[i].decide(t)
 
     def _action_phase(self, t: int, states: np.ndarray) -> None:
         self.actions.act(t, self._risk, states)
