@@ -40,7 +40,6 @@ The effects:
 from __future__ import annotations
 
 import functools
-import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,7 +51,8 @@ import numpy as np
 
 from coop_agents.config import check_keys, read_toml
 from coop_agents.errors import CoopError
-from coop_agents.rng import Draws, stream_key
+from coop_agents.tabletop.inject_checks import check_spec, expected_met
+from coop_agents.tabletop.inject_effects import APPLY
 
 if TYPE_CHECKING:
     from coop_agents.model import CoordinationModel
@@ -70,9 +70,7 @@ __all__ = [
 ]
 
 TARGETS = ("community", "street", "district")
-CHECKS = ("state", "measures", "decision")
 LANGS = ("en", "zh")
-STATES = ("normal", "pre_transition", "emergency", "post_transition")
 # Each effect's parameters: (default, low, high); an integer default makes an integer parameter.
 EFFECTS: dict[str, dict[str, tuple[float, float, float]]] = {
     "index_cases": {"cases": (8, 1, 500)},
@@ -164,32 +162,6 @@ def _params(effect: str, given: Mapping[str, Any], where: str) -> dict[str, floa
     return out
 
 
-def _check(raw: Any, where: str) -> dict[str, Any]:
-    if not isinstance(raw, Mapping) or raw.get("check") not in CHECKS:
-        raise CoopError(f"{where}: [expected] needs check = one of {', '.join(CHECKS)}")
-    allowed = {
-        "state": {"check", "states", "within_days"},
-        "measures": {"check", "at_least", "within_days"},
-        "decision": {"check", "kinds", "choices", "within_days"},
-    }[raw["check"]]
-    check_keys(raw, allowed, f"[expected] of {where}")
-    days = raw.get("within_days")
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
-        raise CoopError(f"{where}: [expected] within_days={days!r}; expected an integer from 0 to 365")
-    if raw["check"] == "state" and not (raw.get("states") and set(raw["states"]) <= set(STATES)):
-        raise CoopError(f"{where}: [expected] states must list some of {', '.join(STATES)}")
-    if raw["check"] == "measures":
-        level = raw.get("at_least")
-        if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level <= 1:
-            raise CoopError(f"{where}: [expected] at_least={level!r}; expected a level above 0, at most 1")
-    if raw["check"] == "decision":
-        from coop_agents.decisions import KINDS
-
-        if not raw.get("kinds") or not set(raw["kinds"]) <= set(KINDS) or not raw.get("choices"):
-            raise CoopError(f"{where}: [expected] needs kinds (some of {', '.join(KINDS)}) and choices")
-    return dict(raw)
-
-
 def _spec(data: dict, where: str, name: str) -> InjectSpec:
     check_keys(data, _KEYS, where)
     if data.get("id", name) != name:
@@ -218,7 +190,7 @@ def _spec(data: dict, where: str, name: str) -> InjectSpec:
         texts["message"],
         texts["expected"],
         _params(effect, data.get("params", {}), where),
-        _check(data.get("expected"), where),
+        check_spec(data.get("expected"), where),
     )
 
 
@@ -357,7 +329,7 @@ class Inject:
 
     def apply(self, model: CoordinationModel, day: int) -> None:
         """Apply the effect to ``model`` at the start of ``day`` (called by the model's hook)."""
-        _APPLY[self.spec.effect](model, day, self)
+        APPLY[self.spec.effect](model, day, self)
 
 
 def inject_from_record(record: Mapping[str, Any], where: str) -> Inject:
@@ -369,211 +341,3 @@ def inject_from_record(record: Mapping[str, Any], where: str) -> Inject:
         raise CoopError(f"{where}: the inject's params must be an object of numbers")
     day: Any = record.get("day")  # checked by Inject
     return Inject(record["inject"], day, record.get("target"), tuple(sorted(params.items())))
-
-
-# ----------------------------------------------------------------------------- effects
-
-
-def _index_cases(model: CoordinationModel, day: int, inject: Inject) -> None:
-    from coop_agents.events import HazardSet
-    from coop_agents.hazards.contagion import EXPOSED, SUSCEPTIBLE, Contagion
-    from coop_agents.hazards.shock import Shock
-
-    hazard = model.hazard
-    events = list(reversed(hazard.running)) if isinstance(hazard, HazardSet) else [hazard]
-    event = next((e for e in events if isinstance(e, (Contagion, Shock))), None)
-    k = inject.target
-    if isinstance(event, Contagion):
-        res = model.world.residents
-        rows = ((res.community == k) & (event.state == SUSCEPTIBLE)).nonzero()[0]
-        if rows.size:
-            u = Draws(stream_key(model.seed_value, f"inject/{inject.id}")).at(day, rows)
-            chosen = rows[np.argsort(u, kind="stable")[: int(inject.values["cases"])]]
-            event.state[chosen] = EXPOSED
-            event.active[chosen] = True
-            event.affected[chosen] = True
-            if event.onset_step is None:
-                event.onset_step = day
-    elif isinstance(event, Shock):
-        event.footprint[k] = True
-        event.in_footprint = event.footprint[model.world.residents.community]
-    if isinstance(hazard, HazardSet):
-        hazard.combine()
-        if hazard.onset_step is None:
-            hazard.onset_step = day
-
-
-def _trust_cut(model: CoordinationModel, day: int, inject: Inject) -> None:
-    ks = inject.communities(model)
-    model.world.communities.trust_loss[ks] += inject.values["amount"]
-    model.actions.refresh_behaviour()
-
-
-def _ties(model: CoordinationModel, inject: Inject) -> list[int]:
-    """The organisations (bus indices) whose ties a road flood cuts."""
-    orgs = [model.committees[k] for k in inject.communities(model)]
-    if inject.spec.target == "street":
-        orgs.append(model.roster.street_offices[inject.where])
-    return sorted({o.index for o in orgs})
-
-
-def _scale_ties(bus, nodes: list[int], factor: float, reliability: float) -> None:
-    """Every active tie touching ``nodes`` (bus indices): delay × ``factor``, chance of arriving ×
-    ``reliability``; the routes are searched again. (The bus keeps each tie's delay and chance in
-    ``_hops`` and its routing cost in ``_costs``; this is the one place outside the bus that
-    changes them.)"""
-    touched = set(nodes)
-    for (a, b), (delay, chance) in list(bus._hops.items()):
-        if a in touched or b in touched:
-            bus._hops[a, b] = (delay * factor, chance * reliability)
-    for a, links in enumerate(bus._costs):
-        if a in touched or any(b in touched for b, _ in links):
-            bus._costs[a] = [(b, bus._hops[a, b][0] + 1.0 / bus.capacity[b]) for b, _ in links]
-    bus._routes = {}
-
-
-def _slow_ties(model: CoordinationModel, day: int, inject: Inject) -> None:
-    v = inject.values
-    nodes = _ties(model, inject)
-    _scale_ties(model.bus, nodes, v["factor"], v["reliability"])
-    model.schedule_inject(
-        day + int(v["days"]), _Undo("slow_ties", tuple(nodes), (v["factor"], v["reliability"]))
-    )
-
-
-def _scale_capacity(model: CoordinationModel, community: int, capacity: float, detection: float) -> None:
-    bus = model.bus
-    i = model.committees[community].index
-    bus.capacity[i] *= capacity
-    bus._capacity[i] = float(bus.capacity[i])
-    for a, links in enumerate(bus._costs):
-        if any(b == i for b, _ in links):
-            bus._costs[a] = [(b, bus._hops[a, b][0] + 1.0 / bus.capacity[b]) for b, _ in links]
-    bus._routes = {}
-    model.effects.grid_detection[community] *= detection
-
-
-def _capacity_cut(model: CoordinationModel, day: int, inject: Inject) -> None:
-    v = inject.values
-    _scale_capacity(model, inject.where, v["capacity"], v["detection"])
-    model.schedule_inject(
-        day + int(v["days"]), _Undo("capacity_cut", (inject.where,), (v["capacity"], v["detection"]))
-    )
-
-
-def _supplier(model: CoordinationModel, inject: Inject):
-    roster = model.roster
-    if inject.spec.target == "district" or inject.target is None:
-        return roster.government
-    street = inject.target if inject.spec.target == "street" else model.committees[inject.target].street
-    return roster.street_offices.get(street, roster.government)
-
-
-def _stock_delay(model: CoordinationModel, day: int, inject: Inject) -> None:
-    v = inject.values
-    supplier = _supplier(model, inject)
-    held = supplier.stock * v["share"]
-    supplier.stock -= held
-    days = int(v["days"])
-    # Deliveries on their way to the target's communities (or their street office) arrive later.
-    targets = {model.committees[k].index for k in inject.communities(model)}
-    if inject.spec.target == "street":
-        targets.add(supplier.index)
-    bus = model.bus
-    bus._events = [
-        (t + days, seq, msg) if msg.kind == "delivery" and msg.target in targets else (t, seq, msg)
-        for t, seq, msg in bus._events
-    ]
-    heapq.heapify(bus._events)
-    model.schedule_inject(day + days, _Undo("stock_delay", (supplier.index,), (held,)))
-
-
-@dataclass(frozen=True)
-class _Undo:
-    """The end of a lasting inject: the road is open again, the head is back, the truck arrives."""
-
-    effect: str
-    where: tuple[int, ...]
-    amounts: tuple[float, ...]
-
-    def apply(self, model: CoordinationModel, day: int) -> None:
-        if self.effect == "slow_ties":
-            factor, reliability = self.amounts
-            _scale_ties(model.bus, list(self.where), 1.0 / factor, 1.0 / reliability if reliability else 1.0)
-        elif self.effect == "capacity_cut":
-            capacity, detection = self.amounts
-            _scale_capacity(model, self.where[0], 1.0 / capacity, 1.0 / detection if detection else 1.0)
-        elif self.effect == "stock_delay":
-            org = model.organisations[self.where[0]]
-            org.stock += self.amounts[0]
-            if org.owed:
-                org.pay_owed()
-
-
-_APPLY = {
-    "index_cases": _index_cases,
-    "trust_cut": _trust_cut,
-    "slow_ties": _slow_ties,
-    "capacity_cut": _capacity_cut,
-    "stock_delay": _stock_delay,
-}
-
-
-# ----------------------------------------------------------------------------- the expected action
-
-
-def expected_met(
-    inject: Inject,
-    communities: list[int],
-    states: np.ndarray,
-    levels: np.ndarray,
-    decisions: list[dict[str, Any]],
-    human_kinds: set[str],
-) -> tuple[str, int | None]:
-    """Whether the expected action of ``inject`` happened in a run, and on which day.
-
-    Args:
-        inject: the inject (its target resolved); ``communities`` those it concerns.
-        states, levels: per day (row = day) and community, the governance state and the level of
-            measures of the run.
-        decisions: the team's decisions (log records with ``day``, ``kind``, ``community``,
-            ``choice``, ``organisation``).
-        human_kinds: organisation kinds some player played.
-
-    Returns:
-        ``("met", day)``, ``("missed", None)`` or, for a check of decisions no player could have
-        made, ``("model", None)`` (the model played every role concerned).
-    """
-    check = inject.spec.check
-    first, last = inject.day, inject.day + int(check["within_days"])
-    ks = list(communities)
-    rows = range(first, min(last, states.shape[0] - 1) + 1)
-    if check["check"] == "state":
-        wanted = [STATES.index(s) for s in check["states"]]
-        for day in rows:
-            if np.isin(states[day, ks], wanted).any():
-                return "met", day
-        return "missed", None
-    if check["check"] == "measures":
-        for day in rows:
-            if (levels[day, ks] >= check["at_least"] - 1e-9).any():
-                return "met", day
-        return "missed", None
-    kinds = {
-        "request_resources": {"committee", "street_office"},
-        "dispatch": {"government", "street_office"},
-        "approve_state": {"government", "street_office"},
-        "own_task": {"committee"},
-    }
-    could = set().union(*(kinds.get(k, {"committee"}) for k in check["kinds"]))
-    if not could & human_kinds:
-        return "model", None
-    hits = [
-        d["day"]
-        for d in decisions
-        if d["kind"] in check["kinds"]
-        and d["choice"] in check["choices"]
-        and (d["community"] in ks or d["community"] == -1)
-        and first <= d["day"] <= last
-    ]
-    return ("met", min(hits)) if hits else ("missed", None)

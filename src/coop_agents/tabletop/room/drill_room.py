@@ -1,121 +1,29 @@
-"""A drill held for the app: a room with codes, players, submissions, a timer and a console.
-
-A :class:`Room` holds one :class:`~coop_agents.tabletop.exercise.Exercise` for several browser
-sessions at once (the facilitator's and the players'): the facilitator creates it and hands out
-its room code and one code per role; a player joins with both (:func:`join`; no open lobby: a
-wrong code is refused without saying which part is wrong). Each turn the players submit their
-answers; the turn advances when every role played by people has submitted (a role with nothing
-to decide counts as submitted) or when the time limit runs out, and an undecided decision takes
-the facilitator's default. (A turn in which nobody has anything to decide waits for the clock or
-the facilitator, so players can read what reached them and injects land when planned.) The facilitator starts, pauses and extends the timer, fires injects,
-turns hints on or off and ends the drill.
-
-Every change goes through the room's lock and is written to the drill's log before anyone sees
-it (the exercise rewrites its log atomically); sessions wait on :meth:`Room.wait` and redraw when
-the room's version changes. After a restart the facilitator reopens the drill from its log with
-the room code and the facilitator's code (:func:`reopen`); the same codes let the players back in.
-
-Nothing here imports Solara: the tests and ``benchmarks/app_step.py`` drive rooms directly.
-"""
+"""The :class:`Room`: one drill shared by its facilitator's and players' sessions (submissions,
+the turn's timer, the facilitator's controls, what each page is shown, the debrief)."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from coop_agents.errors import CoopError
-from coop_agents.tabletop.exercise import Exercise, Pending, RoleView, Truth
-from coop_agents.tabletop.log import read_log
+from coop_agents.tabletop.exercise import Exercise
+from coop_agents.tabletop.room.codes import (
+    FACILITATOR_CODE_LEN,
+    ROLE_CODE_LEN,
+    ROOM_CODE_LEN,
+    Seat,
+    new_code,
+    same_code,
+)
+from coop_agents.tabletop.room.states import ConsoleState, PlayerState
 
-__all__ = [
-    "CODE_ALPHABET",
-    "EXTEND_S",
-    "ROOMS",
-    "ConsoleState",
-    "PlayerState",
-    "Room",
-    "Seat",
-    "console_access",
-    "create_room",
-    "join",
-    "reopen",
-]
+__all__ = ["EXTEND_S", "MAX_LIMIT_S", "Room"]
 
-# Codes are read aloud and typed on phones: no 0/O, 1/I/L.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-ROOM_CODE_LEN, ROLE_CODE_LEN, FACILITATOR_CODE_LEN = 6, 6, 10
 EXTEND_S = 30.0
 MAX_LIMIT_S = 3600.0
-ROOMS: dict[str, Room] = {}
-_ROOMS_LOCK = threading.Lock()
-
-
-def _code(n: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(n))
-
-
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.strip().upper().encode(), b.strip().upper().encode())
-
-
-@dataclass
-class Seat:
-    """One role played by people: its code, who joined, whether they submitted this turn."""
-
-    role: Hashable
-    code: str
-    player: str | None = None
-    submitted: bool = False
-
-
-@dataclass(frozen=True)
-class PlayerState:
-    """What one player's page shows, taken at once under the room's lock."""
-
-    version: int
-    role: Hashable
-    player: str | None
-    turn: int
-    n_turns: int | None
-    span: tuple[int, int, int | None]
-    view: RoleView | None
-    pending: tuple[Pending, ...]
-    answers: Mapping[tuple, Any]  # this role's answers so far this turn
-    submitted: bool
-    hints: bool
-    finished: bool
-    clock: tuple[str, float | None]  # ("waiting" | "running" | "paused" | "none", seconds left)
-
-
-@dataclass(frozen=True)
-class ConsoleState:
-    """What the facilitator's console shows."""
-
-    version: int
-    code: str
-    facilitator_code: str
-    seats: tuple[Seat, ...]
-    waiting: Mapping[Hashable, int]  # decisions waiting per role
-    turn: int
-    n_turns: int | None
-    span: tuple[int, int, int | None]
-    truth: Truth
-    fired: tuple[tuple[int, Any], ...]
-    hints: bool
-    default: str
-    time_limit: float | None
-    clock: tuple[str, float | None]
-    finished: bool
-    log: str | None
-    debrief: Any  # None, "running", a Debrief or an Exception
-    debrief_note: str
 
 
 class Room:
@@ -141,10 +49,12 @@ class Room:
         record: bool = True,
     ) -> None:
         self.exercise = exercise
-        self.code = code or _code(ROOM_CODE_LEN)
-        self.facilitator_code = facilitator_code or _code(FACILITATOR_CODE_LEN)
+        self.code = code or new_code(ROOM_CODE_LEN)
+        self.facilitator_code = facilitator_code or new_code(FACILITATOR_CODE_LEN)
         codes = dict(codes or {})
-        self.seats = {role: Seat(role, codes.get(role) or _code(ROLE_CODE_LEN)) for role in exercise.humans}
+        self.seats = {
+            role: Seat(role, codes.get(role) or new_code(ROLE_CODE_LEN)) for role in exercise.humans
+        }
         self.hints = bool(hints)
         self.time_limit = self._limit(time_limit)
         self.clock = clock
@@ -328,7 +238,7 @@ class Room:
         same seat takes it over)."""
         with self.lock:
             for seat in self.seats.values():
-                if _same(seat.code, role_code):
+                if same_code(seat.code, role_code):
                     name = " ".join(str(player).split())[:60] or None
                     seat.player = name
                     self.exercise._append(
@@ -478,108 +388,3 @@ class Room:
         with self.lock:
             self.debrief = result
             self._changed()
-
-
-# ----------------------------------------------------------------------------- the rooms
-
-
-def create_room(exercise: Exercise, **kwargs: Any) -> Room:
-    """A new room for ``exercise``, registered under a fresh code."""
-    with _ROOMS_LOCK:
-        room = Room(exercise, **kwargs)
-        while room.code in ROOMS:
-            room.code = _code(ROOM_CODE_LEN)
-        ROOMS[room.code] = room
-        return room
-
-
-def join(room_code: str, role_code: str, player: str) -> tuple[Room, Hashable]:
-    """The room and role for these codes. A wrong room code or role code is the same
-    :class:`CoopError` ("wrong code"), so a guess learns nothing."""
-    room = ROOMS.get(str(room_code).strip().upper())
-    if room is None:
-        raise CoopError("wrong code")
-    return room, room.join(role_code, player)
-
-
-def console_access(room_code: str, facilitator_code: str) -> Room | None:
-    """The live room whose codes these are, or None."""
-    room = ROOMS.get(str(room_code).strip().upper())
-    if room is not None and _same(room.facilitator_code, facilitator_code):
-        return room
-    return None
-
-
-def _room_record(path: Path) -> dict | None:
-    """The room record of a drill's log (it follows the settings), without reading the rest."""
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if i > 3:
-                    return None
-                record = json.loads(line)
-                if isinstance(record, dict) and record.get("type") == "room":
-                    return record
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-def reopen(room_code: str, facilitator_code: str, folder: str | Path) -> Room:
-    """The room with these codes: live, or rebuilt from its log in ``folder`` after a restart
-    (paused; players rejoin with their codes and find their answers of the open turn).
-
-    Raises:
-        CoopError: no drill with these codes.
-    """
-    live = console_access(room_code, facilitator_code)
-    if live is not None:
-        return live
-    code = str(room_code).strip().upper()
-    for path in sorted(Path(folder).glob("*.jsonl")):
-        record = _room_record(path)
-        if (
-            not record
-            or record.get("code") != code
-            or not _same(str(record.get("facilitator", "")), facilitator_code)
-        ):
-            continue
-        exercise = Exercise.replay(path, log=path)
-        codes = {role: c for role, c in record.get("codes", [])}
-        with _ROOMS_LOCK:
-            room = Room(
-                exercise,
-                time_limit=record.get("time_limit"),
-                hints=record.get("hints", True),
-                code=code,
-                facilitator_code=record["facilitator"],
-                codes=codes,
-                record=False,
-            )
-            for r in read_log(path)[1:]:
-                seat = room.seats.get(r.get("role"))
-                if r["type"] == "join" and seat is not None:
-                    seat.player = r.get("player")
-                elif r["type"] == "submit" and seat is not None and r.get("turn") == exercise.turn:
-                    seat.submitted = True
-                elif r["type"] == "control" and r.get("action") == "hints":
-                    room.hints = bool(r.get("on"))
-                elif r["type"] == "control" and r.get("action") == "time_limit":
-                    room.time_limit = r.get("seconds")
-                elif r["type"] == "control" and r.get("action") == "start":
-                    room.started = True
-            room.paused = room.started
-            room.remaining = room.time_limit
-            ROOMS[code] = room
-            exercise._append(
-                {
-                    "type": "control",
-                    "turn": exercise.turn,
-                    "action": "reopen",
-                    "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                }
-            )
-        return room
-    raise CoopError("no drill with these codes")
