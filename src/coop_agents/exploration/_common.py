@@ -28,6 +28,7 @@ __all__ = [
     "quiet_libraries",
     "save_figure",
     "value_words",
+    "write_outputs",
 ]
 
 # Columns of a results table that are not factors.
@@ -219,6 +220,29 @@ def value_words(value: Any, integer: bool = False) -> str:
         text = format_number(round(x, digits), digits)
         return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
+
+
+def write_outputs(
+    out: str | Path | None, default: Path | None, tables: dict[str, pd.DataFrame], report: str, text: str
+) -> tuple[Path, list[Path]]:
+    """An analysis's files: each table as CSV (no index) and its Markdown ``report``, in ``out``
+    (else ``default``, where the analysis ran); the folder and the paths written.
+
+    Raises:
+        CoopError: neither folder given.
+    """
+    chosen = out if out is not None else default
+    if chosen is None:
+        raise CoopError("no folder to write to: give out")
+    folder = Path(chosen)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        paths.append(folder / name)
+        table.to_csv(paths[-1], index=False)
+    paths.append(folder / report)
+    paths[-1].write_text(text, encoding="utf-8")
+    return folder, paths
 
 
 def save_figure(fig, out: Path, name: str) -> list[Path]:
