@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from coop_agents.governance import GovernanceState
+from coop_agents.i18n import state_label as app_state_label
+from coop_agents.i18n.strings import TEXTS as APP_TEXTS
+
 __all__ = ["LANGS", "TEXTS", "choice_label", "kind_label", "message_label", "state_label", "t"]
 
 LANGS = ("en", "zh")
 
+# Words the app already has (the same English and Chinese) are taken from it, not copied.
 TEXTS: dict[str, tuple[str, str]] = {
     # kinds of decision
     "kind.request_state": ("Governance state", "申请状态转换"),
@@ -49,11 +54,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choice.own_authority": ("(own decision)", "（自行决定）"),
     "measures.none": ("none", "不采取"),
     "measures.full": ("full", "全面"),
-    # states
-    "state.normal": ("Normal", "常态"),
-    "state.pre_transition": ("Pre-transition", "前转换态"),
-    "state.emergency": ("Emergency", "应急态"),
-    "state.post_transition": ("Post-transition", "后转换态"),
+    # states: the governance states' names, as the app writes them
+    **{
+        f"state.{s.name.lower()}": (app_state_label(s, "en"), app_state_label(s, "zh"))
+        for s in GovernanceState
+    },
     # messages
     "msg.report": ("report", "情况报告"),
     "msg.request": ("request for a state change", "状态转换申请"),
@@ -87,9 +92,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "只有持代码者才能加入。你的页面只显示你的角色所掌握的信息。",
     ),
     "create.title": ("Start a drill (facilitator)", "创建推演（主持人）"),
-    "create.scenario": ("Scenario", "情景"),
+    "create.scenario": APP_TEXTS["scenario"],
     "create.pattern": ("Institutional setting (pattern)", "制度环境（协同模式）"),
-    "create.seed": ("Seed", "随机种子"),
+    "create.seed": APP_TEXTS["seed"],
     "create.residents": ("Residents", "居民人数"),
     "create.turn": ("Turn length", "每轮时长"),
     "create.turn.half": ("Half a day", "半天"),
@@ -133,7 +138,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.empty": ("No messages today.", "今天没有消息。"),
     "inbox.earlier": ("Earlier days", "此前几天"),
     "situation": ("Your situation", "当前情况"),
-    "community": ("Community", "社区"),
+    "community": APP_TEXTS["axis.community"],
     "col.state": ("State", "状态"),
     "col.level": ("Measures", "措施强度"),
     "col.perceived": ("Perceived risk", "感知风险"),
@@ -182,7 +187,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "累计受影响居民：{harm}；当前患病率 {prevalence}",
     ),
     "start": ("Start", "开始"),
-    "pause": ("Pause", "暂停"),
+    "pause": APP_TEXTS["pause"],
     "resume": ("Resume", "继续"),
     "extend": ("+30 s", "+30 秒"),
     "advance": ("End the turn now", "立即结束本轮"),
