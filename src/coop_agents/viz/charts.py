@@ -97,6 +97,12 @@ def _round(y: float) -> float | None:
     return float(f"{y:.4g}")
 
 
+def _panels(titles: list, grids: list, xaxes: list, yaxes: list, **rest: object) -> dict:
+    """An ECharts option of panels (a grid each, with its axes and title) and ``rest``; without
+    animation, as every day redraws it."""
+    return {"animation": False, "title": titles, "grid": grids, "xAxis": xaxes, "yAxis": yaxes, **rest}
+
+
 def charts_option(runs: list[Run], lang: str) -> dict:
     """One ECharts option with a grid of panels: prevalence (or exposure), harm, unmet needs (all
     and vulnerable residents), messages and queues, resources, measures; day 0 to the horizon.
@@ -186,16 +192,7 @@ def charts_option(runs: list[Run], lang: str) -> dict:
                 "textStyle": {"fontSize": 13},
             }
         )
-    return {
-        "animation": False,
-        "title": titles,
-        "grid": grids,
-        "xAxis": xaxes,
-        "yAxis": yaxes,
-        "legend": legends,
-        "series": series,
-        "tooltip": {"trigger": "axis"},
-    }
+    return _panels(titles, grids, xaxes, yaxes, legend=legends, series=series, tooltip={"trigger": "axis"})
 
 
 # Pixel sizes of the states chart: a row per community (thinner for large districts), a legend on top.
@@ -310,14 +307,13 @@ def states_option(runs: list[Run], lang: str) -> dict:
         {"value": int(s), "label": state_label(s, lang), "color": c}
         for s, c in zip(GovernanceState, STATE_COLOURS)
     ]
-    return {
-        "animation": False,
-        "title": titles,
-        "grid": grids,
-        "xAxis": xaxes,
-        "yAxis": yaxes,
-        "series": series,
-        "visualMap": {
+    return _panels(
+        titles,
+        grids,
+        xaxes,
+        yaxes,
+        series=series,
+        visualMap={
             "type": "piecewise",
             "dimension": 2,
             "pieces": pieces,
@@ -326,8 +322,8 @@ def states_option(runs: list[Run], lang: str) -> dict:
             "right": 16,
             "seriesIndex": list(range(len(runs))),
         },
-        "tooltip": {"position": "top"},
-    }
+        tooltip={"position": "top"},
+    )
 
 
 def format_value(x: float, lang: str, decimals: int | None = None) -> str:
