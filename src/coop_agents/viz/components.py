@@ -49,6 +49,7 @@ __all__ = [
     "StatesView",
     "ChartsView",
     "OutcomeTable",
+    "radio_row",
 ]
 
 PLAY_PAUSE_S = 0.05  # rest between days while playing, so clicks get their turn
@@ -70,6 +71,20 @@ def LanguageSwitch(lang: solara.Reactive[str]):
                 dark=True,
                 outlined=code == lang.value,
             )
+
+
+def radio_row(label: str, value: str, on_value: Callable[[str], None], options: dict[str, str], **extra: Any):
+    """One radio button per option (value -> its words) in a row under ``label``; ``extra``: more
+    of Vuetify's settings (e.g. ``class_``, ``hide_details``)."""
+    return rv.RadioGroup(
+        v_model=value,
+        on_v_model=on_value,
+        row=True,
+        dense=True,
+        label=label,
+        children=[rv.Radio(label=words, value=v) for v, words in options.items()],
+        **extra,
+    )
 
 
 def _step(low: float, high: float) -> float:
@@ -272,14 +287,12 @@ def NetworkView(ensemble: Ensemble, day: int, lang: str, colour_by: solara.React
         lambda: svg(network_legend(run, lang, colour_by.value)), [id(ensemble), lang, colour_by.value]
     )
     with solara.Card(text("view.network", lang)):
-        rv.RadioGroup(
-            v_model=colour_by.value,
-            on_v_model=colour_by.set,
-            row=True,
-            dense=True,
-            label=text("colour_by", lang),
+        radio_row(
+            text("colour_by", lang),
+            colour_by.value,
+            colour_by.set,
+            {k: text(f"colour_by.{k}", lang) for k in ("harm", "state")},
             hide_details=True,
-            children=[rv.Radio(label=text(f"colour_by.{k}", lang), value=k) for k in ("harm", "state")],
         )
         with solara.Columns([3, 1]):
             solara.Image(image, format="svg+xml", width="100%", classes=["coop-network"])
