@@ -2,7 +2,8 @@
 
 - :mod:`~coop_agents.viz.session`: a session's settings, runs and ensembles (no Solara).
 - :mod:`~coop_agents.viz.layout`: the district's fixed drawing layout.
-- :mod:`~coop_agents.viz.figures`: the actor network and its legend (matplotlib, as SVG).
+- :mod:`~coop_agents.viz.figures`: the actor network and its legend (matplotlib).
+- :mod:`~coop_agents.viz.svg`: figures as SVG for the browser, in fonts with Chinese glyphs.
 - :mod:`~coop_agents.viz.charts`: governance states and outcomes over time (ECharts), the table.
 - :mod:`~coop_agents.viz.components`, :mod:`~coop_agents.viz.app`: the Solara components and pages.
 - :mod:`~coop_agents.viz.server`: serving it offline.
