@@ -139,6 +139,21 @@ def test_two_sessions_are_independent(open_app):
     expect(second.locator(".coop-day")).to_have_text(f"第 1 天 / 共 {CAP} 天")
 
 
+def test_the_navigation_bar_leads_to_the_tabletop_drill_in_both_languages(open_app):
+    page = open_app()
+    nav = page.locator(".coop-nav")
+    # Started without --results: no Explore page to offer.
+    expect(nav).to_have_text(["One pattern", "Compare patterns", "Workshop", "Tabletop drill"])
+    click(page, "中文")
+    expect(nav).to_have_text(["单一模式", "模式对比", "研讨会", "桌面推演"])
+    click(page, "桌面推演")
+    expect(page).to_have_url(re.compile(r"/tabletop$"))
+    expect(page.locator(".coop-join-button")).to_be_visible()
+    expect(nav.filter(has_text="桌面推演")).to_have_class(re.compile(r"v-btn--outlined"))
+    click(page, "单一模式")
+    expect(page.locator(".coop-day")).to_have_text(f"第 0 天 / 共 {CAP} 天")
+
+
 def test_every_request_stays_on_this_machine(open_app, requests_seen):
     page = open_app()
     click(page, "Step")

@@ -124,3 +124,19 @@ def test_max_residents_reaches_the_app(monkeypatch):
     assert server.max_residents() == 25_000  # every shipped scenario fits: the largest has 24,000
     assert main(["app", "--max-residents", "3000"]) == 0
     assert server.max_residents() == 3000
+
+
+def test_the_navigation_bar_offers_explore_only_with_a_results_folder(monkeypatch, tmp_path):
+    from coop_agents.viz import server
+    from coop_agents.viz.app import pages
+    from coop_agents.viz.explore import RESULTS_ENV
+
+    monkeypatch.setattr(server, "serve", lambda host, port, allow_hosts=(): 0)
+    monkeypatch.setenv("COOP_AGENTS_WORKSHOP_DIR", "unset")  # each restored afterwards
+    monkeypatch.setenv(server.MAX_RESIDENTS_ENV, "unset")
+    monkeypatch.setenv(RESULTS_ENV, "")
+    assert main(["app"]) == 0
+    assert [path for path, _ in pages()] == ["/", "/compare", "/workshop", "/tabletop"]
+    (tmp_path / "runs").mkdir()  # what makes a folder one of 'coop-agents batch'
+    assert main(["app", "--results", str(tmp_path)]) == 0
+    assert [path for path, _ in pages()] == ["/", "/compare", "/workshop", "/tabletop", "/explore"]

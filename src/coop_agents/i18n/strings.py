@@ -16,6 +16,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.run": ("One pattern", "单一模式"),
     "nav.compare": ("Compare patterns", "模式对比"),
     "nav.workshop": ("Workshop", "研讨会"),
+    "nav.tabletop": ("Tabletop drill", "桌面推演"),  # the page's own title (coop_agents.tabletop.strings)
+    "nav.explore": ("Explore", "探索"),  # shown with a results folder only (coop-agents app --results)
     "language": ("Language", "语言"),
     # controls
     "controls": ("Settings", "设置"),

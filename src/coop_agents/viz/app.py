@@ -1,8 +1,10 @@
 """The browser app served by ``coop-agents app``: one pattern day by day, patterns compared, a workshop.
 
-Three pages: ``/`` runs one pattern with its controls; ``/compare`` steps two or three patterns on
+Five pages: ``/`` runs one pattern with its controls; ``/compare`` steps two or three patterns on
 the same scenario and seed together; ``/workshop`` is a facilitator's round of predict, then
-reveal (:mod:`coop_agents.viz.workshop`). Solara keeps module-level reactive values per browser
+reveal (:mod:`coop_agents.viz.workshop`); ``/tabletop`` a drill with a player per role
+(:mod:`coop_agents.viz.tabletop`); ``/explore`` the analyses of the results folder the app was
+started with (:mod:`coop_agents.viz.explore`; in the navigation bar only then). Solara keeps module-level reactive values per browser
 session (each page load is one), so the language and settings below are each session's own; the
 models live in a :class:`~coop_agents.viz.session.Session` that :func:`Layout` makes once per
 session and hands to the pages. One session's step or reset never touches another's models.
@@ -31,7 +33,7 @@ from coop_agents.viz.components import (
     ScenarioSelect,
     StatesView,
 )
-from coop_agents.viz.explore import ExplorePage
+from coop_agents.viz.explore import ExplorePage, results_folder
 from coop_agents.viz.server import APP_NAME, tab_title
 from coop_agents.viz.session import CONTROL_GROUPS, CompareSettings, Ensemble, RunSettings, Session
 from coop_agents.viz.tabletop import TabletopPage
@@ -46,7 +48,19 @@ colour_by = solara.reactive("harm")
 # Layout provides each browser session's Session to the pages below it.
 session_context: UserContext[Session | None] = solara.create_context(None)
 
-PAGES = (("/", "nav.run"), ("/compare", "nav.compare"), ("/workshop", "nav.workshop"))
+PAGES = (
+    ("/", "nav.run"),
+    ("/compare", "nav.compare"),
+    ("/workshop", "nav.workshop"),
+    ("/tabletop", "nav.tabletop"),
+    ("/explore", "nav.explore"),
+)
+
+
+def pages() -> tuple[tuple[str, str], ...]:
+    """The navigation bar's pages (path, i18n key): Explore only when the app was started with a
+    results folder (``--results``), which is all that page shows."""
+    return tuple(p for p in PAGES if p[0] != "/explore" or results_folder() is not None)
 
 
 @solara.component
@@ -59,7 +73,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's layout signature
     with solara.AppLayout(children=children, navigation=False):
         with solara.AppBar():
             solara.AppBarTitle(text("app.title", lang))
-            for path, key in PAGES:
+            for path, key in pages():
                 solara.Button(
                     text(key, lang),
                     on_click=lambda path=path: router.push(path),
