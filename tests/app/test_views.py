@@ -11,6 +11,8 @@ from coop_agents.viz.charts import PANELS, charts_option, format_value, outcome_
 from coop_agents.viz.figures import LINK_STYLE, network_figure, network_legend, svg
 from coop_agents.viz.session import CompareSettings, Ensemble, RunSettings
 
+MESSAGE_DAYS = 30  # days a run may take to have messages in flight (the default district: under a week)
+
 
 @pytest.fixture(scope="module")
 def stepped():
@@ -49,15 +51,33 @@ def test_network_styles_ties_by_link_and_greys_those_the_pattern_does_not_use():
     assert ties_drawn(network_figure(siloed), "inactive") > ties_drawn(network_figure(full), "inactive")
 
 
-def test_network_shows_messages_in_flight_and_aggregates_residents(stepped):
-    run = stepped.runs[0]
-    while not [e for e in run.model.bus.in_flight_edges() if e[0] != e[1]]:
-        stepped.step()
+def crossing(run) -> set:
+    """The pairs of organisations some message in flight is travelling between."""
+    return {(a, b) for a, b, _ in run.model.bus.in_flight_edges() if a != b}
+
+
+@pytest.fixture(scope="module")
+def with_messages():
+    """The default district under full-cycle governance, stepped (its own, so that ``stepped``
+    stays at day ten) until messages travel between organisations, within a budget of days."""
+    ensemble = Ensemble.single(RunSettings(pattern="full_cycle"))
+    run = ensemble.runs[0]
+    while not crossing(run) and ensemble.running and ensemble.day < MESSAGE_DAYS:
+        ensemble.step()
+    if not crossing(run):
+        pytest.fail(
+            f"no message in flight between two organisations by day {ensemble.day} (budget "
+            f"{MESSAGE_DAYS} days): full-cycle governance in the default district sends some within "
+            "its first week, so the messaging or the bus's in_flight_edges() changed"
+        )
+    return ensemble
+
+
+def test_network_shows_messages_in_flight_and_aggregates_residents(with_messages):
+    run = with_messages.runs[0]
     ax = network_figure(run).axes[0]
     arrows = [c for c in ax.collections if type(c).__name__ == "Quiver"]
-    assert sum(len(q.U) for q in arrows) == len(
-        {(a, b) for a, b, _ in run.model.bus.in_flight_edges() if a != b}
-    )
+    assert sum(len(q.U) for q in arrows) == len(crossing(run))
     discs = [
         c
         for c in ax.collections
