@@ -44,19 +44,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from coop_agents.viz.headless import CHROMIUM, CHROMIUM_ARGS  # as the app's browser tests start it
+
 BUDGET_S = 0.5
 DAYS = 40
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def summary(name: str, seconds: list[float]) -> None:
@@ -114,7 +105,7 @@ def in_browser(district: str | None = None) -> list[float]:
             if url is None:
                 raise SystemExit("coop-agents app did not start")
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(60_000)
                 page.goto(url)

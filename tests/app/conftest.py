@@ -19,18 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-# Headless, and nothing chromium would fetch on its own (updates, sync, field trials).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from coop_agents.viz.headless import CHROMIUM, CHROMIUM_ARGS
+
 TIMEOUT_MS = 30_000  # generous: the other tests share the machine's two cores
 FILE_TIMEOUT_S = 30  # for a file the app writes to show up as the page says it is
 
@@ -40,7 +30,7 @@ def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's launch arguments, pointed at Debian's chromium."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing; run 'make setup' (or apt-get install chromium)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
 
 
 @pytest.fixture(scope="session")
@@ -104,25 +94,37 @@ def requests_seen():
 
 
 @pytest.fixture
-def open_app(browser, app_url, requests_seen):
-    """Open a page of the app in a new browser session; wait until it has drawn."""
+def new_session(browser, requests_seen):
+    """A blank page in a new browser session (a fresh context), its requests recorded. When the
+    test ends its sessions close, and it fails if a request left 127.0.0.1 or was not served."""
     contexts = []
 
-    def open_page(path: str = ""):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def open_page():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         requests_seen.watch(page)
-        page.goto(app_url + path)
-        page.locator(".coop-day").wait_for()
-        page.locator(".coop-outcomes td").first.wait_for()
         return page
 
     yield open_page
     for context in contexts:
         context.close()
     requests_seen.check()
+
+
+@pytest.fixture
+def open_app(new_session, app_url):
+    """Open a page of the app in a new browser session; wait until it has drawn."""
+
+    def open_page(path: str = ""):
+        page = new_session()
+        page.goto(app_url + path)
+        page.locator(".coop-day").wait_for()
+        page.locator(".coop-outcomes td").first.wait_for()
+        return page
+
+    return open_page
 
 
 # Vuetify's controls, and the workshop's round files.
