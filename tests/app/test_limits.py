@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from coop_agents.i18n import param_label
 
-from .conftest import TIMEOUT_MS, choose_in, new_files, number_field, round_file, start_app
+from .conftest import choose_in, new_files, number_field, round_file, start_app
 
 LIMIT = 3000
 REFUSED = "Not allowed: an integer from 20 to 3,000"
@@ -67,39 +67,32 @@ def test_the_compare_page_refuses_more_residents_than_allowed(open_app):
     refuses_more_than_the_limit(page.locator(".v-navigation-drawer"))
 
 
-def test_the_workshop_refuses_more_residents_than_allowed(browser, app_url, sessions, requests_seen):
+def test_the_workshop_refuses_more_residents_than_allowed(new_session, app_url, sessions):
     from coop_agents.workshop.cards import pattern_card
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        requests_seen.watch(page)
-        page.goto(app_url + "workshop")
-        page.locator(".coop-reveal-button").wait_for()
-        expect(page).to_have_title("Workshop · coop-agents")
-        choose = page.locator(".coop-choose")
-        choose.get_by_text("Advanced settings").click()
-        # The first scenario has 4,800 residents: a round of it runs with the most allowed.
-        expect(residents_field(choose)).to_have_value(str(LIMIT))
-        before = set(sessions.glob("*.json"))
-        residents_field(choose).fill(str(LIMIT + 1))
-        expect(choose.get_by_text(REFUSED)).to_be_visible()
-        box = page.locator(".coop-question-harm")
-        box.locator(".coop-participant input").fill("Alice")
-        choose_in(page, box.locator(".coop-pick"), pattern_card("full_cycle", "en").label)
-        box.get_by_role("button", name="Add").click()
-        files = new_files(sessions, before)
-        assert len(files) == 1
-        assert (
-            round_file(files[0], lambda record: record["predictions"]["harm"] == {"Alice": "full_cycle"})[
-                "residents"
-            ]
-            is None
-        )  # the refused number never reached the round
-        residents_field(choose).fill("1200")
-        expect(choose.get_by_text(REFUSED)).to_have_count(0)
-        assert round_file(files[0], lambda record: record["residents"] == 1200)
-    finally:
-        context.close()
-    requests_seen.check()
+    page = new_session()
+    page.goto(app_url + "workshop")
+    page.locator(".coop-reveal-button").wait_for()
+    expect(page).to_have_title("Workshop · coop-agents")
+    choose = page.locator(".coop-choose")
+    choose.get_by_text("Advanced settings").click()
+    # The first scenario has 4,800 residents: a round of it runs with the most allowed.
+    expect(residents_field(choose)).to_have_value(str(LIMIT))
+    before = set(sessions.glob("*.json"))
+    residents_field(choose).fill(str(LIMIT + 1))
+    expect(choose.get_by_text(REFUSED)).to_be_visible()
+    box = page.locator(".coop-question-harm")
+    box.locator(".coop-participant input").fill("Alice")
+    choose_in(page, box.locator(".coop-pick"), pattern_card("full_cycle", "en").label)
+    box.get_by_role("button", name="Add").click()
+    files = new_files(sessions, before)
+    assert len(files) == 1
+    assert (
+        round_file(files[0], lambda record: record["predictions"]["harm"] == {"Alice": "full_cycle"})[
+            "residents"
+        ]
+        is None
+    )  # the refused number never reached the round
+    residents_field(choose).fill("1200")
+    expect(choose.get_by_text(REFUSED)).to_have_count(0)
+    assert round_file(files[0], lambda record: record["residents"] == 1200)

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from coop_agents.model import CoordinationModel
 
-from .conftest import TIMEOUT_MS, start_app
+from .conftest import start_app
 from .test_workshop_page import external_references, number_field
 
 RESIDENTS, SEED, DAYS = 1200, 1, 4
@@ -37,16 +37,11 @@ def tabletop_app(tmp_path_factory):
 
 
 @pytest.fixture
-def open_session(browser, tabletop_app, requests_seen):
+def open_session(new_session, tabletop_app):
     """Open /tabletop in a new browser session; returns the page and the WebSocket frames it got."""
-    contexts = []
 
     def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        requests_seen.watch(page)
+        page = new_session()
         frames: list[str] = []
         page.on(
             "websocket",
@@ -61,10 +56,7 @@ def open_session(browser, tabletop_app, requests_seen):
         page.locator(".coop-join-button").wait_for()
         return page, frames
 
-    yield open_page
-    for context in contexts:
-        context.close()
-    requests_seen.check()
+    return open_page
 
 
 def roles() -> tuple[int, int, int]:

@@ -31,7 +31,7 @@ from coop_agents.viz.workshop import (
     with_prediction,
 )
 
-from .conftest import TIMEOUT_MS, choose_in, new_files, number_field, round_file, start_app
+from .conftest import choose_in, new_files, number_field, round_file, start_app
 
 RESIDENTS, REPLICATES, SEED = 800, 4, 5  # a seed other than the default: the page must pass it on
 PATTERNS = ("siloed", "platform", "full_cycle")  # in preset order, as the page lists them
@@ -54,23 +54,14 @@ def workshop_app(tmp_path_factory):
 
 
 @pytest.fixture
-def open_workshop(browser, workshop_app, requests_seen):
-    contexts = []
-
+def open_workshop(new_session, workshop_app):
     def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        requests_seen.watch(page)
+        page = new_session()
         page.goto(workshop_app[0] + "workshop")
         page.locator(".coop-workshop .coop-reveal-button").wait_for()
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
-    requests_seen.check()
+    return open_page
 
 
 def expected_comparison(scenario: str, seed: int = 1):
