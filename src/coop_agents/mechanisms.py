@@ -13,12 +13,22 @@ on the expected side; ``scripts/mechanism_findings.py`` writes the same numbers 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from coop_agents.validation import Check, Comparison, Fact, paired_ci, paired_runs
+from coop_agents.mechanism_worlds import (
+    FALSE_SIGNALS,
+    RECURRING_DISTRICT,
+    RESIDUAL_EPIDEMIC,
+    RESOURCE_STRESS,
+    SHOCK_DISTRICT,
+    SINGLE_EPIDEMIC,
+    YEAR_DISTRICT,
+)
+
+# compare is validation's, re-exported here: the mechanisms' comparisons are the facts' kind.
+from coop_agents.validation import Check, Fact, compare, paired_runs
 
 __all__ = [
     "MECHANISMS",
@@ -35,47 +45,11 @@ __all__ = [
     "SHOCK_DISTRICT",
     "RECURRING_DISTRICT",
     "FALSE_SIGNALS",
+    "SINGLE_EPIDEMIC",
+    "RESIDUAL_EPIDEMIC",
+    "RESOURCE_STRESS",
+    "YEAR_DISTRICT",
 ]
-
-# A district of 12 communities (2 streets x 6) hit by a shock: one site, or most of them at once.
-SHOCK_DISTRICT = dict(
-    hazard="shock",
-    residents=2400,
-    street_offices=2,
-    communities_per_street=6,
-    steps=60,
-    shock_onset=5,
-    shock_lead=6,
-    shock_duration=3,
-)
-# Eight months of recurring epidemics with false signals in 6 communities (the recurring scenario, smaller).
-RECURRING_DISTRICT = dict(residents=1800, street_offices=2, communities_per_street=3, steps=240)
-# Eight months of false signals only (symptoms mistaken for cases; no epidemic ever starts).
-FALSE_SIGNALS = dict(
-    residents=1800,
-    street_offices=2,
-    communities_per_street=3,
-    steps=240,
-    run_until="steps",
-    initial_cases=0,
-    false_signal_rate=0.3,
-)
-# One epidemic in the same 6 communities.
-SINGLE_EPIDEMIC = dict(residents=1800, street_offices=2, communities_per_street=3, steps=120)
-# One epidemic that leaves residual cases (as stylised fact 6): more transmissible, a quick exit.
-RESIDUAL_EPIDEMIC = dict(
-    residents=1800, street_offices=2, communities_per_street=3, steps=120, transmission=0.09, clear_days=2
-)
-
-
-def compare(runs: dict, outcome: str, before: str, after: str, expect: str, what: str = "") -> Comparison:
-    """``after - before`` of ``outcome`` over the paired seeds of ``runs`` ({arm: {outcome: array}})."""
-    if outcome not in runs[before] or outcome not in runs[after]:
-        return Comparison(outcome, before, after, expect, math.nan, math.nan, math.nan, 0, what)
-    a, b = runs[before][outcome], runs[after][outcome]
-    mean, low, high = paired_ci(a, b)
-    pairs = int(np.sum(~np.isnan(np.asarray(b, float) - np.asarray(a, float))))
-    return Comparison(outcome, before, after, expect, mean, low, high, pairs, what)
 
 
 def _setting(pattern: str, scenario: str, world: dict, arms: dict) -> str:
@@ -197,9 +171,11 @@ def response_levels(seeds: Iterable[int] = range(20)) -> Fact:
     return fact
 
 
-def _alert(rule: str, seeds: list[int], fact: Fact) -> Fact:
-    """False alarms over eight months of false signals without any epidemic; response delay over
-    single epidemics (more seeds: the delay of one event varies a lot)."""
+def _alert(rule: str, seeds: list[int], claim: str) -> Fact:
+    """Stylised fact 8 for ``alert_rule = rule``: false alarms over eight months of false signals
+    without any epidemic; response delay over single epidemics (more seeds: the delay of one event
+    varies a lot)."""
+    fact = Fact(f"alert_{rule}", 8, claim, "", len(seeds))
     arms = {"any": dict(alert_rule="any"), rule: dict(alert_rule=rule)}
     false = paired_runs("platform", arms, seeds, **FALSE_SIGNALS)
     single = paired_runs("platform", arms, list(range(4 * len(seeds))), **SINGLE_EPIDEMIC)
@@ -216,35 +192,21 @@ def _alert(rule: str, seeds: list[int], fact: Fact) -> Fact:
 
 def alert_confirm(seeds: Iterable[int] = range(12)) -> Fact:
     """An alert that needs a second source: fewer false alarms, a later response."""
-    seeds = list(seeds)
     return _alert(
         "confirm",
-        seeds,
-        Fact(
-            "alert_confirm",
-            8,
-            "When an alert needs a second source (a neighbour, the platform or a grid worker's "
-            "check), false signals raise fewer false alarms, and real events are answered later.",
-            "",
-            len(seeds),
-        ),
+        list(seeds),
+        "When an alert needs a second source (a neighbour, the platform or a grid worker's "
+        "check), false signals raise fewer false alarms, and real events are answered later.",
     )
 
 
 def alert_vote(seeds: Iterable[int] = range(12)) -> Fact:
     """A street office that alerts when k of its communities do: fewer false alarms, a later response."""
-    seeds = list(seeds)
     return _alert(
         "vote",
-        seeds,
-        Fact(
-            "alert_vote",
-            8,
-            "When a street office moves its communities only once two of them alert (a consensus "
-            "rule), false alarms fall and the response comes later.",
-            "",
-            len(seeds),
-        ),
+        list(seeds),
+        "When a street office moves its communities only once two of them alert (a consensus "
+        "rule), false alarms fall and the response comes later.",
     )
 
 
@@ -258,17 +220,23 @@ def _specialty(
     )
 
 
+def _specialty_fact(
+    name: str, seeds: list[int], key: str, number: int, claim: str, world: dict | None = None
+) -> tuple[Fact, dict]:
+    """The stylised fact ``key`` of specialty ``name`` against none, with its paired runs."""
+    r, setting = _specialty(name, seeds, world=world)
+    return Fact(key, number, claim, setting, len(seeds)), r
+
+
 def specialty_care(seeds: Iterable[int] = range(20)) -> Fact:
     """Care organisations serve vulnerable residents first: less unmet need for them."""
-    seeds = list(seeds)
-    r, setting = _specialty("care", seeds)
-    fact = Fact(
+    fact, r = _specialty_fact(
+        "care",
+        list(seeds),
         "specialty_care",
         7,
         "Social organisations that specialise in care (照护) serve vulnerable residents "
         "first and know them: fewer of their need-days go unmet, and the equity gap narrows.",
-        setting,
-        len(seeds),
     )
     fact.comparisons.append(compare(r, "unmet_need_days_vulnerable", "none", "care", "lower"))
     fact.comparisons.append(compare(r, "equity_gap", "none", "care", "lower"))
@@ -277,16 +245,14 @@ def specialty_care(seeds: Iterable[int] = range(20)) -> Fact:
 
 def specialty_expert(seeds: Iterable[int] = range(20)) -> Fact:
     """Expert organisations: less misjudgement, better-timed withdrawal: fewer secondary crises."""
-    seeds = list(seeds)
-    world = {**RESIDUAL_EPIDEMIC, "deescalation": "graded"}
-    r, setting = _specialty("expert", seeds, world=world)
-    fact = Fact(
+    fact, r = _specialty_fact(
+        "expert",
+        list(seeds),
         "specialty_expert",
         6,
         "Expert organisations (专家) cut committees' misjudgement and hold the withdrawal "
         "of measures while risk is still seen: fewer secondary crises.",
-        setting,
-        len(seeds),
+        world={**RESIDUAL_EPIDEMIC, "deescalation": "graded"},
     )
     fact.comparisons.append(compare(r, "secondary_crises", "none", "expert", "lower"))
     return fact
@@ -295,39 +261,23 @@ def specialty_expert(seeds: Iterable[int] = range(20)) -> Fact:
 def specialty_psychological(seeds: Iterable[int] = range(40)) -> Fact:
     """Psychological support: precautions kept while measures end, trust regained faster."""
     seeds = list(seeds)
-    world = {**RESIDUAL_EPIDEMIC, "deescalation": "abrupt"}
-    r, setting = _specialty("psychological", seeds, world=world)
-    recurring, setting_r = _specialty(
-        "psychological", seeds[: len(seeds) // 3], scenario="recurring", world=RECURRING_DISTRICT
-    )
-    fact = Fact(
+    fact, r = _specialty_fact(
+        "psychological",
+        seeds,
         "specialty_psychological",
         6,
         "Psychological support (心理) keeps residents' precautions up while "
         "measures are withdrawn and speeds the return of lost trust: fewer secondary crises after an abrupt "
         "withdrawal, more trust at the end of a year of false alarms.",
-        f"{setting} (secondary crises); and {setting_r}, {len(seeds) // 3} seeds (trust)",
-        len(seeds),
+        world={**RESIDUAL_EPIDEMIC, "deescalation": "abrupt"},
     )
+    recurring, setting_r = _specialty(
+        "psychological", seeds[: len(seeds) // 3], scenario="recurring", world=RECURRING_DISTRICT
+    )
+    fact.setting = f"{fact.setting} (secondary crises); and {setting_r}, {len(seeds) // 3} seeds (trust)"
     fact.comparisons.append(compare(r, "secondary_crises", "none", "psychological", "lower"))
     fact.comparisons.append(compare(recurring, "mean_trust", "none", "psychological", "higher"))
     return fact
-
-
-# A siloed district whose supplies run short: no pillar stock, a slow vertical chain, a larger epidemic
-# in four communities at once, and every sideways tie in use (so that neighbours can lend).
-RESOURCE_STRESS = dict(
-    residents=2400,
-    street_offices=2,
-    communities_per_street=6,
-    steps=150,
-    outbreak_sites=4,
-    initial_cases=16,
-    transmission=0.08,
-    resources=0.0,
-    vertical_latency=3.0,
-    horizontal_links=1.0,
-)
 
 
 def resource_sharing(seeds: Iterable[int] = range(30)) -> Fact:
@@ -385,10 +335,6 @@ def _runs_with_shortages(
             rows.append(row)
         out[name] = {k: np.array([row[k] for row in rows], dtype=float) for k in rows[0]}
     return out
-
-
-# A year of recurring epidemics (the recurring scenario, smaller) for slow mechanisms.
-YEAR_DISTRICT = dict(residents=1800, street_offices=2, communities_per_street=3, steps=365)
 
 
 def formalism(seeds: Iterable[int] = range(12)) -> Fact:
