@@ -96,6 +96,8 @@ def _as_int(value: Any) -> int:
 
 
 def _fmt(x: float | None) -> str:
+    # A bound as the table writes it (0.5, 0.001), not in coop_agents.numbers' table format, which
+    # gives three significant figures (0.500): messages say what may be typed.
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
