@@ -1016,44 +1016,13 @@ def test_hostile_output_paths_are_refused_before_any_run(work, how):
 
 def _hostile_output_argv(work: Path, path: str, how: str) -> list[str]:
     if how == "run":
-        argv = ["run", "--out", path, *QUICK]
-    elif how == "batch":
-        argv = ["batch", write(work, "ok_exp.toml", EXPERIMENT), "--out", path, "--executor", "serial"]
-    elif how == "brief":
-        argv = [
-            "brief",
-            "--patterns",
-            "siloed,full_cycle",
-            "-o",
-            path,
-            "--replicates",
-            "1",
-            "--residents",
-            "200",
-            "--steps",
-            "1",
-            "--executor",
-            "serial",
-        ]
-    else:
-        argv = [
-            "brief",
-            "--patterns",
-            "siloed,full_cycle",
-            "-o",
-            str(work / "ok.html"),
-            "--results",
-            path,
-            "--replicates",
-            "1",
-            "--residents",
-            "200",
-            "--steps",
-            "1",
-            "--executor",
-            "serial",
-        ]
-    return argv
+        return ["run", "--out", path, *QUICK]
+    if how == "batch":
+        return ["batch", write(work, "ok_exp.toml", EXPERIMENT), "--out", path, "--executor", "serial"]
+    # A brief writing its page (brief) or keeping its batch's results (brief_results) at the path.
+    where = ["-o", path] if how == "brief" else ["-o", str(work / "ok.html"), "--results", path]
+    quick = ["--replicates", "1", "--residents", "200", "--steps", "1", "--executor", "serial"]
+    return ["brief", "--patterns", "siloed,full_cycle", *where, *quick]
 
 
 def test_output_folder_holding_other_files_is_refused_and_left_alone(work):
