@@ -36,13 +36,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from coop_agents.errors import CoopError
 from coop_agents.experiments.design import Experiment
+
+if TYPE_CHECKING:  # filelock is imported when a batch takes the lock
+    from filelock import BaseFileLock
 
 __all__ = ["ResultsStore", "Parts", "read_experiment_json", "LOCK", "LOCK_INFO", "QUARANTINE"]
 
@@ -71,7 +74,7 @@ class ResultsStore:
         self.runs_dir = self.out / "runs"
         self.manifest = self.out / "manifest.jsonl"
         self.schema = self._schema()
-        self._lock = None
+        self._lock: BaseFileLock | None = None
         # Names this writer's temporary files: another process never takes them for its own.
         self._token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
 
