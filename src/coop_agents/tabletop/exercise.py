@@ -48,7 +48,7 @@ from typing import Any
 
 import numpy as np
 
-from coop_agents.decisions import DECIDER_KINDS, Decision, check_choice
+from coop_agents.decisions import Decision, check_choice
 from coop_agents.errors import CoopError
 from coop_agents.model import CoordinationModel
 from coop_agents.tabletop import commit
@@ -57,8 +57,8 @@ from coop_agents.tabletop.injects import Inject, inject_from_record, load_inject
 from coop_agents.tabletop.log import jsonable, log_line, write_log
 from coop_agents.tabletop.names import org_name, role_name
 from coop_agents.tabletop.preview import copy_model, preview
-from coop_agents.tabletop.replay import replay_log
-from coop_agents.tabletop.settings import HALF_DAY, check_settings, settings_record
+from coop_agents.tabletop.replay import rebuild_model, replay_log
+from coop_agents.tabletop.settings import HALF_DAY, assign_roles, check_settings, settings_record
 from coop_agents.tabletop.views import (
     AFTERNOON,
     CommunityView,
@@ -70,8 +70,8 @@ from coop_agents.tabletop.views import (
     Truth,
 )
 
-# The drill's parts live in modules of their own (deciders, views, preview, commit, replay,
-# names); the names below are this module's public ones as before the split.
+# The drill's parts live in modules of their own (settings, deciders, views, preview, commit,
+# replay, names); the names below are this module's public ones as before the split.
 
 __all__ = [
     "DEFAULTS",
@@ -146,17 +146,7 @@ class Exercise:
             self.model.__dict__.setdefault("_twins", {})[(("learning", False),)] = self.rebuild(
                 learning=False
             )
-        self._role = {}
-        for org in self.model.organisations:
-            role = org.node if org.node in humans else org.kind if org.kind in humans else None
-            if role is not None:
-                self._role[org.node] = role
-        for h in humans:
-            if h in DECIDER_KINDS and not any(o.kind == h for o in self.model.organisations):
-                raise CoopError(
-                    f"humans: this district has no {h}; its organisations are of the kinds "
-                    f"{', '.join(sorted({o.kind for o in self.model.organisations}))}"
-                )
+        self._role = assign_roles(self.model, humans)
         self.turn = 0
         self.turns: list[dict] = []
         self.taken: list[dict] = []  # every decision of a human role as it took effect
@@ -397,19 +387,17 @@ class Exercise:
         """A new model of this drill's run: the same settings (with ``changes``), the same injects,
         the team's decisions replayed (:class:`Replayer`; on ``rules_days`` the rules decide),
         not yet stepped. Stepped to its end without changes, it is the team's run again."""
-        replayer = Replayer(self.team, rules_days)
-        c = self.model.construction
-        model = CoordinationModel(**{**c, "deciders": {h: replayer for h in self.humans}, **changes})
-        for _, inject in self.fired:
-            model.schedule_inject(inject.day, inject)
-        return model
+        return rebuild_model(self, rules_days, **changes)
 
     # ------------------------------------------------------------------ the log
 
     def _append(self, record: dict) -> None:
+        self._keep(record)
+        self._autosave()
+
+    def _keep(self, record: dict) -> None:
         self.records.append(record)
         self._lines.append(log_line({k: v for k, v in record.items() if k != "_line"}))
-        self._autosave()
 
     _holding = 0  # saves deferred while a batch of records is made (see batch)
 

@@ -74,8 +74,14 @@ def _scale_ties(bus, nodes: list[int], factor: float, reliability: float) -> Non
     for (a, b), (delay, chance) in list(bus._hops.items()):
         if a in touched or b in touched:
             bus._hops[a, b] = (delay * factor, chance * reliability)
+    _recost(bus, touched, own=True)
+
+
+def _recost(bus, touched: set[int], own: bool) -> None:
+    """The routing cost of every tie into ``touched`` (and, with ``own``, out of it) made again
+    from its delay and the receiver's capacity; routes are searched again."""
     for a, links in enumerate(bus._costs):
-        if a in touched or any(b in touched for b, _ in links):
+        if (own and a in touched) or any(b in touched for b, _ in links):
             bus._costs[a] = [(b, bus._hops[a, b][0] + 1.0 / bus.capacity[b]) for b, _ in links]
     bus._routes = {}
 
@@ -94,10 +100,7 @@ def _scale_capacity(model: CoordinationModel, community: int, capacity: float, d
     i = model.committees[community].index
     bus.capacity[i] *= capacity
     bus._capacity[i] = float(bus.capacity[i])
-    for a, links in enumerate(bus._costs):
-        if any(b == i for b, _ in links):
-            bus._costs[a] = [(b, bus._hops[a, b][0] + 1.0 / bus.capacity[b]) for b, _ in links]
-    bus._routes = {}
+    _recost(bus, {i}, own=False)
     model.effects.grid_detection[community] *= detection
 
 

@@ -1,20 +1,24 @@
-"""A drill rebuilt from its log: the log *is* the exercise (see :meth:`Exercise.replay`)."""
+"""Replays of a drill: the drill rebuilt from its log (the log *is* the exercise, see
+:meth:`Exercise.replay`), and the team's run built anew with its decisions replayed
+(:meth:`Exercise.rebuild`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coop_agents import __version__
 from coop_agents.errors import CoopError
-from coop_agents.tabletop.deciders import DEFAULTS, key_from_json
+from coop_agents.model import CoordinationModel
+from coop_agents.tabletop.deciders import DEFAULTS, Replayer, key_from_json
 from coop_agents.tabletop.injects import inject_from_record
-from coop_agents.tabletop.log import log_line, read_log
+from coop_agents.tabletop.log import read_log
 
 if TYPE_CHECKING:
     from coop_agents.tabletop.exercise import Exercise
 
-__all__ = ["replay_log"]
+__all__ = ["rebuild_model", "replay_log"]
 
 
 def replay_log(cls: type[Exercise], path: str | Path, log: str | Path | None = None) -> Exercise:
@@ -76,8 +80,17 @@ def replay_log(cls: type[Exercise], path: str | Path, log: str | Path | None = N
                 raise CoopError(f"{where}: the drill ended after the run ended; the log is damaged")
             ex._ended = ex.turn
             ex._finish_if_over()
-        ex.records.append(r)
-        ex._lines.append(log_line({k: v for k, v in r.items() if k != "_line"}))
+        ex._keep(r)
     ex.log = Path(log) if log is not None else None
     ex._autosave()
     return ex
+
+
+def rebuild_model(ex: Exercise, rules_days: Iterable[int] = (), **changes: Any) -> CoordinationModel:
+    """The drill's run built anew, not yet stepped (see :meth:`Exercise.rebuild`)."""
+    replayer = Replayer(ex.team, rules_days)
+    c = ex.model.construction
+    model = CoordinationModel(**{**c, "deciders": {h: replayer for h in ex.humans}, **changes})
+    for _, inject in ex.fired:
+        model.schedule_inject(inject.day, inject)
+    return model

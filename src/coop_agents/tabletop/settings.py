@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coop_agents import __version__
+from coop_agents.decisions import DECIDER_KINDS
 from coop_agents.errors import CoopError
 from coop_agents.tabletop.deciders import DEFAULTS
 from coop_agents.tabletop.log import FORMAT
 
-__all__ = ["HALF_DAY", "MAX_TURN_DAYS", "check_settings", "settings_record"]
+if TYPE_CHECKING:
+    from coop_agents.model import CoordinationModel
+
+__all__ = ["HALF_DAY", "MAX_TURN_DAYS", "assign_roles", "check_settings", "settings_record"]
 
 HALF_DAY = 0.5
 MAX_TURN_DAYS = 14
@@ -72,3 +76,24 @@ def settings_record(
         "injects": injects,
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
     }
+
+
+def assign_roles(model: CoordinationModel, humans: list[Hashable]) -> dict[Hashable, Hashable]:
+    """The role that decides for each organisation people play (by node): the organisation
+    itself if named, else its kind.
+
+    Raises:
+        CoopError: a kind of organisation the district does not have.
+    """
+    roles = {}
+    for org in model.organisations:
+        role = org.node if org.node in humans else org.kind if org.kind in humans else None
+        if role is not None:
+            roles[org.node] = role
+    for h in humans:
+        if h in DECIDER_KINDS and not any(o.kind == h for o in model.organisations):
+            raise CoopError(
+                f"humans: this district has no {h}; its organisations are of the kinds "
+                f"{', '.join(sorted({o.kind for o in model.organisations}))}"
+            )
+    return roles

@@ -4,6 +4,7 @@ and decisions, in ``en`` or ``zh``."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -29,18 +30,20 @@ def pattern_name(name: str, lang: str) -> str:
     from coop_agents.i18n import pattern_label
     from coop_agents.patterns import load_pattern
 
-    try:
-        return pattern_label(load_pattern(name), lang)
-    except CoopError:
-        return str(name)
+    return _named(lambda: pattern_label(load_pattern(name), lang), name)
 
 
 def scenario_name(name: str, lang: str) -> str:
     from coop_agents.i18n import scenario_title
     from coop_agents.scenarios import load_scenario
 
+    return _named(lambda: scenario_title(load_scenario(name), lang), name)
+
+
+def _named(words: Callable[[], str], name: str) -> str:
+    """A preset's name in words; a file of one's own that no longer loads: its name as given."""
     try:
-        return scenario_title(load_scenario(name), lang)
+        return words()
     except CoopError:
         return str(name)
 

@@ -57,18 +57,8 @@ def Codes(room: Room, console: ConsoleState, lang: str):
                     f'<span class="coop-submitted-{role_css(seat.role)}">{escape(t("yes" if done else "no", lang))}</span>',
                 ]
             )
-        html_table(
-            [
-                t("col.role", lang),
-                t("col.code", lang),
-                t("col.player", lang),
-                t("col.waiting", lang),
-                t("col.submitted", lang),
-            ],
-            rows,
-            "coop-seats",
-            {3},
-        )
+        heads = ("col.role", "col.code", "col.player", "col.waiting", "col.submitted")
+        html_table([t(h, lang) for h in heads], rows, "coop-seats", {3})
         if console.log:
             solara.Text(t("console.log", lang, path=console.log), style=HELP_STYLE, classes=["coop-log"])
 
@@ -93,19 +83,8 @@ def TruthView(room: Room, console: ConsoleState, lang: str):
                     escape(format_number(truth.harmed[k])),
                 ]
             )
-        html_table(
-            [
-                t("community", lang),
-                t("col.state", lang),
-                t("col.true_risk", lang),
-                t("col.perceived", lang),
-                t("col.level", lang),
-                t("col.harmed", lang),
-            ],
-            rows,
-            "coop-truth-table",
-            {2, 3, 4, 5},
-        )
+        heads = ("community", "col.state", "col.true_risk", "col.perceived", "col.level", "col.harmed")
+        html_table([t(h, lang) for h in heads], rows, "coop-truth-table", {2, 3, 4, 5})
         solara.Text(("* " + ("played by people" if lang == "en" else "由人员扮演")), style=HELP_STYLE)
         solara.Text(
             t(
