@@ -122,25 +122,17 @@ def check_int(name: str, value: Any, low: int = 1, high: int = 1_000_000) -> int
 
 
 def output_folder(path: str | Path, what: str = "--out") -> Path:
-    """``path`` as a folder this user can write to (created if needed); else a one-line CoopError."""
-    text = str(path)
-    if not text.strip() or "\0" in text:
-        raise CoopError(f"{what} {text!r}: expected a folder name")
-    folder = Path(text)
-    if folder.exists() and not folder.is_dir():
-        raise CoopError(f"{what} {text}: exists and is not a folder; give a folder name")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CoopError(
-            f"{what} {text}: cannot create the folder ({exc.strerror or exc}); give a folder this "
-            f"user can write to"
-        ) from None
-    import os
+    """``path`` as a folder this user can write to (created if needed); else a one-line CoopError.
 
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise CoopError(f"{what} {text}: this user cannot write there; give another folder")
-    return folder
+    The checks of every output folder (:func:`coop_agents.limits.check_output_dir`), and a name
+    of blanks only is refused too.
+    """
+    from coop_agents.limits import check_output_dir
+
+    text = str(path)
+    if not text.strip():
+        raise CoopError(f"{what} {text!r}: expected a folder name")
+    return check_output_dir(text, what)
 
 
 def better(outcome: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 __all__ = ["add_parsers"]
 
@@ -57,37 +59,60 @@ def cmd_robust(args: argparse.Namespace) -> int:
     return 0
 
 
+def _options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The options ``names`` as keyword arguments of the same names."""
+    return {name: getattr(args, name) for name in names}
+
+
+def _finish(
+    run: Callable[[], Any], interrupted: type[Exception], note: Callable[[Any], str] | None = None
+) -> int:
+    """Run a long search; print its report (and ``note`` of it) and the files it wrote. Ctrl-C
+    (``interrupted``, raised once what is finished is saved) ends with status 130."""
+    try:
+        result = run()
+    except interrupted as exc:
+        print(f"coop-agents: {exc}", file=sys.stderr)
+        return 130
+    print(result.report())
+    if note is not None:
+        print(note(result))
+    print(_written(result.write()))
+    return 0
+
+
 def cmd_optimise(args: argparse.Namespace) -> int:
     from coop_agents.exploration.optimise import OptimiseInterrupted, optimise
 
-    try:
-        o = optimise(
+    options = _options(
+        args,
+        "evaluations",
+        "replicates",
+        "residents",
+        "out",
+        "pattern",
+        "costs",
+        "seed",
+        "population",
+        "executor",
+        "workers",
+        "scheduler",
+    )
+    return _finish(
+        lambda: optimise(
             args.scenario,
             args.budget,
             objectives=_csv(args.objectives) or [],
             levers=_csv(args.levers),
-            evaluations=args.evaluations,
-            replicates=args.replicates,
-            residents=args.residents,
-            out=args.out,
-            pattern=args.pattern,
-            costs=args.costs,
-            seed=args.seed,
-            population=args.population,
-            executor=args.executor,
-            workers=args.workers,
-            scheduler=args.scheduler,
             progress=True,
-        )
-    except OptimiseInterrupted as exc:
-        print(f"coop-agents: {exc}", file=sys.stderr)
-        return 130
-    print(o.report())
-    print(
-        f"{o.ran} model runs now ({len(o.evaluations) * o.replicates - o.ran} taken from {o.out}/evaluations.jsonl)"
+            **options,
+        ),
+        OptimiseInterrupted,
+        lambda o: (
+            f"{o.ran} model runs now ({len(o.evaluations) * o.replicates - o.ran} taken from "
+            f"{o.out}/evaluations.jsonl)"
+        ),
     )
-    print(_written(o.write()))
-    return 0
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -99,26 +124,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             "--data is missing: give the CSV file of observed daily counts (columns day, community, "
             "new_detected)"
         )
-    try:
-        c = calibrate(
-            args.scenario,
-            args.data,
-            args.parameters,
-            out=args.out,
-            pattern=args.pattern,
-            residents=args.residents,
-            population=args.population,
-            generations=args.generations,
-            seed=args.seed,
-            workers=args.workers,
-            progress=True,
-        )
-    except CalibrationInterrupted as exc:
-        print(f"coop-agents: {exc}", file=sys.stderr)
-        return 130
-    print(c.report())
-    print(_written(c.write()))
-    return 0
+    options = _options(args, "out", "pattern", "residents", "population", "generations", "seed", "workers")
+    return _finish(
+        lambda: calibrate(args.scenario, args.data, args.parameters, progress=True, **options),
+        CalibrationInterrupted,
+    )
 
 
 def add_parsers(sub) -> None:

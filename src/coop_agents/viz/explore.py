@@ -15,11 +15,14 @@ import io
 import math
 import os
 import threading
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import solara
+
+from coop_agents.i18n import text
 
 __all__ = ["RESULTS_ENV", "WORSE_THAN", "ExplorePage", "analyses"]
 
@@ -34,7 +37,6 @@ _TEXT = {
         "没有结果文件夹：用 --results DIR（由 'coop-agents batch' 写出的文件夹）启动应用，即可在此查看情景发现与稳健性分析。",
     ),
     "folder": ("Results", "结果"),
-    "outcome": ("Outcome", "结果指标"),
     "working": (
         "Analysing (PRIM, CART, regret with bootstrap intervals)…",
         "正在分析（PRIM、CART、带自助法区间的遗憾值）……",
@@ -271,7 +273,7 @@ def ExploreResults(folder: str, lang: str):
         solara.Text(f"{_t('folder', lang)}: {folder}", style={"color": "grey"})
         if outcomes:
             solara.Select(
-                _t("outcome", lang),
+                text("table.outcome", lang),  # the app's word for it
                 values=list(outcomes),
                 value=outcome,
                 on_value=set_outcome,
@@ -291,27 +293,22 @@ def ExploreViews(folder: str, outcome: str, lang: str):
             solara.ProgressLinear(True)
         return
     found = result.value or {}
-    with solara.Card(_t("discovery", lang)):
-        solara.Text(_t("discovery.help", lang), style={"color": "grey"})
-        if "discovery" in found:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=discovery_html(found["discovery"], lang),
-                classes=["coop-explore-discovery"],
-            )
+    _analysis_card("discovery", found, discovery_html, lambda error: f"{_t('failed', lang)} {error}", lang)
+    _analysis_card("robust", found, robust_html, lambda error: f"{_t('no_robust', lang)} ({error})", lang)
+
+
+def _analysis_card(
+    key: str,
+    found: dict[str, Any],
+    html: Callable[[Any, str], str],
+    missing: Callable[[str], str],
+    lang: str,
+) -> None:
+    """A card of ``analyses``' result ``key`` (``discovery`` or ``robust``): its title and help, and
+    its HTML, or why it could not be made (``missing`` of the error)."""
+    with solara.Card(_t(key, lang)):
+        solara.Text(_t(f"{key}.help", lang), style={"color": "grey"})
+        if key in found:
+            solara.HTML(tag="div", unsafe_innerHTML=html(found[key], lang), classes=[f"coop-explore-{key}"])
         else:
-            solara.Text(
-                f"{_t('failed', lang)} {found['discovery_error']}", classes=["coop-explore-discovery-error"]
-            )
-    with solara.Card(_t("robust", lang)):
-        solara.Text(_t("robust.help", lang), style={"color": "grey"})
-        if "robust" in found:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=robust_html(found["robust"], lang),
-                classes=["coop-explore-robust"],
-            )
-        else:
-            solara.Text(
-                f"{_t('no_robust', lang)} ({found['robust_error']})", classes=["coop-explore-robust-error"]
-            )
+            solara.Text(missing(found[f"{key}_error"]), classes=[f"coop-explore-{key}-error"])
