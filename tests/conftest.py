@@ -43,3 +43,63 @@ def restore_hazards():
 @pytest.fixture
 def paired():
     return paired_runs, paired_ci
+
+
+def _paired_results(values, patterns=("siloed", "full_cycle"), scenario="default"):
+    """Results of paired runs as a batch stores them, one row per run: ``values[outcome][arm][replicate]``,
+    arm i running ``patterns[i]`` on ``scenario``, replicate k on seed 100 + k."""
+    import pandas as pd
+
+    rows = []
+    n = len(next(iter(values.values()))[0])
+    for arm_id, pattern in enumerate(patterns):
+        for rep in range(n):
+            row = {
+                "run_id": f"{arm_id}:{rep}",
+                "arm_id": arm_id,
+                "arm": f"pattern={pattern}",
+                "replicate": rep,
+                "seed": 100 + rep,
+                "scenario": scenario,
+                "pattern": pattern,
+                "error": None,
+                "seconds": 0.1,
+            }
+            row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")  # session: usable in Hypothesis tests (it holds no state)
+def paired_results():
+    """Builds the results of paired runs from given outcomes (see :func:`_paired_results`)."""
+    return _paired_results
+
+
+# The small grid the batch suites run: two patterns times two technologies on one street.
+_GRID_TRIAL = """
+name = "grid_trial"
+seed = 11
+replicates = {replicates}
+{baseline}outcomes = ["harm", "response_delay", "messages"]
+[levers]
+pattern = ["siloed", "full_cycle"]
+technology = [0.1, 0.6]
+[uncertainties]
+residents = {residents}
+street_offices = 1
+communities_per_street = 4
+steps = {steps}
+"""
+
+
+def _grid_trial(replicates, residents, steps, baseline=True):
+    """The grid trial's experiment file; ``baseline``: the siloed pattern is the baseline."""
+    line = 'baseline = { pattern = "siloed" }\n' if baseline else ""
+    return _GRID_TRIAL.format(replicates=replicates, residents=residents, steps=steps, baseline=line)
+
+
+@pytest.fixture(scope="session")
+def grid_trial():
+    """The text of the grid trial's experiment file for given sizes (see :func:`_grid_trial`)."""
+    return _grid_trial

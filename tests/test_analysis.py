@@ -23,35 +23,14 @@ from coop_agents.i18n import outcome_label as i18n_outcome_label
 from coop_agents.i18n import outcome_unit
 from coop_agents.outcome_registry import FAMILIES, OUTCOMES, Outcome
 
-
-def runs(values: dict[str, list[list[float]]], patterns=("siloed", "full_cycle")) -> pd.DataFrame:
-    """Results of paired runs: ``values[outcome][arm][replicate]``, arm i running ``patterns[i]``."""
-    rows = []
-    n = len(next(iter(values.values()))[0])
-    for arm_id, pattern in enumerate(patterns):
-        for rep in range(n):
-            row = {
-                "run_id": f"{arm_id}:{rep}",
-                "arm_id": arm_id,
-                "arm": f"pattern={pattern}",
-                "replicate": rep,
-                "seed": 100 + rep,
-                "scenario": "default",
-                "pattern": pattern,
-                "error": None,
-                "seconds": 0.1,
-            }
-            row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
 # A skewed count: mostly zeros and one large value. A t interval of its mean reaches below 0.
 SKEWED = [0, 0, 0, 0, 0, 0, 0, 25]
 
 
-def test_the_interval_of_a_count_is_never_negative_and_holds_the_mean():
-    df = runs({"missed_windows": [SKEWED, [0, 1, 0, 2, 0, 0, 1, 0]], "harm": [[3, 8, 2, 40, 0, 5, 7, 1]] * 2})
+def test_the_interval_of_a_count_is_never_negative_and_holds_the_mean(paired_results):
+    df = paired_results(
+        {"missed_windows": [SKEWED, [0, 1, 0, 2, 0, 0, 1, 0]], "harm": [[3, 8, 2, 40, 0, 5, 7, 1]] * 2}
+    )
     s = summarise(df)
     row = s[(s["arm_id"] == 0) & (s["outcome"] == "missed_windows")].iloc[0]
     assert row["n"] == 8 and math.isclose(row["mean"], 25 / 8)
@@ -63,15 +42,15 @@ def test_the_interval_of_a_count_is_never_negative_and_holds_the_mean():
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=500), min_size=2, max_size=30))
-def test_any_non_negative_count_has_an_interval_within_its_values(values):
-    s = summarise(runs({"harm": [values, values]}))
+def test_any_non_negative_count_has_an_interval_within_its_values(paired_results, values):
+    s = summarise(paired_results({"harm": [values, values]}))
     row = s.iloc[0]
     assert min(values) <= row["ci_low"] <= row["mean"] + 1e-9
     assert row["mean"] - 1e-9 <= row["ci_high"] <= max(values)
 
 
-def test_intervals_are_deterministic_and_do_not_depend_on_the_other_outcomes():
-    df = runs(
+def test_intervals_are_deterministic_and_do_not_depend_on_the_other_outcomes(paired_results):
+    df = paired_results(
         {
             "harm": [[3, 8, 2, 40, 0], [1, 2, 0, 9, 0]],
             "response_delay": [[5, 6, 7, 8, 30], [4, 4, 6, 5, 9]],
@@ -87,8 +66,8 @@ def test_intervals_are_deterministic_and_do_not_depend_on_the_other_outcomes():
     pd.testing.assert_frame_equal(p1, p2)
 
 
-def test_paired_differences_bootstrap_the_pairs():
-    df = runs(
+def test_paired_differences_bootstrap_the_pairs(paired_results):
+    df = paired_results(
         {
             "harm": [[10, 20, 30, 40, 50, 60], [8, 15, 20, 38, 40, 30]],
             "equity_gap": [[0.1, -0.2, 0.3, 0.0, 0.2, 0.1], [0.0, 0.1, -0.1, 0.2, 0.0, 0.1]],
@@ -109,8 +88,8 @@ def test_paired_differences_bootstrap_the_pairs():
     assert delay["n_pairs"] == 4 and delay["n_missing"] == 2
 
 
-def test_one_run_has_a_mean_and_no_interval():
-    s = summarise(runs({"harm": [[7], [3]]}))
+def test_one_run_has_a_mean_and_no_interval(paired_results):
+    s = summarise(paired_results({"harm": [[7], [3]]}))
     assert list(s["mean"]) == [7, 3] and s["ci_low"].isna().all() and s["ci_high"].isna().all()
 
 
@@ -127,8 +106,8 @@ def test_derived_outcomes_are_registry_outcomes_found_by_the_label_helpers():
         find_outcome("nope")
 
 
-def test_arm_names_are_words_from_the_factors_that_vary():
-    df = runs({"harm": [[1, 2], [3, 4]]})
+def test_arm_names_are_words_from_the_factors_that_vary(paired_results):
+    df = paired_results({"harm": [[1, 2], [3, 4]]})
     df["technology"] = [0.1, 0.1, 0.6000000001, 0.6000000001]
     assert arm_names(df) == {
         0: "pattern = siloed, technology = 0.1",
@@ -275,9 +254,9 @@ def test_many_arms_are_split_into_tables_that_fit(tmp_path):
     assert paired and all(h[2:] == ["command", "platform", "party_led", "full_cycle"] for _, h, _ in paired)
 
 
-def test_results_of_an_earlier_version_still_pair_and_summarise():
+def test_results_of_an_earlier_version_still_pair_and_summarise(paired_results):
     # An old results folder: outcomes the registry no longer has, and none of its new ones.
-    df = runs(
+    df = paired_results(
         {
             "harm": [[10, 20, 30], [5, 10, 20]],
             "max_queue": [[3, 4, 5], [1, 1, 2]],

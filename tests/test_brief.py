@@ -360,34 +360,23 @@ def test_write_brief_writes_atomically_and_loads_again_from_the_folder(batch, tm
 # ------------------------------------------------------------------------------- honest words
 
 
-def synthetic(values: dict[str, list[list[float]]], scenario: str = "default") -> Comparison:
+@pytest.fixture
+def synthetic(paired_results):
     """Two patterns (siloed first), three replicates, outcomes given as [siloed, full_cycle] lists."""
-    rows = []
-    for arm_id, pattern in enumerate(["siloed", "full_cycle"]):
-        for rep in range(3):
-            row = {
-                "run_id": f"{arm_id}:{rep}",
-                "arm_id": arm_id,
-                "arm": f"pattern={pattern}",
-                "replicate": rep,
-                "seed": 100 + rep,
-                "scenario": scenario,
-                "pattern": pattern,
-                "error": None,
-                "seconds": 0.1,
-            }
-            row.update({o: float(v[arm_id][rep]) for o, v in values.items()})
-            rows.append(row)
-    definition = {
-        "factors": [
-            {"name": "pattern", "values": ["siloed", "full_cycle"]},
-            {"name": "scenario", "values": [scenario]},
-        ],
-        "baseline": {"pattern": "siloed"},
-        "replicates": 3,
-        "seed": 1,
-    }
-    return Comparison.from_results(pd.DataFrame(rows), definition)
+
+    def make(values: dict[str, list[list[float]]], scenario: str = "default") -> Comparison:
+        definition = {
+            "factors": [
+                {"name": "pattern", "values": ["siloed", "full_cycle"]},
+                {"name": "scenario", "values": [scenario]},
+            ],
+            "baseline": {"pattern": "siloed"},
+            "replicates": 3,
+            "seed": 1,
+        }
+        return Comparison.from_results(paired_results(values, scenario=scenario), definition)
+
+    return make
 
 
 HEADLINE_VALUES = {
@@ -413,8 +402,8 @@ def table_row(page: str, label: str) -> str:
     return found.group(1) + found.group(2)
 
 
-def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monkeypatch):
-    from coop_agents.workshop import brief
+def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monkeypatch, synthetic):
+    from coop_agents.workshop.brief import comparison
 
     c = synthetic(
         {**HEADLINE_VALUES, "emergencies": [[1, 2, 1], [3, 3, 2]], "decrisis": [[0, 1, 0], [2, 1, 1]]}
@@ -431,13 +420,13 @@ def test_an_outcome_better_in_neither_direction_has_no_mark_and_no_headline(monk
     with pytest.raises(ConfigError, match="no better direction"):
         c.best("emergencies")
     # Even listed as a headline, an outcome without a direction never makes one.
-    monkeypatch.setattr(brief, "HEADLINE_OUTCOMES", (*HEADLINE_OUTCOMES, "emergencies"))
+    monkeypatch.setattr(comparison, "HEADLINE_OUTCOMES", (*HEADLINE_OUTCOMES, "emergencies"))
     assert c.headline_outcomes == list(HEADLINE_OUTCOMES)
     assert len(c.headlines("en")) == len(HEADLINE_OUTCOMES)
     assert not any("Emergencies" in h for h in c.headlines("en"))
 
 
-def test_a_shock_is_told_in_the_words_of_a_shock():
+def test_a_shock_is_told_in_the_words_of_a_shock(synthetic):
     c = synthetic(
         {**HEADLINE_VALUES, "peak_prevalence": [[0.2, 0.3, 0.25], [0.1, 0.1, 0.05]]}, scenario="heatwave"
     )
@@ -454,7 +443,7 @@ def test_a_shock_is_told_in_the_words_of_a_shock():
     assert "<h2>How much the outbreaks vary</h2>" in default and "simulated outbreaks" in default
 
 
-def test_runs_cut_short_get_a_footnote_per_pattern_when_they_differ():
+def test_runs_cut_short_get_a_footnote_per_pattern_when_they_differ(synthetic):
     footnote = re.compile(r'<p class="muted footnote">(.*?)</p>', flags=re.S)
     assert not footnote.search(render_brief(synthetic(HEADLINE_VALUES), "en")), "the runs do not say"
     none = synthetic({**HEADLINE_VALUES, "truncated": [[0, 0, 0], [0, 0, 0]]})
@@ -472,7 +461,7 @@ def test_runs_cut_short_get_a_footnote_per_pattern_when_they_differ():
     assert note.startswith("In 100% of the runs of every pattern") and "before the outbreak was over" in note
 
 
-def test_ties_more_and_undefined_outcomes_are_told_as_they_are():
+def test_ties_more_and_undefined_outcomes_are_told_as_they_are(synthetic):
     nan = math.nan
     c = synthetic(
         {

@@ -26,22 +26,6 @@ from coop_agents.experiments import (
 from coop_agents.hazards import register_hazard
 from coop_agents.hazards.contagion import Contagion
 
-GRID = """
-name = "grid_trial"
-seed = 11
-replicates = {replicates}
-baseline = {{ pattern = "siloed" }}
-outcomes = ["harm", "response_delay", "messages"]
-[levers]
-pattern = ["siloed", "full_cycle"]
-technology = [0.1, 0.6]
-[uncertainties]
-residents = {residents}
-street_offices = 1
-communities_per_street = 4
-steps = {steps}
-"""
-
 
 def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
     path = tmp_path / name
@@ -55,8 +39,8 @@ def results_equal(a: pd.DataFrame, b: pd.DataFrame, outcomes) -> bool:
     return a["run_id"].tolist() == b["run_id"].tolist() and a[outcomes].equals(b[outcomes])
 
 
-def test_grid_design_crosses_lists_and_pairs_seeds(tmp_path):
-    exp = load_experiment(write(tmp_path, GRID.format(replicates=3, residents=400, steps=10)))
+def test_grid_design_crosses_lists_and_pairs_seeds(tmp_path, grid_trial):
+    exp = load_experiment(write(tmp_path, grid_trial(replicates=3, residents=400, steps=10)))
     runs = exp.runs()
     assert len(runs) == 2 * 2 * 3
     by_rep = {}
@@ -68,8 +52,8 @@ def test_grid_design_crosses_lists_and_pairs_seeds(tmp_path):
     assert len({r.run_id for r in runs}) == len(runs)
 
 
-def test_batch_results_are_paired_and_identical_across_executors(tmp_path):
-    exp = load_experiment(write(tmp_path, GRID.format(replicates=3, residents=400, steps=15)))
+def test_batch_results_are_paired_and_identical_across_executors(tmp_path, grid_trial):
+    exp = load_experiment(write(tmp_path, grid_trial(replicates=3, residents=400, steps=15)))
     run_batch(exp, tmp_path / "serial", executor="serial", progress=False)
     run_batch(exp, tmp_path / "procs", executor="processes", workers=2, progress=False)
     a, b = load_results(tmp_path / "serial"), load_results(tmp_path / "procs")
@@ -82,28 +66,28 @@ def test_batch_results_are_paired_and_identical_across_executors(tmp_path):
     assert set(diffs["n_pairs"]) == {3} and len(diffs) == 2
 
 
-def test_dask_local_cluster_matches_serial(tmp_path):
+def test_dask_local_cluster_matches_serial(tmp_path, grid_trial):
     pytest.importorskip("distributed")
-    exp = load_experiment(write(tmp_path, GRID.format(replicates=2, residents=400, steps=10)))
+    exp = load_experiment(write(tmp_path, grid_trial(replicates=2, residents=400, steps=10)))
     run_batch(exp, tmp_path / "serial", executor="serial", progress=False)
     run_batch(exp, tmp_path / "dask", executor="dask", workers=2, progress=False)
     assert results_equal(load_results(tmp_path / "serial"), load_results(tmp_path / "dask"), exp.outcomes)
 
 
-def test_rerun_resumes_without_repeating(tmp_path):
-    exp = load_experiment(write(tmp_path, GRID.format(replicates=2, residents=400, steps=10)))
+def test_rerun_resumes_without_repeating(tmp_path, grid_trial):
+    exp = load_experiment(write(tmp_path, grid_trial(replicates=2, residents=400, steps=10)))
     first = run_batch(exp, tmp_path / "out", executor="serial", progress=False)
     again = run_batch(exp, tmp_path / "out", executor="serial", progress=False)
     assert first.ran == 8 and again.ran == 0 and again.already_done == 8
-    more = load_experiment(write(tmp_path, GRID.format(replicates=3, residents=400, steps=10), "more.toml"))
+    more = load_experiment(write(tmp_path, grid_trial(replicates=3, residents=400, steps=10), "more.toml"))
     extra = run_batch(more, tmp_path / "out", executor="serial", progress=False)
     assert extra.ran == 4, "raising replicates adds only the new replicate's runs"
     df = load_results(tmp_path / "out")
     assert df["run_id"].is_unique and len(df) == 12
 
 
-def test_kill_9_mid_batch_then_resume_gives_the_uninterrupted_results(tmp_path):
-    text = GRID.format(replicates=8, residents=2400, steps=120)
+def test_kill_9_mid_batch_then_resume_gives_the_uninterrupted_results(tmp_path, grid_trial):
+    text = grid_trial(replicates=8, residents=2400, steps=120)
     path = write(tmp_path, text)
     exp = load_experiment(path)
     run_batch(exp, tmp_path / "whole", executor="serial", progress=False)
@@ -124,8 +108,8 @@ def test_kill_9_mid_batch_then_resume_gives_the_uninterrupted_results(tmp_path):
     assert results_equal(resumed, load_results(tmp_path / "whole"), exp.outcomes)
 
 
-def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_state(tmp_path):
-    path = write(tmp_path, GRID.format(replicates=8, residents=2400, steps=120))
+def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_state(tmp_path, grid_trial):
+    path = write(tmp_path, grid_trial(replicates=8, residents=2400, steps=120))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "coop_agents", "batch", str(path), "--out", str(out), "--executor", "serial"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -155,9 +139,9 @@ class _Explodes(Contagion):
         super().advance(step, u)
 
 
-def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, restore_hazards):
+def test_a_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, restore_hazards, grid_trial):
     register_hazard(_Explodes)
-    text = GRID.format(replicates=4, residents=400, steps=8).replace(
+    text = grid_trial(replicates=4, residents=400, steps=8).replace(
         "[uncertainties]", '[uncertainties]\nhazard = ["contagion", "test_explodes"]'
     )
     path = write(tmp_path, text)
@@ -203,9 +187,9 @@ def test_bad_experiment_file_fails_with_one_line(tmp_path, capsys, text, needle)
     assert not (tmp_path / "o" / "runs").exists() or not list((tmp_path / "o" / "runs").iterdir())
 
 
-def test_resume_into_a_folder_of_another_experiment_is_refused(tmp_path, capsys):
-    a = write(tmp_path, GRID.format(replicates=1, residents=400, steps=5), "a.toml")
-    b = write(tmp_path, GRID.format(replicates=1, residents=400, steps=6), "b.toml")
+def test_resume_into_a_folder_of_another_experiment_is_refused(tmp_path, capsys, grid_trial):
+    a = write(tmp_path, grid_trial(replicates=1, residents=400, steps=5), "a.toml")
+    b = write(tmp_path, grid_trial(replicates=1, residents=400, steps=6), "b.toml")
     assert main(["batch", str(a), "--out", str(tmp_path / "o"), "--executor", "serial"]) == 0
     assert main(["batch", str(b), "--out", str(tmp_path / "o"), "--executor", "serial"]) == 2
     assert "different experiment" in capsys.readouterr().err
@@ -242,8 +226,8 @@ steps = 20
         assert (tmp_path / "out" / f"outcomes.{ext}").stat().st_size > 1000
 
 
-def test_cli_batch_overrides_and_analyse(tmp_path, capsys):
-    path = write(tmp_path, GRID.format(replicates=5, residents=4000, steps=10))
+def test_cli_batch_overrides_and_analyse(tmp_path, capsys, grid_trial):
+    path = write(tmp_path, grid_trial(replicates=5, residents=4000, steps=10))
     assert (
         main(
             [

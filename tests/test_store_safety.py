@@ -22,21 +22,6 @@ from coop_agents.errors import CoopError
 from coop_agents.experiments import analyse, load_definition, load_experiment, load_results, run_batch
 from coop_agents.experiments.store import LOCK_INFO, QUARANTINE, ResultsStore
 
-GRID = """
-name = "grid_trial"
-seed = 11
-replicates = {replicates}
-outcomes = ["harm", "response_delay", "messages"]
-[levers]
-pattern = ["siloed", "full_cycle"]
-technology = [0.1, 0.6]
-[uncertainties]
-residents = {residents}
-street_offices = 1
-communities_per_street = 4
-steps = {steps}
-"""
-
 # A real batch that stops after its first finished task (its lock held, one part written) and
 # goes on when it reads a line on stdin: "another batch is running" without any timing.
 HOLDING_BATCH = textwrap.dedent("""
@@ -57,10 +42,16 @@ HOLDING_BATCH = textwrap.dedent("""
 """)
 
 
-def small(tmp_path: Path, replicates: int = 2, residents: int = 400, steps: int = 10) -> Path:
-    path = tmp_path / "exp.toml"
-    path.write_text(GRID.format(replicates=replicates, residents=residents, steps=steps))
-    return path
+@pytest.fixture
+def small(tmp_path, grid_trial):
+    """Writes the grid trial (no baseline) to ``tmp_path/exp.toml`` with the sizes given; returns its path."""
+
+    def write(replicates: int = 2, residents: int = 400, steps: int = 10) -> Path:
+        path = tmp_path / "exp.toml"
+        path.write_text(grid_trial(replicates, residents, steps, baseline=False))
+        return path
+
+    return write
 
 
 def start_holding_batch(path: Path, out: Path) -> subprocess.Popen:
@@ -88,8 +79,8 @@ def stderr_lines(capsys) -> list[str]:
 # -- one writer per results folder -----------------------------------------------------------------
 
 
-def test_a_batch_on_a_folder_held_by_another_is_refused_with_one_line_naming_it(tmp_path, capsys):
-    path = small(tmp_path)
+def test_a_batch_on_a_folder_held_by_another_is_refused_with_one_line_naming_it(tmp_path, capsys, small):
+    path = small()
     exp = load_experiment(path)
     out = tmp_path / "out"
     holder = ResultsStore(out, exp)
@@ -110,8 +101,8 @@ def test_a_batch_on_a_folder_held_by_another_is_refused_with_one_line_naming_it(
     assert run_batch(exp, out, executor="serial", progress=False).ran == 8, "a released folder is free again"
 
 
-def test_two_batches_at_once_the_second_is_refused_and_every_run_has_one_row(tmp_path, capsys):
-    path = small(tmp_path, replicates=3)
+def test_two_batches_at_once_the_second_is_refused_and_every_run_has_one_row(tmp_path, capsys, small):
+    path = small(replicates=3)
     out = tmp_path / "out"
     first = start_holding_batch(path, out)
     try:
@@ -127,8 +118,8 @@ def test_two_batches_at_once_the_second_is_refused_and_every_run_has_one_row(tmp
     assert len(df) == 12 and df["run_id"].is_unique
 
 
-def test_wait_waits_for_the_running_batch_then_finds_everything_done(tmp_path):
-    path = small(tmp_path)
+def test_wait_waits_for_the_running_batch_then_finds_everything_done(tmp_path, small):
+    path = small()
     out = tmp_path / "out"
     first = start_holding_batch(path, out)
     second = subprocess.Popen(
@@ -163,8 +154,8 @@ def test_wait_waits_for_the_running_batch_then_finds_everything_done(tmp_path):
     assert len(df) == 8 and df["run_id"].is_unique
 
 
-def test_the_lock_of_a_killed_holder_does_not_block_and_its_temporary_files_are_cleaned(tmp_path):
-    path = small(tmp_path)
+def test_the_lock_of_a_killed_holder_does_not_block_and_its_temporary_files_are_cleaned(tmp_path, small):
+    path = small()
     out = tmp_path / "out"
     script = textwrap.dedent("""
         import os, sys
@@ -194,8 +185,8 @@ def test_the_lock_of_a_killed_holder_does_not_block_and_its_temporary_files_are_
     assert len(load_results(out)) == 8
 
 
-def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path):
-    path = small(tmp_path)
+def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path, small):
+    path = small()
     out = tmp_path / "out"
     runs = out / "runs"
     runs.mkdir(parents=True)
@@ -215,8 +206,8 @@ def test_temporary_files_of_a_live_writer_are_left_alone(tmp_path):
         live.communicate(b"")
 
 
-def test_a_part_that_fails_to_write_leaves_no_temporary_file(tmp_path, monkeypatch):
-    exp = load_experiment(small(tmp_path))
+def test_a_part_that_fails_to_write_leaves_no_temporary_file(tmp_path, monkeypatch, small):
+    exp = load_experiment(small())
     out = tmp_path / "out"
 
     def cut_off(table, where, **kwargs):
@@ -271,9 +262,9 @@ def _other_type(part: Path) -> None:
 DAMAGES = [_truncate, _empty, _random, _without("arm_id"), _without("run_id"), _null_run_ids]
 
 
-def finished(tmp_path: Path) -> tuple[Path, Path, pd.DataFrame]:
+def finished(tmp_path: Path, small) -> tuple[Path, Path, pd.DataFrame]:
     """A finished small batch: its experiment file, its folder and its results."""
-    path = small(tmp_path)
+    path = small()
     out = tmp_path / "out"
     run_batch(load_experiment(path), out, executor="serial", progress=False)
     return path, out, load_results(out)
@@ -285,8 +276,8 @@ def first_part(out: Path) -> tuple[Path, int]:
 
 
 @pytest.mark.parametrize("damage", DAMAGES + [_other_type], ids=lambda d: d.__name__.strip("_"))
-def test_resume_sets_a_damaged_part_aside_and_reruns_its_runs(tmp_path, capsys, damage):
-    path, out, before = finished(tmp_path)
+def test_resume_sets_a_damaged_part_aside_and_reruns_its_runs(tmp_path, capsys, damage, small):
+    path, out, before = finished(tmp_path, small)
     part, rows = first_part(out)
     damage(part)
     capsys.readouterr()
@@ -309,8 +300,8 @@ def test_resume_sets_a_damaged_part_aside_and_reruns_its_runs(tmp_path, capsys, 
 
 
 @pytest.mark.parametrize("damage", DAMAGES, ids=lambda d: d.__name__.strip("_"))
-def test_load_results_and_analyse_set_a_damaged_part_aside(tmp_path, capsys, damage):
-    path, out, _ = finished(tmp_path)
+def test_load_results_and_analyse_set_a_damaged_part_aside(tmp_path, capsys, damage, small):
+    path, out, _ = finished(tmp_path, small)
     part, rows = first_part(out)
     damage(part)
     capsys.readouterr()
@@ -325,8 +316,8 @@ def test_load_results_and_analyse_set_a_damaged_part_aside(tmp_path, capsys, dam
     assert len(load_results(out)) == 8
 
 
-def test_analyse_says_how_many_parts_it_set_aside(tmp_path, capsys):
-    _, out, _ = finished(tmp_path)
+def test_analyse_says_how_many_parts_it_set_aside(tmp_path, capsys, small):
+    _, out, _ = finished(tmp_path, small)
     parts = sorted((out / "runs").glob("part-*.parquet"))
     _empty(parts[0])
     _random(parts[1])
@@ -342,8 +333,8 @@ def test_analyse_says_how_many_parts_it_set_aside(tmp_path, capsys):
     )
 
 
-def test_a_folder_whose_parts_are_all_damaged_has_no_results(tmp_path, capsys):
-    _, out, _ = finished(tmp_path)
+def test_a_folder_whose_parts_are_all_damaged_has_no_results(tmp_path, capsys, small):
+    _, out, _ = finished(tmp_path, small)
     for part in (out / "runs").glob("part-*.parquet"):
         _empty(part)
     with pytest.raises(CoopError) as err:
@@ -351,8 +342,8 @@ def test_a_folder_whose_parts_are_all_damaged_has_no_results(tmp_path, capsys):
     assert "damaged part(s) set aside" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_a_part_set_aside_twice_keeps_both_copies(tmp_path, capsys):
-    _, out, _ = finished(tmp_path)
+def test_a_part_set_aside_twice_keeps_both_copies(tmp_path, capsys, small):
+    _, out, _ = finished(tmp_path, small)
     part, _ = first_part(out)
     _empty(part)
     load_results(out)
@@ -373,8 +364,8 @@ EXPERIMENT_JSONS = {
 
 
 @pytest.mark.parametrize("kind", EXPERIMENT_JSONS)
-def test_a_bad_experiment_json_gives_one_line(tmp_path, capsys, kind):
-    path, out, _ = finished(tmp_path)
+def test_a_bad_experiment_json_gives_one_line(tmp_path, capsys, kind, small):
+    path, out, _ = finished(tmp_path, small)
     meta = out / "experiment.json"
     meta.unlink()
     if EXPERIMENT_JSONS[kind] is None:
@@ -412,9 +403,9 @@ def _alive(procs) -> list:
     return out
 
 
-def test_killing_the_main_process_of_a_process_pool_batch_leaves_no_process_behind(tmp_path):
+def test_killing_the_main_process_of_a_process_pool_batch_leaves_no_process_behind(tmp_path, small):
     psutil = pytest.importorskip("psutil")
-    path = small(tmp_path, replicates=8, residents=2400, steps=120)
+    path = small(replicates=8, residents=2400, steps=120)
     out = tmp_path / "out"
     cmd = [
         sys.executable,
