@@ -29,7 +29,7 @@ from coop_agents.rng import Draws, stream_key
 if TYPE_CHECKING:
     from coop_agents.world import World
 
-__all__ = ["EventSpec", "schedule_events", "HazardSet"]
+__all__ = ["EventSpec", "schedule_events", "HazardSet", "hazard_for"]
 
 DAYS_PER_YEAR = 365.0
 
@@ -100,6 +100,7 @@ class HazardSet(Hazard):
         self.events: list[Hazard] = []
         self.begun: list[EventSpec] = []
         self.running: list[Hazard] = []
+        self.current = 0  # the newest event begun so far (its index in ``events``)
         self.rngs: list[np.random.Generator] = []
         self.draws: list[Draws] = []  # each event's keyed daily uniforms
         self.prevention = 0.0
@@ -124,6 +125,29 @@ class HazardSet(Hazard):
             self.running.append(event)
             begun.append((len(self.events) - 1, spec))
         return begun
+
+    def start_due(self, step: int) -> int | None:
+        """Start the events due today and return the newest one's index (``None`` if none began);
+        :attr:`current` is the newest event begun so far.
+
+        For a new event yesterday's cases are no longer news: residents no longer affected lose
+        their detection, isolation, needs and shelter, and communities' per-event marks start afresh.
+        """
+        res, comm = self.world.residents, self.world.communities
+        newest = None
+        for index, _spec in self.begin_due(step):
+            past = ~self.active
+            res.detected[past] = False
+            res.isolate_at[past] = np.iinfo(np.int32).max
+            res.need_days[past] = 0
+            res.met_days[past] = 0
+            res.safe[past] = False  # those who sheltered from an earlier event are home again
+            newest = self.current = index
+            comm.event_measured[:] = False
+            comm.event_missed[:] = False
+        if step == 0:
+            self.combine()
+        return newest
 
     def combine(self) -> None:
         """Residents' masks as the union over the running events (harm over every event)."""
@@ -171,3 +195,14 @@ class HazardSet(Hazard):
     def serve(self, served):
         for e in self.running:
             e.serve(served)
+
+
+def hazard_for(config, world: World, scheduled: tuple[EventSpec, ...], rng: np.random.Generator, prevention):
+    """The run's hazard, started: the scenario's hazard itself for one event; several events run
+    behind one :class:`HazardSet` on the schedule of :func:`schedule_events`."""
+    if config.arrival == "single":
+        hazard = make_hazard(config.hazard, world)
+    else:
+        hazard = HazardSet(world, schedule_events(config, scheduled, rng))
+    hazard.start(rng, prevention)
+    return hazard

@@ -13,8 +13,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -22,7 +23,7 @@ import numpy as np
 if TYPE_CHECKING:
     from coop_agents.config import Config
 
-__all__ = ["Message", "MessageBus", "active_channels", "active_org_graph"]
+__all__ = ["Message", "MessageBus", "active_channels", "active_org_graph", "district_bus"]
 
 
 # Channels a pattern can switch on as a whole; the horizontal ones in HORIZONTAL are switched on
@@ -268,6 +269,18 @@ class MessageBus:
     def in_flight(self) -> int:
         return len(self._events)
 
+    def day_figures(self, day: int) -> dict[str, float]:
+        """The day's figures of the bus for the time series: messages handled since the last call,
+        in flight, the longest backlog waiting for tomorrow, messages lost so far."""
+        total = int(self.handled.sum())
+        handled, self._handled_before = total - self.__dict__.get("_handled_before", 0), total
+        return {
+            "messages": handled,
+            "in_flight": self.in_flight,
+            "max_backlog": float(self.backlog(day + 1).max()),
+            "lost_messages": float(self.lost),
+        }
+
     def in_flight_edges(self) -> list[tuple[int, int, str]]:
         """(from org, to org, kind) for every message in flight, for drawing."""
         out = []
@@ -275,3 +288,46 @@ class MessageBus:
             i = max(msg.hop - 1, 0)
             out.append((msg.route[i], msg.route[min(i + 1, len(msg.route) - 1)], msg.kind))
         return out
+
+
+LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information integration does to every tie
+
+
+def district_bus(
+    g: nx.Graph,
+    config: Config,
+    organisations: Sequence[Any],
+    node_index: dict,
+    rank_rng: np.random.Generator,
+    message_rng: np.random.Generator,
+) -> tuple[nx.Graph, MessageBus]:
+    """The ties that carry messages under ``config`` and the bus on them, for a district's
+    ``organisations`` (``node_index``: node -> the organisation's index).
+
+    A built or synthesised district drew its horizontal ties' ranks with it; a listed one draws them
+    here from ``rank_rng``. Capacity grows with training (not the platform's); information
+    integration shortens every tie and makes it more reliable.
+    """
+    # Horizontal ties join organisations, so only their edges are read, not the residents' contacts.
+    horizontal = sorted(
+        (min(u, v), max(u, v))
+        for u, v, ch in g.edges(node_index, data="channel")
+        if ch in ("branch", "peer", "service")
+    )
+    stored = [g.edges[e].get("rank") for e in horizontal]
+    ranks = stored if None not in stored else rank_rng.random(len(horizontal))
+    active = active_org_graph(g, config, dict(zip(horizontal, ranks)))
+    skill = 1.0 + config.training
+    capacity = [
+        config.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
+        for o in organisations
+    ]
+    bus = MessageBus(
+        active,
+        node_index,
+        capacity,
+        latency_factor=1.0 - LATENCY_INFORMATION * config.information,
+        reliability_gain=RELIABILITY_INFORMATION * config.information,
+        rng=message_rng,
+    )
+    return active, bus

@@ -10,7 +10,6 @@ one method per phase.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,36 +18,28 @@ import networkx as nx
 import numpy as np
 
 from coop_agents.actions import Actions
-from coop_agents.agents.organisations import ORGANISATION_KINDS, CommunityCommittee, Organisation, Roster
+from coop_agents.agents.organisations import CommunityCommittee, Organisation, Roster
 from coop_agents.agents.residents import Resident
 from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.decisions import Decider, resolve_deciders
 from coop_agents.effects import derive_effects
-from coop_agents.events import HazardSet, schedule_events
-from coop_agents.governance import LEVEL_PROCUREMENT, Governance
+from coop_agents.events import HazardSet, hazard_for
+from coop_agents.governance import Governance
 from coop_agents.governance import GovernanceState as G
-from coop_agents.hazards import Hazard, make_hazard
+from coop_agents.hazards import Hazard
 from coop_agents.limits import RESIDENT_AGENTS_MAX
-from coop_agents.messaging import MessageBus, active_org_graph
+from coop_agents.messaging import district_bus
 from coop_agents.metrics import OUTCOMES, Tally, TimeSeries, outcomes
 from coop_agents.monitoring import Monitoring
 from coop_agents.network import District, district_for
 from coop_agents.patterns import Pattern, load_pattern
+from coop_agents.readiness import upkeep
 from coop_agents.rng import Draws, make_streams, stream_key
 from coop_agents.scenarios import PresetScenario, Scenario, check_structure_overrides, load_scenario
-from coop_agents.world import build_world
+from coop_agents.world import WorldViews, build_world
 
 __all__ = ["CoordinationModel", "run_once", "resolve"]
 
-# Readiness builds in normal times in proportion to the peacetime budget and fades at
-# readiness_decay a year; this build rate makes a budget of 0.3 hold readiness near 0.3 when it
-# fades at 1 a year.
-READINESS_BUILD = 1 / (365 * 0.7)
-RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many days (at resources = 0.3)
-RESOURCES_FLOW_BASE = 0.7  # procurement speed is (0.7 + resources) times that of the default pillar level 0.3
-PSYCH_TRUST = 1.0  # psychological support at full reach doubles the rate at which lost trust returns
-DAYS_PER_YEAR = 365.0
-LATENCY_INFORMATION, RELIABILITY_INFORMATION = 0.6, 0.8  # what information integration does to every tie
 KEYED_DRAWS = ("hazard", "detection", "bounce", "warning", "need_report", "lockdown", "priority")
 
 
@@ -67,7 +58,7 @@ def resolve(
     return make_config(sc.parameters, pat.levers, extra), sc, pat
 
 
-class CoordinationModel(mesa.Model):
+class CoordinationModel(WorldViews, mesa.Model):
     """Community governance actors coordinating against a major sudden risk.
 
     Args:
@@ -165,14 +156,11 @@ class CoordinationModel(mesa.Model):
         )
         for org in self.roster.organisations:
             org.attach(self.governance, self._deciders[org.node])
-        # One event keeps the scenario's hazard itself; several run behind one HazardSet.
-        if config.arrival == "single":
-            self.hazard: Hazard = make_hazard(config.hazard, self.world)
-        else:
-            self.hazard = HazardSet(self.world, schedule_events(config, sc.events, self.streams["hazard"]))
-        self.hazard.start(self.streams["hazard"], self.effects.prevention_strength)
-        self.event_index = 0
-        self._begin_events(0)
+        self.hazard: Hazard | HazardSet = hazard_for(
+            config, self.world, sc.events, self.streams["hazard"], self.effects.prevention_strength
+        )
+        if isinstance(self.hazard, HazardSet):
+            self.hazard.start_due(0)
         self.monitoring = Monitoring(
             self.world,
             self.effects,
@@ -190,7 +178,6 @@ class CoordinationModel(mesa.Model):
         # Single-event runs end when the event is over (at the latest after ``steps`` days).
         self.until_over = config.run_until == "event_over" and config.arrival == "single"
         self._mean_lessons = 0.0  # recorded every day; changes only in the learning phase
-        self._handled_before = 0
         self._risk = self.hazard.true_risk(0)
         risk0 = self._risk >= config.alert_threshold
         self.tally.mark_first(self.tally.onset, risk0, 0)
@@ -207,40 +194,11 @@ class CoordinationModel(mesa.Model):
 
     def _build_organisations(self, deciders: Mapping[Hashable, Decider] | None) -> None:
         g, cfg = self.world.graph, self.config
-        organisations: list[Organisation] = []
-        node_index = {}
-        for node in sorted(n for n, k in g.nodes(data="kind") if k != "resident"):
-            attrs = g.nodes[node]
-            org = ORGANISATION_KINDS[attrs["kind"]](self, node, attrs)
-            org.index = len(organisations)
-            node_index[node] = org.index
-            organisations.append(org)
-        self.roster = Roster.of(organisations)
-        for c in self.roster.committees:
-            c.attach_community(self.world.communities)
+        self.roster, node_index = Roster.build(self, g, self.world.communities)
+        organisations = self.roster.organisations
         self._deciders = resolve_deciders(deciders, {o.node: o.kind for o in organisations})
-        # Horizontal ties join organisations, so only their edges are read, not the residents' contacts.
-        horizontal = sorted(
-            (min(u, v), max(u, v))
-            for u, v, ch in g.edges(node_index, data="channel")
-            if ch in ("branch", "peer", "service")
-        )
-        # A built or synthesised district drew its ranks with it; a listed one draws them here.
-        stored = [g.edges[e].get("rank") for e in horizontal]
-        ranks = stored if None not in stored else self.streams["network"].random(len(horizontal))
-        self.active = active_org_graph(g, cfg, dict(zip(horizontal, ranks)))
-        skill = 1.0 + cfg.training
-        capacity = [
-            cfg.org_capacity * o.capacity_factor * (skill if not o.kind == "platform" else 1.0)
-            for o in organisations
-        ]
-        self.bus = MessageBus(
-            self.active,
-            node_index,
-            capacity,
-            latency_factor=1.0 - LATENCY_INFORMATION * cfg.information,
-            reliability_gain=RELIABILITY_INFORMATION * cfg.information,
-            rng=self.streams["messages"],
+        self.active, self.bus = district_bus(
+            g, cfg, organisations, node_index, self.streams["network"], self.streams["messages"]
         )
         res = self.world.residents
         self.effects = derive_effects(
@@ -253,32 +211,7 @@ class CoordinationModel(mesa.Model):
             self.roster,
             self.bus,
         )
-        for c in self.roster.committees:
-            c.stock = self.effects.committee_stock[c.community]
-        for s, office in self.roster.street_offices.items():
-            office.stock = self.effects.street_stock[s]
-        self.roster.government.stock = self.effects.district_stock
-        for index, stock in self.effects.organisation_stock.items():  # logistics organisations' stock
-            organisations[index].stock = stock
-
-    def _begin_events(self, t: int) -> None:
-        """Start the events due today (several events): yesterday's cases are no longer news, and
-        per-event marks start afresh."""
-        if not isinstance(self.hazard, HazardSet):
-            return
-        res, comm = self.world.residents, self.world.communities
-        for index, _spec in self.hazard.begin_due(t):
-            past = ~self.hazard.active
-            res.detected[past] = False
-            res.isolate_at[past] = np.iinfo(np.int32).max
-            res.need_days[past] = 0
-            res.met_days[past] = 0
-            res.safe[past] = False  # those who sheltered from an earlier event are home again
-            self.event_index = index
-            comm.event_measured[:] = False
-            comm.event_missed[:] = False
-        if t == 0:
-            self.hazard.combine()
+        self.roster.give_stocks(self.effects)
 
     # ------------------------------------------------------------------ the step
 
@@ -325,7 +258,8 @@ class CoordinationModel(mesa.Model):
         gov, comm = self.governance, self.world.communities
         if gov.bulletins:
             gov.read_bulletins(t)  # posted alerts read today, before anything is seen
-        self._begin_events(t)
+        if isinstance(self.hazard, HazardSet):
+            self.hazard.start_due(t)  # the events due today begin
         self.hazard.advance(t, self.draws["hazard"].day(t, self.world.residents.n))
         self._risk = true_risk = self.hazard.true_risk(t)
         at_risk = true_risk >= self.config.alert_threshold
@@ -378,25 +312,15 @@ class CoordinationModel(mesa.Model):
             gov.closed = []
         if cfg.territorial_load:
             gov.update_motivation(states)  # 权责失衡: cadres' motivation follows load against authority
-        build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
-        comm.readiness += build * (1 - comm.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * comm.readiness
-        psych = self.effects.psychological
-        if psych.any():
-            # Psychological support speeds the return of trust where it reaches (specialty psychological).
-            comm.trust_loss *= 1 - np.minimum(
-                1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psych) / DAYS_PER_YEAR
-            )
-        else:
-            comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
-        # The district restocks what it held at the start over about three months (procurement),
-        # faster with a stronger resources pillar and from response level II (emergency procurement).
-        gov_ = self.roster.government
-        restock_days = (
-            RESTOCK_DAYS
-            / (RESOURCES_FLOW_BASE + cfg.resources)
-            / (LEVEL_PROCUREMENT if gov.unlocked else 1.0)
+        upkeep(
+            cfg,
+            comm,
+            states,
+            self.effects.psychological,
+            self.roster.government,
+            self.effects.district_stock,
+            gov.unlocked,
         )
-        gov_.stock += max(0.0, self.effects.district_stock - gov_.stock) / restock_days
         self.actions.follow_behaviour()
 
     def _metrics_phase(self, states: np.ndarray) -> None:
@@ -408,28 +332,23 @@ class CoordinationModel(mesa.Model):
 
     def _record(self, states: np.ndarray) -> None:
         res, hz, comm, bus = self.world.residents, self.hazard, self.world.communities, self.bus
-        total = int(bus.handled.sum())
         self.series.record(
             prevalence=np.count_nonzero(hz.active) / res.n,
             harm=float(np.count_nonzero(hz.affected)),
             severe=float(np.count_nonzero(hz.severe)),
             detected=float(np.count_nonzero(res.detected & hz.active)),
-            messages=total - self._handled_before,
-            in_flight=bus.in_flight,
-            max_backlog=float(bus.backlog(self.steps + 1).max()),
-            resources=float(sum(map(attrgetter("stock"), self.roster.organisations))),
+            resources=self.roster.total_stock(),
             unmet_needs=float(self.actions.unmet_today),
             measures=float((comm.measures * comm.size).sum() / res.n),
-            lost_messages=float(bus.lost),
             trust=self.actions.mean_trust,
             lessons=self._mean_lessons,
-            event=float(self.event_index),
+            event=float(getattr(self.hazard, "current", 0)),
             states=states,
+            **bus.day_figures(self.steps),
             risk=self._risk,
             level=comm.measures,
             seen=self.monitoring.seen,
         )
-        self._handled_before = total
         self.governance.level_history.append(self.governance.level)  # the district's response level
 
     # ------------------------------------------------------------------ injects (a drill's events)
@@ -465,30 +384,6 @@ class CoordinationModel(mesa.Model):
                 Resident(self, i, self.world.residents, affected)
             made = self.agents_by_type[Resident]
         return made
-
-    @property
-    def residents(self):
-        return self.world.residents
-
-    @property
-    def contacts(self):
-        return self.world.contacts
-
-    @property
-    def graph(self) -> nx.Graph:
-        return self.world.graph
-
-    @property
-    def n_communities(self) -> int:
-        return self.world.n_communities
-
-    @property
-    def community_size(self) -> np.ndarray:
-        return self.world.communities.size
-
-    @property
-    def community_profile(self) -> np.ndarray:
-        return self.world.communities.profile
 
     @property
     def committees(self) -> list[CommunityCommittee]:

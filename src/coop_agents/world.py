@@ -18,7 +18,7 @@ from coop_agents.agents.residents import ResidentArrays
 from coop_agents.config import Config
 from coop_agents.network import District, as_district
 
-__all__ = ["CommunityArrays", "World", "build_world"]
+__all__ = ["CommunityArrays", "World", "WorldViews", "build_world"]
 
 
 @dataclass
@@ -133,3 +133,34 @@ def build_world(config: Config, graph: District | nx.Graph, population: np.rando
     return World(
         config, g, residents, district.contacts, district.boundary, communities, base_trust, district
     )
+
+
+class WorldViews:
+    """The world's parts under the names a model has always offered (``model.residents``,
+    ``model.graph``, ...), for code written against a model: each reads ``self.world``."""
+
+    world: World
+
+    @property
+    def residents(self) -> ResidentArrays:
+        return self.world.residents
+
+    @property
+    def contacts(self) -> sp.csr_array:
+        return self.world.contacts
+
+    @property
+    def graph(self) -> nx.Graph:
+        return self.world.graph
+
+    @property
+    def n_communities(self) -> int:
+        return self.world.n_communities
+
+    @property
+    def community_size(self) -> np.ndarray:
+        return self.world.communities.size
+
+    @property
+    def community_profile(self) -> np.ndarray:
+        return self.world.communities.profile

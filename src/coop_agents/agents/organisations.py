@@ -10,6 +10,10 @@ goes through :mod:`coop_agents.decisions`) and, for a committee, its community's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import networkx as nx
 
 from coop_agents.agents.authorities import Authority, Government, StreetOffice
 from coop_agents.agents.committee import EXPERT_HOLD, LEND_KEEP, CommunityCommittee
@@ -19,6 +23,10 @@ from coop_agents.agents.organisation import (
     ResponsePlatform,
     SocialOrganisation,
 )
+
+if TYPE_CHECKING:
+    from coop_agents.effects import Effects
+    from coop_agents.world import CommunityArrays
 
 __all__ = [
     "Organisation",
@@ -72,3 +80,34 @@ class Roster:
             },
             social=[o for o in organisations if isinstance(o, SocialOrganisation)],
         )
+
+    @classmethod
+    def build(cls, model: mesa.Model, graph: nx.Graph, communities: CommunityArrays) -> tuple[Roster, dict]:
+        """One organisation (a Mesa agent of ``model``) per organisation node of ``graph``, in node
+        order, committees attached to their rows of ``communities``; also node -> index."""
+        organisations: list[Organisation] = []
+        node_index = {}
+        for node in sorted(n for n, k in graph.nodes(data="kind") if k != "resident"):
+            attrs = graph.nodes[node]
+            org = ORGANISATION_KINDS[attrs["kind"]](model, node, attrs)
+            org.index = len(organisations)
+            node_index[node] = org.index
+            organisations.append(org)
+        roster = cls.of(organisations)
+        for c in roster.committees:
+            c.attach_community(communities)
+        return roster, node_index
+
+    def give_stocks(self, effects: Effects) -> None:
+        """Each organisation's initial stock, as the levers set it (:mod:`coop_agents.effects`)."""
+        for c in self.committees:
+            c.stock = effects.committee_stock[c.community]
+        for s, office in self.street_offices.items():
+            office.stock = effects.street_stock[s]
+        self.government.stock = effects.district_stock
+        for index, stock in effects.organisation_stock.items():  # logistics organisations' stock
+            self.organisations[index].stock = stock
+
+    def total_stock(self) -> float:
+        """What every organisation holds, in all."""
+        return float(sum(o.stock for o in self.organisations))
