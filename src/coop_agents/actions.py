@@ -201,16 +201,17 @@ class Actions:
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
         use = comm.size * level * MEASURE_COST + served_by_comm * SERVICE_COST
         comm.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
-        pooled = self.config.resource_pooling == "pooled" and self.rules is not None
+        rules = self.rules
+        pooled = self.config.resource_pooling == "pooled" and rules is not None
         for k in (use > 0).nonzero()[0].tolist():
             c = self.committees[k]
             need = use[k]
             spent = min(need, c.stock)
             c.stock -= spent
-            if pooled and spent < need:
+            if pooled and rules is not None and spent < need:
                 # A shared pool: a member draws what it lacks today straight from its street
                 # office's stock (a shared registry), without a request and a delivery.
-                pool = self.rules.roster.street_offices.get(c.street)
+                pool = rules.roster.street_offices.get(c.street)
                 if pool is not None and pool.stock > 0:
                     drawn = min(need - spent, pool.stock)
                     pool.stock -= drawn
