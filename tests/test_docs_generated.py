@@ -27,3 +27,35 @@ def test_cheap_generated_blocks_are_up_to_date():
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_the_odd_names_code_that_exists():
+    """Every heading of docs/odd.md that points into the code (``module.py: name, name``;
+    ``package/: a.py, b.py``) names files and definitions that exist, so moving or renaming code
+    without updating the ODD fails here."""
+    import re
+
+    src = ROOT / "src" / "coop_agents"
+    missing = []
+    for heading in re.findall(r"^#+ .*$", (ROOT / "docs" / "odd.md").read_text(encoding="utf-8"), re.M):
+        for group in re.findall(r"\(([^()]*`[^()]*)\)", heading):
+            for part in group.split(";"):
+                refs = re.findall(r"`([^`]+)`", part)
+                if not refs or not refs[0].split(":")[0].endswith((".py", "/")):
+                    continue  # a generated appendix's table or a name without a file
+                first, *rest = refs
+                path, _, name = first.partition(": ")
+                target = src / path.split(" ")[0]
+                names = ([name.split(" ")[0]] if name else []) + rest
+                if not target.exists():
+                    missing.append(f"{heading}: no {path}")
+                    continue
+                if target.is_dir():  # a package: the names are its modules
+                    missing += [f"{heading}: no {path}{n}" for n in names if not (target / n).exists()]
+                    continue
+                text = target.read_text(encoding="utf-8")
+                for n in names:
+                    leaf = n.split(".")[-1]
+                    if not re.search(rf"(def|class) {re.escape(leaf)}\b|^{re.escape(leaf)}\b", text, re.M):
+                        missing.append(f"{heading}: no {n} in {path}")
+    assert not missing, "\n".join(missing)
