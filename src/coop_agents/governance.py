@@ -1,4 +1,4 @@
-"""Governance: the four states of a community and the rules of a pattern that move them.
+"""Governance: the rules of a pattern that move a community between its four states.
 
 :class:`Governance` is the one collaborator organisations act through: who approves a
 committee's state changes (authority, delegated emergency powers), who supplies whom, how long an
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from coop_agents.messaging import Message
+from coop_agents.states import GovernanceState
 
 if TYPE_CHECKING:
     from coop_agents.agents.organisations import CommunityCommittee, Organisation, Roster
@@ -68,19 +68,6 @@ EVAL_SAFE = 0.5  # evaluation beyond this, under load, drives 层层加码 (over
 OVERREACH_ALERT = 0.4  # at full overreach committees alert at this share less than their threshold
 OVERREACH_CLEAR = 1.0  # at full overreach committees wait this many times longer before standing down
 OVERREACH_MEASURES = 1.0  # at full overreach mitigation is this many times stronger (at most full measures)
-
-
-class GovernanceState(IntEnum):
-    """The four governance states of a community (design §2.4)."""
-
-    NORMAL = 0  # 常态
-    PRE_TRANSITION = 1  # 前转换态
-    EMERGENCY = 2  # 应急态
-    POST_TRANSITION = 3  # 后转换态
-
-    @property
-    def label_zh(self) -> str:
-        return ("常态", "前转换态", "应急态", "后转换态")[self]
 
 
 G = GovernanceState
