@@ -147,7 +147,7 @@ class PartyBranch(Organisation):
 
     Party bodies relay on the party line and, with the party overlay (大党委), across lines and
     blocks; a community branch mobilises party-member residents as volunteers (see
-    :meth:`coop_agents.model.CoordinationModel.needs_capacity`).
+    :meth:`coop_agents.actions.Actions.needs_capacity`).
     """
 
     kind = "party_committee"
