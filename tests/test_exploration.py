@@ -520,3 +520,44 @@ def test_the_shipped_cost_file_prices_levers_only_and_says_what_each_buys():
     m = load_costs()
     assert m.unit and m.unit_zh
     assert all(PARAMETERS[k].role == "lever" and m.notes[k] for k in m.levers)
+
+
+# ------------------------------------------------------------------------- shared pieces
+
+
+def test_output_folder_refuses_a_blank_name_and_a_file(tmp_path):
+    from coop_agents.exploration._common import output_folder
+
+    with pytest.raises(CoopError, match="expected a folder name"):
+        output_folder("  ")
+    taken = tmp_path / "taken"
+    taken.write_text("x", encoding="utf-8")
+    with pytest.raises(CoopError, match="not a folder"):
+        output_folder(taken)
+    assert output_folder(tmp_path / "new" / "deeper").is_dir()
+
+
+def test_an_analysis_writes_its_tables_and_report_where_asked_or_where_it_ran(tmp_path):
+    from coop_agents.exploration._common import write_outputs
+
+    with pytest.raises(CoopError, match="no folder to write to"):
+        write_outputs(None, None, {}, "report.md", "")
+    table = pd.DataFrame({"x": [1, 2]})
+    folder, paths = write_outputs(None, tmp_path / "ran", {"t.csv": table}, "report.md", "# r\n")
+    assert folder == tmp_path / "ran"
+    assert [p.name for p in paths] == ["t.csv", "report.md"]
+    assert (folder / "t.csv").read_text(encoding="utf-8") == "x\n1\n2\n"
+    folder, _ = write_outputs(tmp_path / "asked", tmp_path / "ran", {"t.csv": table}, "report.md", "")
+    assert folder == tmp_path / "asked" and (folder / "report.md").exists()
+
+
+def test_an_interrupted_search_ends_with_status_130_and_says_what_is_saved(capsys):
+    from coop_agents.exploration.cli import _finish
+
+    def stopped():
+        raise OptimiseInterrupted("interrupted: 3 candidates are saved")
+
+    assert _finish(stopped, OptimiseInterrupted) == 130
+    captured = capsys.readouterr()
+    assert "coop-agents: interrupted: 3 candidates are saved" in captured.err
+    assert captured.out == ""
