@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from coop_agents.exploration.optimise import DEFAULT_LEVERS, DEFAULT_OBJECTIVES
+from coop_agents.exploration.optimisation import DEFAULT_LEVERS, DEFAULT_OBJECTIVES
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "results" / "explore"
@@ -141,9 +141,9 @@ def block(
     # From their modules: once a module of the package is imported (DEFAULT_LEVERS above), the
     # package's attribute of the same name is the module, not the function.
     from coop_agents.exploration._common import outcome_words, value_words
-    from coop_agents.exploration.calibrate import calibrate, simulate_counts, simulate_observations
-    from coop_agents.exploration.discover import discover
-    from coop_agents.exploration.optimise import optimise
+    from coop_agents.exploration.calibration import calibrate, simulate_counts, simulate_observations
+    from coop_agents.exploration.discovery import discover
+    from coop_agents.exploration.optimisation import optimise
     from coop_agents.exploration.robust import robustness
     from coop_agents.numbers import format_number
 

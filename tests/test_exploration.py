@@ -24,8 +24,8 @@ from coop_agents.exploration import (
     simulate_observations,
 )
 from coop_agents.exploration._common import Progress
-from coop_agents.exploration.calibrate import parse_parameters, read_observations
-from coop_agents.exploration.optimise import OptimiseInterrupted
+from coop_agents.exploration.calibration import parse_parameters, read_observations
+from coop_agents.exploration.optimisation import OptimiseInterrupted
 from coop_agents.model import run_once
 from coop_agents.scenarios import load_scenario
 
@@ -561,3 +561,28 @@ def test_an_interrupted_search_ends_with_status_130_and_says_what_is_saved(capsy
     captured = capsys.readouterr()
     assert "coop-agents: interrupted: 3 candidates are saved" in captured.err
     assert captured.out == ""
+
+
+def test_the_analyses_stay_functions_after_every_submodule_is_imported():
+    """Importing a submodule sets the package's attribute of its name to the module (the command
+    line imports them before the package's names are asked for), so a subpackage named like an
+    analysis would hide its function. A fresh interpreter: in this one the names are cached."""
+    import subprocess
+    import sys
+
+    check = """
+import importlib, inspect, pkgutil
+import coop_agents.exploration as exploration
+names = [m.name for m in pkgutil.walk_packages(exploration.__path__, exploration.__name__ + ".")]
+for name in names:
+    importlib.import_module(name)
+assert "coop_agents.exploration.cli" in names and len(names) > 20, names
+from coop_agents.exploration import calibrate, discover, optimise, robustness
+for f in (calibrate, discover, optimise, robustness):
+    assert inspect.isfunction(f), f
+for name in exploration.__all__:
+    assert not inspect.ismodule(getattr(exploration, name)), name
+print("ok", len(names))
+"""
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]

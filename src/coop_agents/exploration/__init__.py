@@ -24,19 +24,22 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# Each name and the module that defines it. The subpackages are named by nouns (``discovery``,
+# ``optimisation``, ``calibration``), never by a function's name: importing a submodule sets the
+# package's attribute of that name to the module, which would then hide the function.
 _WHERE = {
-    "discover": "discover",
-    "Discovery": "discover",
+    "discover": "discovery",
+    "Discovery": "discovery",
     "robustness": "robust",
     "Robustness": "robust",
-    "optimise": "optimise",
-    "Optimisation": "optimise",
+    "optimise": "optimisation",
+    "Optimisation": "optimisation",
     "load_costs": "costs",
     "CostModel": "costs",
-    "calibrate": "calibrate",
-    "Calibration": "calibrate",
-    "read_observations": "calibrate",
-    "simulate_observations": "calibrate",
+    "calibrate": "calibration",
+    "Calibration": "calibration",
+    "read_observations": "calibration",
+    "simulate_observations": "calibration",
 }
 
 __all__ = list(_WHERE)

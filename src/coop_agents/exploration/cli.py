@@ -30,7 +30,7 @@ def _csv(text: str | None) -> list[str] | None:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     from coop_agents.exploration._common import output_folder
-    from coop_agents.exploration.discover import discover
+    from coop_agents.exploration.discovery import discover
 
     d = discover(
         args.results,
@@ -82,7 +82,7 @@ def _finish(
 
 
 def cmd_optimise(args: argparse.Namespace) -> int:
-    from coop_agents.exploration.optimise import OptimiseInterrupted, optimise
+    from coop_agents.exploration.optimisation import OptimiseInterrupted, optimise
 
     options = _options(
         args,
@@ -117,7 +117,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from coop_agents.errors import CoopError
-    from coop_agents.exploration.calibrate import CalibrationInterrupted, calibrate
+    from coop_agents.exploration.calibration import CalibrationInterrupted, calibrate
 
     if not args.data:
         raise CoopError(

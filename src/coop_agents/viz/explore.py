@@ -101,7 +101,7 @@ _LOCK = threading.Lock()
 @functools.lru_cache(maxsize=32)
 def _cached(folder: str, outcome: str) -> dict[str, Any]:
     from coop_agents.errors import CoopError
-    from coop_agents.exploration.discover import discover
+    from coop_agents.exploration.discovery import discover
     from coop_agents.exploration.robust import robustness
 
     out: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""What :func:`~coop_agents.exploration.calibrate.calibrate` found (:class:`Calibration`): its
+"""What :func:`~coop_agents.exploration.calibration.calibrate` found (:class:`Calibration`): its
 printed report and the files it writes."""
 
 from __future__ import annotations
@@ -93,6 +93,6 @@ class Calibration:
         return paths + self.figures(folder)
 
     def figures(self, out: Path) -> list[Path]:
-        from coop_agents.exploration.calibrate.figures import figures
+        from coop_agents.exploration.calibration.figures import figures
 
         return figures(self, out)

@@ -32,9 +32,8 @@ import pandas as pd
 
 from coop_agents.errors import CoopError
 from coop_agents.exploration._common import check_outcome, load
-from coop_agents.exploration.discover.cart import CART_DEPTH, _cart
-from coop_agents.exploration.discover.discovery import Discovery
-from coop_agents.exploration.discover.prim import (
+from coop_agents.exploration.discovery.cart import CART_DEPTH, _cart
+from coop_agents.exploration.discovery.prim import (
     MASS_MIN,
     MIN_COVERAGE,
     SIGNIFICANCE,
@@ -42,8 +41,9 @@ from coop_agents.exploration.discover.prim import (
     _prim,
     choose_box,
 )
-from coop_agents.exploration.discover.runs import cases_of, factor_frame, select_runs
-from coop_agents.exploration.discover.words import Condition
+from coop_agents.exploration.discovery.result import Discovery
+from coop_agents.exploration.discovery.runs import cases_of, factor_frame, select_runs
+from coop_agents.exploration.discovery.words import Condition
 
 __all__ = [
     "CART_DEPTH",

@@ -8,7 +8,7 @@ from coop_agents.exploration._common import (
     pyplot,
     save_figure,
 )
-from coop_agents.exploration.calibrate.calibration import LEVEL, Calibration
+from coop_agents.exploration.calibration.result import LEVEL, Calibration
 
 
 def figures(c: Calibration, out: Path) -> list[Path]:

@@ -12,8 +12,8 @@ from coop_agents.exploration._common import (
     save_figure,
     value_words,
 )
-from coop_agents.exploration.discover.discovery import Discovery
-from coop_agents.exploration.discover.words import _pct
+from coop_agents.exploration.discovery.result import Discovery
+from coop_agents.exploration.discovery.words import _pct
 
 
 def figures(d: Discovery, out: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""What :func:`~coop_agents.exploration.discover.discover` found (:class:`Discovery`): its
+"""What :func:`~coop_agents.exploration.discovery.discover` found (:class:`Discovery`): its
 sentences, its printed report and the files it writes."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from coop_agents.exploration._common import (
     outcome_words,
     value_words,
 )
-from coop_agents.exploration.discover.cart import CART_DEPTH
-from coop_agents.exploration.discover.prim import MASS_MIN, SIGNIFICANCE, _choice_rule
-from coop_agents.exploration.discover.words import Condition, _lower_first, _pct, _subset_zh
+from coop_agents.exploration.discovery.cart import CART_DEPTH
+from coop_agents.exploration.discovery.prim import MASS_MIN, SIGNIFICANCE, _choice_rule
+from coop_agents.exploration.discovery.words import Condition, _lower_first, _pct, _subset_zh
 from coop_agents.numbers import format_number
 
 
@@ -160,6 +160,6 @@ class Discovery:
         return paths
 
     def figures(self, out: Path) -> list[Path]:
-        from coop_agents.exploration.discover.figures import figures
+        from coop_agents.exploration.discovery.figures import figures
 
         return figures(self, out)

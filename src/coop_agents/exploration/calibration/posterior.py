@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coop_agents.exploration.calibrate.calibration import LEVEL, Calibration
-from coop_agents.exploration.calibrate.observations import simulate_counts
-from coop_agents.exploration.calibrate.priors import _values
-from coop_agents.exploration.calibrate.scenario_file import _write_scenario
+from coop_agents.exploration.calibration.observations import simulate_counts
+from coop_agents.exploration.calibration.priors import _values
+from coop_agents.exploration.calibration.result import LEVEL, Calibration
+from coop_agents.exploration.calibration.scenario_file import _write_scenario
 
 
 def _weighted_step_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:

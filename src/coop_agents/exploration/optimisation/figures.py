@@ -14,7 +14,7 @@ from coop_agents.exploration._common import (
     save_figure,
 )
 from coop_agents.exploration.costs import CostModel
-from coop_agents.exploration.optimise.optimisation import Optimisation
+from coop_agents.exploration.optimisation.result import Optimisation
 from coop_agents.numbers import format_number
 
 

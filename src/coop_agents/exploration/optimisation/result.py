@@ -1,4 +1,4 @@
-"""What :func:`~coop_agents.exploration.optimise.optimise` found (:class:`Optimisation`): its
+"""What :func:`~coop_agents.exploration.optimisation.optimise` found (:class:`Optimisation`): its
 printed report and the files it writes."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pandas as pd
 
 from coop_agents.exploration._common import outcome_words, write_outputs
 from coop_agents.exploration.costs import CostModel
-from coop_agents.exploration.optimise.front import _setting_words
-from coop_agents.exploration.optimise.search import _dir
+from coop_agents.exploration.optimisation.front import _setting_words
+from coop_agents.exploration.optimisation.search import _dir
 from coop_agents.numbers import decimals_for, format_number
 
 
@@ -85,7 +85,7 @@ class Optimisation:
         return paths + self.figures(folder)
 
     def figures(self, out: Path) -> list[Path]:
-        from coop_agents.exploration.optimise.figures import figures
+        from coop_agents.exploration.optimisation.figures import figures
 
         return figures(self, out)
 

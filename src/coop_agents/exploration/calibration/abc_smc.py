@@ -12,8 +12,8 @@ import numpy as np
 
 from coop_agents.errors import CoopError
 from coop_agents.exploration._common import Progress
-from coop_agents.exploration.calibrate.observations import simulate_counts
-from coop_agents.exploration.calibrate.priors import _values
+from coop_agents.exploration.calibration.observations import simulate_counts
+from coop_agents.exploration.calibration.priors import _values
 
 STATISTICS = "sqrt weekly district counts; sqrt community totals, largest first"  # part of a fit's identity
 

@@ -27,16 +27,16 @@ from typing import Any
 from coop_agents.errors import CoopError
 from coop_agents.exploration._common import check_int
 from coop_agents.exploration.costs import CostModel, load_costs
-from coop_agents.exploration.optimise.front import (
+from coop_agents.exploration.optimisation.front import (
     BUDGET_STEPS,
     _budget_steps,
     _front,
     _investments,
     _setting_words,
 )
-from coop_agents.exploration.optimise.optimisation import Optimisation
-from coop_agents.exploration.optimise.search import OptimiseInterrupted, _Search
-from coop_agents.exploration.optimise.store import _Store
+from coop_agents.exploration.optimisation.result import Optimisation
+from coop_agents.exploration.optimisation.search import OptimiseInterrupted, _Search
+from coop_agents.exploration.optimisation.store import _Store
 from coop_agents.numbers import format_number
 
 __all__ = [

@@ -48,7 +48,7 @@ from coop_agents.exploration._common import (
     output_folder,
     quiet_libraries,
 )
-from coop_agents.exploration.calibrate.abc_smc import (
+from coop_agents.exploration.calibration.abc_smc import (
     STATISTICS,
     CalibrationInterrupted,
     _sampler,
@@ -56,8 +56,7 @@ from coop_agents.exploration.calibrate.abc_smc import (
     _Ticker,
     summary,
 )
-from coop_agents.exploration.calibrate.calibration import LEVEL, PREDICTIVE_DRAWS, Calibration
-from coop_agents.exploration.calibrate.observations import (
+from coop_agents.exploration.calibration.observations import (
     COLUMNS,
     _matrix,
     check_observations,
@@ -65,8 +64,9 @@ from coop_agents.exploration.calibrate.observations import (
     simulate_counts,
     simulate_observations,
 )
-from coop_agents.exploration.calibrate.posterior import FitSetup, _result
-from coop_agents.exploration.calibrate.priors import PRIOR_RANGES, STRUCTURAL, parse_parameters
+from coop_agents.exploration.calibration.posterior import FitSetup, _result
+from coop_agents.exploration.calibration.priors import PRIOR_RANGES, STRUCTURAL, parse_parameters
+from coop_agents.exploration.calibration.result import LEVEL, PREDICTIVE_DRAWS, Calibration
 
 __all__ = [
     "COLUMNS",

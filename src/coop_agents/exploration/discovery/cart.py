@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coop_agents.exploration.discover.prim import MASS_MIN
-from coop_agents.exploration.discover.words import Condition
+from coop_agents.exploration.discovery.prim import MASS_MIN
+from coop_agents.exploration.discovery.words import Condition
 
 CART_DEPTH = 3
 

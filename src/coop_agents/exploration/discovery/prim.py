@@ -11,7 +11,7 @@ import pandas as pd
 
 from coop_agents.errors import CoopError
 from coop_agents.exploration._common import quiet_libraries
-from coop_agents.exploration.discover.words import Condition, _pct
+from coop_agents.exploration.discovery.words import Condition, _pct
 
 MIN_COVERAGE = 0.5  # the chosen box holds at least half of the cases
 MASS_MIN = 0.05  # PRIM's and CART's smallest box (leaf): 5% of the runs

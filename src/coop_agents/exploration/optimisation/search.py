@@ -15,7 +15,7 @@ import pandas as pd
 from coop_agents.errors import CoopError
 from coop_agents.exploration._common import Progress
 from coop_agents.exploration.costs import CostModel
-from coop_agents.exploration.optimise.store import _key, _Store
+from coop_agents.exploration.optimisation.store import _key, _Store
 
 
 class OptimiseInterrupted(CoopError):
