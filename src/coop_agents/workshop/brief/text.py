@@ -40,7 +40,8 @@ def fmt_pct(x: float, lang: str = "en", decimals: int | None = None) -> str:
 
 
 def _fmt_count(x: float, lang: str = "en", decimals: int | None = None) -> str:
-    return str(int(x))
+    """A count of runs or pairs: a whole number, thousands grouped as every other number."""
+    return format_number(int(x), 0, na=BRIEF[lang]["na"])
 
 
 _FORMATS = {
