@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from coop_agents.errors import CoopError
+from coop_agents.network.kinds import ORGANISATION_KINDS
 
 __all__ = [
     "KINDS",
@@ -72,15 +73,8 @@ KINDS: dict[str, str] = {
     "lend": "under lateral_sharing, a committee lends supplies to a neighbour that asks (lend, refuse)",
 }
 
-# Organisation kinds a decider may be named by.
-DECIDER_KINDS = (
-    "government",
-    "street_office",
-    "committee",
-    "party_committee",
-    "social_organisation",
-    "platform",
-)
+# Organisation kinds a decider may be named by: every kind of organisation.
+DECIDER_KINDS = ORGANISATION_KINDS
 
 
 @dataclass(frozen=True)

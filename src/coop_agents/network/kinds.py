@@ -8,8 +8,8 @@ import networkx as nx
 
 from coop_agents.errors import NetworkError
 
-KINDS = (
-    "resident",
+# The organisations' kinds, top of the administrative line first; a decider may be named by any.
+ORGANISATION_KINDS = (
     "government",
     "street_office",
     "committee",
@@ -17,6 +17,7 @@ KINDS = (
     "social_organisation",
     "platform",
 )
+KINDS = ("resident", *ORGANISATION_KINDS)
 
 # channel -> link type. A pattern activates channels; latency comes from the link type's lever.
 CHANNELS: dict[str, str] = {

@@ -51,6 +51,7 @@ import numpy as np
 
 from coop_agents.config import check_keys, read_toml
 from coop_agents.errors import CoopError
+from coop_agents.network.kinds import ORGANISATION_KINDS
 from coop_agents.tabletop.inject_checks import check_spec, expected_met
 from coop_agents.tabletop.inject_effects import APPLY
 
@@ -93,14 +94,7 @@ _KEYS = {
     "params",
     "expected",
 }
-_RECIPIENTS = (
-    "government",
-    "street_office",
-    "committee",
-    "party_committee",
-    "social_organisation",
-    "platform",
-)
+_RECIPIENTS = ORGANISATION_KINDS
 _NAMES = {
     "community": ("community {n}", "社区{n}"),
     "street": ("street {n}", "街道{n}"),
