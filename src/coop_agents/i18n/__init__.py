@@ -16,6 +16,8 @@ a Chinese page.
 
 from __future__ import annotations
 
+import re
+
 from coop_agents import outcome_registry as registry
 from coop_agents.config import PARAMETERS
 from coop_agents.governance import LEVEL_NAMES, GovernanceState
@@ -35,6 +37,7 @@ __all__ = [
     "unit_label",
     "state_label",
     "level_label",
+    "street_label",
     "scenario_title",
     "scenario_description",
     "pattern_label",
@@ -119,6 +122,18 @@ def unit_label(unit: str, lang: str) -> str:
 def level_label(level: int, lang: str) -> str:
     """A district response level's name (none, IV 一般, III 较大, II 重大, I 特别重大)."""
     return text(f"level.{LEVEL_NAMES[level]}", lang)
+
+
+def street_label(number: int, name: str, lang: str) -> str:
+    """A street office as the app names it: a district file's own name as it is, a built
+    district's generic "street office 3" in ``lang`` ("街道 3").
+
+    >>> street_label(2, "street office 3", "zh"), street_label(0, "解放路街道", "en")
+    ('街道 3', '解放路街道')
+    """
+    if re.fullmatch(r"street office \d+", name):
+        return text("street", lang, n=number + 1)
+    return name
 
 
 def state_label(state: int, lang: str) -> str:

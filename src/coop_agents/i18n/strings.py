@@ -94,7 +94,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "resident.active": ("Affected now", "正受影响"),
     "resident.past": ("Affected before", "曾受影响"),
     "harm_share": ("Share of residents ever affected", "曾受影响的居民比例"),
-    "street": ("Street {n}", "街道 {n}"),
+    "street": ("Street office {n}", "街道 {n}"),
+    "street.shown": ("Street offices shown", "显示的街道"),
+    "street.all": ("All street offices (overview)", "全部街道（总览）"),
+    "street.help": (
+        "Shows one street office's communities in detail; only the drawing changes, the run goes on.",
+        "单独显示一个街道的各社区；只改变显示，不影响运行。",
+    ),
+    "view.states.streets": ("Governance state by street office", "各街道的治理状态"),
+    "view.states.streets.help": (
+        "Each cell: the state most of its communities are in (hover for how many are in each state).",
+        "每格为该街道多数社区所处的状态（悬停可见各状态的社区数）。",
+    ),
+    "view.states.street": ("Governance state of the communities of {name}", "{name}各社区的治理状态"),
+    "axis.street": ("Street office", "街道"),
     # chart panels
     "axis.day": ("Day", "天"),
     "axis.community": ("Community", "社区"),

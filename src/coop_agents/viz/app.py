@@ -45,6 +45,8 @@ language = solara.reactive("en")
 run_settings = solara.reactive(RunSettings())
 compare_settings = solara.reactive(CompareSettings())
 colour_by = solara.reactive("harm")
+# The street office the run page shows on its own at district scale (None: the whole district).
+street_shown: solara.Reactive[int | None] = solara.reactive(None)
 # Layout provides each browser session's Session to the pages below it.
 session_context: UserContext[Session | None] = solara.create_context(None)
 
@@ -157,9 +159,9 @@ def RunViews(lang: str):
     ensemble, stepped, reset = _use_ensemble("single", Ensemble.single, run_settings)
     day = ensemble.day
     Player(ensemble, day, stepped, reset, lang)
-    NetworkView(ensemble, day, lang, colour_by)
+    NetworkView(ensemble, day, lang, colour_by, street_shown)
     with solara.Columns([3, 2]):
-        StatesView(ensemble, day, lang)
+        StatesView(ensemble, day, lang, street_shown.value)
         OutcomeTable(ensemble, day, lang)
     ChartsView(ensemble, day, lang)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from coop_agents.governance import GovernanceState
 from coop_agents.i18n import (
     level_label,
@@ -22,11 +24,13 @@ from coop_agents.i18n import (
     outcome_unit,
     pattern_label,
     state_label,
+    street_label,
     text,
 )
 from coop_agents.numbers import format_number, format_row
 from coop_agents.outcome_registry import OUTCOMES, table_outcomes
 from coop_agents.patterns import load_pattern
+from coop_agents.viz.layout import street_offices
 from coop_agents.viz.session import Run
 
 __all__ = [
@@ -36,6 +40,9 @@ __all__ = [
     "charts_option",
     "states_option",
     "states_height",
+    "states_title",
+    "state_rows",
+    "StateRows",
     "outcome_table",
     "outcome_rows",
     "outcome_heads",
@@ -195,12 +202,16 @@ def charts_option(runs: list[Run], lang: str) -> dict:
     return _panels(titles, grids, xaxes, yaxes, legend=legends, series=series, tooltip={"trigger": "axis"})
 
 
-# Pixel sizes of the states chart: a row per community (thinner for large districts), a legend on top.
+# Pixel sizes of the states chart: a row per community or street office (thinner for many rows), a
+# legend on top.
 STATES_TOP, STATES_GAP, STATES_AXIS = 40, 34, 36
+# When a street office's communities tie for the state most of them are in, the row shows the more
+# escalated one: emergency, then pre-transition, post-transition, normal (indexed by state).
+ESCALATION = np.array([0, 2, 3, 1])
 
 
-def _row_px(n_comm: int) -> int:
-    return max(4, min(16, 480 // max(n_comm, 1)))
+def _row_px(n_rows: int) -> int:
+    return max(4, min(16, 480 // max(n_rows, 1)))
 
 
 def _graded(run: Run) -> bool:
@@ -208,37 +219,112 @@ def _graded(run: Run) -> bool:
     return run.model.config.response_level != "none"
 
 
-def states_height(runs: list[Run]) -> int:
+@dataclass(frozen=True)
+class StateRows:
+    """What the states chart's rows are for a run: communities, or street offices at district scale.
+
+    Attributes:
+        by_street: whether a row is a street office (its cell: the state most of its communities
+            are in, with the count of communities in each state) rather than one community.
+        labels: each row's label on the axis.
+        keys: the community numbers of the rows, or their street office numbers.
+    """
+
+    by_street: bool
+    labels: list[str]
+    keys: list[int]
+
+
+def state_rows(run: Run, lang: str, street: int | None = None) -> StateRows:
+    """The rows of the states chart: one per community below
+    :data:`~coop_agents.viz.layout.OVERVIEW_MIN` communities; from there on one per street office
+    (:func:`~coop_agents.viz.layout.street_offices`), or, with ``street``, one per community of
+    that street office."""
+    m = run.model
+    offices = street_offices(m.graph)
+    if street is not None and street in offices:
+        keys = sorted(c.community for c in m.committees if c.street == street)
+        return StateRows(False, [str(c + 1) for c in keys], keys)
+    if offices:
+        return StateRows(True, [street_label(s, name, lang) for s, name in offices.items()], list(offices))
+    return StateRows(False, [str(c + 1) for c in range(m.n_communities)], list(range(m.n_communities)))
+
+
+def _state_cells(run: Run, rows: StateRows) -> list[list[int]]:
+    """The heatmap's cells: [day, row, state] per community, or [day, row, state, communities in
+    each of the four states] per street office."""
+    states = run.model.series.states[: run.model.series.n]
+    if not rows.by_street:
+        return [
+            [d, r, int(v)] for d, row_ in enumerate(states[:, rows.keys].tolist()) for r, v in enumerate(row_)
+        ]
+    street_of = np.array([c.street for c in sorted(run.model.committees, key=lambda c: c.community)])
+    member = (street_of[:, None] == np.array(rows.keys)[None, :]).astype(np.int64)  # community, row
+    # day, row, state: how many of the row's communities are in that state that day
+    counts = np.stack([(states == k).astype(np.int64) @ member for k in GovernanceState], axis=2)
+    mode = np.argmax(counts * len(GovernanceState) + ESCALATION, axis=2)
+    return [
+        [d, r, int(mode[d, r]), *counts[d, r].tolist()]
+        for d in range(states.shape[0])
+        for r in range(len(rows.keys))
+    ]
+
+
+def states_title(runs: list[Run], lang: str, street: int | None = None) -> tuple[str, str]:
+    """The states chart's title and a line under it: by community, by street office (saying what a
+    cell shows), or one street office's communities."""
+    offices = street_offices(runs[0].model.graph)
+    if street is not None and street in offices:
+        return text("view.states.street", lang, name=street_label(street, offices[street], lang)), ""
+    if offices:
+        return text("view.states.streets", lang), text("view.states.streets.help", lang)
+    return text("view.states", lang), ""
+
+
+def _label_px(labels: list[str]) -> float:
+    """About how wide the longest of the states chart's row labels is, in pixels (9 px type)."""
+    return max((sum(9 if ord(ch) > 0x2E80 else 5.5 for ch in label) for label in labels), default=0)
+
+
+def states_height(runs: list[Run], street: int | None = None) -> int:
     """Pixel height of the states chart for these runs."""
-    n_comm = runs[0].model.n_communities
-    rows = sum(n_comm + (1 if _graded(run) else 0) for run in runs)
-    return STATES_TOP + rows * _row_px(n_comm) + len(runs) * STATES_GAP + STATES_AXIS
+    n_rows = len(state_rows(runs[0], "en", street).keys)
+    rows = sum(n_rows + (1 if _graded(run) else 0) for run in runs)
+    return STATES_TOP + rows * _row_px(n_rows) + len(runs) * STATES_GAP + STATES_AXIS
 
 
-def states_option(runs: list[Run], lang: str) -> dict:
+def states_option(runs: list[Run], lang: str, street: int | None = None) -> dict:
     """The governance state of every community, day by day (常态, 前转换态, 应急态, 后转换态):
     a row per community, a column per day, one panel per run (titled by pattern if several).
+
+    From :data:`~coop_agents.viz.layout.OVERVIEW_MIN` communities on, a row per street office
+    instead (:func:`state_rows`), coloured by the state most of its communities are in (ties to the
+    more escalated state) and naming in its tooltip how many communities are in each state; with
+    ``street``, a row per community of that street office.
 
     Where the district grades a response level (``response_level``), a row below the communities
     shows it day by day (none, IV 一般, III 较大, II 重大, I 特别重大: :data:`LEVEL_COLOURS`, named
     in the tooltip).
     """
-    n_comm = runs[0].model.n_communities
+    rows = state_rows(runs[0], lang, street)
+    n_rows = len(rows.keys)
     days = runs[0].days
-    row = _row_px(n_comm)
+    row = _row_px(n_rows)
+    # Room on the left for the rows' labels (street offices' names can be long) and the axis name.
+    left = int(min(180, max(56, _label_px(rows.labels) + 34)))
     grids, xaxes, yaxes, series, titles = [], [], [], [], []
     level_series = []
     top = STATES_TOP
     for i, run in enumerate(runs):
         graded = _graded(run)
-        panel = row * (n_comm + (1 if graded else 0))
+        panel = row * (n_rows + (1 if graded else 0))
         top += (STATES_GAP - 14 if len(runs) > 1 else 0) if i == 0 else 0
-        grids.append({"left": 56, "right": 16, "top": top, "height": panel})
+        grids.append({"left": left, "right": 16, "top": top, "height": panel})
         if len(runs) > 1:
             titles.append(
                 {
                     "text": pattern_label(load_pattern(run.pattern), lang),
-                    "left": 56,
+                    "left": left,
                     "top": top - 22,
                     "textStyle": {"fontSize": 12},
                 }
@@ -260,27 +346,31 @@ def states_option(runs: list[Run], lang: str) -> dict:
             {
                 "gridIndex": i,
                 "type": "category",
-                "data": [str(c + 1) for c in range(n_comm)] + ([text("axis.level", lang)] if graded else []),
+                "data": rows.labels + ([text("axis.level", lang)] if graded else []),
                 "inverse": True,
-                "name": text("axis.community", lang),
+                "name": text("axis.street" if rows.by_street else "axis.community", lang),
                 "nameLocation": "middle",
-                "nameGap": 32,
+                "nameGap": left - 24,
                 "axisLabel": {"fontSize": 9},
             }
         )
-        states = run.model.series.states[: run.model.series.n]
-        series.append(
-            {
-                "type": "heatmap",
-                "name": pattern_label(load_pattern(run.pattern), lang),
-                "xAxisIndex": i,
-                "yAxisIndex": i,
-                "progressive": 0,
-                "data": [
-                    [d, c, int(v)] for d, row_ in enumerate(states.tolist()) for c, v in enumerate(row_)
-                ],
-            }
-        )
+        states = {
+            "type": "heatmap",
+            "name": pattern_label(load_pattern(run.pattern), lang),
+            "xAxisIndex": i,
+            "yAxisIndex": i,
+            "progressive": 0,
+            "data": _state_cells(run, rows),
+        }
+        if rows.by_street:  # the tooltip names the communities in each state
+            states["dimensions"] = [
+                text("axis.day", lang),
+                text("axis.street", lang),
+                text("colour_by.state", lang),
+                *(state_label(s, lang) for s in GovernanceState),
+            ]
+            states["encode"] = {"x": 0, "y": 1, "value": 2, "tooltip": [3, 4, 5, 6]}
+        series.append(states)
         if graded:
             # Coloured cell by cell (the states' colour scale is not theirs), named in the tooltip.
             levels = run.model.governance.level_history[: run.model.series.n]
@@ -293,7 +383,7 @@ def states_option(runs: list[Run], lang: str) -> dict:
                     "progressive": 0,
                     "data": [
                         {
-                            "value": [d, n_comm, int(v)],
+                            "value": [d, n_rows, int(v)],
                             "name": level_label(int(v), lang),
                             "itemStyle": {"color": LEVEL_COLOURS[int(v)]},
                         }

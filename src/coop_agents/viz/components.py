@@ -29,12 +29,21 @@ from coop_agents.i18n import (
     pattern_label,
     scenario_description,
     scenario_title,
+    street_label,
     text,
 )
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
-from coop_agents.viz.charts import charts_option, outcome_heads, outcome_rows, states_height, states_option
+from coop_agents.viz.charts import (
+    charts_option,
+    outcome_heads,
+    outcome_rows,
+    states_height,
+    states_option,
+    states_title,
+)
 from coop_agents.viz.figures import network_figure, network_legend, svg
+from coop_agents.viz.layout import street_offices
 from coop_agents.viz.server import max_residents
 from coop_agents.viz.session import Ensemble
 
@@ -46,6 +55,8 @@ __all__ = [
     "PatternSelect",
     "Player",
     "NetworkView",
+    "StreetSelect",
+    "shown_street",
     "StatesView",
     "ChartsView",
     "OutcomeTable",
@@ -273,49 +284,94 @@ def Player(
     solara.Text(text("controls.apply", lang), style=HELP_STYLE)
 
 
+def shown_street(ensemble: Ensemble, chosen: int | None) -> int | None:
+    """The street office the views show on their own: ``chosen`` if the ensemble's district offers
+    it (:func:`coop_agents.viz.layout.street_offices`), else ``None`` (the whole district), so a
+    choice kept across a reset to a smaller district falls back to drawing it whole."""
+    return chosen if chosen in street_offices(ensemble.runs[0].model.graph) else None
+
+
 @solara.component
-def NetworkView(ensemble: Ensemble, day: int, lang: str, colour_by: solara.Reactive[str]):
-    """The actor network of the ensemble's first run, its legend, and what colours communities."""
+def StreetSelect(ensemble: Ensemble, street: solara.Reactive[int | None], lang: str):
+    """The street office the network and the states chart show: all (the overview) or one; offered
+    only for a district drawn as an overview with more than one street office. A view's choice:
+    the run is not touched, and the choice stays while it steps."""
+    offices = street_offices(ensemble.runs[0].model.graph)
+    if not offices:
+        return
+    items: list[dict[str, Any]] = [{"text": text("street.all", lang), "value": None}]
+    items += [{"text": street_label(s, name, lang), "value": s} for s, name in offices.items()]
+    rv.Select(
+        label=text("street.shown", lang),
+        v_model=shown_street(ensemble, street.value),
+        on_v_model=street.set,
+        items=items,
+        hint=text("street.help", lang),
+        persistent_hint=True,
+        dense=True,
+        class_="coop-street",
+    )
+
+
+@solara.component
+def NetworkView(
+    ensemble: Ensemble,
+    day: int,
+    lang: str,
+    colour_by: solara.Reactive[str],
+    street: solara.Reactive[int | None] | None = None,
+):
+    """The actor network of the ensemble's first run, its legend, and what colours communities;
+    with ``street`` (the run page), the control of which street office it shows at district scale."""
     run = ensemble.runs[0]
+    shown = shown_street(ensemble, street.value if street is not None else None)
 
     def draw() -> bytes:
         with ensemble.lock:
-            return svg(network_figure(run, colour_by.value))
+            return svg(network_figure(run, colour_by.value, street=shown))
 
-    image = solara.use_memo(draw, [id(ensemble), day, colour_by.value])
+    image = solara.use_memo(draw, [id(ensemble), day, colour_by.value, shown])
     legend = solara.use_memo(
         lambda: svg(network_legend(run, lang, colour_by.value)), [id(ensemble), lang, colour_by.value]
     )
     with solara.Card(text("view.network", lang)):
-        radio_row(
-            text("colour_by", lang),
-            colour_by.value,
-            colour_by.set,
-            {k: text(f"colour_by.{k}", lang) for k in ("harm", "state")},
-            hide_details=True,
-        )
+        with solara.Row(style={"align-items": "flex-start", "gap": "24px"}):
+            radio_row(
+                text("colour_by", lang),
+                colour_by.value,
+                colour_by.set,
+                {k: text(f"colour_by.{k}", lang) for k in ("harm", "state")},
+                hide_details=True,
+            )
+            if street is not None:
+                StreetSelect(ensemble, street, lang)
         with solara.Columns([3, 1]):
             solara.Image(image, format="svg+xml", width="100%", classes=["coop-network"])
             solara.Image(legend, format="svg+xml", width="100%", classes=["coop-legend"])
 
 
 @solara.component
-def StatesView(ensemble: Ensemble, day: int, lang: str):
-    """Governance state of every community over time, one panel per run."""
+def StatesView(ensemble: Ensemble, day: int, lang: str, street: int | None = None):
+    """Governance state of every community over time, one panel per run; by street office at
+    district scale, or the communities of ``street``
+    (:func:`coop_agents.viz.charts.states_option`)."""
+    shown = shown_street(ensemble, street)
 
-    def build() -> dict:
+    def build() -> tuple[dict, tuple[str, str], int]:
         with ensemble.lock:
-            return states_option(ensemble.runs, lang)
+            runs = ensemble.runs
+            return (
+                states_option(runs, lang, shown),
+                states_title(runs, lang, shown),
+                states_height(runs, shown),
+            )
 
-    option = solara.use_memo(build, [id(ensemble), day, lang])
-    with solara.Card(text("view.states", lang)):
+    option, (title, note), height = solara.use_memo(build, [id(ensemble), day, lang, shown])
+    with solara.Card(title, subtitle=note or None):
         solara.FigureEcharts(
             option=option,
             responsive=True,
-            attributes={
-                "style": f"height: {states_height(ensemble.runs)}px; width: 100%",
-                "class": "coop-states",
-            },
+            attributes={"style": f"height: {height}px; width: 100%", "class": "coop-states"},
         )
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "district_layout",
     "district_overview",
     "street_layout",
+    "street_offices",
     "resident_dots",
 ]
 
@@ -322,3 +323,19 @@ def street_layout(g: nx.Graph, street: int) -> DistrictLayout:
     sub = g.subgraph(keep)
     full = district_layout(sub)
     return full
+
+
+def street_offices(g: nx.Graph) -> dict[int, str]:
+    """The street offices a page offers to show one by one (street number -> its name in the
+    district, in street order): those of a district drawn as an overview (from
+    :data:`OVERVIEW_MIN` communities on) with more than one street office, else none (a smaller
+    district is drawn whole already)."""
+    kinds = dict(g.nodes(data="kind"))
+    if sum(1 for k in kinds.values() if k == "committee") < OVERVIEW_MIN:
+        return {}
+    found = {
+        g.nodes[n].get("street", -1): str(g.nodes[n].get("name", n))
+        for n, k in kinds.items()
+        if k == "street_office"
+    }
+    return dict(sorted(found.items())) if len(found) > 1 else {}
