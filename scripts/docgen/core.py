@@ -116,7 +116,9 @@ class Context:
 
 # Parts of the package that cannot change a number the model computes: the app, the workshop's
 # cards and briefs, the translations.
-_NOT_MODEL = ("viz/", "workshop/", "i18n/")
+# Code that computes no run's outcomes: the app, briefs, words, the command line, the drill's pages and
+# the exploration analyses (whose own producer keys its optimisation and calibration on them).
+_NOT_MODEL = ("viz/", "workshop/", "i18n/", "cli/", "exploration/", "ema.py")
 
 
 def model_fingerprint() -> str:
