@@ -263,6 +263,7 @@ def _state_cells(run: Run, rows: StateRows) -> list[list[int]]:
     # day, row, state: how many of the row's communities are in that state that day
     counts = np.stack([(states == k).astype(np.int64) @ member for k in GovernanceState], axis=2)
     mode = np.argmax(counts * len(GovernanceState) + ESCALATION, axis=2)
+    mode[counts.sum(axis=2) == 0] = GovernanceState.NORMAL  # a street office without communities
     return [
         [d, r, int(mode[d, r]), *counts[d, r].tolist()]
         for d in range(states.shape[0])
