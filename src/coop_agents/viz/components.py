@@ -34,16 +34,10 @@ from coop_agents.i18n import (
 )
 from coop_agents.patterns import load_pattern, preset_names
 from coop_agents.scenarios import preset_scenarios
-from coop_agents.viz.charts import (
-    charts_option,
-    outcome_heads,
-    outcome_rows,
-    states_height,
-    states_option,
-    states_title,
-)
+from coop_agents.viz.charts import charts_option, states_height, states_option, states_title
 from coop_agents.viz.figures import network_figure, network_legend, svg
 from coop_agents.viz.layout import street_offices
+from coop_agents.viz.outcome_table import outcome_heads, outcome_rows
 from coop_agents.viz.server import max_residents
 from coop_agents.viz.session import Ensemble
 
