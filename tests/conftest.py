@@ -90,13 +90,18 @@ residents = {residents}
 street_offices = 1
 communities_per_street = 4
 steps = {steps}
-"""
+{until}"""
 
 
-def _grid_trial(replicates, residents, steps, baseline=True):
-    """The grid trial's experiment file; ``baseline``: the siloed pattern is the baseline."""
+def _grid_trial(replicates, residents, steps, baseline=True, every_day=False):
+    """The grid trial's experiment file; ``baseline``: the siloed pattern is the baseline;
+    ``every_day``: every run lasts ``steps`` days (``run_until = "steps"``) instead of ending with
+    its epidemic, so that a batch's length does not depend on how soon its epidemics die out."""
     line = 'baseline = { pattern = "siloed" }\n' if baseline else ""
-    return _GRID_TRIAL.format(replicates=replicates, residents=residents, steps=steps, baseline=line)
+    until = 'run_until = "steps"\n' if every_day else ""
+    return _GRID_TRIAL.format(
+        replicates=replicates, residents=residents, steps=steps, baseline=line, until=until
+    )
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,9 @@ def test_rerun_resumes_without_repeating(tmp_path, grid_trial):
 
 
 def test_kill_9_mid_batch_then_resume_gives_the_uninterrupted_results(tmp_path, grid_trial):
-    text = grid_trial(replicates=8, residents=2400, steps=120)
+    # Every run lasts its 500 days (every_day), so the batch is still going when its first part is
+    # written however soon the epidemics die out: the signal lands mid-batch on a fast machine too.
+    text = grid_trial(replicates=8, residents=2400, steps=500, every_day=True)
     path = write(tmp_path, text)
     exp = load_experiment(path)
     run_batch(exp, tmp_path / "whole", executor="serial", progress=False)
@@ -109,7 +111,7 @@ def test_kill_9_mid_batch_then_resume_gives_the_uninterrupted_results(tmp_path, 
 
 
 def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_state(tmp_path, grid_trial):
-    path = write(tmp_path, grid_trial(replicates=8, residents=2400, steps=120))
+    path = write(tmp_path, grid_trial(replicates=8, residents=2400, steps=500, every_day=True))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "coop_agents", "batch", str(path), "--out", str(out), "--executor", "serial"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -46,9 +46,9 @@ HOLDING_BATCH = textwrap.dedent("""
 def small(tmp_path, grid_trial):
     """Writes the grid trial (no baseline) to ``tmp_path/exp.toml`` with the sizes given; returns its path."""
 
-    def write(replicates: int = 2, residents: int = 400, steps: int = 10) -> Path:
+    def write(replicates: int = 2, residents: int = 400, steps: int = 10, every_day: bool = False) -> Path:
         path = tmp_path / "exp.toml"
-        path.write_text(grid_trial(replicates, residents, steps, baseline=False))
+        path.write_text(grid_trial(replicates, residents, steps, baseline=False, every_day=every_day))
         return path
 
     return write
@@ -405,7 +405,9 @@ def _alive(procs) -> list:
 
 def test_killing_the_main_process_of_a_process_pool_batch_leaves_no_process_behind(tmp_path, small):
     psutil = pytest.importorskip("psutil")
-    path = small(replicates=8, residents=2400, steps=120)
+    # Every run lasts its 500 days, so the batch is still going when its first part is written
+    # however soon the epidemics die out.
+    path = small(replicates=8, residents=2400, steps=500, every_day=True)
     out = tmp_path / "out"
     cmd = [
         sys.executable,
