@@ -87,6 +87,8 @@ class Draws:
 
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
         """The uniforms in [0, 1) of residents ``rows`` (indices) on ``day``."""
+        if not len(rows):  # about a third of the calls of a run: nobody to draw for
+            return np.empty(0)
         if day != self._day:
             self._base = np.uint64(_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)))
             self._day = day
