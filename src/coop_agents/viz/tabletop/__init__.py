@@ -22,11 +22,12 @@ panels share), :mod:`.lobby` (join, start, reopen), :mod:`.player` (a player's p
 
 from __future__ import annotations
 
-from coop_agents.viz.tabletop.common import WORKSHOP_DIR_ENV, place, role_css, tabletop_dir, use_room
+from coop_agents.viz.tabletop.common import place, role_css, tabletop_dir, use_room
 from coop_agents.viz.tabletop.console import ConsoleView
 from coop_agents.viz.tabletop.lobby import Lobby
 from coop_agents.viz.tabletop.page import TabletopPage, TabletopView
 from coop_agents.viz.tabletop.player import PlayerView
+from coop_agents.viz.workshop.rounds import WORKSHOP_DIR_ENV
 
 __all__ = [
     "WORKSHOP_DIR_ENV",

@@ -3,7 +3,6 @@ tables they draw, and how they write risks, places and turns."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Hashable
@@ -18,6 +17,7 @@ from coop_agents.tabletop.injects import target_name
 from coop_agents.tabletop.room import ConsoleState, PlayerState, Room
 from coop_agents.tabletop.strings import t
 from coop_agents.viz.components import NUMBER
+from coop_agents.viz.workshop.rounds import workshop_dir
 
 __all__ = [
     "CARD",
@@ -32,7 +32,6 @@ __all__ = [
     "use_room",
 ]
 
-WORKSHOP_DIR_ENV = "COOP_AGENTS_WORKSHOP_DIR"  # set by coop-agents app --workshop-dir
 DEFAULT_DAYS, DEFAULT_LIMIT_S = 30, 90
 TURN_CHOICES = (0.5, 1, 2, 3, 7)
 WAIT_S = 5.0  # a session's watcher wakes at least this often to see whether it is still wanted
@@ -44,7 +43,7 @@ place: solara.Reactive[tuple | None] = solara.reactive(None)
 
 def tabletop_dir() -> Path:
     """Where drills' logs are kept: ``tabletop/`` in the workshop folder (``--workshop-dir``)."""
-    return Path(os.environ.get(WORKSHOP_DIR_ENV) or "workshop-sessions") / "tabletop"
+    return workshop_dir() / "tabletop"
 
 
 def role_css(role: Hashable) -> str:
