@@ -103,8 +103,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "view.states.streets": ("Governance state by street office", "各街道的治理状态"),
     "view.states.streets.help": (
-        "Each cell: the state most of its communities are in (hover for how many are in each state).",
-        "每格为该街道多数社区所处的状态（悬停可见各状态的社区数）。",
+        "Each cell: the most escalated state any of its communities is in (hover for how many are in each state).",
+        "每格为该街道任一社区所处的最高级别状态（悬停可见各状态的社区数）。",
     ),
     "view.states.street": ("Governance state of the communities of {name}", "{name}各社区的治理状态"),
     "axis.street": ("Street office", "街道"),

@@ -203,8 +203,9 @@ def charts_option(runs: list[Run], lang: str) -> dict:
 # Pixel sizes of the states chart: a row per community or street office (thinner for many rows), a
 # legend on top.
 STATES_TOP, STATES_GAP, STATES_AXIS = 40, 34, 36
-# When a street office's communities tie for the state most of them are in, the row shows the more
-# escalated one: emergency, then pre-transition, post-transition, normal (indexed by state).
+# A street office's row shows the most escalated state any of its communities is in (emergency, then
+# pre-transition, post-transition, normal; indexed by state), so one community's alert is seen at
+# the district's glance; the tooltip counts the communities in each state.
 ESCALATION = np.array([0, 2, 3, 1])
 
 
@@ -222,8 +223,8 @@ class StateRows:
     """What the states chart's rows are for a run: communities, or street offices at district scale.
 
     Attributes:
-        by_street: whether a row is a street office (its cell: the state most of its communities
-            are in, with the count of communities in each state) rather than one community.
+        by_street: whether a row is a street office (its cell: the most escalated state any of its
+            communities is in, with the count of communities in each state) rather than one community.
         labels: each row's label on the axis.
         keys: the community numbers of the rows, or their street office numbers.
     """
@@ -260,7 +261,7 @@ def _state_cells(run: Run, rows: StateRows) -> list[list[int]]:
     member = (street_of[:, None] == np.array(rows.keys)[None, :]).astype(np.int64)  # community, row
     # day, row, state: how many of the row's communities are in that state that day
     counts = np.stack([(states == k).astype(np.int64) @ member for k in GovernanceState], axis=2)
-    mode = np.argmax(counts * len(GovernanceState) + ESCALATION, axis=2)
+    mode = np.argmax(np.where(counts > 0, ESCALATION, -1), axis=2)
     mode[counts.sum(axis=2) == 0] = GovernanceState.NORMAL  # a street office without communities
     return [
         [d, r, int(mode[d, r]), *counts[d, r].tolist()]
@@ -297,8 +298,8 @@ def states_option(runs: list[Run], lang: str, street: int | None = None) -> dict
     a row per community, a column per day, one panel per run (titled by pattern if several).
 
     From :data:`~coop_agents.viz.layout.OVERVIEW_MIN` communities on, a row per street office
-    instead (:func:`state_rows`), coloured by the state most of its communities are in (ties to the
-    more escalated state) and naming in its tooltip how many communities are in each state; with
+    instead (:func:`state_rows`), coloured by the most escalated state any of its communities is in
+    and naming in its tooltip how many communities are in each state; with
     ``street``, a row per community of that street office.
 
     Where the district grades a response level (``response_level``), a row below the communities
