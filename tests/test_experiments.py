@@ -114,9 +114,18 @@ def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_state(tmp_path, grid_trial)
     path = write(tmp_path, grid_trial(replicates=8, residents=2400, steps=500, every_day=True))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "coop_agents", "batch", str(path), "--out", str(out), "--executor", "serial"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The batch gets Ctrl-C's usual handling even where the tests run with SIGINT ignored (a
+    # background job of a non-interactive shell does, and an ignored signal stays ignored in a child).
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     while proc.poll() is None and not list((out / "runs").glob("part-*.parquet")):
         time.sleep(0.05)
+    assert proc.poll() is None, "the batch should still be running when Ctrl-C comes"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate()
     assert proc.returncode == 130
