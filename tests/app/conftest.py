@@ -18,10 +18,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from coop_agents.viz.headless import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT_MS = 30_000  # generous: the other tests share the machine's two cores
+# Assertions on the page wait within the same bound (Playwright's own default is 5 s, which a step
+# of the comparison page can take when the suite runs beside other work).
+expect.set_options(timeout=TIMEOUT_MS)
 FILE_TIMEOUT_S = 30  # for a file the app writes to show up as the page says it is
 
 
@@ -165,3 +169,17 @@ def new_files(folder: Path, before: set[Path], count: int = 1, timeout: float = 
     while len(files := sorted(set(folder.glob("*.json")) - before)) < count and time.monotonic() < deadline:
         time.sleep(0.05)
     return files
+
+
+def chart_ready(page, selector: str, test: str = "true") -> None:
+    """Wait, within the page's timeout, until the ECharts chart at ``selector`` is drawn and
+    ``test`` (a JavaScript expression over its option ``o``) holds.
+
+    A chart the server re-renders has no ECharts instance for a moment, so every read of a chart
+    goes through here rather than reading ``__vue__.chart`` at once.
+    """
+    page.wait_for_function(
+        "s => { const el = document.querySelector(s); const c = el && el.__vue__ && el.__vue__.chart;"
+        f" if (!c) return false; const o = c.getOption(); return Boolean({test}); }}",
+        arg=selector,
+    )

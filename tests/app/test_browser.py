@@ -13,6 +13,8 @@ from coop_agents.outcome_registry import table_outcomes
 from coop_agents.scenarios import load_scenario
 from coop_agents.viz.session import CONTROL_GROUPS
 
+from .conftest import chart_ready
+
 CONTROLS = [name for names in CONTROL_GROUPS.values() for name in names]
 # The live table shows the outcomes that apply to a single contagion event (the default scenario).
 TABLE_ROWS = len(table_outcomes("contagion", several_events=False))
@@ -30,7 +32,7 @@ def image_src(page, selector: str) -> str:
 
 def chart_points(page, selector: str) -> int:
     """Data points of the first series the chart's ECharts instance (on its Vue component) holds."""
-    page.wait_for_function("s => document.querySelector(s).__vue__.chart !== undefined", arg=selector)
+    chart_ready(page, selector)
     return page.locator(selector).evaluate("el => el.__vue__.chart.getOption().series[0].data.length")
 
 
@@ -62,14 +64,9 @@ def test_step_play_pause_and_reset_change_the_views(open_app):
     click(page, "Step")
     expect(day).to_have_text(f"Day 1 of {CAP}")
     expect(page.locator("img.coop-network")).not_to_have_attribute("src", network)
-    page.wait_for_function(
-        f"() => document.querySelector('.coop-states').__vue__.chart.getOption()"
-        f".series[0].data.length === {2 * communities}"
-    )
+    chart_ready(page, ".coop-states", f"o.series[0].data.length === {2 * communities}")
     # Each chart's new data is a message of its own: the outcome charts' may come a moment later.
-    page.wait_for_function(
-        "() => document.querySelector('.coop-charts').__vue__.chart.getOption().series[0].data.length === 2"
-    )
+    chart_ready(page, ".coop-charts", "o.series[0].data.length === 2")
 
     click(page, "Play")
     expect(day).to_have_text(re.compile(rf"Day ([6-9]|\d\d+) of {CAP}"), timeout=60_000)
@@ -163,6 +160,9 @@ def test_every_request_stays_on_this_machine(open_app, requests_seen):
     click(page, "中文")
     click(page, "模式对比")
     expect(page.locator(".coop-outcomes th").first).to_have_text("结果指标")
+    # The comparison's own page, at its day 0: until it replaces the single run's page (at day 1,
+    # also in Chinese by now), a click would step the page that is going away.
+    expect(page.locator(".coop-day")).to_have_text(f"第 0 天 / 共 {CAP} 天")
     click(page, "单步")
     expect(page.locator(".coop-day")).to_have_text(f"第 1 天 / 共 {CAP} 天")
     # Solara's front end came from the offline cache, through the app's own server.

@@ -21,7 +21,7 @@ from coop_agents.viz.figures import network_figure
 from coop_agents.viz.layout import OVERVIEW_MIN, street_offices
 from coop_agents.viz.session import Ensemble, Run
 
-from .conftest import choose_in, start_app
+from .conftest import chart_ready, choose_in, start_app
 
 # 40 communities under four street offices: just past OVERVIEW_MIN, small enough to step fast.
 STREETS, PER_STREET = 4, 10
@@ -194,6 +194,7 @@ def district_app(tmp_path_factory):
 
 
 def y_rows(page) -> list[str]:
+    chart_ready(page, ".coop-states")
     return page.locator(".coop-states").evaluate("el => el.__vue__.chart.getOption().yAxis[0].data")
 
 
@@ -207,17 +208,12 @@ def test_choosing_a_street_office_in_the_page(new_session, district_app):
     page.get_by_role("button", name="Reset", exact=True).click()
     control = page.locator(".coop-street")
     expect(control).to_be_visible()  # the district's 40 communities: drawn by street office
-    page.wait_for_function(
-        "() => { const c = document.querySelector('.coop-states').__vue__.chart;"
-        " return c && c.getOption().yAxis[0].data[0] === 'Street office 1'; }"
-    )
+    chart_ready(page, ".coop-states", "o.yAxis[0].data[0] === 'Street office 1'")
     assert y_rows(page)[:STREETS] == [f"Street office {s + 1}" for s in range(STREETS)]
     overview = page.locator("img.coop-network").get_attribute("src")
     choose_in(page, control, "Street office 2")
     expect(page.locator("img.coop-network")).not_to_have_attribute("src", overview)
-    page.wait_for_function(
-        "() => document.querySelector('.coop-states').__vue__.chart.getOption().yAxis[0].data[0] !== 'Street office 1'"
-    )
+    chart_ready(page, ".coop-states", "o.yAxis[0].data[0] !== 'Street office 1'")
     rows = y_rows(page)
     assert len([r for r in rows if r.isdigit()]) == PER_STREET
     page.get_by_role("button", name="Step", exact=True).click()

@@ -127,7 +127,10 @@ def test_a_drill_with_a_facilitator_and_two_players(open_session, tabletop_app):
     # have submitted (a role with nothing to decide has nothing to submit).
     facilitator.locator(".coop-start").click()
     turn_shown(alice, 1)
-    alice.locator(".coop-decision-request_state").get_by_role("button", name="Ask for pre-transition").click()
+    ask = alice.locator(".coop-decision-request_state").get_by_role("button", name="Ask for pre-transition")
+    ask.click()
+    # The choice is the server's once the toggle shows it: submitting earlier could send the default.
+    expect(ask).to_have_class(re.compile(r"\bv-btn--active\b"))
     submit(alice, 1)
     if bob.locator(".coop-decisions-turn-1 .coop-decision").count():
         submit(bob, 1)

@@ -32,8 +32,11 @@ from coop_agents.viz.tabletop.common import (
 __all__ = ["DecisionForm", "Inbox", "PlayerView", "Situation"]
 
 
-def _chosen(set_choices: Callable, key: tuple, value: Any) -> None:
-    set_choices(lambda old: {**old, key: value})
+def _chosen(set_choices: Callable, latest: Any, key: tuple, value: Any) -> None:
+    # Submit reads the ref, not the render's copy: a Submit that reaches the server before the
+    # re-render that follows a choice still sends the choice.
+    latest.current = {**latest.current, key: value}
+    set_choices(latest.current)
 
 
 def _amount(value: float, lang: str) -> str:
@@ -172,13 +175,14 @@ def DecisionForm(room: Room, state: PlayerState, lang: str):
     """One row per decision waiting: its options as buttons, the hint, then a note and Submit."""
     initial = {p.key: state.answers.get(p.key, p.nothing) for p in state.pending}
     choices, set_choices = solara.use_state(initial)
+    latest = solara.use_ref(initial)  # the choices as last made (see _chosen)
     note, set_note = solara.use_state("")
     error, set_error = solara.use_state("")
     several_days = len({p.day for p in state.pending}) > 1
 
     def submit() -> None:
         try:
-            room.submit(state.role, {k: choices.get(k, initial[k]) for k in initial}, note)
+            room.submit(state.role, {k: latest.current.get(k, initial[k]) for k in initial}, note)
         except CoopError as exc:
             set_error(str(exc))
             return
@@ -199,7 +203,7 @@ def DecisionForm(room: Room, state: PlayerState, lang: str):
                 solara.Text(_decision_title(p, lang, several_days), style={"font-weight": "500"})
                 with solara.ToggleButtonsSingle(
                     value=choices.get(p.key, initial[p.key]),
-                    on_value=partial(_chosen, set_choices, p.key),
+                    on_value=partial(_chosen, set_choices, latest, p.key),
                     dense=True,
                     classes=["coop-options"],
                 ):
