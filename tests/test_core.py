@@ -195,23 +195,34 @@ class Echo:
 
 
 @pytest.mark.parametrize(
-    "scenario, pattern, seed",
+    "scenario, pattern, seed, levers",
     [
-        ("default", "siloed", 0),
-        ("default", "full_cycle", 5),
-        ("rural_flood", "platform", 1),
-        ("default", "command", 2),
+        ("default", "siloed", 0, {}),
+        ("default", "full_cycle", 5, {}),
+        ("rural_flood", "platform", 1, {}),
+        ("default", "command", 2, {}),
+        ("default", "co_governance", 3, {"alert_rule": "confirm"}),
+        ("default", "platform", 4, {"alert_rule": "vote", "command": True}),
     ],
 )
-def test_a_decider_taking_every_suggestion_reproduces_the_rules_bit_for_bit(scenario, pattern, seed):
+def test_a_decider_taking_every_suggestion_reproduces_the_rules_bit_for_bit(scenario, pattern, seed, levers):
+    """Also guards the committees' rest: the rules' run skips committees with nothing to decide
+    (CommunityCommittee.at_rest), a decider's run asks every committee every day."""
     echo = Echo()
-    rules = CoordinationModel(scenario, pattern, seed, residents=1500)
-    people = CoordinationModel(scenario, pattern, seed, residents=1500, deciders={k: echo for k in ALL_KINDS})
+    rules = CoordinationModel(scenario, pattern, seed, residents=1500, **levers)
+    people = CoordinationModel(
+        scenario, pattern, seed, residents=1500, deciders={k: echo for k in ALL_KINDS}, **levers
+    )
     a, b = rules.run(), people.run()
     assert {k: v for k, v in a.items() if not math.isnan(v)} == {
         k: v for k, v in b.items() if not math.isnan(v)
     }
     assert rules.series.frame().equals(people.series.frame())
+    # What every committee knows at the end (its quiet days, confirmations, ...) is the same too.
+    ours, theirs = vars(rules.world.communities), vars(people.world.communities)
+    for column, values in ours.items():
+        if isinstance(values, np.ndarray):
+            assert np.array_equal(values, theirs[column]), column
     assert {d.kind for d in echo.seen} >= {"request_state"}
 
 
