@@ -81,10 +81,14 @@ class Contagion(Hazard):
         # Only susceptible residents with an infectious contact can be infected today.
         at_risk = touched[s[touched] == SUSCEPTIBLE]
         p_infect = (1.0 - res.protection[at_risk]) * -np.expm1(pressure[at_risk] * self.log_escape)
-        new_e = at_risk[u[at_risk] < p_infect]
         exposed = (s == EXPOSED).nonzero()[0]
-        new_i = exposed[u[exposed] < self.p_onset]
-        new_r = sources[u[sources] < self.p_recover]
+        # The three groups' uniforms in one read: a resident's number does not depend on who else
+        # is read with it (keyed draws), and each read costs about a dozen numpy calls.
+        n_risk, n_exposed = at_risk.size, exposed.size
+        u_all = u[np.concatenate((at_risk, exposed, sources))]
+        new_e = at_risk[u_all[:n_risk] < p_infect]
+        new_i = exposed[u_all[n_risk : n_risk + n_exposed] < self.p_onset]
+        new_r = sources[u_all[n_risk + n_exposed :] < self.p_recover]
         if new_r.size:
             care = res.care_share(new_r)
             self.severe[new_r] = self.severity_u[new_r] < self.p_severe[new_r] * (1 - CARE_EFFECT * care)
