@@ -82,7 +82,9 @@ class Draws:
 
     def __init__(self, key: int) -> None:
         self.key = key & _M64
-        self._day: int | None = None  # the day whose key ``_base`` is (a day's draws come in several calls)
+        # The day whose key ``_base`` is (a day's draws come in several calls); ``_base`` holds the
+        # day's key plus γ, so that ``(i + 1) * γ + key`` is ``i * γ + _base`` (mod 2**64).
+        self._day: int | None = None
         self._base = _U0
 
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
@@ -90,18 +92,20 @@ class Draws:
         if not len(rows):  # about a third of the calls of a run: nobody to draw for
             return np.empty(0)
         if day != self._day:
-            self._base = np.uint64(_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)))
+            self._base = np.uint64((_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64)
             self._day = day
-        # _mix_array in place on a fresh array: the same words, fewer temporaries (these calls are
-        # many and mostly small, so each numpy operation saved counts).
-        z = np.add(rows, _U1, dtype=np.uint64, casting="unsafe")
-        z *= _UGAMMA
+        # _mix_array in place on a fresh array with one scratch array: the same words, fewer
+        # numpy calls and temporaries (these calls are many and mostly small, so each counts).
+        z = np.multiply(rows, _UGAMMA, dtype=np.uint64, casting="unsafe")
         z += self._base
-        z ^= z >> _U30
+        shifted = z >> _U30
+        z ^= shifted
         z *= _UM1
-        z ^= z >> _U27
+        np.right_shift(z, _U27, out=shifted)
+        z ^= shifted
         z *= _UM2
-        z ^= z >> _U31
+        np.right_shift(z, _U31, out=shifted)
+        z ^= shifted
         z >>= _U11
         return z * _TO_UNIT
 
