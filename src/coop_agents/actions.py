@@ -148,9 +148,10 @@ class Actions:
         # The burden of measures, kept in two parts neither of which hides in the other: measures
         # where nothing was there (in an alert or emergency, or under the district's floor in
         # normal times), and the graded wind-down.
-        alerted = states != G.POST_TRANSITION
-        tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
-        tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
+        if acting.any():  # on days without measures (about four in ten) both would add 0.0
+            alerted = states != G.POST_TRANSITION
+            tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
+            tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
         # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
         # effect changes on few days, so each resident's protection is recomputed only then.
         effect = protect = level * comm.available * self.effects.fidelity
@@ -267,16 +268,23 @@ class Actions:
         if strong.any():
             confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
         # Need reports are read for everyone who may be in need today, before it is known who is.
-        maybe = hazard_need.copy()
-        maybe[confined] = True
+        # Without anyone confined (most days) those who may be in need are those in need.
+        maybe = hazard_need
+        if confined.size:
+            maybe = hazard_need.copy()
+            maybe[confined] = True
         reporters = maybe.nonzero()[0] if can_serve else confined[:0]
         report_u = self.draws["need_report"].at(t, reporters)
-        need = hazard_need.copy()
-        need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
-        in_need = need.nonzero()[0]
+        if confined.size:
+            need = hazard_need.copy()
+            need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
+            in_need = need.nonzero()[0]
+        else:
+            in_need = reporters if can_serve else hazard_need.nonzero()[0]
         known = in_need[:0]
         if can_serve and in_need.size:
-            report_u = report_u[np.searchsorted(reporters, in_need)]  # those in need are reporters
+            if in_need.size < reporters.size:  # else they are the same residents
+                report_u = report_u[np.searchsorted(reporters, in_need)]  # those in need are reporters
             listed = cfg.vulnerable_registry
             if self.effects.care_known.size and self.effects.care_known.any():
                 # A care organisation keeps its own list of the vulnerable residents it serves.
