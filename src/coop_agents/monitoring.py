@@ -96,8 +96,8 @@ class Monitoring:
             res.isolate_at[waiting] = t
         self.assign_tasks(new, t)
         observed = self.hazard.observe(res.detected, np.minimum(MAX_DETECTION, grid * NOTICE_GAIN), u_comm, t)
-        self.tally.mark_first(self.tally.first_detection, observed > 0, t)
         self.seen = observed > 0
+        self.tally.mark_first(self.tally.first_detection, self.seen, t)
         if cfg.alert_rule == "confirm":
             # A grid worker's targeted check can confirm only a real signal (false signals never
             # create cases); infrastructure (phones, apps, roads) makes it likelier.
