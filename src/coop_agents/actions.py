@@ -90,6 +90,7 @@ class Actions:
         )
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _fixed_help
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -337,13 +338,34 @@ class Actions:
         report *= PRIVACY_REPORT_GAIN if cfg.privacy else 1.0
         return report
 
+    def _fixed_help(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The parts of :meth:`needs_capacity` that are fixed for the run (they read only the
+        configuration, the communities' sizes and the levers' effects): staff, volunteers before
+        turnout, and party members. Made on the first call and kept, since they are the same every
+        day (the same expressions in the same order, so the same numbers bit for bit)."""
+        if self._help is None:
+            cfg, fx, n = self.config, self.effects, self.communities.size
+            staff = STAFF_HELP * n * (1 + cfg.training)
+            # Organisational coordination pools people across the administrative, social and party
+            # systems: without it volunteers and party members help half as much.
+            pooling = 0.5 + 0.5 * cfg.coordination
+            volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling
+            party = (
+                fx.party_members
+                * PARTY_HELP
+                * (0.3 + 0.7 * cfg.training)
+                * pooling
+                * np.where(fx.branch_mobilised, 1.0, 0.2)
+            )
+            self._help = (staff, volunteers, party)
+        return self._help
+
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
         """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""
         cfg, comm, fx = self.config, self.communities, self.effects
         if not (cfg.mitigation or cfg.response):
             return np.zeros(comm.n)
-        n = comm.size
-        staff = STAFF_HELP * n * (1 + cfg.training)
+        staff, volunteers_at_turnout_1, party = self._fixed_help()
         crisis = states != G.NORMAL
         contracted = states == G.EMERGENCY
         if self.rules is not None and self.rules.level:
@@ -351,19 +373,9 @@ class Actions:
             # government's contracted services to every community (from II).
             crisis = crisis | self.rules.mobilised
             contracted = contracted | self.rules.unlocked
-        # Organisational coordination pools people across the administrative, social and party
-        # systems: without it volunteers and party members help half as much.
-        pooling = 0.5 + 0.5 * cfg.coordination
         # Peacetime activities build the ties that turn residents out as volunteers (readiness).
         turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
-        volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling * turnout
-        party = (
-            fx.party_members
-            * PARTY_HELP
-            * (0.3 + 0.7 * cfg.training)
-            * pooling
-            * np.where(fx.branch_mobilised, 1.0, 0.2)
-        )
+        volunteers = volunteers_at_turnout_1 * turnout
         social = fx.service_direct + fx.service_contract * contracted
         if fx.care_direct.size:
             self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
