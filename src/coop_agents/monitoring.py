@@ -116,6 +116,8 @@ class Monitoring:
         committee's choice (``own_task``): the rules pass a community's boundary tasks on as the
         draws say; a committee may take them all at once, or pass on what the rules would own.
         """
+        if not new.size:  # no new case today (more than half the days): nothing to assign or count
+            return
         res, p_own = self.residents, self.effects.p_own
         bounces = np.zeros(new.size, dtype=np.int64)
         at_boundary = self.world.boundary[new]
