@@ -138,9 +138,10 @@ class Actions:
         comm.measures = level
         acting = level > 0
         tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
-        tally.missed |= (true_risk >= 1.0) & (tally.first_measure < 0)
+        critical = true_risk >= 1.0
+        tally.missed |= critical & (tally.first_measure < 0)
         comm.event_measured |= acting
-        missed_now = (true_risk >= 1.0) & ~comm.event_measured & ~comm.event_missed
+        missed_now = critical & ~comm.event_measured & ~comm.event_missed
         if missed_now.any():
             # The event got past the critical point with nothing done: trust falls too.
             comm.event_missed |= missed_now
