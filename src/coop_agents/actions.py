@@ -269,24 +269,16 @@ class Actions:
         confined = np.empty(0, np.intp)
         if strong.any():
             confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
-        # Need reports are read for everyone who may be in need today, before it is known who is.
-        # Without anyone confined (most days) those who may be in need are those in need.
-        maybe = hazard_need
-        if confined.size:
-            maybe = hazard_need.copy()
-            maybe[confined] = True
-        reporters = maybe.nonzero()[0] if can_serve else confined[:0]
-        report_u = self.draws["need_report"].at(t, reporters)
-        if confined.size:
+        need = hazard_need
+        if confined.size:  # (about one day in three) hazard_need is read only: change a copy
             need = hazard_need.copy()
             need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
-            in_need = need.nonzero()[0]
-        else:
-            in_need = reporters if can_serve else hazard_need.nonzero()[0]
+        in_need = need.nonzero()[0]
         known = in_need[:0]
         if can_serve and in_need.size:
-            if in_need.size < reporters.size:  # else they are the same residents
-                report_u = report_u[np.searchsorted(reporters, in_need)]  # those in need are reporters
+            # Need reports are keyed draws: a resident's number does not depend on who else is
+            # read, so only those in need are read (the same numbers as reading everyone who may be).
+            report_u = self.draws["need_report"].at(t, in_need)
             listed = cfg.vulnerable_registry
             if self.effects.care_known.size and self.effects.care_known.any():
                 # A care organisation keeps its own list of the vulnerable residents it serves.
@@ -299,10 +291,10 @@ class Actions:
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
         crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
-        priority = self.draws["priority"].at(t, known if crowded else known[:0])
         served = known
         if crowded:
             # Order within each community: vulnerable first with a registry, else at random.
+            priority = self.draws["priority"].at(t, known)
             key = priority
             if cfg.vulnerable_registry:
                 key = key - res.vulnerable[known]
