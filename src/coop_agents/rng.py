@@ -58,7 +58,7 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-_U0, _U1, _U11, _U27, _U30, _U31 = (np.uint64(k) for k in (0, 1, 11, 27, 30, 31))
+_U0, _U11, _U27, _U30, _U31 = (np.uint64(k) for k in (0, 11, 27, 30, 31))
 _UGAMMA, _UM1, _UM2 = np.uint64(_GAMMA), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
