@@ -214,36 +214,38 @@ class CommunityCommittee(Organisation):
         rules = self.rules
         cfg = rules.config
         r = self.perceived
+        # Read once: nothing below changes them until a stand-down (after which state is read again).
+        state, threshold = self.state, self.alert_threshold
         target = rules.report_target(self)
         # Under unified command a committee with an open request keeps the command node informed,
         # so a request that waited in its queue is judged on the latest word.
-        if self.state != G.NORMAL or r > 0 or (cfg.command and self.pending is not None):
+        if state != G.NORMAL or r > 0 or (cfg.command and self.pending is not None):
             if target is not self:
-                rules.send("report", self, target, self.community, r, state=int(self.state))
+                rules.send("report", self, target, self.community, r, state=int(state))
             district = rules.roster.government
             if cfg.response_level != "none" and target is not district:
                 # The district grades its response level on its own picture of every community.
-                rules.send("report", self, district, self.community, r, state=int(self.state))
-        low = r < self.alert_threshold * (0.5 if self.state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
-        self.quiet_days = self.quiet_days + 1 if low else 0
+                rules.send("report", self, district, self.community, r, state=int(state))
+        low = r < threshold * (0.5 if state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
+        quiet = self.quiet_days = self.quiet_days + 1 if low else 0
         wanted = None
-        if self.state == G.NORMAL:
+        if state == G.NORMAL:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif r >= self.alert_threshold:
+            elif r >= threshold:
                 wanted = G.PRE_TRANSITION
-        elif self.state == G.PRE_TRANSITION:
+        elif state == G.PRE_TRANSITION:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif self.quiet_days >= rules.clear_days:
+            elif quiet >= rules.clear_days:
                 self.stand_down()  # de-crisis
-        elif self.state == G.EMERGENCY:
-            if self.quiet_days >= rules.clear_days:
+        elif state == G.EMERGENCY:
+            if quiet >= rules.clear_days:
                 wanted = G.POST_TRANSITION
-        elif self.state == G.POST_TRANSITION:
+        elif state == G.POST_TRANSITION:
             if r >= cfg.emergency_threshold:
                 wanted = G.EMERGENCY
-            elif rules.measure_level(self) == 0 and self.quiet_days >= rules.clear_days:
+            elif rules.measure_level(self) == 0 and quiet >= rules.clear_days:
                 self.stand_down()
         comm, c = self.communities, self.community
         if self.state == G.NORMAL and cfg.alert_rule == "confirm":
