@@ -100,7 +100,6 @@ class HazardSet(Hazard):
         self.events: list[Hazard] = []
         self.begun: list[EventSpec] = []
         self.running: list[Hazard] = []
-        self.current = 0  # the newest event begun so far (its index in ``events``)
         self.rngs: list[np.random.Generator] = []
         self.draws: list[Draws] = []  # each event's keyed daily uniforms
         self.prevention = 0.0
@@ -126,15 +125,13 @@ class HazardSet(Hazard):
             begun.append((len(self.events) - 1, spec))
         return begun
 
-    def start_due(self, step: int) -> int | None:
-        """Start the events due today and return the newest one's index (``None`` if none began);
-        :attr:`current` is the newest event begun so far.
+    def start_due(self, step: int) -> None:
+        """Start the events due today; :attr:`current` becomes the newest.
 
         For a new event yesterday's cases are no longer news: residents no longer affected lose
         their detection, isolation, needs and shelter, and communities' per-event marks start afresh.
         """
         res, comm = self.world.residents, self.world.communities
-        newest = None
         for index, _spec in self.begin_due(step):
             past = ~self.active
             res.detected[past] = False
@@ -142,12 +139,11 @@ class HazardSet(Hazard):
             res.need_days[past] = 0
             res.met_days[past] = 0
             res.safe[past] = False  # those who sheltered from an earlier event are home again
-            newest = self.current = index
+            self.current = index
             comm.event_measured[:] = False
             comm.event_missed[:] = False
         if step == 0:
             self.combine()
-        return newest
 
     def combine(self) -> None:
         """Residents' masks as the union over the running events (harm over every event)."""
@@ -197,7 +193,9 @@ class HazardSet(Hazard):
             e.serve(served)
 
 
-def hazard_for(config, world: World, scheduled: tuple[EventSpec, ...], rng: np.random.Generator, prevention):
+def hazard_for(
+    config, world: World, scheduled: tuple[EventSpec, ...], rng: np.random.Generator, prevention: float
+) -> Hazard:
     """The run's hazard, started: the scenario's hazard itself for one event; several events run
     behind one :class:`HazardSet` on the schedule of :func:`schedule_events`."""
     if config.arrival == "single":

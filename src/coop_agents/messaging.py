@@ -185,6 +185,7 @@ class MessageBus:
         self.peak_load = 0.0
         self.peak_load_at = -1
         self.lost = 0
+        self._handled_before = 0  # messages handled up to the last day_figures
         self._events: list = []
         self._seq = itertools.count()
         self._routes: dict[int, _RouteSearch] = {}  # by source
@@ -273,7 +274,7 @@ class MessageBus:
         """The day's figures of the bus for the time series: messages handled since the last call,
         in flight, the longest backlog waiting for tomorrow, messages lost so far."""
         total = int(self.handled.sum())
-        handled, self._handled_before = total - self.__dict__.get("_handled_before", 0), total
+        handled, self._handled_before = total - self._handled_before, total
         return {
             "messages": handled,
             "in_flight": self.in_flight,

@@ -23,7 +23,7 @@ from coop_agents.agents.residents import Resident
 from coop_agents.config import Config, make_config, validate_overrides
 from coop_agents.decisions import Decider, resolve_deciders
 from coop_agents.effects import derive_effects
-from coop_agents.events import HazardSet, hazard_for
+from coop_agents.events import hazard_for
 from coop_agents.governance import Governance
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard
@@ -156,11 +156,10 @@ class CoordinationModel(WorldViews, mesa.Model):
         )
         for org in self.roster.organisations:
             org.attach(self.governance, self._deciders[org.node])
-        self.hazard: Hazard | HazardSet = hazard_for(
+        self.hazard: Hazard = hazard_for(
             config, self.world, sc.events, self.streams["hazard"], self.effects.prevention_strength
         )
-        if isinstance(self.hazard, HazardSet):
-            self.hazard.start_due(0)
+        self.hazard.start_due(0)  # several events: those due on day 0
         self.monitoring = Monitoring(
             self.world,
             self.effects,
@@ -258,8 +257,7 @@ class CoordinationModel(WorldViews, mesa.Model):
         gov, comm = self.governance, self.world.communities
         if gov.bulletins:
             gov.read_bulletins(t)  # posted alerts read today, before anything is seen
-        if isinstance(self.hazard, HazardSet):
-            self.hazard.start_due(t)  # the events due today begin
+        self.hazard.start_due(t)  # several events: those due today begin
         self.hazard.advance(t, self.draws["hazard"].day(t, self.world.residents.n))
         self._risk = true_risk = self.hazard.true_risk(t)
         at_risk = true_risk >= self.config.alert_threshold
@@ -342,7 +340,7 @@ class CoordinationModel(WorldViews, mesa.Model):
             measures=float((comm.measures * comm.size).sum() / res.n),
             trust=self.actions.mean_trust,
             lessons=self._mean_lessons,
-            event=float(getattr(self.hazard, "current", 0)),
+            event=float(self.hazard.current),
             states=states,
             **bus.day_figures(self.steps),
             risk=self._risk,

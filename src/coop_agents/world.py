@@ -146,7 +146,7 @@ class WorldViews:
         return self.world.residents
 
     @property
-    def contacts(self) -> sp.csr_array:
+    def contacts(self) -> sp.csr_matrix:
         return self.world.contacts
 
     @property

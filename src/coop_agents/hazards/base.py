@@ -53,6 +53,11 @@ class Hazard:
         self.begin_day = day
 
     begin_day: int = 0
+    current: int = 0  # the event under way (several events: its index; one hazard: 0)
+
+    def start_due(self, step: int) -> None:
+        """Start the events due by ``step`` (several events, :class:`coop_agents.events.HazardSet`);
+        a single hazard has none to start."""
 
     def start(self, rng: np.random.Generator, prevention: float) -> None:
         """Place the hazard (index cases, footprint) using the hazard stream.
