@@ -41,6 +41,19 @@ class Authority(Organisation):
         else:
             super().handle(msg)
 
+    def supports(self, msg: Message, risk: float) -> bool:
+        """Whether the risk the authority sees in a community (``risk``, before its misjudgement)
+        supports the state the committee's request ``msg`` asks for.
+
+        The request states the committee's own threshold (lowered by learning or a peer's alert);
+        the authority holds the risk it judges against that, with some leeway: an escalation needs
+        at least 0.8 times it, a de-escalation less than 1.25 times it.
+        """
+        judged = risk * self.rules.misjudgement(msg.community)
+        if G(msg.state) in (G.PRE_TRANSITION, G.EMERGENCY):
+            return judged >= msg.threshold * 0.8
+        return judged < msg.threshold * 1.25
+
     def count_votes(self, msg: Message) -> None:
         """alert_rule = vote: once ``alert_quorum`` communities of its street have alerted within
         the last three days, the street office moves every community of the street into
@@ -90,14 +103,7 @@ class Authority(Organisation):
             suggested = "pass_back"  # nobody owns the call (推诿扯皮)
         else:
             judged = max(msg.value, picture if target != G.POST_TRANSITION else 0.0)
-            judged *= rules.misjudgement(msg.community)
-            # The request states the committee's own threshold (lowered by learning or a peer's
-            # alert); the authority holds the risk it judges against that, with some leeway.
-            if target in (G.PRE_TRANSITION, G.EMERGENCY):
-                ok = judged >= msg.threshold * 0.8
-            else:
-                ok = judged < msg.threshold * 1.25
-            suggested = "approve" if ok else "refuse"
+            suggested = "approve" if self.supports(msg, judged) else "refuse"
         choice = self.choose(
             "approve_state",
             ("approve", "refuse", "pass_back"),
@@ -210,11 +216,7 @@ class Government(Authority):
                 judged = picture  # the community has reported since it asked: its latest word counts
             else:
                 judged = max(msg.value, picture if target != G.POST_TRANSITION else 0.0)
-            judged *= rules.misjudgement(c)
-            if target in (G.PRE_TRANSITION, G.EMERGENCY):
-                ok = judged >= msg.threshold * 0.8
-            else:
-                ok = judged < msg.threshold * 1.25
+            ok = self.supports(msg, judged)
             choice = self.choose(
                 "command_order",
                 ("order", "refuse"),
