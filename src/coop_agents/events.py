@@ -170,6 +170,10 @@ class HazardSet(Hazard):
     def true_risk(self, step):
         return sum((e.true_risk(step) for e in self.running), np.zeros(self.world.n_communities))
 
+    @property
+    def reads_notice(self) -> bool:  # type: ignore[override]  # (a class attribute of single hazards)
+        return any(e.reads_notice for e in self.running)
+
     def observe(self, detected, notice, u, step):
         return sum(
             (e.observe(detected, notice, u, step) for e in self.running), np.zeros(self.world.n_communities)

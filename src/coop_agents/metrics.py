@@ -79,7 +79,9 @@ class Tally:
 
     @staticmethod
     def mark_first(arr: np.ndarray, mask: np.ndarray, step: int) -> None:
-        arr[mask & (arr < 0)] = step
+        """``step`` where ``mask`` holds for the first time (``arr`` is -1 until then)."""
+        if mask.any():  # (most days nothing is marked: one pass instead of three)
+            arr[mask & (arr < 0)] = step
 
 
 class TimeSeries:

@@ -63,39 +63,43 @@ class Monitoring:
         self.monitoring, self.decisions = monitoring, decisions
         self.detection, self.bounces = detection, bounces
         self.seen = np.zeros(self.communities.n, dtype=bool)  # monitoring saw anything today
+        self._no_notice = np.zeros(self.communities.n)
 
     def observe(self, t: int, alerting: np.ndarray) -> None:
         """Detect, assign tasks and update each committee's perceived risk for day ``t``."""
         cfg, res, comm = self.config, self.residents, self.communities
         unseen = np.empty(0, np.intp)
-        if cfg.monitoring:
+        if cfg.monitoring and self.hazard.detectable.any():
             unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
         u_comm = self.monitoring.random(comm.n)
         # Misjudgement per community (expert support narrows it where it reaches, specialty expert).
-        noise = np.exp(self.effects.misjudgement * self.decisions.standard_normal(comm.n))
+        # The stream is read every day, whatever is seen, so that later days draw the same numbers.
+        z = self.decisions.standard_normal(comm.n)
         if not cfg.monitoring:
             self.seen = np.zeros(comm.n, dtype=bool)  # nobody perceives anything
             return
-        vigilance = np.where((t <= comm.vigilant_until) | alerting, VIGILANCE, 1.0)
-        grid = np.minimum(
-            MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons)
-        )
         new = unseen
+        grid = None
+        if unseen.size or self.hazard.reads_notice:
+            grid = self._grid(t, alerting)
         if unseen.size:
+            assert grid is not None
             community = res.community[unseen]
             own = (
                 self.effects.self_report[community] * res.trust[unseen]
             )  # their own reports (it takes trust)
             p_detect = 1 - (1 - grid[community]) * (1 - own)
             new = unseen[self.detection.at(t, unseen) < p_detect]
-        res.detected[new] = True
+            res.detected[new] = True
         if cfg.command and comm.owner_assigned.any():
             # Boundary tasks still passed around where the command node has since named an owner
             # are taken up today.
             waiting = (res.detected & (res.isolate_at > t) & comm.owner_assigned[res.community]).nonzero()[0]
             res.isolate_at[waiting] = t
         self.assign_tasks(new, t)
-        observed = self.hazard.observe(res.detected, np.minimum(MAX_DETECTION, grid * NOTICE_GAIN), u_comm, t)
+        # (A hazard that does not read the chance of noticing a precursor is given none.)
+        notice = self._no_notice if grid is None else np.minimum(MAX_DETECTION, grid * NOTICE_GAIN)
+        observed = self.hazard.observe(res.detected, notice, u_comm, t)
         self.seen = observed > 0
         self.tally.mark_first(self.tally.first_detection, self.seen, t)
         if cfg.alert_rule == "confirm":
@@ -107,7 +111,19 @@ class Monitoring:
             new_false = self.monitoring.poisson(cfg.false_signal_rate / 1000 * comm.size)
             comm.false_signals = comm.false_signals * (1 - 1 / FALSE_SIGNAL_DAYS) + new_false
             observed = observed + comm.false_signals / (cfg.critical_prevalence * comm.size)
-        comm.perceived[:] = observed * noise
+        if observed.any():
+            comm.perceived[:] = observed * np.exp(self.effects.misjudgement * z)
+        else:
+            comm.perceived[:] = 0.0  # nothing seen: nothing perceived, however misjudged
+
+    def _grid(self, t: int, alerting: np.ndarray) -> np.ndarray:
+        """Per community, today's chance that grid workers and sensors detect a case: doubled while
+        alerted or after a peer's alert, and by full lessons."""
+        comm = self.communities
+        vigilance = np.where((t <= comm.vigilant_until) | alerting, VIGILANCE, 1.0)
+        return np.minimum(
+            MAX_DETECTION, self.effects.grid_detection * vigilance * (1 + LESSONS_DETECTION * comm.lessons)
+        )
 
     def assign_tasks(self, new: np.ndarray, t: int) -> None:
         """Newly detected cases (resident indices) become tasks; boundary ones bounce until owned.

@@ -76,6 +76,11 @@ class Hazard:
         """Per community: the true risk as a multiple of the critical point (1.0 = critical)."""
         raise NotImplementedError
 
+    # Whether :meth:`observe` reads ``notice``. A hazard that is seen only through the residents
+    # monitoring has detected says False, and monitoring then works the chance out only on days it
+    # has residents to detect.
+    reads_notice = True
+
     def observe(self, detected: np.ndarray, notice: np.ndarray, u: np.ndarray, step: int) -> np.ndarray:
         """Per community: the risk monitoring can see, as a multiple of the critical point.
 

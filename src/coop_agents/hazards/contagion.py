@@ -34,6 +34,7 @@ class Contagion(Hazard):
     """
 
     name = "contagion"
+    reads_notice = False  # monitoring sees detected cases only, no precursors
 
     def __init__(self, world) -> None:
         super().__init__(world)
@@ -52,6 +53,8 @@ class Contagion(Hazard):
         self.severity_u = np.zeros(n)
         self.n_comm = world.n_communities
         self.critical = cfg.critical_prevalence * world.communities.size
+        with np.errstate(invalid="ignore"):  # (a community of nobody has no risk to speak of: nan)
+            self._no_risk = np.zeros(self.n_comm) / self.critical
 
     def start(self, rng, prevention):
         cfg = self.world.config
@@ -76,6 +79,10 @@ class Contagion(Hazard):
         self.affected |= self.active
 
     def advance(self, step, u):
+        if not self.active.any():
+            # Nobody latent or infectious (before the first case, after the last recovery): nobody
+            # can be infected, fall ill or recover today, and the keyed draws need no reading.
+            return
         res = self.world.residents
         s = self.state
         sources = self.detectable.nonzero()[0]  # the infectious
@@ -132,10 +139,14 @@ class Contagion(Hazard):
         return pressure, touched
 
     def true_risk(self, step):
+        if not self.active.any():
+            return self._no_risk.copy()  # nobody affected: the same numbers, without the counting
         counts = np.bincount(self.world.residents.community[self.active], minlength=self.n_comm)
         return counts / self.critical
 
     def observe(self, detected, notice, u, step):
+        if not self.active.any():
+            return self._no_risk.copy()  # no case to see
         seen = detected & self.active
         counts = np.bincount(self.world.residents.community[seen], minlength=self.n_comm)
         return counts / self.critical
