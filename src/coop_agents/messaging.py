@@ -186,6 +186,7 @@ class MessageBus:
         self.peak_load_at = -1
         self.lost = 0
         self._handled_before = 0  # messages handled up to the last day_figures
+        self._done_last = 0.0  # when the last message handled so far is done (the latest free_at)
         self._events: list = []
         self._seq = itertools.count()
         self._routes: dict[int, _RouteSearch] = {}  # by source
@@ -245,6 +246,8 @@ class MessageBus:
                     self.wait_max, self.wait_max_at = waited, node
             done = start + 1.0 / cap
             free_at[node] = done
+            if done > self._done_last:
+                self._done_last = done
             handled[node] += 1
             if msg.hop == len(msg.route) - 1:
                 msg.delivered_at = done
@@ -275,10 +278,13 @@ class MessageBus:
         in flight, the longest backlog waiting for tomorrow, messages lost so far."""
         total = int(self.handled.sum())
         handled, self._handled_before = total - self._handled_before, total
+        # Nobody is still busy tomorrow once the last message handled is done by then: no backlog
+        # (the same 0.0 the arrays would give, without them).
+        busy = self._done_last > day + 1
         return {
             "messages": handled,
             "in_flight": self.in_flight,
-            "max_backlog": float(self.backlog(day + 1).max()),
+            "max_backlog": float(self.backlog(day + 1).max()) if busy else 0.0,
             "lost_messages": float(self.lost),
         }
 

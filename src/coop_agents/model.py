@@ -33,7 +33,7 @@ from coop_agents.metrics import OUTCOMES, Tally, TimeSeries, outcomes
 from coop_agents.monitoring import Monitoring
 from coop_agents.network import District, district_for
 from coop_agents.patterns import Pattern, load_pattern
-from coop_agents.readiness import upkeep
+from coop_agents.readiness import Upkeep
 from coop_agents.rng import Draws, make_streams, stream_key
 from coop_agents.scenarios import PresetScenario, Scenario, check_structure_overrides, load_scenario
 from coop_agents.world import WorldViews, build_world
@@ -211,6 +211,13 @@ class CoordinationModel(WorldViews, mesa.Model):
             self.bus,
         )
         self.roster.give_stocks(self.effects)
+        self.upkeep = Upkeep(
+            cfg,
+            self.world.communities,
+            self.effects.psychological,
+            self.roster.government,
+            self.effects.district_stock,
+        )
 
     # ------------------------------------------------------------------ the step
 
@@ -261,10 +268,14 @@ class CoordinationModel(WorldViews, mesa.Model):
         self.hazard.advance(t, self.draws["hazard"].day(t, self.world.residents.n))
         self._risk = true_risk = self.hazard.true_risk(t)
         at_risk = true_risk >= self.config.alert_threshold
-        self.tally.mark_first(self.tally.onset, at_risk, t)
-        self.tally.last_at_risk[at_risk] = t
+        if at_risk.any():  # (on most days of most runs nobody is: nothing to mark)
+            self.tally.mark_first(self.tally.onset, at_risk, t)
+            self.tally.last_at_risk[at_risk] = t
         alerting = comm.state != G.NORMAL
-        comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
+        if alerting.any():
+            comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
+        else:
+            comm.episode_peak = np.zeros(comm.n)  # no alert episode under way anywhere
         if (
             self.tally.contained_at is None
             and self.hazard.contained(t)
@@ -284,11 +295,8 @@ class CoordinationModel(WorldViews, mesa.Model):
         gov = self.governance
         gov.apply_scheduled(t)
         gov.update_delegation()
-        for org in self.roster.organisations:
-            # Most days most organisations have no mail and owe nothing; their step would do nothing
-            # (the command node with a queue, or a district grading its response level, has work).
-            if org.inbox or org.owed or org.busy:
-                org.step()
+        for org in self.roster.with_work():  # the others' step would do nothing
+            org.step()
         if self.config.monitoring:
             comm, committees = self.world.communities, self.committees
             at_rest = CommunityCommittee.at_rest(committees, comm, self.config)
@@ -310,15 +318,7 @@ class CoordinationModel(WorldViews, mesa.Model):
             gov.closed = []
         if cfg.territorial_load:
             gov.update_motivation(states)  # 权责失衡: cadres' motivation follows load against authority
-        upkeep(
-            cfg,
-            comm,
-            states,
-            self.effects.psychological,
-            self.roster.government,
-            self.effects.district_stock,
-            gov.unlocked,
-        )
+        self.upkeep.day(states, gov.unlocked)
         self.actions.follow_behaviour()
 
     def _metrics_phase(self, states: np.ndarray) -> None:

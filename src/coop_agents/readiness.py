@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from coop_agents.config import Config
     from coop_agents.world import CommunityArrays
 
-__all__ = ["upkeep"]
+__all__ = ["Upkeep"]
 
 # Readiness builds in normal times in proportion to the peacetime budget and fades at
 # readiness_decay a year; this build rate makes a budget of 0.3 hold readiness near 0.3 when it
@@ -32,36 +32,49 @@ PSYCH_TRUST = 1.0  # psychological support at full reach doubles the rate at whi
 DAYS_PER_YEAR = 365.0
 
 
-def upkeep(
-    cfg: Config,
-    communities: CommunityArrays,
-    states: np.ndarray,
-    psychological: np.ndarray,
-    government: Government,
-    district_stock: float,
-    procurement_unlocked: bool,
-) -> None:
-    """One day of readiness, trust and the district's stock (changed in place).
+class Upkeep:
+    """One day of readiness, trust and the district's stock (changed in place), for one run.
 
-    ``states`` are the communities' governance states of the day, ``psychological`` the reach of
-    psychological support per community, ``district_stock`` what the district held at the start
-    and ``procurement_unlocked`` whether response level II or higher allows emergency procurement.
+    The daily rates depend only on the configuration and on the reach of psychological support
+    (``psychological``, per community, fixed when the levers' effects are derived), so they are
+    worked out once, with the same operations in the same order as a day would (the same numbers
+    bit for bit). ``district_stock`` is what the district held at the start.
     """
-    comm = communities
-    build = READINESS_BUILD * cfg.peacetime_budget * (states == G.NORMAL) if cfg.preparation else 0.0
-    comm.readiness += build * (1 - comm.readiness) - cfg.readiness_decay / DAYS_PER_YEAR * comm.readiness
-    if psychological.any():
-        # Psychological support speeds the return of trust where it reaches (specialty psychological).
-        comm.trust_loss *= 1 - np.minimum(
-            1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psychological) / DAYS_PER_YEAR
-        )
-    else:
-        comm.trust_loss *= 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
-    # The district restocks what it held at the start over about three months (procurement),
-    # faster with a stronger resources pillar and from response level II (emergency procurement).
-    restock_days = (
-        RESTOCK_DAYS
-        / (RESOURCES_FLOW_BASE + cfg.resources)
-        / (LEVEL_PROCUREMENT if procurement_unlocked else 1.0)
-    )
-    government.stock += max(0.0, district_stock - government.stock) / restock_days
+
+    def __init__(
+        self,
+        cfg: Config,
+        communities: CommunityArrays,
+        psychological: np.ndarray,
+        government: Government,
+        district_stock: float,
+    ) -> None:
+        self.communities, self.government, self.district_stock = communities, government, district_stock
+        self.build = READINESS_BUILD * cfg.peacetime_budget if cfg.preparation else None
+        self.fade = cfg.readiness_decay / DAYS_PER_YEAR
+        if psychological.any():
+            # Psychological support speeds the return of trust where it reaches (specialty psychological).
+            self.trust_kept: np.ndarray | float = 1 - np.minimum(
+                1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psychological) / DAYS_PER_YEAR
+            )
+        else:
+            self.trust_kept = 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        # The district restocks what it held at the start over about three months (procurement),
+        # faster with a stronger resources pillar and from response level II (emergency procurement).
+        self.restock_days = {
+            unlocked: RESTOCK_DAYS
+            / (RESOURCES_FLOW_BASE + cfg.resources)
+            / (LEVEL_PROCUREMENT if unlocked else 1.0)
+            for unlocked in (False, True)
+        }
+
+    def day(self, states: np.ndarray, procurement_unlocked: bool) -> None:
+        """``states`` are the communities' governance states of the day; ``procurement_unlocked``
+        whether response level II or higher allows emergency procurement."""
+        comm, government = self.communities, self.government
+        # Readiness builds in normal times and fades without upkeep.
+        build = self.build * (states == G.NORMAL) if self.build is not None else 0.0
+        comm.readiness += build * (1 - comm.readiness) - self.fade * comm.readiness
+        comm.trust_loss *= self.trust_kept
+        stock = government.stock
+        government.stock += max(0.0, self.district_stock - stock) / self.restock_days[procurement_unlocked]

@@ -195,10 +195,11 @@ class CommunityCommittee(Organisation):
         rest = (communities.state == G.NORMAL) & (communities.perceived == 0)
         if config.command:
             rest &= ~communities.owner_wanted
-        for i in np.flatnonzero(rest):
-            c = committees[i]
-            if c.decider is not RULES or (config.command and c.pending is not None):
-                rest[i] = False
+        if config.command or any(c.decider is not RULES for c in committees):
+            for i in np.flatnonzero(rest):
+                c = committees[i]
+                if c.decider is not RULES or (config.command and c.pending is not None):
+                    rest[i] = False
         return rest
 
     @staticmethod

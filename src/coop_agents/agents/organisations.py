@@ -9,6 +9,7 @@ goes through :mod:`coop_agents.decisions`) and, for a committee, its community's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,19 @@ class Roster:
     branches: dict[int, PartyBranch]
     social: list[SocialOrganisation]
 
+    def __post_init__(self) -> None:
+        # Which organisations have duties of their own besides mail and debts (a class that
+        # overrides ``busy``, such as the district grading its response level): only theirs is asked.
+        self._own_duties = [type(o).busy is not Organisation.busy for o in self.organisations]
+
+    def with_work(self) -> Iterator[Organisation]:
+        """The organisations with work today, in roster order: mail in the inbox, something still
+        owed, or a duty of their own (``busy``). Most days most have none. Each is judged when its
+        turn comes, after the ones before it have stepped."""
+        for org, own_duties in zip(self.organisations, self._own_duties):
+            if org.inbox or org.owed or (own_duties and org.busy):
+                yield org
+
     @classmethod
     def of(cls, organisations: list[Organisation]) -> Roster:
         return cls(
@@ -110,4 +124,4 @@ class Roster:
 
     def total_stock(self) -> float:
         """What every organisation holds, in all."""
-        return float(sum(o.stock for o in self.organisations))
+        return float(sum([o.stock for o in self.organisations]))  # (a list sums faster than a generator)
