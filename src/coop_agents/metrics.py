@@ -121,10 +121,9 @@ class TimeSeries:
         if self.n == self.states.shape[0]:
             self.data = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.data.items()}
             self.matrices = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.matrices.items()}
-        for k in self.MATRICES:
-            self.matrices[k][self.n] = values.pop(k, 0)
-        for k, v in values.items():
-            self.data[k][self.n] = v
+        n, matrices, data = self.n, self.matrices, self.data
+        for k, v in values.items():  # (rows start at 0: what is not given stays 0)
+            (matrices[k] if k in matrices else data[k])[n] = v
         self.n += 1
 
     def frame(self):
