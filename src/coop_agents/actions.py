@@ -91,6 +91,11 @@ class Actions:
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _fixed_help
+        # Whether ``effect`` is known and 0 everywhere: protection then stays as it is on a day
+        # without measures (see act).
+        self._unprotected = False
+        self._nowhere = np.zeros(self.communities.n, dtype=bool)  # ``acting`` on a day without measures
+        self._nowhere.flags.writeable = False
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -125,61 +130,109 @@ class Actions:
 
     def act(self, t: int, true_risk: np.ndarray, states: np.ndarray) -> None:
         """Measures by state and de-escalation schedule, isolation of owned cases, warnings, needs
-        met (vulnerable first with a registry), resources consumed and requested."""
-        cfg, res, comm, tally = self.config, self.residents, self.communities, self.tally
-        level = np.zeros(comm.n)  # no measures in the normal state
-        for k in (states != G.NORMAL).nonzero()[0].tolist():
-            committee = self.committees[k]
-            committee.step_down(t)
-            level[k] = committee.measures()
+        met (vulnerable first with a registry), resources consumed and requested.
+
+        Most days are quiet (every community in the normal state, nobody in need): each block
+        below first asks whether it has anything to change today, and leaves the arrays as they
+        are when it has not (the same values the full computation would give).
+        """
+        cfg, res, comm = self.config, self.residents, self.communities
+        counts = np.bincount(states, minlength=4)
+        self.tally.state_days += counts
+        normal = int(counts[G.NORMAL]) == comm.n  # every community in the normal state
+        level, floored = self._levels(t, states, normal)
+        comm.measures = level
+        # On a normal day without the district's floor ``level`` is 0: no measures are on anywhere.
+        acting = level > 0 if floored or not normal else self._nowhere
+        measured = acting is not self._nowhere and bool(acting.any())
+        self._mark(t, true_risk, states, acting, measured)
+        effect = None
+        # Protection stays as it is while no measures are on today and none were (nor precautions).
+        if measured or not self._unprotected or (counts[G.POST_TRANSITION] and self._precautions()):
+            effect = self._protect(level, states)
+        if cfg.mitigation or cfg.response:
+            # Detected cases still affected are isolated once their task has an owner and measures are on.
+            isolated = np.zeros(res.n, dtype=bool)
+            if measured:
+                cases = (res.detected & self.hazard.active).nonzero()[0]
+                isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
+            res.isolated = isolated
+        if self.hazard_warns:
+            effect = self._effect(level) if effect is None else effect
+            self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
+        served = self.meet_needs(t, level, states, normal)
+        self._use_resources(served, level, measured)
+
+    def _levels(self, t: int, states: np.ndarray, normal: bool) -> tuple[np.ndarray, bool]:
+        """Today's intensity of measures per community: by state and de-escalation stage (none in
+        the normal state), at least the district's floor; and whether there is a floor."""
+        level = np.zeros(self.communities.n)
+        if not normal:
+            for k in (states != G.NORMAL).nonzero()[0].tolist():
+                committee = self.committees[k]
+                committee.step_down(t)
+                level[k] = committee.measures()
         floor = self.rules.measures_floor if self.rules is not None else 0.0
         if floor > 0:
             level = np.maximum(level, floor)  # the district's response level sets a floor everywhere
-        comm.measures = level
-        acting = level > 0
-        tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
+        return level, floor > 0
+
+    def _mark(
+        self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray, measured: bool
+    ) -> None:
+        """The tally's marks of the day: first measures, critical points passed with nothing done
+        (trust falls too), and the burden of measures."""
+        comm, tally = self.communities, self.tally
+        if measured:
+            tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
+            comm.event_measured |= acting
         critical = true_risk >= 1.0
-        tally.missed |= critical & (tally.first_measure < 0)
-        comm.event_measured |= acting
-        missed_now = critical & ~comm.event_measured & ~comm.event_missed
-        if missed_now.any():
-            # The event got past the critical point with nothing done: trust falls too.
-            comm.event_missed |= missed_now
-            comm.trust_loss[missed_now] += cfg.missed_penalty
-        tally.state_days += np.bincount(states, minlength=4)
+        if critical.any():
+            tally.missed |= critical & (tally.first_measure < 0)
+            missed_now = critical & ~comm.event_measured & ~comm.event_missed
+            if missed_now.any():
+                comm.event_missed |= missed_now
+                comm.trust_loss[missed_now] += self.config.missed_penalty
         # The burden of measures, kept in two parts neither of which hides in the other: measures
         # where nothing was there (in an alert or emergency, or under the district's floor in
         # normal times), and the graded wind-down.
-        if acting.any():  # on days without measures (about four in ten) both would add 0.0
+        if measured:  # on days without measures (about four in ten) both would add 0.0
             alerted = states != G.POST_TRANSITION
             tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
             tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
-        # Measures: contacts cut in proportion to the level, fidelity, supplies and compliance. The
-        # effect changes on few days, so each resident's protection is recomputed only then.
-        effect = protect = level * comm.available * self.effects.fidelity
+
+    def _effect(self, level: np.ndarray) -> np.ndarray:
+        """The measures' effect per community: the level cut by supplies and fidelity."""
+        effect = level * self.communities.available * self.effects.fidelity
         factor = self.rules.fidelity_factor() if self.rules is not None else None
         if factor is not None:
-            effect = protect = effect * factor  # 打折扣: measures reported, not all carried out
+            effect = effect * factor  # 打折扣: measures reported, not all carried out
+        return effect
+
+    def _precautions(self) -> bool:
+        """Whether psychological support keeps precautions anywhere once measures end."""
         psych = self.effects.psychological
-        if psych.size and psych.any():
+        return bool(psych.size and psych.any())
+
+    def _protect(self, level: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Residents' protection from today's measures: contacts cut in proportion to the level,
+        fidelity, supplies and compliance. The effect changes on few days, so each resident's
+        protection is recomputed only then. Returns the effect (per community)."""
+        res = self.residents
+        effect = protect = self._effect(level)
+        if self._precautions():
             # Residents reached by psychological support keep precautions while measures end.
             post = states == G.POST_TRANSITION
-            protect = np.where(post, np.maximum(effect, PSYCH_PRECAUTION * psych), effect)
+            protect = np.where(
+                post, np.maximum(effect, PSYCH_PRECAUTION * self.effects.psychological), effect
+            )
         if self.effect is None or (protect != self.effect).any():
             res.protection = np.minimum(
                 MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
             )
             self.effect = protect
-        if cfg.mitigation or cfg.response:
-            # Detected cases still affected are isolated once their task has an owner and measures are on.
-            cases = (res.detected & self.hazard.active).nonzero()[0]
-            isolated = np.zeros(res.n, dtype=bool)
-            isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
-            res.isolated = isolated
-        if self.hazard_warns:
-            self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
-        served = self.meet_needs(t, level, states)
-        self._use_resources(served, level, acting)
+            self._unprotected = not protect.any()
+        return effect
 
     def _warnings(self, effect: np.ndarray) -> np.ndarray:
         """Where committees warn their residents today (``warn``): the rules warn wherever
@@ -195,10 +248,10 @@ class Actions:
                 warned[k] = 0.0
         return warned
 
-    def _use_resources(self, served: np.ndarray, level: np.ndarray, acting: np.ndarray) -> None:
+    def _use_resources(self, served: np.ndarray, level: np.ndarray, measured: bool) -> None:
         """Consumption by measures and help; refills requested down the pooling rule."""
         res, comm, tally = self.residents, self.communities, self.tally
-        if served.size == 0 and not acting.any():
+        if served.size == 0 and not measured:
             comm.available[:] = 1.0  # nothing used today, so nothing lacks
             return
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
@@ -229,27 +282,27 @@ class Actions:
 
     # ------------------------------------------------------------------ needs
 
-    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
+    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, normal: bool = False) -> np.ndarray:
         """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
 
         Reads the need-report, lockdown-need and service-priority uniforms of the residents
-        concerned (keyed draws).
+        concerned (keyed draws). ``normal``: every community is in the normal state (so nobody is
+        mobilised unless the district's response level says so).
         """
-        res = self.residents
-        capacity = self.needs_capacity(states) * self.communities.available
-        self.care_today = self.care_today * self.communities.available
-        can_serve = bool(capacity.any())
-        hazard_need = self.hazard.needs(t)
-        # Vulnerable residents under strong measures need supplies or care every few days.
-        strong = level >= STRONG_MEASURES
-        if can_serve or strong.any():
-            in_need, served = self._who_is_served(t, capacity, can_serve, hazard_need, strong)
-        else:
-            in_need, served = hazard_need.nonzero()[0], np.empty(0, np.intp)
+        res, comm = self.residents, self.communities
+        in_need = self._in_need(t, level)
+        if not in_need.size:
+            # Nobody to serve: of the day's capacity only the care organisations' share is kept.
+            self._care(states, normal)
+            self.care_today = self.care_today * comm.available
+            self.unmet_today = 0
+            return in_need
+        capacity = self.needs_capacity(states) * comm.available
+        self.care_today = self.care_today * comm.available
+        served = self._who_is_served(t, in_need, capacity) if capacity.any() else in_need[:0]
         helped = np.zeros(res.n, dtype=bool)
         helped[served] = True
-        if in_need.size:
-            self.hazard.serve(helped)
+        self.hazard.serve(helped)
         unmet = ~helped[in_need]
         res.need_days[in_need] += 1
         res.met_days[served] += 1
@@ -261,56 +314,55 @@ class Actions:
         self.tally.unmet_days += [self.unmet_today - unmet_vulnerable, unmet_vulnerable]
         return served
 
-    def _who_is_served(
-        self, t: int, capacity: np.ndarray, can_serve: bool, hazard_need: np.ndarray, strong: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Residents in need today and those of them served (resident indices)."""
-        cfg, res, n_comm = self.config, self.residents, self.communities.n
-        confined = np.empty(0, np.intp)
+    def _in_need(self, t: int, level: np.ndarray) -> np.ndarray:
+        """Residents in need today (indices): those the hazard leaves in need, and vulnerable
+        residents under strong measures, who need supplies or care every few days."""
+        res = self.residents
+        need = self.hazard.needs(t)
+        strong = level >= STRONG_MEASURES
         if strong.any():
             confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
-        need = hazard_need
-        if confined.size:  # (about one day in three) hazard_need is read only: change a copy
-            need = hazard_need.copy()
-            need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
-        in_need = need.nonzero()[0]
-        known = in_need[:0]
-        if can_serve and in_need.size:
-            # Need reports are keyed draws: a resident's number does not depend on who else is
-            # read, so only those in need are read (the same numbers as reading everyone who may be).
-            report_u = self.draws["need_report"].at(t, in_need)
-            listed = cfg.vulnerable_registry
-            if self.effects.care_known.size and self.effects.care_known.any():
-                # A care organisation keeps its own list of the vulnerable residents it serves.
-                listed = cfg.vulnerable_registry | self.effects.care_known[res.community[in_need]]
-            known = in_need[
-                res.detected[in_need]
-                | (report_u < self.need_report(in_need))
-                | (res.vulnerable[in_need] & listed)
-            ]
+            if confined.size:  # (about one day in three) the hazard's array is read only: change a copy
+                need = need.copy()
+                need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
+        return need.nonzero()[0]
+
+    def _who_is_served(self, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        """Those of the residents in need who are served today (resident indices)."""
+        cfg, res, n_comm = self.config, self.residents, self.communities.n
+        # Need reports are keyed draws: a resident's number does not depend on who else is
+        # read, so only those in need are read (the same numbers as reading everyone who may be).
+        report_u = self.draws["need_report"].at(t, in_need)
+        listed = cfg.vulnerable_registry
+        if self.effects.care_known.size and self.effects.care_known.any():
+            # A care organisation keeps its own list of the vulnerable residents it serves.
+            listed = cfg.vulnerable_registry | self.effects.care_known[res.community[in_need]]
+        known = in_need[
+            res.detected[in_need]
+            | (report_u < self.need_report(in_need))
+            | (res.vulnerable[in_need] & listed)
+        ]
         quota = np.floor(capacity + 0.5)
         # Who is served first matters only where more residents are known to need help than can get it.
-        crowded = known.size > 0 and bool((np.bincount(res.community[known], minlength=n_comm) > quota).any())
-        served = known
-        if crowded:
-            # Order within each community: vulnerable first with a registry, else at random.
-            priority = self.draws["priority"].at(t, known)
-            key = priority
-            if cfg.vulnerable_registry:
-                key = key - res.vulnerable[known]
-            everyone = np.arange(known.size)
-            if self.care_today.any():
-                # Care organisations' help goes to vulnerable residents first (specialty care);
-                # what it leaves, and everyone else's help, is shared as usual.
-                care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
-                first = self._take(known, everyone[res.vulnerable[known]], priority, care_quota)
-                used = np.bincount(res.community[known[first]], minlength=n_comm)
-                rest = np.setdiff1d(everyone, first, assume_unique=True)
-                chosen = np.sort(np.concatenate([first, self._take(known, rest, key, quota - used)]))
-            else:
-                chosen = self._take(known, everyone, key, quota)
-            served = known[chosen]
-        return in_need, served
+        if not known.size or not (np.bincount(res.community[known], minlength=n_comm) > quota).any():
+            return known
+        # Order within each community: vulnerable first with a registry, else at random.
+        priority = self.draws["priority"].at(t, known)
+        key = priority
+        if cfg.vulnerable_registry:
+            key = key - res.vulnerable[known]
+        everyone = np.arange(known.size)
+        if self.care_today.any():
+            # Care organisations' help goes to vulnerable residents first (specialty care);
+            # what it leaves, and everyone else's help, is shared as usual.
+            care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
+            first = self._take(known, everyone[res.vulnerable[known]], priority, care_quota)
+            used = np.bincount(res.community[known[first]], minlength=n_comm)
+            rest = np.setdiff1d(everyone, first, assume_unique=True)
+            chosen = np.sort(np.concatenate([first, self._take(known, rest, key, quota - used)]))
+        else:
+            chosen = self._take(known, everyone, key, quota)
+        return known[chosen]
 
     def _take(self, known: np.ndarray, rows: np.ndarray, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
         """Of ``known[rows]``, the first ``quota[c]`` of each community ``c`` by ``key`` (positions
@@ -359,13 +411,7 @@ class Actions:
         if not (cfg.mitigation or cfg.response):
             return np.zeros(comm.n)
         staff, volunteers_at_turnout_1, party = self._fixed_help()
-        crisis = states != G.NORMAL
-        contracted = states == G.EMERGENCY
-        if self.rules is not None and self.rules.level:
-            # The district's response level mobilises every community (from III) and opens the
-            # government's contracted services to every community (from II).
-            crisis = crisis | self.rules.mobilised
-            contracted = contracted | self.rules.unlocked
+        crisis, contracted = self._mobilisation(states)
         # Peacetime activities build the ties that turn residents out as volunteers (readiness).
         turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
         volunteers = volunteers_at_turnout_1 * turnout
@@ -373,3 +419,28 @@ class Actions:
         if fx.care_direct.size:
             self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
         return staff + crisis * (volunteers + party + social)
+
+    def _mobilisation(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where volunteers, party members and organisations help today (a crisis), and where the
+        government's contracted services reach (an emergency)."""
+        crisis = states != G.NORMAL
+        contracted = states == G.EMERGENCY
+        if self.rules is not None and self.rules.level:
+            # The district's response level mobilises every community (from III) and opens the
+            # government's contracted services to every community (from II).
+            crisis = crisis | self.rules.mobilised
+            contracted = contracted | self.rules.unlocked
+        return crisis, contracted
+
+    def _care(self, states: np.ndarray, normal: bool) -> None:
+        """Care organisations' help today (``care_today``) as :meth:`needs_capacity` sets it, on a
+        day that needs nothing else of it (nobody in need)."""
+        cfg, fx = self.config, self.effects
+        if not (cfg.mitigation or cfg.response) or not fx.care_direct.size:
+            return
+        if normal and not (self.rules is not None and self.rules.level):
+            # Nobody is mobilised: crisis is False everywhere, and help (never negative) times it 0.
+            self.care_today = np.zeros(self.communities.n)
+        else:
+            crisis, contracted = self._mobilisation(states)
+            self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
