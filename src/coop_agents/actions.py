@@ -85,17 +85,28 @@ class Actions:
         self.hazard_warns = type(hazard).warn is not Hazard.warn
         self.unmet_today = 0
         self.care_today = np.zeros(self.communities.n)  # care organisations' help today (specialty care)
-        self.shortage_days = (
-            0  # community-days on which a committee lacked supplies for its measures and help
-        )
+        # Community-days on which a committee lacked supplies for its measures and help.
+        self.shortage_days = 0
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
         self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _fixed_help
         # Whether ``effect`` is known and 0 everywhere: protection then stays as it is on a day
         # without measures (see act).
         self._unprotected = False
-        self._nowhere = np.zeros(self.communities.n, dtype=bool)  # ``acting`` on a day without measures
-        self._nowhere.flags.writeable = False
+        self._strong, self._confined = b"", np.empty(0, np.intp)  # see _in_need
+        # Vulnerable residents whose need is known without a report (fixed for the run): all of
+        # them with a registry, and those a care organisation keeps on its own list.
+        listed, care_known = self.config.vulnerable_registry, effects.care_known
+        if care_known.size and care_known.any():
+            listed = listed | care_known[self.residents.community]
+        self._listed = self.residents.vulnerable & listed
+        self._state_key: tuple[bytes, int] | None = None  # see _by_state
+        # Whether psychological support keeps precautions anywhere once measures end, and how much.
+        psych = effects.psychological
+        self._precautions, self._precaution = bool(psych.size and psych.any()), PSYCH_PRECAUTION * psych
+        self._protected_for: tuple[bytes, bytes, bytes, bytes | None] | None = None  # see _protect
+        self._protected_effect = np.zeros(0)
+        self._state_parts: tuple[np.ndarray, np.ndarray, np.ndarray | None] = (np.zeros(0), np.zeros(0), None)
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -143,24 +154,26 @@ class Actions:
         level, floored = self._levels(t, states, normal)
         comm.measures = level
         # On a normal day without the district's floor ``level`` is 0: no measures are on anywhere.
-        acting = level > 0 if floored or not normal else self._nowhere
-        measured = acting is not self._nowhere and bool(acting.any())
-        self._mark(t, true_risk, states, acting, measured)
+        acting = level > 0 if floored or not normal else None
+        measured = acting is not None and bool(acting.any())
+        acting = acting if measured else None
+        self._mark(t, true_risk, states, acting, bool(counts[G.POST_TRANSITION]))
         effect = None
         # Protection stays as it is while no measures are on today and none were (nor precautions).
-        if measured or not self._unprotected or (counts[G.POST_TRANSITION] and self._precautions()):
+        if measured or not self._unprotected or (counts[G.POST_TRANSITION] and self._precautions):
             effect = self._protect(level, states)
         if cfg.mitigation or cfg.response:
             # Detected cases still affected are isolated once their task has an owner and measures are on.
             isolated = np.zeros(res.n, dtype=bool)
-            if measured:
+            if acting is not None:
                 cases = (res.detected & self.hazard.active).nonzero()[0]
                 isolated[cases] = (res.isolate_at[cases] <= t) & acting[res.community[cases]]
             res.isolated = isolated
         if self.hazard_warns:
-            effect = self._effect(level) if effect is None else effect
+            factor = self.rules.fidelity_factor() if self.rules is not None else None
+            effect = self._effect(level, factor) if effect is None else effect
             self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
-        served = self.meet_needs(t, level, states, normal)
+        served = self.meet_needs(t, level, states)
         self._use_resources(served, level, measured)
 
     def _levels(self, t: int, states: np.ndarray, normal: bool) -> tuple[np.ndarray, bool]:
@@ -178,12 +191,13 @@ class Actions:
         return level, floor > 0
 
     def _mark(
-        self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray, measured: bool
+        self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray | None, winding: bool
     ) -> None:
         """The tally's marks of the day: first measures, critical points passed with nothing done
-        (trust falls too), and the burden of measures."""
+        (trust falls too), and the burden of measures. ``acting``: where measures are on (None:
+        nowhere); ``winding``: whether any community is in post-transition."""
         comm, tally = self.communities, self.tally
-        if measured:
+        if acting is not None:
             tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
             comm.event_measured |= acting
         critical = true_risk >= 1.0
@@ -195,37 +209,47 @@ class Actions:
                 comm.trust_loss[missed_now] += self.config.missed_penalty
         # The burden of measures, kept in two parts neither of which hides in the other: measures
         # where nothing was there (in an alert or emergency, or under the district's floor in
-        # normal times), and the graded wind-down.
-        if measured:  # on days without measures (about four in ten) both would add 0.0
-            alerted = states != G.POST_TRANSITION
-            tally.unneeded_measures += float(comm.size[acting & alerted & (true_risk == 0)].sum())
-            tally.wind_down_days += float(comm.size[acting & (states == G.POST_TRANSITION)].sum())
+        # normal times), and the graded wind-down (each would add 0.0 where there is none).
+        if acting is not None:
+            idle = acting & (true_risk == 0)
+            if winding:
+                post = states == G.POST_TRANSITION
+                tally.unneeded_measures += float(comm.size[idle & ~post].sum())
+                tally.wind_down_days += float(comm.size[acting & post].sum())
+            else:
+                tally.unneeded_measures += float(comm.size[idle].sum())
 
-    def _effect(self, level: np.ndarray) -> np.ndarray:
-        """The measures' effect per community: the level cut by supplies and fidelity."""
+    def _effect(self, level: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
+        """The measures' effect per community: the level cut by supplies and fidelity (``factor``:
+        the share cadres' motivation leaves of it, None for all)."""
         effect = level * self.communities.available * self.effects.fidelity
-        factor = self.rules.fidelity_factor() if self.rules is not None else None
         if factor is not None:
             effect = effect * factor  # 打折扣: measures reported, not all carried out
         return effect
-
-    def _precautions(self) -> bool:
-        """Whether psychological support keeps precautions anywhere once measures end."""
-        psych = self.effects.psychological
-        return bool(psych.size and psych.any())
 
     def _protect(self, level: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Residents' protection from today's measures: contacts cut in proportion to the level,
         fidelity, supplies and compliance. The effect changes on few days, so each resident's
         protection is recomputed only then. Returns the effect (per community)."""
-        res = self.residents
-        effect = protect = self._effect(level)
-        if self._precautions():
+        res, comm = self.residents, self.communities
+        factor = self.rules.fidelity_factor() if self.rules is not None else None
+        # The same inputs as last time give the same effect, and the protection it gave stands
+        # unless behaviour was refreshed since (``effect`` is None then).
+        post_key = states.tobytes() if self._precautions else b""
+        inputs = (
+            level.tobytes(),
+            comm.available.tobytes(),
+            post_key,
+            factor if factor is None else factor.tobytes(),
+        )
+        if inputs == self._protected_for and self.effect is not None:
+            return self._protected_effect
+        effect = protect = self._effect(level, factor)
+        if self._precautions:
             # Residents reached by psychological support keep precautions while measures end.
             post = states == G.POST_TRANSITION
-            protect = np.where(
-                post, np.maximum(effect, PSYCH_PRECAUTION * self.effects.psychological), effect
-            )
+            protect = np.where(post, np.maximum(effect, self._precaution), effect)
+        self._protected_for, self._protected_effect = inputs, effect
         if self.effect is None or (protect != self.effect).any():
             res.protection = np.minimum(
                 MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
@@ -252,7 +276,7 @@ class Actions:
         """Consumption by measures and help; refills requested down the pooling rule."""
         res, comm, tally = self.residents, self.communities, self.tally
         if served.size == 0 and not measured:
-            comm.available[:] = 1.0  # nothing used today, so nothing lacks
+            comm.available.fill(1.0)  # nothing used today, so nothing lacks
             return
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
         use = comm.size * level * MEASURE_COST + served_by_comm * SERVICE_COST
@@ -282,19 +306,18 @@ class Actions:
 
     # ------------------------------------------------------------------ needs
 
-    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, normal: bool = False) -> np.ndarray:
+    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
 
         Reads the need-report, lockdown-need and service-priority uniforms of the residents
-        concerned (keyed draws). ``normal``: every community is in the normal state (so nobody is
-        mobilised unless the district's response level says so).
+        concerned (keyed draws).
         """
         res, comm = self.residents, self.communities
         in_need = self._in_need(t, level)
         if not in_need.size:
             # Nobody to serve: of the day's capacity only the care organisations' share is kept.
-            self._care(states, normal)
-            self.care_today = self.care_today * comm.available
+            care = self._by_state(states)[2] if self.config.mitigation or self.config.response else None
+            self.care_today = (self.care_today if care is None else care) * comm.available
             self.unmet_today = 0
             return in_need
         capacity = self.needs_capacity(states) * comm.available
@@ -303,15 +326,17 @@ class Actions:
         helped = np.zeros(res.n, dtype=bool)
         helped[served] = True
         self.hazard.serve(helped)
-        unmet = ~helped[in_need]
         res.need_days[in_need] += 1
         res.met_days[served] += 1
-        vulnerable = res.vulnerable[in_need]
-        n_vulnerable = np.count_nonzero(vulnerable)
-        unmet_vulnerable = np.count_nonzero(unmet & vulnerable)
-        self.unmet_today = int(np.count_nonzero(unmet))
-        self.tally.need_days += [in_need.size - n_vulnerable, n_vulnerable]
-        self.tally.unmet_days += [self.unmet_today - unmet_vulnerable, unmet_vulnerable]
+        # Those served are some of those in need, each once: the rest are unmet.
+        n_vulnerable = np.count_nonzero(res.vulnerable[in_need])
+        unmet_vulnerable = n_vulnerable - np.count_nonzero(res.vulnerable[served])
+        self.unmet_today = in_need.size - served.size
+        tally = self.tally
+        tally.need_days[0] += in_need.size - n_vulnerable
+        tally.need_days[1] += n_vulnerable
+        tally.unmet_days[0] += self.unmet_today - unmet_vulnerable
+        tally.unmet_days[1] += unmet_vulnerable
         return served
 
     def _in_need(self, t: int, level: np.ndarray) -> np.ndarray:
@@ -321,7 +346,11 @@ class Actions:
         need = self.hazard.needs(t)
         strong = level >= STRONG_MEASURES
         if strong.any():
-            confined = (res.vulnerable & res.spread(strong)).nonzero()[0]
+            # Who is confined changes only with the communities under strong measures.
+            key = strong.tobytes()
+            if key != self._strong:
+                self._strong, self._confined = key, (res.vulnerable & res.spread(strong)).nonzero()[0]
+            confined = self._confined
             if confined.size:  # (about one day in three) the hazard's array is read only: change a copy
                 need = need.copy()
                 need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
@@ -333,55 +362,52 @@ class Actions:
         # Need reports are keyed draws: a resident's number does not depend on who else is
         # read, so only those in need are read (the same numbers as reading everyone who may be).
         report_u = self.draws["need_report"].at(t, in_need)
-        listed = cfg.vulnerable_registry
-        if self.effects.care_known.size and self.effects.care_known.any():
-            # A care organisation keeps its own list of the vulnerable residents it serves.
-            listed = cfg.vulnerable_registry | self.effects.care_known[res.community[in_need]]
         known = in_need[
-            res.detected[in_need]
-            | (report_u < self.need_report(in_need))
-            | (res.vulnerable[in_need] & listed)
+            res.detected[in_need] | (report_u < self.need_report(in_need)) | self._listed[in_need]
         ]
         quota = np.floor(capacity + 0.5)
+        where = res.community[known]
         # Who is served first matters only where more residents are known to need help than can get it.
-        if not known.size or not (np.bincount(res.community[known], minlength=n_comm) > quota).any():
+        if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
             return known
         # Order within each community: vulnerable first with a registry, else at random.
         priority = self.draws["priority"].at(t, known)
         key = priority
         if cfg.vulnerable_registry:
             key = key - res.vulnerable[known]
-        everyone = np.arange(known.size)
         if self.care_today.any():
             # Care organisations' help goes to vulnerable residents first (specialty care);
             # what it leaves, and everyone else's help, is shared as usual.
             care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
-            first = self._take(known, everyone[res.vulnerable[known]], priority, care_quota)
-            used = np.bincount(res.community[known[first]], minlength=n_comm)
-            rest = np.setdiff1d(everyone, first, assume_unique=True)
-            chosen = np.sort(np.concatenate([first, self._take(known, rest, key, quota - used)]))
+            first = self._take(where, res.vulnerable[known].nonzero()[0], priority, care_quota)
+            used = np.bincount(where[first], minlength=n_comm)
+            rest = np.setdiff1d(np.arange(known.size), first, assume_unique=True)
+            chosen = np.sort(np.concatenate([first, self._take(where, rest, key, quota - used)]))
         else:
-            chosen = self._take(known, everyone, key, quota)
+            chosen = self._take(where, None, key, quota)
         return known[chosen]
 
-    def _take(self, known: np.ndarray, rows: np.ndarray, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
-        """Of ``known[rows]``, the first ``quota[c]`` of each community ``c`` by ``key`` (positions
-        in ``known``, in the order taken)."""
-        comm = self.residents.community[known[rows]]
-        order = np.lexsort((key[rows], comm))
-        comm_sorted = comm[order]
+    @staticmethod
+    def _take(where: np.ndarray, rows: np.ndarray | None, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
+        """Of positions ``rows`` (all when None) of residents in communities ``where``, the first
+        ``quota[c]`` of each community ``c`` by ``key`` (positions, in the order taken)."""
+        if rows is not None:
+            where, key = where[rows], key[rows]
+        order = np.lexsort((key, where))
+        comm_sorted = where[order]
         starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
         rank = np.arange(order.size) - starts
-        return rows[order[rank < quota[comm_sorted]]]
+        taken = order[rank < quota[comm_sorted]]
+        return taken if rows is None else rows[taken]
 
     def need_report(self, rows: np.ndarray) -> np.ndarray:
         """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
         vulnerable report less readily without privacy protection."""
         cfg, res = self.config, self.residents
-        vulnerable_report = 1.0 if cfg.privacy else VULNERABLE_REPORT_WITHOUT_PRIVACY
-        report = NEED_REPORT * res.trust[rows] * np.where(res.vulnerable[rows], vulnerable_report, 1.0)
-        report *= PRIVACY_REPORT_GAIN if cfg.privacy else 1.0
-        return report
+        report = NEED_REPORT * res.trust[rows]  # (a factor 1.0 would change no number: left out)
+        if cfg.privacy:
+            return report * PRIVACY_REPORT_GAIN
+        return report * np.where(res.vulnerable[rows], VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
 
     def _fixed_help(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The parts of :meth:`needs_capacity` that are fixed for the run (they read only the
@@ -407,40 +433,33 @@ class Actions:
 
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
         """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""
-        cfg, comm, fx = self.config, self.communities, self.effects
+        cfg, comm = self.config, self.communities
         if not (cfg.mitigation or cfg.response):
             return np.zeros(comm.n)
         staff, volunteers_at_turnout_1, party = self._fixed_help()
-        crisis, contracted = self._mobilisation(states)
+        crisis, social, care = self._by_state(states)
         # Peacetime activities build the ties that turn residents out as volunteers (readiness).
         turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
         volunteers = volunteers_at_turnout_1 * turnout
-        social = fx.service_direct + fx.service_contract * contracted
-        if fx.care_direct.size:
-            self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
+        if care is not None:
+            self.care_today = care
         return staff + crisis * (volunteers + party + social)
 
-    def _mobilisation(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where volunteers, party members and organisations help today (a crisis), and where the
-        government's contracted services reach (an emergency)."""
-        crisis = states != G.NORMAL
-        contracted = states == G.EMERGENCY
-        if self.rules is not None and self.rules.level:
-            # The district's response level mobilises every community (from III) and opens the
-            # government's contracted services to every community (from II).
-            crisis = crisis | self.rules.mobilised
-            contracted = contracted | self.rules.unlocked
-        return crisis, contracted
-
-    def _care(self, states: np.ndarray, normal: bool) -> None:
-        """Care organisations' help today (``care_today``) as :meth:`needs_capacity` sets it, on a
-        day that needs nothing else of it (nobody in need)."""
-        cfg, fx = self.config, self.effects
-        if not (cfg.mitigation or cfg.response) or not fx.care_direct.size:
-            return
-        if normal and not (self.rules is not None and self.rules.level):
-            # Nobody is mobilised: crisis is False everywhere, and help (never negative) times it 0.
-            self.care_today = np.zeros(self.communities.n)
-        else:
-            crisis, contracted = self._mobilisation(states)
-            self.care_today = crisis * (fx.care_direct + fx.care_contract * contracted)
+    def _by_state(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The parts of :meth:`needs_capacity` that change only with the states and the district's
+        response level (kept until either changes): where volunteers, party members and
+        organisations help (a crisis), organisations' help, care organisations' help (or None)."""
+        fx, rules = self.effects, self.rules
+        key = (states.tobytes(), rules.level if rules is not None else 0)
+        if key != self._state_key:
+            crisis = states != G.NORMAL
+            contracted = states == G.EMERGENCY
+            if rules is not None and rules.level:
+                # The district's response level mobilises every community (from III) and opens the
+                # government's contracted services to every community (from II).
+                crisis = crisis | rules.mobilised
+                contracted = contracted | rules.unlocked
+            social = fx.service_direct + fx.service_contract * contracted
+            care = crisis * (fx.care_direct + fx.care_contract * contracted) if fx.care_direct.size else None
+            self._state_key, self._state_parts = key, (crisis, social, care)
+        return self._state_parts
