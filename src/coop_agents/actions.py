@@ -81,32 +81,33 @@ class Actions:
         self.draws = draws
         self.rules = rules  # the district's response level (floors on measures, mobilisation)
         self.effect: np.ndarray | None = None  # the measures' effect ``residents.protection`` holds
-        # The base hazard ignores warnings: only a hazard that overrides ``warn`` needs its draws.
+        # The base hazard ignores warnings and help: only a hazard that overrides ``warn`` needs its
+        # draws, and only one that overrides ``serve`` needs to be told who was helped.
         self.hazard_warns = type(hazard).warn is not Hazard.warn
+        self.hazard_serves = type(hazard).serve is not Hazard.serve
         self.unmet_today = 0
         self.care_today = np.zeros(self.communities.n)  # care organisations' help today (specialty care)
         # Community-days on which a committee lacked supplies for its measures and help.
         self.shortage_days = 0
         self.mean_trust = 0.0
         self.basis: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
-        self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _fixed_help
-        # Whether ``effect`` is known and 0 everywhere: protection then stays as it is on a day
-        # without measures (see act).
-        self._unprotected = False
-        self._strong, self._confined = b"", np.empty(0, np.intp)  # see _in_need
         # Vulnerable residents whose need is known without a report (fixed for the run): all of
         # them with a registry, and those a care organisation keeps on its own list.
         listed, care_known = self.config.vulnerable_registry, effects.care_known
         if care_known.size and care_known.any():
             listed = listed | care_known[self.residents.community]
         self._listed = self.residents.vulnerable & listed
-        self._state_key: tuple[bytes, int] | None = None  # see _by_state
         # Whether psychological support keeps precautions anywhere once measures end, and how much.
         psych = effects.psychological
         self._precautions, self._precaution = bool(psych.size and psych.any()), PSYCH_PRECAUTION * psych
-        self._protected_for: tuple[bytes, bytes, bytes, bytes | None] | None = None  # see _protect
-        self._protected_effect = np.zeros(0)
+        # What is kept from one day to the next, with what it was made from (see the method named).
+        self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # _fixed_help
+        self._state_key: tuple[bytes, int] | None = None  # _by_state
         self._state_parts: tuple[np.ndarray, np.ndarray, np.ndarray | None] = (np.zeros(0), np.zeros(0), None)
+        self._strong, self._confined = b"", np.empty(0, np.intp)  # _in_need
+        self._protected_for: tuple[bytes, bytes, bytes, bytes | None] | None = None  # _protect
+        self._protected_effect = np.zeros(0)
+        self._unprotected = False  # ``effect`` is known and 0 everywhere (act)
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -143,24 +144,32 @@ class Actions:
         """Measures by state and de-escalation schedule, isolation of owned cases, warnings, needs
         met (vulnerable first with a registry), resources consumed and requested.
 
-        Most days are quiet (every community in the normal state, nobody in need): each block
-        below first asks whether it has anything to change today, and leaves the arrays as they
-        are when it has not (the same values the full computation would give).
+        Most days are quiet (every community in the normal state, nobody in need): each block first
+        asks whether it would change anything today, and leaves the arrays as they are if not.
         """
         cfg, res, comm = self.config, self.residents, self.communities
         counts = np.bincount(states, minlength=4)
         self.tally.state_days += counts
-        normal = int(counts[G.NORMAL]) == comm.n  # every community in the normal state
-        level, floored = self._levels(t, states, normal)
+        n_normal, _, _, n_post = counts.tolist()
+        normal = n_normal == comm.n  # every community in the normal state
+        level = np.zeros(comm.n)  # no measures in the normal state
+        if not normal:
+            for k in (states != G.NORMAL).nonzero()[0].tolist():
+                committee = self.committees[k]
+                committee.step_down(t)
+                level[k] = committee.measures()
+        floor = self.rules.measures_floor if self.rules is not None else 0.0
+        if floor > 0:
+            level = np.maximum(level, floor)  # the district's response level sets a floor everywhere
         comm.measures = level
         # On a normal day without the district's floor ``level`` is 0: no measures are on anywhere.
-        acting = level > 0 if floored or not normal else None
+        acting = level > 0 if floor > 0 or not normal else None
         measured = acting is not None and bool(acting.any())
         acting = acting if measured else None
-        self._mark(t, true_risk, states, acting, bool(counts[G.POST_TRANSITION]))
+        self._mark(t, true_risk, states, acting, n_post > 0)
         effect = None
         # Protection stays as it is while no measures are on today and none were (nor precautions).
-        if measured or not self._unprotected or (counts[G.POST_TRANSITION] and self._precautions):
+        if measured or not self._unprotected or (n_post and self._precautions):
             effect = self._protect(level, states)
         if cfg.mitigation or cfg.response:
             # Detected cases still affected are isolated once their task has an owner and measures are on.
@@ -173,22 +182,8 @@ class Actions:
             factor = self.rules.fidelity_factor() if self.rules is not None else None
             effect = self._effect(level, factor) if effect is None else effect
             self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
-        served = self.meet_needs(t, level, states)
+        served = self.meet_needs(t, level, states, measured)
         self._use_resources(served, level, measured)
-
-    def _levels(self, t: int, states: np.ndarray, normal: bool) -> tuple[np.ndarray, bool]:
-        """Today's intensity of measures per community: by state and de-escalation stage (none in
-        the normal state), at least the district's floor; and whether there is a floor."""
-        level = np.zeros(self.communities.n)
-        if not normal:
-            for k in (states != G.NORMAL).nonzero()[0].tolist():
-                committee = self.committees[k]
-                committee.step_down(t)
-                level[k] = committee.measures()
-        floor = self.rules.measures_floor if self.rules is not None else 0.0
-        if floor > 0:
-            level = np.maximum(level, floor)  # the district's response level sets a floor everywhere
-        return level, floor > 0
 
     def _mark(
         self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray | None, winding: bool
@@ -306,14 +301,15 @@ class Actions:
 
     # ------------------------------------------------------------------ needs
 
-    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray) -> np.ndarray:
+    def meet_needs(self, t: int, level: np.ndarray, states: np.ndarray, measured: bool = True) -> np.ndarray:
         """Who in need gets help today (resident indices); vectorised, at most ``capacity`` per community.
 
         Reads the need-report, lockdown-need and service-priority uniforms of the residents
-        concerned (keyed draws).
+        concerned (keyed draws). ``measured``: whether measures are on anywhere (else ``level`` is
+        0 and nobody is confined).
         """
         res, comm = self.residents, self.communities
-        in_need = self._in_need(t, level)
+        in_need = self._in_need(t, level if measured else None)
         if not in_need.size:
             # Nobody to serve: of the day's capacity only the care organisations' share is kept.
             care = self._by_state(states)[2] if self.config.mitigation or self.config.response else None
@@ -323,9 +319,10 @@ class Actions:
         capacity = self.needs_capacity(states) * comm.available
         self.care_today = self.care_today * comm.available
         served = self._who_is_served(t, in_need, capacity) if capacity.any() else in_need[:0]
-        helped = np.zeros(res.n, dtype=bool)
-        helped[served] = True
-        self.hazard.serve(helped)
+        if self.hazard_serves:
+            helped = np.zeros(res.n, dtype=bool)
+            helped[served] = True
+            self.hazard.serve(helped)
         res.need_days[in_need] += 1
         res.met_days[served] += 1
         # Those served are some of those in need, each once: the rest are unmet.
@@ -339,13 +336,14 @@ class Actions:
         tally.unmet_days[1] += unmet_vulnerable
         return served
 
-    def _in_need(self, t: int, level: np.ndarray) -> np.ndarray:
+    def _in_need(self, t: int, level: np.ndarray | None) -> np.ndarray:
         """Residents in need today (indices): those the hazard leaves in need, and vulnerable
-        residents under strong measures, who need supplies or care every few days."""
+        residents under strong measures (``level``; None: no measures), who need supplies or care
+        every few days."""
         res = self.residents
         need = self.hazard.needs(t)
-        strong = level >= STRONG_MEASURES
-        if strong.any():
+        strong = None if level is None else level >= STRONG_MEASURES
+        if strong is not None and strong.any():
             # Who is confined changes only with the communities under strong measures.
             key = strong.tobytes()
             if key != self._strong:
@@ -421,13 +419,8 @@ class Actions:
             # systems: without it volunteers and party members help half as much.
             pooling = 0.5 + 0.5 * cfg.coordination
             volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling
-            party = (
-                fx.party_members
-                * PARTY_HELP
-                * (0.3 + 0.7 * cfg.training)
-                * pooling
-                * np.where(fx.branch_mobilised, 1.0, 0.2)
-            )
+            reached = np.where(fx.branch_mobilised, 1.0, 0.2)
+            party = fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling * reached
             self._help = (staff, volunteers, party)
         return self._help
 
