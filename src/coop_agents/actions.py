@@ -116,16 +116,14 @@ class Actions:
         """Residents' trust and compliance from today's trust losses and readiness (drills)."""
         cfg, res, comm = self.config, self.residents, self.communities
         self.basis = (comm.trust_loss.copy(), comm.readiness.copy())
-        res.trust = np.clip(self.world.base_trust - res.spread(comm.trust_loss), 0, 1)
+        res.trust = (self.world.base_trust - res.spread(comm.trust_loss)).clip(0.0, 1.0)
         self.mean_trust = float(res.trust.mean())  # recorded every day; changes only here
         drills = DRILL_COMPLIANCE * np.minimum(2.0, comm.readiness / READINESS_REF)
-        res.compliance = np.clip(
+        res.compliance = (
             res.trust * (COMPLIANCE_TRUST_BASE + COMPLIANCE_PARTICIPATION * cfg.participation)
             + COMPLIANCE_BASE
-            + res.spread(drills),
-            0,
-            1,
-        )
+            + res.spread(drills)
+        ).clip(0.0, 1.0)
         # Protection depends on compliance wherever measures are on: recompute it tomorrow.
         if self.effect is not None and self.effect.any():
             self.effect = None
@@ -154,9 +152,12 @@ class Actions:
         normal = n_normal == comm.n  # every community in the normal state
         level = np.zeros(comm.n)  # no measures in the normal state
         if not normal:
+            # Only a committee in post-transition has a stage to step down (states are its own).
+            state_of = states.tolist()
             for k in (states != G.NORMAL).nonzero()[0].tolist():
                 committee = self.committees[k]
-                committee.step_down(t)
+                if state_of[k] == G.POST_TRANSITION:
+                    committee.step_down(t)
                 level[k] = committee.measures()
         floor = self.rules.measures_floor if self.rules is not None else 0.0
         if floor > 0:
@@ -379,7 +380,9 @@ class Actions:
             care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
             first = self._take(where, res.vulnerable[known].nonzero()[0], priority, care_quota)
             used = np.bincount(where[first], minlength=n_comm)
-            rest = np.setdiff1d(np.arange(known.size), first, assume_unique=True)
+            left = np.ones(known.size, dtype=bool)
+            left[first] = False
+            rest = left.nonzero()[0]
             chosen = np.sort(np.concatenate([first, self._take(where, rest, key, quota - used)]))
         else:
             chosen = self._take(where, None, key, quota)
@@ -393,7 +396,7 @@ class Actions:
             where, key = where[rows], key[rows]
         order = np.lexsort((key, where))
         comm_sorted = where[order]
-        starts = np.searchsorted(comm_sorted, comm_sorted, side="left")
+        starts = comm_sorted.searchsorted(comm_sorted)  # where each one's community begins
         rank = np.arange(order.size) - starts
         taken = order[rank < quota[comm_sorted]]
         return taken if rows is None else rows[taken]
