@@ -147,7 +147,6 @@ class Actions:
         """
         cfg, res, comm = self.config, self.residents, self.communities
         counts = np.bincount(states, minlength=4)
-        self.tally.state_days += counts
         n_normal, _, _, n_post = counts.tolist()
         normal = n_normal == comm.n  # every community in the normal state
         level = np.zeros(comm.n)  # no measures in the normal state
@@ -163,10 +162,13 @@ class Actions:
         if floor > 0:
             level = np.maximum(level, floor)  # the district's response level sets a floor everywhere
         comm.measures = level
-        # On a normal day without the district's floor ``level`` is 0: no measures are on anywhere.
+        self.tally.state_days += counts
+        # Where measures are on (None: nowhere). On a normal day without the district's floor
+        # ``level`` is 0 everywhere.
         acting = level > 0 if floor > 0 or not normal else None
-        measured = acting is not None and bool(acting.any())
-        acting = acting if measured else None
+        if acting is not None and not acting.any():
+            acting = None
+        measured = acting is not None
         self._mark(t, true_risk, states, acting, n_post > 0)
         effect = None
         # Protection stays as it is while no measures are on today and none were (nor precautions).
@@ -232,12 +234,8 @@ class Actions:
         # The same inputs as last time give the same effect, and the protection it gave stands
         # unless behaviour was refreshed since (``effect`` is None then).
         post_key = states.tobytes() if self._precautions else b""
-        inputs = (
-            level.tobytes(),
-            comm.available.tobytes(),
-            post_key,
-            factor if factor is None else factor.tobytes(),
-        )
+        factor_key = None if factor is None else factor.tobytes()
+        inputs = (level.tobytes(), comm.available.tobytes(), post_key, factor_key)
         if inputs == self._protected_for and self.effect is not None:
             return self._protected_effect
         effect = protect = self._effect(level, factor)
