@@ -163,6 +163,19 @@ def test_committee_state_changes_are_only_the_legal_ones():
     assert seen[(G.NORMAL, G.PRE_TRANSITION)] > 0 and seen[(G.EMERGENCY, G.POST_TRANSITION)] > 0
 
 
+def test_a_committee_reads_back_every_state_it_is_put_in():
+    # The committee reads its state from the community's number by position (a tuple of the states):
+    # every state must come back as itself, whatever its number.
+    model = CoordinationModel(
+        "default", "full_cycle", 1, residents=800, street_offices=1, communities_per_street=2
+    )
+    committee = model.committees[1]
+    for state in G:
+        committee.state = state
+        assert committee.state is state
+        assert model.world.communities.state[1] == state.value
+
+
 def test_a_state_change_counts_once_and_closes_its_request():
     model = CoordinationModel("default", "co_governance", 1, residents=1200)
     gov, c = model.governance, model.committees[0]
