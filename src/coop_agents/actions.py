@@ -14,6 +14,8 @@ import numpy as np
 from coop_agents.decisions import RULES
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard
+from coop_agents.help_capacity import HelpCapacity
+from coop_agents.readiness import READINESS_REF
 from coop_agents.rng import Draws
 
 if TYPE_CHECKING:
@@ -27,9 +29,6 @@ __all__ = ["Actions"]
 
 MEASURE_EFFICACY = 0.85  # cut in contacts under full emergency measures, at full compliance
 MAX_PROTECTION = 0.95  # measures never cut every contact
-STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
-VOLUNTEER_HELP = 0.03  # residents helped per day, per resident, at full participation
-PARTY_HELP = 0.3  # residents one mobilised party member helps per day, at full training
 NEED_REPORT = 0.3  # daily chance a resident in need makes it known
 MEASURE_COST = 0.002  # units per resident-day of full measures
 SERVICE_COST = 0.01  # units per need met
@@ -39,9 +38,7 @@ STRONG_MEASURES = 0.5  # a level from which vulnerable residents are confined
 # A committee asks for more supplies when its stock falls below this many days of today's use,
 # and asks for this many days' worth.
 RESTOCK_BELOW_DAYS, RESTOCK_ASK_DAYS = 5, 10
-# Readiness (drills, training, peacetime activities): READINESS_REF is the readiness at which drills
-# add the compliance (+0.1) and volunteers (x1) of the single-event calibration.
-READINESS_REF = 0.3
+# Drills add this much compliance at the reference readiness (READINESS_REF).
 DRILL_COMPLIANCE = 0.1
 # Compliance from trust and participation.
 COMPLIANCE_TRUST_BASE, COMPLIANCE_PARTICIPATION, COMPLIANCE_BASE = 0.6, 0.4, 0.2
@@ -101,9 +98,7 @@ class Actions:
         psych = effects.psychological
         self._precautions, self._precaution = bool(psych.size and psych.any()), PSYCH_PRECAUTION * psych
         # What is kept from one day to the next, with what it was made from (see the method named).
-        self._help: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # _fixed_help
-        self._state_key: tuple[bytes, int] | None = None  # _by_state
-        self._state_parts: tuple[np.ndarray, np.ndarray, np.ndarray | None] = (np.zeros(0), np.zeros(0), None)
+        self.help = HelpCapacity(self.config, self.communities, effects, rules)
         self._strong, self._confined = b"", np.empty(0, np.intp)  # _in_need
         self._protected_for: tuple[bytes, bytes, bytes, bytes | None] | None = None  # _protect
         self._protected_effect = np.zeros(0)
@@ -311,7 +306,7 @@ class Actions:
         in_need = self._in_need(t, level if measured else None)
         if not in_need.size:
             # Nobody to serve: of the day's capacity only the care organisations' share is kept.
-            care = self._by_state(states)[2] if self.config.mitigation or self.config.response else None
+            care = self.help.care(states)
             self.care_today = (self.care_today if care is None else care) * comm.available
             self.unmet_today = 0
             return in_need
@@ -408,52 +403,10 @@ class Actions:
             return report * PRIVACY_REPORT_GAIN
         return report * np.where(res.vulnerable[rows], VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
 
-    def _fixed_help(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The parts of :meth:`needs_capacity` that are fixed for the run (they read only the
-        configuration, the communities' sizes and the levers' effects): staff, volunteers before
-        turnout, and party members. Made on the first call and kept, since they are the same every
-        day (the same expressions in the same order, so the same numbers bit for bit)."""
-        if self._help is None:
-            cfg, fx, n = self.config, self.effects, self.communities.size
-            staff = STAFF_HELP * n * (1 + cfg.training)
-            # Organisational coordination pools people across the administrative, social and party
-            # systems: without it volunteers and party members help half as much.
-            pooling = 0.5 + 0.5 * cfg.coordination
-            volunteers = VOLUNTEER_HELP * cfg.participation * n * pooling
-            reached = np.where(fx.branch_mobilised, 1.0, 0.2)
-            party = fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling * reached
-            self._help = (staff, volunteers, party)
-        return self._help
-
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
-        """Residents each community can help today: staff, volunteers, organisations (design §2.5)."""
-        cfg, comm = self.config, self.communities
-        if not (cfg.mitigation or cfg.response):
-            return np.zeros(comm.n)
-        staff, volunteers_at_turnout_1, party = self._fixed_help()
-        crisis, social, care = self._by_state(states)
-        # Peacetime activities build the ties that turn residents out as volunteers (readiness).
-        turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
-        volunteers = volunteers_at_turnout_1 * turnout
+        """Residents each community can help today: staff, volunteers, organisations (design §2.5);
+        sets the care organisations' share of it (``care_today``)."""
+        capacity, care = self.help.today(states)
         if care is not None:
             self.care_today = care
-        return staff + crisis * (volunteers + party + social)
-
-    def _by_state(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """The parts of :meth:`needs_capacity` that change only with the states and the district's
-        response level (kept until either changes): where volunteers, party members and
-        organisations help (a crisis), organisations' help, care organisations' help (or None)."""
-        fx, rules = self.effects, self.rules
-        key = (states.tobytes(), rules.level if rules is not None else 0)
-        if key != self._state_key:
-            crisis = states != G.NORMAL
-            contracted = states == G.EMERGENCY
-            if rules is not None and rules.level:
-                # The district's response level mobilises every community (from III) and opens the
-                # government's contracted services to every community (from II).
-                crisis = crisis | rules.mobilised
-                contracted = contracted | rules.unlocked
-            social = fx.service_direct + fx.service_contract * contracted
-            care = crisis * (fx.care_direct + fx.care_contract * contracted) if fx.care_direct.size else None
-            self._state_key, self._state_parts = key, (crisis, social, care)
-        return self._state_parts
+        return capacity

@@ -30,6 +30,9 @@ RESTOCK_DAYS = 90.0  # the district replaces used stock over about this many day
 RESOURCES_FLOW_BASE = 0.7  # procurement speed is (0.7 + resources) times that of the default pillar level 0.3
 PSYCH_TRUST = 1.0  # psychological support at full reach doubles the rate at which lost trust returns
 DAYS_PER_YEAR = 365.0
+# The readiness at which drills add the compliance (+0.1) and volunteers (x1) of the single-event
+# calibration (coop_agents.actions, coop_agents.help_capacity).
+READINESS_REF = 0.3
 
 
 class Upkeep:
