@@ -58,8 +58,11 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-_U0, _U11, _U27, _U30, _U31 = (np.uint64(k) for k in (0, 11, 27, 30, 31))
-_UGAMMA, _UM1, _UM2 = np.uint64(_GAMMA), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+# The constants of the keyed draws as 0-d arrays, not numpy scalars: an array operand skips the
+# scalar's conversion on every call (measured ~30% less per call on tens of residents).
+_U0, _U11, _U27, _U30, _U31 = (np.array(k, dtype=np.uint64) for k in (0, 11, 27, 30, 31))
+_UGAMMA, _UM1, _UM2 = (np.array(k, dtype=np.uint64) for k in (_GAMMA, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB))
+_INTP = np.dtype(np.intp)
 
 
 def _mix_array(z: np.ndarray) -> np.ndarray:
@@ -67,6 +70,29 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+def _times_gamma(rows: np.ndarray) -> np.ndarray:
+    """``rows * γ`` as fresh words (wrapping)."""
+    if rows.dtype == _INTP:  # (indices, nearly always) the same bits as a word: a view, no cast
+        return rows.view(np.uint64) * _UGAMMA
+    return np.multiply(rows, _UGAMMA, dtype=np.uint64, casting="unsafe")
+
+
+def _to_unit(z: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function on ``z`` (changed in place), as uniforms in [0, 1): the words'
+    top 53 bits. In place with one scratch array: the same words as :func:`_mix_array` with fewer
+    numpy calls and temporaries (these calls are many and mostly small, so each counts)."""
+    shifted = z >> _U30
+    z ^= shifted
+    z *= _UM1
+    np.right_shift(z, _U27, out=shifted)
+    z ^= shifted
+    z *= _UM2
+    np.right_shift(z, _U31, out=shifted)
+    z ^= shifted
+    z >>= _U11
+    return z * _TO_UNIT
 
 
 class Draws:
@@ -87,27 +113,35 @@ class Draws:
         self._day: int | None = None
         self._base = _U0
 
+    def _day_base(self, day: int) -> np.ndarray:
+        """The day's key plus γ (kept for the day: a day's draws come in several calls)."""
+        if day != self._day:
+            base = (_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64
+            self._base = np.array(base, np.uint64)
+            self._day = day
+        return self._base
+
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
         """The uniforms in [0, 1) of residents ``rows`` (indices) on ``day``."""
         if not len(rows):  # about a third of the calls of a run: nobody to draw for
             return np.empty(0)
-        if day != self._day:
-            self._base = np.uint64((_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64)
-            self._day = day
-        # _mix_array in place on a fresh array with one scratch array: the same words, fewer
-        # numpy calls and temporaries (these calls are many and mostly small, so each counts).
-        z = np.multiply(rows, _UGAMMA, dtype=np.uint64, casting="unsafe")
-        z += self._base
-        shifted = z >> _U30
-        z ^= shifted
-        z *= _UM1
-        np.right_shift(z, _U27, out=shifted)
-        z ^= shifted
-        z *= _UM2
-        np.right_shift(z, _U31, out=shifted)
-        z ^= shifted
-        z >>= _U11
-        return z * _TO_UNIT
+        z = _times_gamma(rows)
+        z += self._day_base(day)
+        return _to_unit(z)
+
+    def at_two(self, other: Draws, day: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(self.at(day, rows), other.at(day, rows))``, the same numbers bit for bit, in one pass
+        over both streams' words: about half the numpy calls of two reads (each counts on tens of
+        residents)."""
+        n = len(rows)
+        if not n:
+            return np.empty(0), np.empty(0)
+        step = _times_gamma(rows)
+        z = np.empty(2 * n, np.uint64)
+        np.add(step, self._day_base(day), out=z[:n])
+        np.add(step, other._day_base(day), out=z[n:])
+        u = _to_unit(z)
+        return u[:n], u[n:]
 
     def day(self, day: int, n: int) -> DayDraws:
         """The day's uniforms of ``n`` residents, computed for the rows that are read."""
