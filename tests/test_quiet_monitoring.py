@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coop_agents import CoordinationModel
 from coop_agents.rng import _GAMMA, _M64, Draws, _mix, stream_key
 
 
@@ -35,3 +36,42 @@ def test_two_streams_read_in_one_pass_equal_two_reads():
             a, b = hazard.at_two(detection, day, rows)
             assert np.array_equal(a, fresh_h.at(day, rows)) and np.array_equal(b, fresh_d.at(day, rows))
             assert a.shape == b.shape == (n,)
+
+
+def test_few_infectious_residents_rows_one_by_one_give_the_same_pressure(monkeypatch):
+    """Reading a handful of infectious residents' rows one by one gives the vectorised reading's
+    contacts, in the same order, and the same sums bit for bit."""
+    from coop_agents.hazards import contagion
+
+    model = CoordinationModel("default", "no_response", 4, residents=3000)
+    hz = model.hazard
+    rng = np.random.default_rng(1)
+    for k in (1, 2, 5, contagion.FEW_SOURCES, contagion.FEW_SOURCES + 1, 40):
+        sources = np.sort(rng.choice(hz.state.size, k, replace=False))
+        weight = rng.random(k)
+        monkeypatch.setattr(contagion, "FEW_SOURCES", 10**9)
+        one_by_one = hz._pressure(sources, weight)
+        monkeypatch.setattr(contagion, "FEW_SOURCES", 0)
+        vectorised = hz._pressure(sources, weight)
+        assert one_by_one[1].tolist() == vectorised[1].tolist()
+        assert one_by_one[0].tobytes() == vectorised[0].tobytes()
+
+
+def test_an_outbreak_of_latent_residents_only_moves_them_as_the_full_step_would():
+    """Before anyone is infectious, only onsets happen; the masks stay those of the states."""
+    from coop_agents.hazards.contagion import EXPOSED, INFECTIOUS
+
+    model = CoordinationModel("default", "no_response", 3, residents=3000, initial_cases=30)
+    hz = model.hazard
+    assert hz.active.any() and not hz.detectable.any()
+    seen_onset = False
+    for _ in range(15):
+        before = hz.state.copy()
+        model.step()
+        moved = before != hz.state
+        if not (before == INFECTIOUS).any():  # a day that began with latent residents only
+            assert ((before[moved] == EXPOSED) & (hz.state[moved] == INFECTIOUS)).all()
+            seen_onset |= bool(moved.any())
+        np.testing.assert_array_equal(hz.active, (hz.state == EXPOSED) | (hz.state == INFECTIOUS))
+        np.testing.assert_array_equal(hz.detectable, hz.state == INFECTIOUS)
+    assert seen_onset

@@ -16,6 +16,9 @@ ISOLATION_LEAK = 0.1  # an isolated case still transmits this much
 # Below this share of all contacts, reading the infectious residents' rows of the contact matrix
 # is faster than one mat-vec over all residents (measured: about 8x cheaper per contact read).
 SPARSE_SHARE = 0.1
+# Up to this many infectious residents, their rows of the contact matrix are read one by one
+# (measured: cheaper up to about 20 of them; either way gives the same contacts in the same order).
+FEW_SOURCES = 16
 
 
 @register_hazard
@@ -86,12 +89,21 @@ class Contagion(Hazard):
         res = self.world.residents
         s = self.state
         sources = self.detectable.nonzero()[0]  # the infectious
+        exposed = (s == EXPOSED).nonzero()[0]
+        if not sources.size:
+            # Only latent residents (the first days): nobody can be infected or recover today, and
+            # the infection's arithmetic on nobody changes nothing.
+            new_i = exposed[u[exposed] < self.p_onset]
+            s[new_i] = INFECTIOUS
+            self.detectable[new_i] = True
+            return
         weight = (1.0 - res.protection[sources]) * np.where(res.isolated[sources], ISOLATION_LEAK, 1.0)
         pressure, touched = self._pressure(sources, weight)
         # Only susceptible residents with an infectious contact can be infected today.
         at_risk = touched[s[touched] == SUSCEPTIBLE]
-        p_infect = (1.0 - res.protection[at_risk]) * -np.expm1(pressure[at_risk] * self.log_escape)
-        exposed = (s == EXPOSED).nonzero()[0]
+        # (p - 1) * expm1(x) is (1 - p) * -expm1(x) bit for bit (rounding is symmetric in sign),
+        # without negating every number.
+        p_infect = (res.protection[at_risk] - 1.0) * np.expm1(pressure[at_risk] * self.log_escape)
         # The three groups' uniforms in one read: a resident's number does not depend on who else
         # is read with it (keyed draws), and each read costs about a dozen numpy calls.
         n_risk, n_exposed = at_risk.size, exposed.size
@@ -99,42 +111,56 @@ class Contagion(Hazard):
         new_e = at_risk[u_all[:n_risk] < p_infect]
         new_i = exposed[u_all[n_risk : n_risk + n_exposed] < self.p_onset]
         new_r = sources[u_all[n_risk + n_exposed :] < self.p_recover]
+        # Only today's movers change a state or mask (the three sets are disjoint, so the order of
+        # the writes does not matter; new_e may repeat a resident): cheaper than deriving the masks
+        # again from every resident's state. A group nobody moved in writes nothing (on most days
+        # one of the three is empty: only a handful of residents are ill).
+        if new_e.size:
+            s[new_e] = EXPOSED
+            self.active[new_e] = True
+            self.affected[new_e] = True
+        if new_i.size:
+            s[new_i] = INFECTIOUS
+            self.detectable[new_i] = True
         if new_r.size:
             care = res.care_share(new_r)
             self.severe[new_r] = self.severity_u[new_r] < self.p_severe[new_r] * (1 - CARE_EFFECT * care)
-        s[new_e] = EXPOSED
-        s[new_i] = INFECTIOUS
-        s[new_r] = RECOVERED
-        # Only today's movers change a mask (the three sets are disjoint; new_e may repeat a resident): cheaper than deriving
-        # the masks again from every resident's state.
-        self.active[new_e] = True
-        self.active[new_r] = False
-        self.detectable[new_i] = True
-        self.detectable[new_r] = False
-        self.affected[new_e] = True
+            s[new_r] = RECOVERED
+            self.active[new_r] = False
+            self.detectable[new_r] = False
 
     def _pressure(self, sources: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``contacts @ w`` for ``w`` that is ``weight`` on ``sources`` and 0 elsewhere, and the
-        residents with a contact among the sources (some may be listed more than once).
+        residents with a contact among the sources (some may be listed more than once); ``sources``
+        is not empty.
 
         While few residents are infectious, only their rows of the contact matrix are read; the
         sums are added in the same order as the mat-vec's (contacts in ascending order, see
         :func:`coop_agents.network.contact_matrix`), so the result is the mat-vec's bit for bit,
         and which way it is computed never changes a run.
         """
-        indptr = self.contacts.indptr
-        starts = indptr[sources]
         counts = self._degree[sources]
-        total = int(counts.sum())
+        indptr, indices = self.contacts.indptr, self.contacts.indices
+        # On most days of an outbreak only a handful of residents are infectious: their rows are
+        # then taken one by one, the same contacts in the same order in a third of the numpy calls.
+        few = sources.size <= FEW_SOURCES
+        if few:
+            rows = [indices[indptr[i] : indptr[i + 1]] for i in sources.tolist()]
+            total = sum(map(len, rows))
+        else:
+            ends = np.cumsum(counts)  # (sources is never empty here: its last sum is the total)
+            total = int(ends[-1])
         if total > self.contacts.nnz * SPARSE_SHARE:
             w = np.zeros(self.state.size)
             w[sources] = weight
             pressure = self.contacts @ w
             return pressure, (pressure > 0).nonzero()[0]
-        # Position of each source's k-th contact in ``indices``: its row start plus k.
-        first = np.cumsum(counts) - counts
-        pos = np.arange(total) + np.repeat(starts - first, counts)
-        touched = self.contacts.indices[pos]
+        if few:
+            touched = np.concatenate(rows)
+        else:
+            # Position of each source's k-th contact in ``indices``: its row start plus k.
+            pos = np.arange(total) + np.repeat(indptr[sources] - (ends - counts), counts)
+            touched = indices[pos]
         pressure = np.bincount(touched, weights=np.repeat(weight, counts), minlength=self.state.size)
         return pressure, touched
 
