@@ -29,6 +29,8 @@ NOTICE_GAIN = 1.5  # monitoring notices a precursor more readily than it detects
 VIGILANCE = 2.0  # detection while alerted, or after a peer's alert
 LESSONS_DETECTION = 1.0  # full lessons double detection
 FALSE_SIGNAL_DAYS = 3.0  # a false report looks like a case for about this many days
+_NOBODY = np.empty(0, np.intp)  # nobody to detect, shared by the days without anyone (read only)
+_NOBODY.flags.writeable = False
 
 
 class Monitoring:
@@ -68,9 +70,10 @@ class Monitoring:
     def observe(self, t: int, alerting: np.ndarray) -> None:
         """Detect, assign tasks and update each committee's perceived risk for day ``t``."""
         cfg, res, comm = self.config, self.residents, self.communities
-        unseen = np.empty(0, np.intp)
+        unseen = _NOBODY
         if cfg.monitoring and self.hazard.detectable.any():
-            unseen = (self.hazard.detectable & ~res.detected).nonzero()[0]
+            # (on booleans, a > b is a & ~b in one call)
+            unseen = (self.hazard.detectable > res.detected).nonzero()[0]
         u_comm = self.monitoring.random(comm.n)
         # Misjudgement per community (expert support narrows it where it reaches, specialty expert).
         # The stream is read every day, whatever is seen, so that later days draw the same numbers.
@@ -112,7 +115,7 @@ class Monitoring:
             comm.false_signals = comm.false_signals * (1 - 1 / FALSE_SIGNAL_DAYS) + new_false
             observed = observed + comm.false_signals / (cfg.critical_prevalence * comm.size)
         if observed.any():
-            comm.perceived[:] = observed * np.exp(self.effects.misjudgement * z)
+            np.multiply(observed, np.exp(self.effects.misjudgement * z), out=comm.perceived)
         else:
             comm.perceived[:] = 0.0  # nothing seen: nothing perceived, however misjudged
 

@@ -47,6 +47,9 @@ class Contagion(Hazard):
         # Each resident's number of contacts (row lengths of the fixed contact matrix), read for the
         # day's infectious residents: cheaper than taking two row starts and subtracting every day.
         self._degree = np.diff(self.contacts.indptr)
+        # Above this many contacts of the infectious, one mat-vec over everyone is cheaper (kept:
+        # scipy checks the matrix again on every read of its nnz).
+        self._dense_above = self.contacts.nnz * SPARSE_SHARE
         cfg = world.config
         self.log_escape = np.log1p(-min(cfg.transmission, 1 - 1e-12))
         self.p_onset = 1.0 / cfg.latent_days
@@ -150,7 +153,7 @@ class Contagion(Hazard):
         else:
             ends = np.cumsum(counts)  # (sources is never empty here: its last sum is the total)
             total = int(ends[-1])
-        if total > self.contacts.nnz * SPARSE_SHARE:
+        if total > self._dense_above:
             w = np.zeros(self.state.size)
             w[sources] = weight
             pressure = self.contacts @ w
