@@ -75,3 +75,24 @@ def test_an_outbreak_of_latent_residents_only_moves_them_as_the_full_step_would(
         np.testing.assert_array_equal(hz.active, (hz.state == EXPOSED) | (hz.state == INFECTIOUS))
         np.testing.assert_array_equal(hz.detectable, hz.state == INFECTIOUS)
     assert seen_onset
+
+
+def test_new_cases_off_the_boundary_are_owned_at_once_and_boundary_ones_bounce_by_their_draws():
+    import math
+
+    from coop_agents.monitoring import MAX_BOUNCES
+
+    model = CoordinationModel("default", "siloed", 2, residents=3000)
+    mon, res, world = model.monitoring, model.world.residents, model.world
+    assert 0 < mon.effects.p_own < 1
+    inner = (~world.boundary).nonzero()[0][:5]
+    edge = world.boundary.nonzero()[0][:40]
+    passed = model.tally.buck_passing
+    mon.assign_tasks(inner, 7)
+    assert (res.isolate_at[inner] == 7).all() and model.tally.buck_passing == passed
+    new = np.sort(np.concatenate((inner, edge)))
+    mon.assign_tasks(new, 9)
+    u = mon.bounces.at(9, edge)
+    bounces = np.minimum(np.floor(np.log1p(-u) / math.log1p(-mon.effects.p_own)), MAX_BOUNCES)
+    assert (res.isolate_at[edge] == 9 + bounces).all() and (res.isolate_at[inner] == 9).all()
+    assert model.tally.buck_passing == passed + int(bounces.sum()) and bounces.any()

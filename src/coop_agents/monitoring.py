@@ -138,12 +138,16 @@ class Monitoring:
         if not new.size:  # no new case today (more than half the days): nothing to assign or count
             return
         res, p_own = self.residents, self.effects.p_own
-        bounces = np.zeros(new.size, dtype=np.int64)
         at_boundary = self.world.boundary[new]
-        rows = new[at_boundary] if p_own < 1 else new[:0]
-        u = self.bounces.at(t, rows)
-        if rows.size:
+        if not at_boundary.any():
+            # No task at a boundary (most days with new cases): each is owned today, nobody is asked
+            # to own a boundary task, none bounces or asks the command node for an owner.
+            res.isolate_at[new] = t
+            return
+        bounces = np.zeros(new.size, dtype=np.int64)
+        if p_own < 1:  # (an owner accepting at once needs no draw)
             # Geometric number of failures before an owner accepts, by inversion of one uniform.
+            u = self.bounces.at(t, new[at_boundary])
             draws = np.floor(np.log1p(-u) / math.log1p(-p_own)).astype(np.int64)
             bounces[at_boundary] = np.minimum(draws, MAX_BOUNCES)
         if self.config.command:
