@@ -96,3 +96,12 @@ def test_new_cases_off_the_boundary_are_owned_at_once_and_boundary_ones_bounce_b
     bounces = np.minimum(np.floor(np.log1p(-u) / math.log1p(-mon.effects.p_own)), MAX_BOUNCES)
     assert (res.isolate_at[edge] == 9 + bounces).all() and (res.isolate_at[inner] == 9).all()
     assert model.tally.buck_passing == passed + int(bounces.sum()) and bounces.any()
+
+
+def test_keyed_draws_of_a_list_of_rows_are_those_of_the_array():
+    d = Draws(stream_key(2, "bounce"))
+    assert (
+        d.at(6, [4, 0, 4]).tolist()
+        == d.at(6, np.array([4, 0, 4])).tolist()
+        == _reference(d.key, 6, [4, 0, 4])
+    )

@@ -74,7 +74,8 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
 
 def _times_gamma(rows: np.ndarray) -> np.ndarray:
     """``rows * γ`` as fresh words (wrapping)."""
-    if rows.dtype == _INTP:  # (indices, nearly always) the same bits as a word: a view, no cast
+    # Index rows (nearly always) already hold the words' bits: a view instead of a cast.
+    if isinstance(rows, np.ndarray) and rows.dtype == _INTP:
         return rows.view(np.uint64) * _UGAMMA
     return np.multiply(rows, _UGAMMA, dtype=np.uint64, casting="unsafe")
 
