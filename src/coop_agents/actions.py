@@ -353,17 +353,18 @@ class Actions:
         cfg, res, n_comm = self.config, self.residents, self.communities.n
         # Need reports are keyed draws: a resident's number does not depend on who else is
         # read, so only those in need are read (the same numbers as reading everyone who may be).
-        report_u = self.draws["need_report"].at(t, in_need)
-        known = in_need[
-            res.detected[in_need] | (report_u < self.need_report(in_need)) | self._listed[in_need]
-        ]
+        # The service order's numbers are read with them, in one pass (those served in order are
+        # some of those in need; a resident's number is the same whoever is read with it).
+        report_u, order_u = self.draws["need_report"].at_two(self.draws["priority"], t, in_need)
+        is_known = res.detected[in_need] | (report_u < self.need_report(in_need)) | self._listed[in_need]
+        known = in_need[is_known]
         quota = np.floor(capacity + 0.5)
         where = res.community[known]
         # Who is served first matters only where more residents are known to need help than can get it.
         if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
             return known
         # Order within each community: vulnerable first with a registry, else at random.
-        priority = self.draws["priority"].at(t, known)
+        priority = order_u[is_known]
         key = priority
         if cfg.vulnerable_registry:
             key = key - res.vulnerable[known]
