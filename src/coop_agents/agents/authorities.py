@@ -29,11 +29,15 @@ class Authority(Organisation):
         self.picture: dict[int, float] = {}  # community -> last reported risk
         self.status: dict[int, tuple[int, int]] = {}  # community -> (last reported state, day of the report)
         self.votes: dict[int, int] = {}  # community -> day of its last alert vote (alert_rule = vote)
+        # The day of the newest report (every report is stamped with the day it is read, so the
+        # last one read is the newest): once it is too old to count, no report counts.
+        self.last_report = -(10**9)
 
     def handle(self, msg: Message) -> None:
         if msg.kind == "report":
             self.picture[msg.community] = msg.value
-            self.status[msg.community] = (msg.state, self.rules.today)
+            self.status[msg.community] = (msg.state, today := self.rules.today)
+            self.last_report = today
         elif msg.kind == "request":
             self.decide(msg)
         elif msg.kind == "vote":
@@ -166,12 +170,14 @@ class Government(Authority):
         return bool(self.queue) or self.rules.config.response_level != "none"
 
     def handle(self, msg: Message) -> None:
-        if self.rules.config.command and msg.kind == "request":
-            self.queue[(msg.community, "state")] = (msg, self.rules.today)
-        elif self.rules.config.command and msg.kind == "owner_request":
-            self.queue.setdefault((msg.community, "owner"), (None, self.rules.today))
-        else:
-            super().handle(msg)
+        if self.rules.config.command:
+            if msg.kind == "request":
+                self.queue[(msg.community, "state")] = (msg, self.rules.today)
+                return
+            if msg.kind == "owner_request":
+                self.queue.setdefault((msg.community, "owner"), (None, self.rules.today))
+                return
+        super().handle(msg)
 
     def step(self) -> None:
         super().step()
@@ -251,13 +257,18 @@ class Government(Authority):
         rules = self.rules
         cfg = rules.config
         n = rules.communities.n
-        fresh = [c for c, (_state, day) in self.status.items() if t - day <= LEVEL_FRESH_DAYS]
-        if cfg.response_level == "states":
-            emergency = sum(1 for c in fresh if self.status[c][0] == G.EMERGENCY)
-            alerting = sum(1 for c in fresh if self.status[c][0] not in (G.NORMAL, -1))
+        if t - self.last_report > LEVEL_FRESH_DAYS:
+            emergency = alerting = 0  # no report is recent enough to count (a quiet district)
         else:
-            emergency = sum(1 for c in fresh if self.picture[c] >= cfg.emergency_threshold)
-            alerting = sum(1 for c in fresh if self.picture[c] >= cfg.alert_threshold)
+            fresh = [c for c, (_state, day) in self.status.items() if t - day <= LEVEL_FRESH_DAYS]
+            if cfg.response_level == "states":
+                reported = [self.status[c][0] for c in fresh]
+                emergency = reported.count(G.EMERGENCY)
+                alerting = len(reported) - reported.count(G.NORMAL) - reported.count(-1)
+            else:
+                risks = [self.picture[c] for c in fresh]
+                emergency = len([r for r in risks if r >= cfg.emergency_threshold])
+                alerting = len([r for r in risks if r >= cfg.alert_threshold])
         target = (
             4
             if emergency >= LEVEL_I_SHARE * n
@@ -290,7 +301,9 @@ class Government(Authority):
             communities_alerting=alerting,
             communities=n,
         )
-        rules.set_level(LEVEL_NAMES.index(choice))
+        level = LEVEL_NAMES.index(choice)
+        if level or rules.level:  # (setting no level when there is none changes nothing)
+            rules.set_level(level)
 
 
 class StreetOffice(Authority):

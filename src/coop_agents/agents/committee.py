@@ -94,10 +94,11 @@ class CommunityCommittee(Organisation):
 
     @property
     def alert_threshold(self) -> float:
-        base = self.rules.config.alert_threshold * (1 - 0.4 * self.lessons)
-        if self.rules.overreach:  # 层层加码: alerts at a lower threshold than needed
-            base *= 1 - OVERREACH_ALERT * self.rules.overreach
-        return base * (0.6 if self.rules.today <= self.vigilant_until else 1.0)
+        rules, comm, c = self.rules, self.communities, self.community
+        base = rules.config.alert_threshold * (1 - 0.4 * float(comm.lessons[c]))
+        if rules.overreach:  # 层层加码: alerts at a lower threshold than needed
+            base *= 1 - OVERREACH_ALERT * rules.overreach
+        return base * (0.6 if rules.clock() <= comm.vigilant_until[c] else 1.0)
 
     def facts(self) -> dict[str, Any]:
         """What the committee knows: never its community's true risk."""
@@ -213,7 +214,7 @@ class CommunityCommittee(Organisation):
     def rest(communities: CommunityArrays, at_rest: np.ndarray, config) -> None:
         """What :meth:`decide` does for the committees :meth:`at_rest`: a quiet day; and under
         alert_rule = confirm the signal is gone, so a new alert needs a new second source."""
-        communities.quiet_days[at_rest] += 1
+        communities.quiet_days += at_rest  # one more for each (adding the flags: no index to build)
         if config.alert_rule == "confirm":
             communities.confirmed[at_rest] = False
 
@@ -221,21 +222,25 @@ class CommunityCommittee(Organisation):
         """One day's decision: report, then propose or make a state change (``request_state``)."""
         rules = self.rules
         cfg = rules.config
-        r = self.perceived
-        # Read once: nothing below changes them until a stand-down (after which state is read again).
-        state, threshold = self.state, self.alert_threshold
+        comm, c = self.communities, self.community
+        # Read once from the community's row (the properties' values without their calls): nothing
+        # below changes them until a stand-down (after which state is read again).
+        r = float(comm.perceived[c])
+        number = int(comm.state[c])
+        state, threshold = _STATES[number], self.alert_threshold
         target = rules.report_target(self)
         # Under unified command a committee with an open request keeps the command node informed,
         # so a request that waited in its queue is judged on the latest word.
-        if state != G.NORMAL or r > 0 or (cfg.command and self.pending is not None):
+        if number or r > 0 or (cfg.command and self.pending is not None):
             if target is not self:
-                rules.send("report", self, target, self.community, r, state=int(state))
+                rules.send("report", self, target, c, r, number)
             district = rules.roster.government
             if cfg.response_level != "none" and target is not district:
                 # The district grades its response level on its own picture of every community.
-                rules.send("report", self, district, self.community, r, state=int(state))
+                rules.send("report", self, district, c, r, number)
         low = r < threshold * (0.5 if state in (G.PRE_TRANSITION, G.POST_TRANSITION) else 1.0)
-        quiet = self.quiet_days = self.quiet_days + 1 if low else 0
+        quiet = int(comm.quiet_days[c]) + 1 if low else 0
+        comm.quiet_days[c] = quiet
         wanted = None
         if state == G.NORMAL:
             if r >= cfg.emergency_threshold:
@@ -255,8 +260,7 @@ class CommunityCommittee(Organisation):
                 wanted = G.EMERGENCY
             elif rules.measure_level(self) == 0 and quiet >= rules.clear_days:
                 self.stand_down()
-        comm, c = self.communities, self.community
-        if self.state == G.NORMAL and cfg.alert_rule == "confirm":
+        if cfg.alert_rule == "confirm" and self.state == G.NORMAL:
             if wanted is None:
                 comm.confirmed[c] = False  # the signal is gone: a new one needs a new second source
             elif not rules.alert_confirmed(self):

@@ -63,8 +63,11 @@ class Organisation(mesa.Agent):
 
     def choose(self, kind: str, options: tuple, suggested: Any, community: int = -1, **facts: Any) -> Any:
         """One choice through the decision seam (see :mod:`coop_agents.decisions`)."""
+        decider = self.decider
+        if decider is RULES:  # as ``choose`` answers for the rules, without the facts' closure
+            return suggested
         return choose(
-            self.decider,
+            decider,
             kind,
             options,
             suggested,
