@@ -334,6 +334,8 @@ class Governance:
 
     def apply_scheduled(self, t: int) -> None:
         """Own decisions whose deliberation has ended take effect (if still wanted)."""
+        if not self.scheduled:
+            return
         due = [s for s in self.scheduled if s[0] <= t]
         self.scheduled = [s for s in self.scheduled if s[0] > t]
         for decided_at, committee, new_state, _asked in due:

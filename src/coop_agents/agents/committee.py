@@ -31,6 +31,7 @@ EXPERT_HOLD = 0.5
 
 
 _STATES = tuple(G)  # G(k) is _STATES[k]: the values are 0, 1, 2, 3 in order
+_NORMAL = int(G.NORMAL)  # (numpy compares an array with an int faster than with an IntEnum)
 
 
 class CommunityCommittee(Organisation):
@@ -200,7 +201,8 @@ class CommunityCommittee(Organisation):
         """
         if config.alert_threshold <= 0:
             return np.zeros(len(committees), dtype=bool)
-        rest = (communities.state == G.NORMAL) & (communities.perceived == 0)
+        rest = communities.perceived == 0
+        rest &= communities.state == _NORMAL
         if config.command:
             rest &= ~communities.owner_wanted
         if config.command or any(c.decider is not RULES for c in committees):

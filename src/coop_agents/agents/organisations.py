@@ -9,8 +9,9 @@ goes through :mod:`coop_agents.decisions`) and, for a committee, its community's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import bisect
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import mesa
@@ -44,6 +45,8 @@ __all__ = [
     "EXPERT_HOLD",
 ]
 
+_ROSTER_INDEX = attrgetter("index")  # an organisation's position in the roster (and bus index)
+
 ORGANISATION_KINDS: dict[str, type[Organisation]] = {
     "government": Government,
     "street_office": StreetOffice,
@@ -68,16 +71,22 @@ class Roster:
 
     def __post_init__(self) -> None:
         # Which organisations have duties of their own besides mail and debts (a class that
-        # overrides ``busy``, such as the district grading its response level): only theirs is asked.
-        self._own_duties = [type(o).busy is not Organisation.busy for o in self.organisations]
+        # overrides ``busy``, such as the district grading its response level).
+        self._with_duties = [o for o in self.organisations if type(o).busy is not Organisation.busy]
 
-    def with_work(self) -> Iterator[Organisation]:
+    def with_work(self) -> list[Organisation]:
         """The organisations with work today, in roster order: mail in the inbox, something still
-        owed, or a duty of their own (``busy``). Most days most have none. Each is judged when its
-        turn comes, after the ones before it have stepped."""
-        for org, own_duties in zip(self.organisations, self._own_duties):
-            if org.inbox or org.owed or (own_duties and org.busy):
-                yield org
+        owed, or a duty of their own (``busy``). Most days most have none.
+
+        All are judged before any steps, as each would be at its turn: one organisation's step gives
+        no other work the same day (mail is delivered in the message phase, debts are run up by an
+        organisation's own mail, ``busy`` looks at its own queue).
+        """
+        work = [o for o in self.organisations if o.inbox or o.owed]
+        for org in self._with_duties:  # (few: put in their place, by roster index)
+            if org.busy and not (org.inbox or org.owed):
+                bisect.insort(work, org, key=_ROSTER_INDEX)
+        return work
 
     @classmethod
     def of(cls, organisations: list[Organisation]) -> Roster:
