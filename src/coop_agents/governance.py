@@ -355,7 +355,13 @@ class Governance:
 
     def hear_alert(self, community: int | np.ndarray, day: int | np.ndarray) -> None:
         """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
-        np.maximum.at(self.communities.vigilant_until, community, np.asarray(day) + VIGILANT_DAYS)
+        vigilant_until = self.communities.vigilant_until
+        if isinstance(community, int):  # one committee (a peer's message): no ufunc.at to set up
+            until = day + VIGILANT_DAYS
+            if until > vigilant_until[community]:
+                vigilant_until[community] = until
+            return
+        np.maximum.at(vigilant_until, community, np.asarray(day) + VIGILANT_DAYS)
 
     def publish_alert(self, hub: Organisation, msg: Message) -> None:
         """The hub posts an alert it received; each committee tied to it reads it after the tie's delay.

@@ -205,7 +205,7 @@ class CommunityCommittee(Organisation):
         rest &= communities.state == _NORMAL
         if config.command:
             rest &= ~communities.owner_wanted
-        if config.command or any(c.decider is not RULES for c in committees):
+        if config.command or any([c.decider is not RULES for c in committees]):  # (a list: no generator)
             for i in np.flatnonzero(rest):
                 c = committees[i]
                 if c.decider is not RULES or (config.command and c.pending is not None):
