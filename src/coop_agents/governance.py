@@ -334,8 +334,6 @@ class Governance:
 
     def apply_scheduled(self, t: int) -> None:
         """Own decisions whose deliberation has ended take effect (if still wanted)."""
-        if not self.scheduled:
-            return
         due = [s for s in self.scheduled if s[0] <= t]
         self.scheduled = [s for s in self.scheduled if s[0] > t]
         for decided_at, committee, new_state, _asked in due:
@@ -357,9 +355,7 @@ class Governance:
         """A committee hears a peer's alert on ``day``: it stays vigilant for 14 days from then."""
         vigilant_until = self.communities.vigilant_until
         if isinstance(community, int):  # one committee (a peer's message): no ufunc.at to set up
-            until = day + VIGILANT_DAYS
-            if until > vigilant_until[community]:
-                vigilant_until[community] = until
+            vigilant_until[community] = max(vigilant_until[community], day + VIGILANT_DAYS)
             return
         np.maximum.at(vigilant_until, community, np.asarray(day) + VIGILANT_DAYS)
 
