@@ -27,7 +27,7 @@ choice 'ignore' is not allowed; allowed: approve, refuse, pass_back
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -40,6 +40,7 @@ __all__ = [
     "Decider",
     "RuleDecider",
     "RULES",
+    "all_by_rules",
     "check_choice",
     "resolve_deciders",
     "DECIDER_KINDS",
@@ -119,6 +120,13 @@ class RuleDecider:
 
 
 RULES = RuleDecider()
+
+
+def all_by_rules(organisations: Iterable[Any]) -> bool:
+    """Whether every one of ``organisations`` decides by the rules: then none of their choices
+    needs asking, and a shortcut that takes the rules' answers for all of them at once is exact.
+    (A list, not a generator: cheaper for the few tens of committees it is asked of each day.)"""
+    return all([o.decider is RULES for o in organisations])
 
 
 def check_choice(decision: Decision, choice: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coop_agents.decisions import RULES
+from coop_agents.decisions import RULES, all_by_rules
 from coop_agents.governance import VERIFY_CHANCE
 from coop_agents.rng import Draws
 
@@ -154,7 +154,7 @@ class Monitoring:
             # Unified command: where the command node has named an owner for this episode's boundary
             # tasks, they are owned at once; elsewhere a bounced task asks the node for one.
             bounces[self.communities.owner_assigned[res.community[new]]] = 0
-        if any(c.decider is not RULES for c in self.committees):
+        if not all_by_rules(self.committees):
             self._own_tasks(new, at_boundary, bounces)
         if self.config.command:
             self.communities.owner_wanted[res.community[new[bounces > 0]]] = True

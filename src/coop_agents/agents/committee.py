@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coop_agents.agents.organisation import Organisation
-from coop_agents.decisions import RULES
+from coop_agents.decisions import RULES, all_by_rules
 from coop_agents.governance import OVERREACH_ALERT
 from coop_agents.governance import GovernanceState as G
 from coop_agents.messaging import Message
@@ -205,7 +205,7 @@ class CommunityCommittee(Organisation):
         rest &= communities.state == _NORMAL
         if config.command:
             rest &= ~communities.owner_wanted
-        if config.command or any([c.decider is not RULES for c in committees]):  # (a list: no generator)
+        if config.command or not all_by_rules(committees):
             for i in np.flatnonzero(rest):
                 c = committees[i]
                 if c.decider is not RULES or (config.command and c.pending is not None):
