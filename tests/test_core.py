@@ -283,3 +283,18 @@ def test_unknown_decider_keys_are_refused():
         CoordinationModel("default", "siloed", 0, residents=600, deciders={"mayor": Echo()})
     with pytest.raises(CoopError, match="no decide"):
         CoordinationModel("default", "siloed", 0, residents=600, deciders={"committee": object()})
+
+
+def test_the_time_series_keeps_every_day_when_it_grows_past_its_rows():
+    """A run may outlast its preallocated rows (run_until an event's end): the series doubles and
+    every recorded day, scalar and matrix alike, reads back as written."""
+    from coop_agents.metrics import TimeSeries
+
+    series = TimeSeries(steps=2, n_communities=3)  # 3 rows, then 6, then 12
+    for day in range(10):
+        series.record(harm=float(day), states=np.full(3, day % 4), risk=np.full(3, day / 10))
+    assert series.n == 10
+    assert series.data["harm"][:10].tolist() == [float(d) for d in range(10)]
+    assert series.states[:10, 1].tolist() == [d % 4 for d in range(10)]
+    assert np.allclose(series.matrices["risk"][:10, 2], [d / 10 for d in range(10)])
+    assert not series.data["trust"][:10].any()  # what is not given stays 0

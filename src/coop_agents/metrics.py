@@ -112,18 +112,23 @@ class TimeSeries:
         self.n = 0
         self.data = {k: np.zeros(rows) for k in self.SCALARS}
         self.matrices = {k: np.zeros((rows, n_communities), dtype=t) for k, t in self.MATRICES.items()}
+        self._rows = rows
+        # Every series by name, scalars and matrices alike: a day's record looks each up once.
+        self._columns = {**self.data, **self.matrices}
 
     @property
     def states(self) -> np.ndarray:
         return self.matrices["states"]
 
     def record(self, **values) -> None:
-        if self.n == self.states.shape[0]:
+        if self.n == self._rows:
             self.data = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.data.items()}
             self.matrices = {k: np.concatenate([v, np.zeros_like(v)]) for k, v in self.matrices.items()}
-        n, matrices, data = self.n, self.matrices, self.data
+            self._rows *= 2
+            self._columns = {**self.data, **self.matrices}
+        n, columns = self.n, self._columns
         for k, v in values.items():  # (rows start at 0: what is not given stays 0)
-            (matrices[k] if k in matrices else data[k])[n] = v
+            columns[k][n] = v
         self.n += 1
 
     def frame(self):
