@@ -15,6 +15,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -30,6 +31,7 @@ __all__ = ["Message", "MessageBus", "active_channels", "active_org_graph", "dist
 # edge by edge for the share ``horizontal_links``.
 ALWAYS = frozenset({"admin", "party", "grid", "contract"})
 HORIZONTAL = frozenset({"branch", "peer", "service"})
+_FIRST = itemgetter(0)  # a delivery's time
 # The lever that sets the days a message takes to cross a tie of each link type.
 LATENCY_LEVERS = {
     "vertical": "vertical_latency",
@@ -174,8 +176,12 @@ class MessageBus:
         self.latency_factor = latency_factor
         self.reliability_gain = reliability_gain
         self.rng = rng
-        self.free_at = np.zeros(len(capacity))
-        self.handled = np.zeros(len(capacity), dtype=np.int64)
+        # When each organisation is free and how many messages it has handled, as Python lists: the
+        # delivery loop reads and writes them one element at a time, which costs several times
+        # less on a list than on an array (see the properties ``free_at`` and ``handled``).
+        self._free_at = [0.0] * len(capacity)
+        self._handled = [0] * len(capacity)
+        self._handled_total = 0  # the sum of ``_handled``, kept as messages are handled
         # Congestion (outcomes queue_wait, longest_wait, busiest_load): days messages waited in
         # queues, the longest single wait and where, and the most messages one organisation was
         # offered in a day relative to what it can handle in a day.
@@ -217,53 +223,78 @@ class MessageBus:
 
     def send(self, msg: Message, at: float) -> bool:
         """Queue ``msg`` at its sender at time ``at``; False if no active route reaches its target."""
-        path = self.route(msg.sender, msg.target)
+        # A path already found is read straight from its search (most messages take one).
+        search = self._routes.get(msg.sender)
+        path = None if search is None else search.paths.get(msg.target)
         if path is None:
-            return False
+            path = self.route(msg.sender, msg.target)
+            if path is None:
+                return False
         msg.route, msg.hop = path, 0
         heapq.heappush(self._events, (at, next(self._seq), msg))
         return True
 
+    @property
+    def free_at(self) -> np.ndarray:
+        """When each organisation (by index) is free to handle its next message."""
+        return np.array(self._free_at, dtype=float)
+
+    @property
+    def handled(self) -> np.ndarray:
+        """Messages each organisation (by index) has handled so far, each relay counted."""
+        return np.array(self._handled, dtype=np.int64)
+
     def advance(self, until: float) -> list[Message]:
         """Process every event before ``until``; return the messages delivered, in time order."""
         delivered = []
-        # Locals: this loop runs once per message and hop.
-        events, free_at, handled, hops = self._events, self.free_at, self.handled, self._hops
+        # Locals: this loop runs once per message and hop. The running figures are kept in locals
+        # too and written back once; each is added to in the same order as before, so its value is
+        # the same to the last bit.
+        events, free_at, handled, hops = self._events, self._free_at, self._handled, self._hops
         capacity = self._capacity  # Python floats: cheaper to read one at a time than numpy scalars
         draw, pop, push, seq = self.rng.random, heapq.heappop, heapq.heappush, self._seq
+        wait_total, wait_max, wait_max_at = self.wait_total, self.wait_max, self.wait_max_at
+        done_last, lost, count = self._done_last, self.lost, 0
         # advance() is called once a day, so what arrives here is one day's load.
         offered: dict[int, int] = {}
         while events and events[0][0] < until:
             t, _, msg = pop(events)
-            node = msg.route[msg.hop]
-            cap = capacity[node]
+            route, hop = msg.route, msg.hop
+            node = route[hop]
             offered[node] = offered.get(node, 0) + 1
-            start = max(t, free_at[node])
-            if start > t:
+            start = free_at[node]
+            if start > t:  # it waits in the queue until the organisation is free
                 waited = start - t
-                self.wait_total += waited
-                if waited > self.wait_max:
-                    self.wait_max, self.wait_max_at = waited, node
-            done = start + 1.0 / cap
+                wait_total += waited
+                if waited > wait_max:
+                    wait_max, wait_max_at = waited, node
+            else:
+                start = t
+            done = start + 1.0 / capacity[node]
             free_at[node] = done
-            if done > self._done_last:
-                self._done_last = done
+            if done > done_last:
+                done_last = done
             handled[node] += 1
-            if msg.hop == len(msg.route) - 1:
+            count += 1
+            if hop == len(route) - 1:
                 msg.delivered_at = done
                 delivered.append((done, msg))
                 continue
-            delay, reliability = hops[node, msg.route[msg.hop + 1]]
+            delay, reliability = hops[node, route[hop + 1]]
             if draw() > reliability:
-                self.lost += 1
+                lost += 1
                 continue
-            msg.hop += 1
+            msg.hop = hop + 1
             push(events, (done + delay, next(seq), msg))
-        for node, count in offered.items():
-            load = count / capacity[node]
+        self.wait_total, self.wait_max, self.wait_max_at = wait_total, wait_max, wait_max_at
+        self._done_last, self.lost = done_last, lost
+        self._handled_total += count
+        for node, n in offered.items():
+            load = n / capacity[node]
             if load > self.peak_load:
                 self.peak_load, self.peak_load_at = load, node
-        return [m for _, m in sorted(delivered, key=lambda x: x[0])]
+        delivered.sort(key=_FIRST)  # in time order (a stable sort: ties stay in handling order)
+        return [m for _, m in delivered]
 
     def backlog(self, at: float) -> np.ndarray:
         """Messages waiting at each organisation at time ``at``."""
@@ -276,7 +307,7 @@ class MessageBus:
     def day_figures(self, day: int) -> dict[str, float]:
         """The day's figures of the bus for the time series: messages handled since the last call,
         in flight, the longest backlog waiting for tomorrow, messages lost so far."""
-        total = int(self.handled.sum())
+        total = self._handled_total
         handled, self._handled_before = total - self._handled_before, total
         # Nobody is still busy tomorrow once the last message handled is done by then: no backlog
         # (the same 0.0 the arrays would give, without them).
