@@ -293,7 +293,8 @@ class CoordinationModel(WorldViews, mesa.Model):
 
     def _decision_phase(self, t: int) -> None:
         gov = self.governance
-        gov.apply_scheduled(t)
+        if gov.scheduled:  # (none waiting on most days: nothing to apply)
+            gov.apply_scheduled(t)
         gov.update_delegation()
         for org in self.roster.with_work():  # the others' step would do nothing
             org.step()
@@ -301,8 +302,8 @@ class CoordinationModel(WorldViews, mesa.Model):
             comm, committees = self.world.communities, self.committees
             at_rest = CommunityCommittee.at_rest(committees, comm, self.config)
             CommunityCommittee.rest(comm, at_rest, self.config)
-            for i in np.flatnonzero(~at_rest):
-                committees[i].decide(t)
+            for committee in [c for c, rests in zip(committees, at_rest.tolist()) if not rests]:
+                committee.decide(t)  # (a list of flags is walked faster than np.flatnonzero's integers)
 
     def _action_phase(self, t: int, states: np.ndarray) -> None:
         self.actions.act(t, self._risk, states)
