@@ -291,17 +291,20 @@ class Government(Authority):
                 suggested, self.lower_since = current - 1, t
         else:
             self.lower_since = None
-        choice = self.choose(
-            "set_level",
-            LEVEL_NAMES,
-            LEVEL_NAMES[suggested],
-            -1,
-            level=LEVEL_NAMES[current],
-            communities_in_emergency=emergency,
-            communities_alerting=alerting,
-            communities=n,
-        )
-        level = LEVEL_NAMES.index(choice)
+        if self.decider is RULES:  # the rules choose the suggestion: no facts to gather for them
+            level = suggested
+        else:
+            choice = self.choose(
+                "set_level",
+                LEVEL_NAMES,
+                LEVEL_NAMES[suggested],
+                -1,
+                level=LEVEL_NAMES[current],
+                communities_in_emergency=emergency,
+                communities_alerting=alerting,
+                communities=n,
+            )
+            level = LEVEL_NAMES.index(choice)
         if level or rules.level:  # (setting no level when there is none changes nothing)
             rules.set_level(level)
 
