@@ -97,3 +97,27 @@ def test_the_delivery_loop_on_lists_delivers_what_the_loop_on_arrays_delivers(
     m = CoordinationModel(scenario, pattern, seed, **overrides)
     m.run()
     assert seen["delivered"] > 0 and seen["waited"] > 0  # messages came, and some queued
+
+
+@pytest.mark.parametrize("scenario, pattern, seed, overrides", RUNS)
+def test_the_longest_backlog_is_the_longest_of_every_organisations_backlog(
+    monkeypatch, scenario, pattern, seed, overrides
+):
+    """The day's longest backlog, made only for those still busy tomorrow, is the largest of every
+    organisation's (0 when nobody is), and the messages handled are the day's increase of the sum."""
+    kept = MessageBus.day_figures
+    seen = {"busy": 0, "before": 0}
+
+    def both(self: MessageBus, day: int):
+        figures = kept(self, day)
+        assert figures["max_backlog"] == float(self.backlog(day + 1).max())
+        total = int(self.handled.sum())
+        assert figures["messages"] == total - seen["before"]
+        seen["before"] = total
+        seen["busy"] += figures["max_backlog"] > 0
+        return figures
+
+    monkeypatch.setattr(MessageBus, "day_figures", both)
+    CoordinationModel(scenario, pattern, seed, **overrides).run()
+    if pattern in ("command", "siloed"):  # a queue at the command node, or at busy suppliers
+        assert seen["busy"] > 0  # some days left messages waiting for the next

@@ -313,12 +313,16 @@ class MessageBus:
         total = self._handled_total
         handled, self._handled_before = total - self._handled_before, total
         # Nobody is still busy tomorrow once the last message handled is done by then: no backlog
-        # (the same 0.0 the arrays would give, without them).
-        busy = self._done_last > day + 1
+        # (the same 0.0 the arrays would give, without them). Otherwise the longest is among those
+        # still busy then: the products ``backlog`` makes, made only for them.
+        at = day + 1
+        busy = self._done_last > at
         return {
             "messages": handled,
             "in_flight": self.in_flight,
-            "max_backlog": float(self.backlog(day + 1).max()) if busy else 0.0,
+            "max_backlog": max([(f - at) * c for f, c in zip(self._free_at, self._capacity) if f > at])
+            if busy
+            else 0.0,
             "lost_messages": float(self.lost),
         }
 
