@@ -1,7 +1,8 @@
 """The message and decision phases' kept values and shortcuts give what the plain computation gives,
 over real runs: the bus's delivery loop (its queues kept as lists, its running figures in locals)
-handles, loses and delivers every message as the loop over arrays did, and the count of messages
-handled it keeps is the sum over organisations."""
+handles, loses and delivers every message as the loop over arrays did; the count of messages
+handled it keeps is the sum over organisations; the day's longest backlog, made only for those
+still busy, is the longest of all; the organisations looked at for work are every one with work."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from coop_agents import CoordinationModel
+from coop_agents.agents.organisations import Roster
 from coop_agents.messaging import MessageBus
 
 RUNS = [
@@ -121,3 +123,29 @@ def test_the_longest_backlog_is_the_longest_of_every_organisations_backlog(
     CoordinationModel(scenario, pattern, seed, **overrides).run()
     if pattern in ("command", "siloed"):  # a queue at the command node, or at busy suppliers
         assert seen["busy"] > 0  # some days left messages waiting for the next
+
+
+@pytest.mark.parametrize("scenario, pattern, seed, overrides", RUNS)
+def test_the_organisations_looked_at_for_work_are_every_one_with_work(
+    monkeypatch, scenario, pattern, seed, overrides
+):
+    """Only those sent mail since the last look and those with work then are looked at; the
+    organisations picked are those a look at every organisation picks."""
+    kept = Roster.with_work
+    seen = {"owed": 0, "mail": 0}
+
+    def both(self: Roster):
+        everyone = [o for o in self.organisations if o.inbox or o.owed]
+        everyone += [o for o in self._with_duties if o.busy and o not in everyone]
+        everyone.sort(key=lambda o: o.index)
+        picked = kept(self)
+        assert picked == everyone
+        seen["owed"] += any(o.owed for o in picked)
+        seen["mail"] += any(o.inbox for o in picked)
+        return picked
+
+    monkeypatch.setattr(Roster, "with_work", both)
+    CoordinationModel(scenario, pattern, seed, **overrides).run()
+    assert seen["mail"] > 0
+    if pattern == "siloed":
+        assert seen["owed"] > 0  # suppliers that ran short still owed on the following days

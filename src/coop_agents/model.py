@@ -287,9 +287,7 @@ class CoordinationModel(WorldViews, mesa.Model):
         self.monitoring.observe(t, self.world.communities.state != G.NORMAL)
 
     def _message_phase(self, t: int) -> None:
-        orgs = self.roster.organisations
-        for msg in self.bus.advance(t + 1):
-            orgs[msg.target].inbox.append(msg)
+        self.roster.deliver(self.bus.advance(t + 1))
 
     def _decision_phase(self, t: int) -> None:
         gov = self.governance

@@ -28,6 +28,7 @@ from coop_agents.agents.organisation import (
 
 if TYPE_CHECKING:
     from coop_agents.effects import Effects
+    from coop_agents.messaging import Message
     from coop_agents.world import CommunityArrays
 
 __all__ = [
@@ -73,6 +74,18 @@ class Roster:
         # Which organisations have duties of their own besides mail and debts (a class that
         # overrides ``busy``, such as the district grading its response level).
         self._with_duties = [o for o in self.organisations if type(o).busy is not Organisation.busy]
+        # Who may have mail or debts (roster indices): those sent mail since the last look, and
+        # those that had work then (their debts, if any, are still theirs). Nobody else can: mail
+        # comes only through ``deliver`` and debts only through an organisation's own mail.
+        self._mailed: set[int] = set()
+        self._had_work: list[int] = []
+
+    def deliver(self, messages: list[Message]) -> None:
+        """Put the messages delivered today in their targets' inboxes, in order."""
+        orgs, mailed = self.organisations, self._mailed
+        for msg in messages:
+            orgs[msg.target].inbox.append(msg)
+            mailed.add(msg.target)
 
     def with_work(self) -> list[Organisation]:
         """The organisations with work today, in roster order: mail in the inbox, something still
@@ -80,9 +93,14 @@ class Roster:
 
         All are judged before any steps, as each would be at its turn: one organisation's step gives
         no other work the same day (mail is delivered in the message phase, debts are run up by an
-        organisation's own mail, ``busy`` looks at its own queue).
+        organisation's own mail, ``busy`` looks at its own queue). Only those that may have mail or
+        debts are looked at (see ``deliver``), not every organisation of the district.
         """
-        work = [o for o in self.organisations if o.inbox or o.owed]
+        orgs = self.organisations
+        maybe = self._mailed.union(self._had_work)
+        self._mailed = set()
+        work = [orgs[i] for i in sorted(maybe) if orgs[i].inbox or orgs[i].owed]
+        self._had_work = [o.index for o in work]
         for org in self._with_duties:  # (few: put in their place, by roster index)
             if org.busy and not (org.inbox or org.owed):
                 bisect.insort(work, org, key=_ROSTER_INDEX)
