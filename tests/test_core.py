@@ -298,3 +298,35 @@ def test_the_time_series_keeps_every_day_when_it_grows_past_its_rows():
     assert series.states[:10, 1].tolist() == [d % 4 for d in range(10)]
     assert np.allclose(series.matrices["risk"][:10, 2], [d / 10 for d in range(10)])
     assert not series.data["trust"][:10].any()  # what is not given stays 0
+
+
+@pytest.mark.parametrize("scenario", ["default", "recurring"])
+def test_a_run_returns_the_outcomes_worked_out_as_it_ended(scenario):
+    """run() hands back the outcomes the last day's metrics phase worked out: the same as working
+    them out again (several events included: the learning twin), and a copy the caller may change."""
+    model = CoordinationModel(scenario, "full_cycle", 3)
+    out = model.run()
+    again = model.outcomes()
+    assert out.keys() == again.keys()
+    assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(out.values(), again.values()))
+    out["harm"] = -1.0
+    assert model.run()["harm"] == again["harm"] != -1.0
+
+
+def test_each_events_state_moves_are_counted_day_by_day():
+    """An event's emergencies (moves into emergency) and secondary crises (post-transition back to
+    emergency), counted over its window of the per-community states, one community and day at a time."""
+    from coop_agents.metrics import event_outcomes
+
+    model = CoordinationModel("recurring", "siloed", 1)
+    model.run()
+    states = model.series.states[: model.series.n].astype(int)
+    specs = model.hazard.begun
+    events = event_outcomes(model)
+    assert len(events) >= 2 and sum(e["emergencies"] for e in events) > 0
+    for e, event in enumerate(events):
+        lo = specs[e].day
+        hi = specs[e + 1].day if e + 1 < len(specs) else model.series.n
+        moves = [(states[d, c], states[d + 1, c]) for d in range(lo, hi - 1) for c in range(states.shape[1])]
+        assert event["emergencies"] == sum(a != 2 and b == 2 for a, b in moves)
+        assert event["secondary_crises"] == sum(a == 3 and b == 2 for a, b in moves)

@@ -146,8 +146,11 @@ def _censored_mean(end: np.ndarray, start: np.ndarray, censor: np.ndarray | int,
     """Mean of ``end - start`` over ``among``, taking ``censor`` where ``end`` never happened."""
     if not among.any():
         return float("nan")
-    censor = np.broadcast_to(censor, end.shape)
-    done = np.where(end[among] >= 0, np.minimum(end[among], censor[among]), censor[among])
+    censor = np.asarray(censor)
+    if censor.ndim:  # (a 0-d array keeps its type in the arithmetic below, as the broadcast one did)
+        censor = censor[among]
+    ended = end[among]
+    done = np.where(ended >= 0, np.minimum(ended, censor), censor)
     return float(np.mean(np.maximum(done - start[among], 0)))
 
 
@@ -201,7 +204,7 @@ def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
         measure = _first_at_or_after(level > 0, zero)
         detect = _first_at_or_after(seen, zero)
         critical = _first_at_or_after(risk >= 1.0, zero)
-        moves = list(zip(states[:-1].T, states[1:].T))
+        before, after = states[:-1], states[1:]  # each community's state one day and the next
         out.append(
             {
                 "event": float(e),
@@ -212,8 +215,8 @@ def event_outcomes(model: CoordinationModel) -> list[dict[str, float]]:
                 "detection_delay": _censored_mean(detect, onset, risk_end, reached),
                 "response_delay": _censored_mean(measure, onset, risk_end, reached),
                 "missed_windows": float(((critical >= 0) & ((measure < 0) | (measure > critical))).sum()),
-                "secondary_crises": float(sum(((a == 3) & (b == 2)).sum() for a, b in moves)),
-                "emergencies": float(sum(((a != 2) & (b == 2)).sum() for a, b in moves)),
+                "secondary_crises": float(np.count_nonzero((before == 3) & (after == 2))),
+                "emergencies": float(np.count_nonzero((before != 2) & (after == 2))),
                 "false_alarms": float(sum(lo <= d < hi for d in model.tally.false_alarm_days)),
                 "trust_at_start": float(series.data["trust"][lo]),
                 "lessons_at_start": float(series.data["lessons"][lo]),
