@@ -48,6 +48,11 @@ VULNERABLE_REPORT_WITHOUT_PRIVACY, PRIVACY_REPORT_GAIN = 0.5, 1.5
 # Psychological support (specialty psychological): while measures are withdrawn, residents it reaches
 # keep precautions worth this share of full measures (protection, not measures: nothing is ordered).
 PSYCH_PRECAUTION = 0.3
+# The constants the busiest days use on small arrays, as 0-d arrays: an array operand skips the
+# conversion of a Python float on every call (the same float64 operations, the same numbers).
+_HALF, _STRONG, _LOCKDOWN = np.array(0.5), np.array(STRONG_MEASURES), np.array(LOCKDOWN_NEED)
+_NEED_REPORT, _MEASURE_COST = np.array(NEED_REPORT), np.array(MEASURE_COST)
+_SERVICE_COST = np.array(SERVICE_COST)
 
 
 class Actions:
@@ -94,6 +99,12 @@ class Actions:
         if care_known.size and care_known.any():
             listed = listed | care_known[self.residents.community]
         self._listed = self.residents.vulnerable & listed
+        # Each resident's factor on the chance of reporting a need (fixed for the run: who is
+        # vulnerable does not change), read for those in need; and vulnerability as 0.0/1.0, the
+        # number the service order subtracts (the same as subtracting the bool).
+        vulnerable = self.residents.vulnerable
+        self._report_factor = np.where(vulnerable, VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
+        self._vulnerable_one = vulnerable.astype(float)
         # Whether psychological support keeps precautions anywhere once measures end, and how much.
         psych = effects.psychological
         self._precautions, self._precaution = bool(psych.size and psych.any()), PSYCH_PRECAUTION * psych
@@ -120,7 +131,7 @@ class Actions:
             + res.spread(drills)
         ).clip(0.0, 1.0)
         # Protection depends on compliance wherever measures are on: recompute it tomorrow.
-        if self.effect is not None and self.effect.any():
+        if self.effect is not None and np.count_nonzero(self.effect):
             self.effect = None
 
     def follow_behaviour(self) -> None:
@@ -161,7 +172,7 @@ class Actions:
         # Where measures are on (None: nowhere). On a normal day without the district's floor
         # ``level`` is 0 everywhere.
         acting = level > 0 if floor > 0 or not normal else None
-        if acting is not None and not acting.any():
+        if acting is not None and not np.count_nonzero(acting):
             acting = None
         measured = acting is not None
         self._mark(t, true_risk, states, acting, n_post > 0)
@@ -194,10 +205,10 @@ class Actions:
             tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
             comm.event_measured |= acting
         critical = true_risk >= 1.0
-        if critical.any():
+        if np.count_nonzero(critical):
             tally.missed |= critical & (tally.first_measure < 0)
             missed_now = critical & ~comm.event_measured & ~comm.event_missed
-            if missed_now.any():
+            if np.count_nonzero(missed_now):
                 comm.event_missed |= missed_now
                 comm.trust_loss[missed_now] += self.config.missed_penalty
         # The burden of measures, kept in two parts neither of which hides in the other: measures
@@ -239,12 +250,12 @@ class Actions:
             post = states == G.POST_TRANSITION
             protect = np.where(post, np.maximum(effect, self._precaution), effect)
         self._protected_for, self._protected_effect = inputs, effect
-        if self.effect is None or (protect != self.effect).any():
+        if self.effect is None or np.count_nonzero(protect != self.effect):
             res.protection = np.minimum(
                 MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
             )
             self.effect = protect
-            self._unprotected = not protect.any()
+            self._unprotected = not np.count_nonzero(protect)
         return effect
 
     def _warnings(self, effect: np.ndarray) -> np.ndarray:
@@ -268,7 +279,7 @@ class Actions:
             comm.available.fill(1.0)  # nothing used today, so nothing lacks
             return
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
-        use = comm.size * level * MEASURE_COST + served_by_comm * SERVICE_COST
+        use = comm.size * level * _MEASURE_COST + served_by_comm * _SERVICE_COST
         comm.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
         rules = self.rules
         pooled = self.config.resource_pooling == "pooled" and rules is not None
@@ -312,7 +323,7 @@ class Actions:
             return in_need
         capacity = self.needs_capacity(states) * comm.available
         self.care_today = self.care_today * comm.available
-        served = self._who_is_served(t, in_need, capacity) if capacity.any() else in_need[:0]
+        served = self._who_is_served(t, in_need, capacity) if np.count_nonzero(capacity) else in_need[:0]
         if self.hazard_serves:
             helped = np.zeros(res.n, dtype=bool)
             helped[served] = True
@@ -336,8 +347,8 @@ class Actions:
         every few days."""
         res = self.residents
         need = self.hazard.needs(t)
-        strong = None if level is None else level >= STRONG_MEASURES
-        if strong is not None and strong.any():
+        strong = None if level is None else level >= _STRONG
+        if strong is not None and np.count_nonzero(strong):
             # Who is confined changes only with the communities under strong measures.
             key = strong.tobytes()
             if key != self._strong:
@@ -345,7 +356,7 @@ class Actions:
             confined = self._confined
             if confined.size:  # (about one day in three) the hazard's array is read only: change a copy
                 need = need.copy()
-                need[confined[self.draws["lockdown"].at(t, confined) < LOCKDOWN_NEED]] = True
+                need[confined[self.draws["lockdown"].at(t, confined) < _LOCKDOWN]] = True
         return need.nonzero()[0]
 
     def _who_is_served(self, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -358,20 +369,22 @@ class Actions:
         report_u, order_u = self.draws["need_report"].at_two(self.draws["priority"], t, in_need)
         is_known = res.detected[in_need] | (report_u < self.need_report(in_need)) | self._listed[in_need]
         known = in_need[is_known]
-        quota = np.floor(capacity + 0.5)
+        if not known.size:
+            return known
+        quota = np.floor(capacity + _HALF)
         where = res.community[known]
         # Who is served first matters only where more residents are known to need help than can get it.
-        if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
+        if not np.count_nonzero(np.bincount(where, minlength=n_comm) > quota):
             return known
         # Order within each community: vulnerable first with a registry, else at random.
         priority = order_u[is_known]
         key = priority
         if cfg.vulnerable_registry:
-            key = key - res.vulnerable[known]
-        if self.care_today.any():
+            key = key - self._vulnerable_one[known]
+        if np.count_nonzero(self.care_today):
             # Care organisations' help goes to vulnerable residents first (specialty care);
             # what it leaves, and everyone else's help, is shared as usual.
-            care_quota = np.minimum(np.floor(self.care_today + 0.5), quota)
+            care_quota = np.minimum(np.floor(self.care_today + _HALF), quota)
             first = self._take(where, res.vulnerable[known].nonzero()[0], priority, care_quota)
             used = np.bincount(where[first], minlength=n_comm)
             left = np.ones(known.size, dtype=bool)
@@ -399,10 +412,10 @@ class Actions:
         """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
         vulnerable report less readily without privacy protection."""
         cfg, res = self.config, self.residents
-        report = NEED_REPORT * res.trust[rows]  # (a factor 1.0 would change no number: left out)
+        report = _NEED_REPORT * res.trust[rows]  # (a factor 1.0 would change no number: left out)
         if cfg.privacy:
             return report * PRIVACY_REPORT_GAIN
-        return report * np.where(res.vulnerable[rows], VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
+        return report * self._report_factor[rows]
 
     def needs_capacity(self, states: np.ndarray) -> np.ndarray:
         """Residents each community can help today: staff, volunteers, organisations (design §2.5);

@@ -1,0 +1,86 @@
+"""What the actions phase keeps between days, or works out once for the run, gives what the day's
+computation from scratch gives, bit for bit, over real runs: who is served, residents' protection,
+the tally's marks and the capacity to help."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coop_agents import CoordinationModel
+from coop_agents.actions import (
+    NEED_REPORT,
+    PRIVACY_REPORT_GAIN,
+    VULNERABLE_REPORT_WITHOUT_PRIVACY,
+    Actions,
+)
+
+SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=80)
+RUNS = [
+    ("default", "full_cycle", SMALL),  # privacy, a registry, care organisations, pooled stocks
+    ("default", "siloed", SMALL),  # no privacy, no registry
+    ("recurring", "full_cycle", {"steps": 120}),  # several events, one after another
+    ("rural_flood", "full_cycle", SMALL),  # a shock: help that keeps residents safe
+]
+
+
+def _served_from_scratch(
+    actions: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """Who of ``in_need`` is served, every number read and worked out afresh (and whether help ran
+    short somewhere, so that the order decided)."""
+    cfg, res, n_comm = actions.config, actions.residents, actions.communities.n
+    report_u = actions.draws["need_report"].at(t, in_need)
+    order_u = actions.draws["priority"].at(t, in_need)
+    report = NEED_REPORT * res.trust[in_need]
+    if cfg.privacy:
+        report = report * PRIVACY_REPORT_GAIN
+    else:
+        report = report * np.where(res.vulnerable[in_need], VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
+    is_known = res.detected[in_need] | (report_u < report) | actions._listed[in_need]
+    known = in_need[is_known]
+    quota = np.floor(capacity + 0.5)
+    where = res.community[known]
+    if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
+        return known, False
+
+    def take(rows: np.ndarray, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
+        taken = [
+            r
+            for k in range(n_comm)
+            for r in sorted((r for r in rows.tolist() if where[r] == k), key=lambda r: key[r])[
+                : int(max(quota[k], 0))
+            ]
+        ]
+        return np.array(sorted(taken), dtype=np.intp)
+
+    priority = order_u[is_known]
+    key = priority - res.vulnerable[known] if cfg.vulnerable_registry else priority
+    everyone = np.arange(known.size)
+    if actions.care_today.any():
+        care_quota = np.minimum(np.floor(actions.care_today + 0.5), quota)
+        first = take(res.vulnerable[known].nonzero()[0], priority, care_quota)
+        used = np.bincount(where[first], minlength=n_comm)
+        rest = np.setdiff1d(everyone, first)
+        return known[np.union1d(first, take(rest, key, quota - used))], True
+    return known[take(everyone, key, quota)], True
+
+
+@pytest.mark.parametrize("scenario, pattern, overrides", RUNS)
+def test_who_is_served_is_the_computation_from_scratch(monkeypatch, scenario, pattern, overrides):
+    calls = {"served": 0, "short": 0}
+    serve = Actions._who_is_served
+
+    def checked(self: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        served = serve(self, t, in_need, capacity)
+        expected, short = _served_from_scratch(self, t, in_need, capacity)
+        assert np.array_equal(np.sort(served), expected)
+        calls["served"] += 1
+        calls["short"] += short
+        return served
+
+    monkeypatch.setattr(Actions, "_who_is_served", checked)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert calls["served"]  # the check ran
+    if scenario == "default":
+        assert calls["short"]  # also on days when the order of service decided
