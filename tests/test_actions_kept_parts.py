@@ -9,6 +9,8 @@ import pytest
 
 from coop_agents import CoordinationModel
 from coop_agents.actions import (
+    MAX_PROTECTION,
+    MEASURE_EFFICACY,
     NEED_REPORT,
     PRIVACY_REPORT_GAIN,
     VULNERABLE_REPORT_WITHOUT_PRIVACY,
@@ -84,3 +86,37 @@ def test_who_is_served_is_the_computation_from_scratch(monkeypatch, scenario, pa
     assert calls["served"]  # the check ran
     if scenario == "default":
         assert calls["short"]  # also on days when the order of service decided
+
+
+@pytest.mark.parametrize(
+    "scenario, pattern, overrides", [*RUNS, ("default", "siloed", {**SMALL, "territorial_load": 1.0})]
+)
+def test_protection_set_community_by_community_is_the_whole_computation(
+    monkeypatch, scenario, pattern, overrides
+):
+    """Residents' protection after every day, also when only some communities' numbers were
+    written again, is what one pass over every resident gives."""
+    days = {"checked": 0, "in_part": 0}
+    act, set_protection = Actions.act, Actions._set_protection
+
+    def counted(self: Actions, protect: np.ndarray) -> None:
+        whole = self.residents.protection
+        set_protection(self, protect)
+        days["in_part"] += self.residents.protection is whole
+
+    def checked(self: Actions, t: int, true_risk: np.ndarray, states: np.ndarray) -> None:
+        act(self, t, true_risk, states)
+        res = self.residents
+        if self.effect is not None:
+            expected = np.minimum(
+                MAX_PROTECTION, MEASURE_EFFICACY * self.effect[res.community] * res.compliance
+            )
+            assert np.array_equal(res.protection, expected)
+            days["checked"] += 1
+
+    monkeypatch.setattr(Actions, "act", checked)
+    monkeypatch.setattr(Actions, "_set_protection", counted)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert days["checked"]
+    if scenario == "default":
+        assert days["in_part"]  # some days changed only a few communities' numbers

@@ -114,6 +114,13 @@ class Actions:
         self._protected_for: tuple[bytes, bytes, bytes, bytes | None] | None = None  # _protect
         self._protected_effect = np.zeros(0)
         self._unprotected = False  # ``effect`` is known and 0 everywhere (act)
+        # Where each community's residents begin and end, when residents are grouped by community
+        # (else None), and the protection array this run made (_set_protection).
+        community = self.residents.community
+        grouped = bool(np.all(community[1:] >= community[:-1]))
+        ends = np.cumsum(np.bincount(community, minlength=self.communities.n)).tolist()
+        self._bounds: list[int] | None = [0, *ends] if grouped else None
+        self._own_protection: np.ndarray | None = None
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -235,7 +242,7 @@ class Actions:
         """Residents' protection from today's measures: contacts cut in proportion to the level,
         fidelity, supplies and compliance. The effect changes on few days, so each resident's
         protection is recomputed only then. Returns the effect (per community)."""
-        res, comm = self.residents, self.communities
+        comm = self.communities
         factor = self.rules.fidelity_factor() if self.rules is not None else None
         # The same inputs as last time give the same effect, and the protection it gave stands
         # unless behaviour was refreshed since (``effect`` is None then).
@@ -251,12 +258,29 @@ class Actions:
             protect = np.where(post, np.maximum(effect, self._precaution), effect)
         self._protected_for, self._protected_effect = inputs, effect
         if self.effect is None or np.count_nonzero(protect != self.effect):
-            res.protection = np.minimum(
-                MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
-            )
+            self._set_protection(protect)
             self.effect = protect
             self._unprotected = not np.count_nonzero(protect)
         return effect
+
+    def _set_protection(self, protect: np.ndarray) -> None:
+        """Residents' protection from ``protect`` (per community): contacts cut by efficacy and
+        compliance. While compliance is as it was when protection was last set (``effect`` is
+        not None), only residents of the few communities whose number changed get new ones, with
+        the same arithmetic (the community's number times efficacy, times the resident's
+        compliance); in place, and only into the array this run made."""
+        res, bounds, before = self.residents, self._bounds, self.effect
+        if before is not None and bounds is not None and res.protection is self._own_protection:
+            changed = (protect != before).nonzero()[0]
+            if 3 * changed.size <= len(bounds):  # (for more, one pass over everyone costs as much)
+                out, compliance = res.protection, res.compliance
+                for k, p in zip(changed.tolist(), protect[changed].tolist()):
+                    lo, hi = bounds[k], bounds[k + 1]
+                    np.minimum(MAX_PROTECTION, MEASURE_EFFICACY * p * compliance[lo:hi], out=out[lo:hi])
+                return
+        res.protection = self._own_protection = np.minimum(
+            MAX_PROTECTION, MEASURE_EFFICACY * res.spread(protect) * res.compliance
+        )
 
     def _warnings(self, effect: np.ndarray) -> np.ndarray:
         """Where committees warn their residents today (``warn``): the rules warn wherever
