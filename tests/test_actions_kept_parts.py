@@ -120,3 +120,42 @@ def test_protection_set_community_by_community_is_the_whole_computation(
     assert days["checked"]
     if scenario == "default":
         assert days["in_part"]  # some days changed only a few communities' numbers
+
+
+@pytest.mark.parametrize("scenario, pattern, overrides", RUNS)
+def test_the_burden_of_measures_and_the_states_counts_kept_are_the_days_own(
+    monkeypatch, scenario, pattern, overrides
+):
+    """The burden of measures added each day, and what is kept of the states (counts, who is
+    alerted), are what the day's states, measures and risk give from scratch."""
+    days = {"measured": 0, "winding": 0}
+    mark, act = Actions._mark, Actions.act
+
+    def checked_mark(self: Actions, t, true_risk, states, acting, winding) -> None:
+        tally, size = self.tally, self.communities.size
+        before = tally.unneeded_measures, tally.wind_down_days
+        mark(self, t, true_risk, states, acting, winding)
+        unneeded = wind_down = 0.0
+        if acting is not None:
+            idle = acting & (true_risk == 0)
+            post = states == 3
+            unneeded = float(size[idle & ~post].sum()) if winding else float(size[idle].sum())
+            wind_down = float(size[acting & post].sum()) if winding else 0.0
+            days["measured"] += 1
+            days["winding"] += winding
+        assert tally.unneeded_measures == before[0] + unneeded
+        assert tally.wind_down_days == before[1] + wind_down
+
+    def checked_act(self: Actions, t, true_risk, states) -> None:
+        act(self, t, true_risk, states)
+        counts, n_normal, n_post, alerted, state_of = self._by_state
+        assert np.array_equal(counts, np.bincount(states, minlength=4))
+        assert (n_normal, n_post) == (int((states == 0).sum()), int((states == 3).sum()))
+        assert alerted == np.flatnonzero(states != 0).tolist() and state_of == states.tolist()
+
+    monkeypatch.setattr(Actions, "_mark", checked_mark)
+    monkeypatch.setattr(Actions, "act", checked_act)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert days["measured"]
+    if (scenario, pattern) == ("default", "full_cycle"):
+        assert days["winding"]  # also days with a community in post-transition

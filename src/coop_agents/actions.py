@@ -17,6 +17,7 @@ from coop_agents.hazards import Hazard
 from coop_agents.help_capacity import HelpCapacity
 from coop_agents.readiness import READINESS_REF
 from coop_agents.rng import Draws
+from coop_agents.service_order import care_first, take
 
 if TYPE_CHECKING:
     from coop_agents.agents.organisations import CommunityCommittee
@@ -52,7 +53,7 @@ PSYCH_PRECAUTION = 0.3
 # conversion of a Python float on every call (the same float64 operations, the same numbers).
 _HALF, _STRONG, _LOCKDOWN = np.array(0.5), np.array(STRONG_MEASURES), np.array(LOCKDOWN_NEED)
 _NEED_REPORT, _MEASURE_COST = np.array(NEED_REPORT), np.array(MEASURE_COST)
-_SERVICE_COST = np.array(SERVICE_COST)
+_SERVICE_COST, _ZERO, _ONE = np.array(SERVICE_COST), np.array(0.0), np.array(1.0)
 
 
 class Actions:
@@ -116,11 +117,15 @@ class Actions:
         self._unprotected = False  # ``effect`` is known and 0 everywhere (act)
         # Where each community's residents begin and end, when residents are grouped by community
         # (else None), and the protection array this run made (_set_protection).
-        community = self.residents.community
-        grouped = bool(np.all(community[1:] >= community[:-1]))
-        ends = np.cumsum(np.bincount(community, minlength=self.communities.n)).tolist()
-        self._bounds: list[int] | None = [0, *ends] if grouped else None
+        where = self.residents.community
+        ends = np.cumsum(np.bincount(where, minlength=self.communities.n)).tolist()
+        self._bounds = [0, *ends] if bool(np.all(where[1:] >= where[:-1])) else None
         self._own_protection: np.ndarray | None = None
+        # What follows from the states alone (act), and the day's burden of measures (_mark), with
+        # the inputs they were made from: both change on few days.
+        self._states_for, self._by_state = b"", (np.zeros(4, np.intp), 0, 0, list[int](), list[int]())
+        self._burden_for = (b"", b"", b"")
+        self._burden: tuple[float, float | None] = (0.0, None)
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -159,14 +164,18 @@ class Actions:
         asks whether it would change anything today, and leaves the arrays as they are if not.
         """
         cfg, res, comm = self.config, self.residents, self.communities
-        counts = np.bincount(states, minlength=4)
-        n_normal, _, _, n_post = counts.tolist()
+        key = states.tobytes()
+        if key != self._states_for:
+            counts = np.bincount(states, minlength=4)
+            n_normal, _, _, n_post = counts.tolist()
+            alerted = (states != G.NORMAL).nonzero()[0].tolist()
+            self._states_for, self._by_state = key, (counts, n_normal, n_post, alerted, states.tolist())
+        counts, n_normal, n_post, alerted, state_of = self._by_state
         normal = n_normal == comm.n  # every community in the normal state
         level = np.zeros(comm.n)  # no measures in the normal state
         if not normal:
             # Only a committee in post-transition has a stage to step down (states are its own).
-            state_of = states.tolist()
-            for k in (states != G.NORMAL).nonzero()[0].tolist():
+            for k in alerted:
                 committee = self.committees[k]
                 if state_of[k] == G.POST_TRANSITION:
                     committee.step_down(t)
@@ -211,7 +220,7 @@ class Actions:
         if acting is not None:
             tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
             comm.event_measured |= acting
-        critical = true_risk >= 1.0
+        critical = true_risk >= _ONE
         if np.count_nonzero(critical):
             tally.missed |= critical & (tally.first_measure < 0)
             missed_now = critical & ~comm.event_measured & ~comm.event_missed
@@ -221,14 +230,22 @@ class Actions:
         # The burden of measures, kept in two parts neither of which hides in the other: measures
         # where nothing was there (in an alert or emergency, or under the district's floor in
         # normal times), and the graded wind-down (each would add 0.0 where there is none).
+        # Both follow from where measures are on, where nothing is and the states: kept until one changes.
         if acting is not None:
-            idle = acting & (true_risk == 0)
-            if winding:
-                post = states == G.POST_TRANSITION
-                tally.unneeded_measures += float(comm.size[idle & ~post].sum())
-                tally.wind_down_days += float(comm.size[acting & post].sum())
-            else:
-                tally.unneeded_measures += float(comm.size[idle].sum())
+            nothing = true_risk == _ZERO
+            key = (acting.tobytes(), nothing.tobytes(), states.tobytes() if winding else b"")
+            if key != self._burden_for:
+                idle = acting & nothing
+                if winding:
+                    post = states == G.POST_TRANSITION
+                    self._burden = float(comm.size[idle & ~post].sum()), float(comm.size[acting & post].sum())
+                else:
+                    self._burden = float(comm.size[idle].sum()), None
+                self._burden_for = key
+            unneeded, wind_down = self._burden
+            tally.unneeded_measures += unneeded
+            if wind_down is not None:
+                tally.wind_down_days += wind_down
 
     def _effect(self, level: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
         """The measures' effect per community: the level cut by supplies and fidelity (``factor``:
@@ -409,28 +426,10 @@ class Actions:
             # Care organisations' help goes to vulnerable residents first (specialty care);
             # what it leaves, and everyone else's help, is shared as usual.
             care_quota = np.minimum(np.floor(self.care_today + _HALF), quota)
-            first = self._take(where, res.vulnerable[known].nonzero()[0], priority, care_quota)
-            used = np.bincount(where[first], minlength=n_comm)
-            left = np.ones(known.size, dtype=bool)
-            left[first] = False
-            rest = left.nonzero()[0]
-            chosen = np.sort(np.concatenate([first, self._take(where, rest, key, quota - used)]))
+            chosen = care_first(where, res.vulnerable[known].nonzero()[0], priority, key, quota, care_quota)
         else:
-            chosen = self._take(where, None, key, quota)
+            chosen = take(where, None, key, quota)
         return known[chosen]
-
-    @staticmethod
-    def _take(where: np.ndarray, rows: np.ndarray | None, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
-        """Of positions ``rows`` (all when None) of residents in communities ``where``, the first
-        ``quota[c]`` of each community ``c`` by ``key`` (positions, in the order taken)."""
-        if rows is not None:
-            where, key = where[rows], key[rows]
-        order = np.lexsort((key, where))
-        comm_sorted = where[order]
-        starts = comm_sorted.searchsorted(comm_sorted)  # where each one's community begins
-        rank = np.arange(order.size) - starts
-        taken = order[rank < quota[comm_sorted]]
-        return taken if rows is None else rows[taken]
 
     def need_report(self, rows: np.ndarray) -> np.ndarray:
         """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
