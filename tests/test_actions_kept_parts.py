@@ -16,6 +16,8 @@ from coop_agents.actions import (
     VULNERABLE_REPORT_WITHOUT_PRIVACY,
     Actions,
 )
+from coop_agents.help_capacity import PARTY_HELP, STAFF_HELP, VOLUNTEER_HELP
+from coop_agents.readiness import READINESS_REF
 
 SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=80)
 RUNS = [
@@ -159,3 +161,35 @@ def test_the_burden_of_measures_and_the_states_counts_kept_are_the_days_own(
     assert days["measured"]
     if (scenario, pattern) == ("default", "full_cycle"):
         assert days["winding"]  # also days with a community in post-transition
+
+
+@pytest.mark.parametrize("scenario, pattern, overrides", RUNS)
+def test_the_capacity_to_help_is_the_days_computation_from_scratch(monkeypatch, scenario, pattern, overrides):
+    """What the capacity keeps between days (the parts fixed for the run and those that follow the
+    states) gives the day's capacity of the design's formula, bit for bit."""
+    days = []
+    capacity_today = Actions.needs_capacity
+
+    def checked(self: Actions, states: np.ndarray) -> np.ndarray:
+        capacity = capacity_today(self, states)
+        cfg, fx, comm, rules = self.config, self.effects, self.communities, self.rules
+        if not (cfg.mitigation or cfg.response):
+            assert not capacity.any()
+            return capacity
+        crisis, contracted = states != 0, states == 2
+        if rules is not None and rules.level:
+            crisis, contracted = crisis | rules.mobilised, contracted | rules.unlocked
+        pooling = 0.5 + 0.5 * cfg.coordination
+        staff = STAFF_HELP * comm.size * (1 + cfg.training)
+        volunteers = VOLUNTEER_HELP * cfg.participation * comm.size * pooling
+        reached = np.where(fx.branch_mobilised, 1.0, 0.2)
+        party = fx.party_members * PARTY_HELP * (0.3 + 0.7 * cfg.training) * pooling * reached
+        social = fx.service_direct + fx.service_contract * contracted
+        turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
+        assert np.array_equal(capacity, staff + crisis * (volunteers * turnout + party + social))
+        days.append(bool(crisis.any()))
+        return capacity
+
+    monkeypatch.setattr(Actions, "needs_capacity", checked)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert days

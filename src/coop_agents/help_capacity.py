@@ -27,6 +27,9 @@ __all__ = ["HelpCapacity"]
 STAFF_HELP = 0.01  # residents a committee helps per day, per resident of the community
 VOLUNTEER_HELP = 0.03  # residents helped per day, per resident, at full participation
 PARTY_HELP = 0.3  # residents one mobilised party member helps per day, at full training
+# The day's constants as 0-d arrays: an array operand skips the conversion of a Python float on
+# every call (the same float64 operations, the same numbers).
+_HALF, _TWO, _REF = np.array(0.5), np.array(2.0), np.array(READINESS_REF)
 
 
 class HelpCapacity:
@@ -57,7 +60,7 @@ class HelpCapacity:
         staff, volunteers_at_turnout_1, party = self.fixed()
         crisis, social, care = self.by_state(states)
         # Peacetime activities build the ties that turn residents out as volunteers (readiness).
-        turnout = 0.5 + 0.5 * np.minimum(2.0, comm.readiness / READINESS_REF)
+        turnout = _HALF + _HALF * np.minimum(_TWO, comm.readiness / _REF)
         volunteers = volunteers_at_turnout_1 * turnout
         return staff + crisis * (volunteers + party + social), care
 
