@@ -128,15 +128,21 @@ def test_protection_set_community_by_community_is_the_whole_computation(
 def test_the_burden_of_measures_and_the_states_counts_kept_are_the_days_own(
     monkeypatch, scenario, pattern, overrides
 ):
-    """The burden of measures added each day, and what is kept of the states (counts, who is
-    alerted), are what the day's states, measures and risk give from scratch."""
+    """The burden of measures added each day, the first measures marked, and what is kept of the
+    states (counts, who is alerted), are what the day's states, measures and risk give from
+    scratch."""
     days = {"measured": 0, "winding": 0}
     mark, act = Actions._mark, Actions.act
+    first_measure = {}
 
     def checked_mark(self: Actions, t, true_risk, states, acting, winding) -> None:
         tally, size = self.tally, self.communities.size
         before = tally.unneeded_measures, tally.wind_down_days
+        first = first_measure.setdefault(id(self), tally.first_measure.copy())
         mark(self, t, true_risk, states, acting, winding)
+        if acting is not None:
+            first[acting & (tally.onset >= 0) & (first < 0)] = t
+        assert np.array_equal(tally.first_measure, first)
         unneeded = wind_down = 0.0
         if acting is not None:
             idle = acting & (true_risk == 0)
@@ -193,3 +199,25 @@ def test_the_capacity_to_help_is_the_days_computation_from_scratch(monkeypatch, 
     monkeypatch.setattr(Actions, "needs_capacity", checked)
     CoordinationModel(scenario, pattern, 7, **overrides).run()
     assert days
+
+
+def test_first_measures_are_marked_when_the_onset_comes_under_measures_already_on():
+    """Measures on before a community's onset (the district's floor, a false alarm): its first
+    measure is marked on the day of its onset, also while where measures are on stays the same;
+    over random days the marks are the rule's, worked out from scratch."""
+    m = CoordinationModel("default", "full_cycle", 7, **SMALL)
+    marks, tally, n = m.actions.marks, m.tally, m.world.communities.n
+    states, risk = np.zeros(n, dtype=np.int64), np.zeros(n)
+    tally.onset[:], tally.first_measure[:] = -1, -1
+    everywhere = np.ones(n, dtype=bool)
+    marks.day(1, risk, states, everywhere, False)
+    tally.onset[2] = 2
+    marks.day(2, risk, states, everywhere, False)
+    assert tally.first_measure[2] == 2 and (np.delete(tally.first_measure, 2) < 0).all()
+    rng, first = np.random.default_rng(3), tally.first_measure.copy()
+    for t in range(3, 60):
+        acting = everywhere if rng.random() < 0.5 else rng.random(n) < 0.5
+        tally.onset[(tally.onset < 0) & (rng.random(n) < 0.05)] = t
+        marks.day(t, risk, states, acting if acting.any() else None, False)
+        first[acting & (tally.onset >= 0) & (first < 0)] = t
+        assert np.array_equal(tally.first_measure, first)

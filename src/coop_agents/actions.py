@@ -15,6 +15,7 @@ from coop_agents.decisions import RULES
 from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard
 from coop_agents.help_capacity import HelpCapacity
+from coop_agents.marks import DayMarks
 from coop_agents.readiness import READINESS_REF
 from coop_agents.rng import Draws
 from coop_agents.service_order import care_first, take
@@ -53,7 +54,7 @@ PSYCH_PRECAUTION = 0.3
 # conversion of a Python float on every call (the same float64 operations, the same numbers).
 _HALF, _STRONG, _LOCKDOWN = np.array(0.5), np.array(STRONG_MEASURES), np.array(LOCKDOWN_NEED)
 _NEED_REPORT, _MEASURE_COST = np.array(NEED_REPORT), np.array(MEASURE_COST)
-_SERVICE_COST, _ZERO, _ONE = np.array(SERVICE_COST), np.array(0.0), np.array(1.0)
+_SERVICE_COST = np.array(SERVICE_COST)
 
 
 class Actions:
@@ -121,11 +122,9 @@ class Actions:
         ends = np.cumsum(np.bincount(where, minlength=self.communities.n)).tolist()
         self._bounds = [0, *ends] if bool(np.all(where[1:] >= where[:-1])) else None
         self._own_protection: np.ndarray | None = None
-        # What follows from the states alone (act), and the day's burden of measures (_mark), with
-        # the inputs they were made from: both change on few days.
+        # What follows from the states alone (act), with the states it was made from; the tally's marks.
         self._states_for, self._by_state = b"", (np.zeros(4, np.intp), 0, 0, list[int](), list[int]())
-        self._burden_for = (b"", b"", b"")
-        self._burden: tuple[float, float | None] = (0.0, None)
+        self.marks = DayMarks(self.config, self.communities, tally)
         self.refresh_behaviour()
 
     # ------------------------------------------------------------------ residents' behaviour
@@ -213,39 +212,8 @@ class Actions:
     def _mark(
         self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray | None, winding: bool
     ) -> None:
-        """The tally's marks of the day: first measures, critical points passed with nothing done
-        (trust falls too), and the burden of measures. ``acting``: where measures are on (None:
-        nowhere); ``winding``: whether any community is in post-transition."""
-        comm, tally = self.communities, self.tally
-        if acting is not None:
-            tally.mark_first(tally.first_measure, acting & (tally.onset >= 0), t)
-            comm.event_measured |= acting
-        critical = true_risk >= _ONE
-        if np.count_nonzero(critical):
-            tally.missed |= critical & (tally.first_measure < 0)
-            missed_now = critical & ~comm.event_measured & ~comm.event_missed
-            if np.count_nonzero(missed_now):
-                comm.event_missed |= missed_now
-                comm.trust_loss[missed_now] += self.config.missed_penalty
-        # The burden of measures, kept in two parts neither of which hides in the other: measures
-        # where nothing was there (in an alert or emergency, or under the district's floor in
-        # normal times), and the graded wind-down (each would add 0.0 where there is none).
-        # Both follow from where measures are on, where nothing is and the states: kept until one changes.
-        if acting is not None:
-            nothing = true_risk == _ZERO
-            key = (acting.tobytes(), nothing.tobytes(), states.tobytes() if winding else b"")
-            if key != self._burden_for:
-                idle = acting & nothing
-                if winding:
-                    post = states == G.POST_TRANSITION
-                    self._burden = float(comm.size[idle & ~post].sum()), float(comm.size[acting & post].sum())
-                else:
-                    self._burden = float(comm.size[idle].sum()), None
-                self._burden_for = key
-            unneeded, wind_down = self._burden
-            tally.unneeded_measures += unneeded
-            if wind_down is not None:
-                tally.wind_down_days += wind_down
+        """The tally's marks of the day (see :class:`DayMarks`)."""
+        self.marks.day(t, true_risk, states, acting, winding)
 
     def _effect(self, level: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
         """The measures' effect per community: the level cut by supplies and fidelity (``factor``:
