@@ -96,6 +96,23 @@ def _to_unit(z: np.ndarray) -> np.ndarray:
     return z * _TO_UNIT
 
 
+# Up to this many residents, their numbers are worked out on Python integers: a dozen numpy calls
+# cost more than the arithmetic on a few words (measured: cheaper up to about 7 of them).
+FEW_ROWS = 6
+
+
+def _few_units(base: int, rows: list[int]) -> np.ndarray:
+    """``_to_unit(rows * γ + base)`` on Python integers, bit for bit: the same wrapping words, and
+    the top 53 bits (exact as a float) times the same power of two."""
+    out = []
+    for i in rows:
+        z = (base + i * _GAMMA) & _M64
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        out.append(((z ^ (z >> 31)) >> 11) * _TO_UNIT)
+    return np.array(out)
+
+
 class Draws:
     """The keyed uniforms of one stream: ``draws.day(t)[rows]`` or ``draws.at(t, rows)``.
 
@@ -113,19 +130,25 @@ class Draws:
         # day's key plus γ, so that ``(i + 1) * γ + key`` is ``i * γ + _base`` (mod 2**64).
         self._day: int | None = None
         self._base = _U0
+        self._base_int = 0  # the same, as a Python integer (for a few residents' numbers)
 
     def _day_base(self, day: int) -> np.ndarray:
         """The day's key plus γ (kept for the day: a day's draws come in several calls)."""
         if day != self._day:
             base = (_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64
             self._base = np.array(base, np.uint64)
+            self._base_int = base
             self._day = day
         return self._base
 
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
         """The uniforms in [0, 1) of residents ``rows`` (indices) on ``day``."""
-        if not len(rows):  # about a third of the calls of a run: nobody to draw for
+        n = len(rows)
+        if not n:  # about a third of the calls of a run: nobody to draw for
             return np.empty(0)
+        if n <= FEW_ROWS:  # (a detection or a boundary task on a quiet day: one or two residents)
+            self._day_base(day)
+            return _few_units(self._base_int, rows.tolist() if isinstance(rows, np.ndarray) else list(rows))
         z = _times_gamma(rows)
         z += self._day_base(day)
         return _to_unit(z)
