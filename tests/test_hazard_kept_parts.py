@@ -27,3 +27,28 @@ def test_few_rows_are_the_array_numbers(key):
             assert np.array_equal(few, _vectorised(draws, day, rows))
             # A list of indices reads the same numbers.
             assert np.array_equal(draws.at(day, rows.tolist()), few)
+
+
+# ------------------------------------------------------------------ the model's phases
+
+
+@pytest.mark.parametrize("pattern", ["full_cycle", "platform", "command", "siloed"])
+def test_monitoring_reads_the_alerting_mask_of_the_moment(monkeypatch, pattern):
+    """The hazard phase's mask of alerting communities, kept for monitoring, is today's state."""
+    from coop_agents import CoordinationModel
+    from coop_agents.governance import G
+    from coop_agents.monitoring import Monitoring
+
+    observe = Monitoring.observe
+    alerting_days = []
+
+    def checked(self, t, alerting):
+        now = self.communities.state != G.NORMAL
+        assert np.array_equal(alerting, now)
+        alerting_days.append(bool(now.any()))
+        return observe(self, t, alerting)
+
+    monkeypatch.setattr(Monitoring, "observe", checked)
+    model = CoordinationModel("default", pattern, 1, residents=1500, steps=60, run_until="steps")
+    model.run()
+    assert any(alerting_days) and not all(alerting_days)

@@ -269,11 +269,11 @@ class CoordinationModel(WorldViews, mesa.Model):
         self.hazard.advance(t, self.draws["hazard"].day(t, self.world.residents.n))
         self._risk = true_risk = self.hazard.true_risk(t)
         at_risk = true_risk >= self.config.alert_threshold
-        if at_risk.any():  # (on most days of most runs nobody is: nothing to mark)
+        if np.count_nonzero(at_risk):  # (nobody on most days; a C call, .any() a Python wrapper)
             self.tally.mark_first(self.tally.onset, at_risk, t)
             self.tally.last_at_risk[at_risk] = t
-        alerting = comm.state != G.NORMAL
-        if alerting.any():
+        self._alerting = alerting = comm.state != G.NORMAL  # (monitoring's too: no change between)
+        if np.count_nonzero(alerting):
             comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
         else:
             comm.episode_peak = np.zeros(comm.n)  # no alert episode under way anywhere
@@ -285,7 +285,7 @@ class CoordinationModel(WorldViews, mesa.Model):
             self.tally.contained_at = t
 
     def _monitoring_phase(self, t: int) -> None:
-        self.monitoring.observe(t, self.world.communities.state != G.NORMAL)
+        self.monitoring.observe(t, self._alerting)  # (the hazard phase's, just before)
 
     def _message_phase(self, t: int) -> None:
         self.roster.deliver(self.bus.advance(t + 1))

@@ -94,7 +94,9 @@ class Monitoring:
             p_detect = 1 - (1 - grid[community]) * (1 - own)
             new = unseen[self.detection.at(t, unseen) < p_detect]
             res.detected[new] = True
-        if cfg.command and comm.owner_assigned.any():
+        # (np.count_nonzero on per-community arrays: a C call, where .any() goes through numpy's
+        # Python wrapper, about a microsecond on floats)
+        if cfg.command and np.count_nonzero(comm.owner_assigned):
             # Boundary tasks still passed around where the command node has since named an owner
             # are taken up today.
             waiting = (res.detected & (res.isolate_at > t) & comm.owner_assigned[res.community]).nonzero()[0]
@@ -114,7 +116,7 @@ class Monitoring:
             new_false = self.monitoring.poisson(cfg.false_signal_rate / 1000 * comm.size)
             comm.false_signals = comm.false_signals * (1 - 1 / FALSE_SIGNAL_DAYS) + new_false
             observed = observed + comm.false_signals / (cfg.critical_prevalence * comm.size)
-        if observed.any():
+        if np.count_nonzero(observed):  # (nan, a community of nobody, counts as seen, as with .any())
             np.multiply(observed, np.exp(self.effects.misjudgement * z), out=comm.perceived)
         else:
             comm.perceived[:] = 0.0  # nothing seen: nothing perceived, however misjudged
@@ -139,7 +141,7 @@ class Monitoring:
             return
         res, p_own = self.residents, self.effects.p_own
         at_boundary = self.world.boundary[new]
-        if not at_boundary.any():
+        if not np.count_nonzero(at_boundary):
             # No task at a boundary (most days with new cases): each is owned today, nobody is asked
             # to own a boundary task, none bounces or asks the command node for an owner.
             res.isolate_at[new] = t
