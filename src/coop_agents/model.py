@@ -272,7 +272,8 @@ class CoordinationModel(WorldViews, mesa.Model):
         if np.count_nonzero(at_risk):  # (nobody on most days; a C call, .any() a Python wrapper)
             self.tally.mark_first(self.tally.onset, at_risk, t)
             self.tally.last_at_risk[at_risk] = t
-        self._alerting = alerting = comm.state != G.NORMAL  # (monitoring's too: no change between)
+        # (monitoring's too: no change between; with NORMAL state 0, a cast, 5x cheaper than a compare)
+        self._alerting = alerting = comm.state.astype(bool) if G.NORMAL == 0 else comm.state != G.NORMAL
         if np.count_nonzero(alerting):
             comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
         else:

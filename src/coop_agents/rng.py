@@ -63,6 +63,7 @@ def _mix(z: int) -> int:
 _U0, _U11, _U27, _U30, _U31 = (np.array(k, dtype=np.uint64) for k in (0, 11, 27, 30, 31))
 _UGAMMA, _UM1, _UM2 = (np.array(k, dtype=np.uint64) for k in (_GAMMA, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB))
 _INTP = np.dtype(np.intp)
+_UNIT = np.array(_TO_UNIT)  # (a 0-d float64: the words' conversion to floats skips a scalar's)
 
 
 def _mix_array(z: np.ndarray) -> np.ndarray:
@@ -93,7 +94,7 @@ def _to_unit(z: np.ndarray) -> np.ndarray:
     np.right_shift(z, _U31, out=shifted)
     z ^= shifted
     z >>= _U11
-    return z * _TO_UNIT
+    return z * _UNIT
 
 
 # Up to this many residents, their numbers are worked out on Python integers: a dozen numpy calls
