@@ -179,6 +179,10 @@ class HazardSet(Hazard):
             (e.observe(detected, notice, u, step) for e in self.running), np.zeros(self.world.n_communities)
         )
 
+    def resync(self):
+        for event in self.running:
+            event.resync()
+
     def contained(self, step):
         return not self.running and len(self.begun) == len(self.specs)
 

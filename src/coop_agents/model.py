@@ -262,6 +262,8 @@ class CoordinationModel(WorldViews, mesa.Model):
 
     def _hazard_phase(self, t: int) -> None:
         self._apply_injects(t)  # a drill's events due today, before anything else (schedule_inject)
+        if "injects" in self.__dict__:
+            self.hazard.resync()  # (an inject may have written the hazard's arrays directly)
         gov, comm = self.governance, self.world.communities
         if gov.bulletins:
             gov.read_bulletins(t)  # posted alerts read today, before anything is seen
@@ -278,12 +280,9 @@ class CoordinationModel(WorldViews, mesa.Model):
             comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
         else:
             comm.episode_peak = np.zeros(comm.n)  # no alert episode under way anywhere
-        if (
-            self.tally.contained_at is None
-            and self.hazard.contained(t)
-            and self.hazard.onset_step is not None
-        ):
-            self.tally.contained_at = t
+        if self.tally.contained_at is None and self.hazard.contained(t):
+            if self.hazard.onset_step is not None:
+                self.tally.contained_at = t
 
     def _monitoring_phase(self, t: int) -> None:
         self.monitoring.observe(t, self._alerting)  # (the hazard phase's, just before)

@@ -92,6 +92,10 @@ class Hazard:
         """
         raise NotImplementedError
 
+    def resync(self) -> None:
+        """Derive again whatever the hazard keeps from day to day from its public arrays, after
+        someone wrote them directly (a drill's inject); a hazard that keeps nothing does nothing."""
+
     def contained(self, step: int) -> bool:
         """True once the hazard can cause no more harm without a new event."""
         raise NotImplementedError

@@ -71,6 +71,10 @@ class Contagion(Hazard):
         self.critical = cfg.critical_prevalence * world.communities.size
         with np.errstate(invalid="ignore"):  # (a community of nobody has no risk to speak of: nan)
             self._no_risk = np.zeros(self.n_comm) / self.critical
+        # How many residents are latent or infectious, kept from day to day (counted again only on
+        # a day someone is infected or recovers): the day's four questions whether anyone is ill
+        # then read a number instead of every resident's mask.
+        self._n_active = 0
 
     def start(self, rng, prevention):
         cfg = self.world.config
@@ -93,9 +97,13 @@ class Contagion(Hazard):
         self.active = (self.state == EXPOSED) | (self.state == INFECTIOUS)
         self.detectable = self.state == INFECTIOUS
         self.affected |= self.active
+        self.resync()
+
+    def resync(self):
+        self._n_active = np.count_nonzero(self.active)
 
     def advance(self, step, u):
-        if not self.active.any():
+        if not self._n_active:
             # Nobody latent or infectious (before the first case, after the last recovery): nobody
             # can be infected, fall ill or recover today, and the keyed draws need no reading.
             return
@@ -141,6 +149,8 @@ class Contagion(Hazard):
             s[new_r] = _R
             self.active[new_r] = _FALSE
             self.detectable[new_r] = _FALSE
+        if new_e.size or new_r.size:
+            self._n_active = np.count_nonzero(self.active)
 
     def _pressure(self, sources: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``contacts @ w`` for ``w`` that is ``weight`` on ``sources`` and 0 elsewhere, and the
@@ -180,20 +190,20 @@ class Contagion(Hazard):
         return pressure, touched
 
     def true_risk(self, step):
-        if not self.active.any():
+        if not self._n_active:
             return self._no_risk.copy()  # nobody affected: the same numbers, without the counting
         counts = np.bincount(self.world.residents.community[self.active], minlength=self.n_comm)
         return counts / self.critical
 
     def observe(self, detected, notice, u, step):
-        if not self.active.any():
+        if not self._n_active:
             return self._no_risk.copy()  # no case to see
         seen = detected & self.active
         counts = np.bincount(self.world.residents.community[seen], minlength=self.n_comm)
         return counts / self.critical
 
     def contained(self, step):
-        return not self.active.any()
+        return not self._n_active
 
     def needs(self, step):
         return self.detectable  # the infectious (read only, as the interface says)
