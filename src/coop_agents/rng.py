@@ -60,7 +60,7 @@ def _mix(z: int) -> int:
 
 # The constants of the keyed draws as 0-d arrays, not numpy scalars: an array operand skips the
 # scalar's conversion on every call (measured ~30% less per call on tens of residents).
-_U0, _U11, _U27, _U30, _U31 = (np.array(k, dtype=np.uint64) for k in (0, 11, 27, 30, 31))
+_U11, _U27, _U30, _U31 = (np.array(k, dtype=np.uint64) for k in (11, 27, 30, 31))
 _UGAMMA, _UM1, _UM2 = (np.array(k, dtype=np.uint64) for k in (_GAMMA, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB))
 _INTP = np.dtype(np.intp)
 _UNIT = np.array(_TO_UNIT)  # (a 0-d float64: the words' conversion to floats skips a scalar's)
@@ -71,6 +71,25 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+# The days whose keys are worked out together, in one pass over their words: a day's key on Python
+# integers (two mixes and a 0-d array) costs about 1.5 us, and each stream starts a new day about
+# once a day, where a block of days costs about as much as eight of them.
+DAY_BLOCK = 128
+
+
+def _day_bases(key: int, first: int, count: int) -> list[int]:
+    """The keys plus γ of days ``first`` to ``first + count - 1`` under ``key``: the same words as
+    ``(_mix(key ^ _mix(day * γ + γ)) + γ) mod 2**64`` (wrapping arithmetic on the same bits)."""
+    z = np.arange(first, first + count, dtype=np.uint64)
+    z *= _UGAMMA
+    z += _UGAMMA
+    z = _mix_array(z)
+    z ^= np.uint64(key)
+    z = _mix_array(z)
+    z += _UGAMMA
+    return z.tolist()
 
 
 def _times_gamma(rows: np.ndarray) -> np.ndarray:
@@ -130,16 +149,33 @@ class Draws:
         # The day whose key ``_base`` is (a day's draws come in several calls); ``_base`` holds the
         # day's key plus γ, so that ``(i + 1) * γ + key`` is ``i * γ + _base`` (mod 2**64).
         self._day: int | None = None
-        self._base = _U0
+        self._base: np.ndarray | None = None  # (made on the day's first read of many residents)
         self._base_int = 0  # the same, as a Python integer (for a few residents' numbers)
+        # The keys plus γ of the days from ``_first`` on, worked out together (see DAY_BLOCK).
+        self._first = 0
+        self._bases: list[int] = []
+
+    def _day_int(self, day: int) -> int:
+        """The day's key plus γ as a Python integer (kept for the day: a day's draws come in
+        several calls, and the days' keys come in blocks)."""
+        if day != self._day:
+            k = day - self._first
+            if not 0 <= k < len(self._bases):
+                if day < 0:  # (no block of words starts before day 0)
+                    self._day, self._base = day, None
+                    self._base_int = (_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64
+                    return self._base_int
+                self._first, self._bases, k = int(day), _day_bases(self.key, int(day), DAY_BLOCK), 0
+            self._base_int = self._bases[k]
+            self._base = None
+            self._day = day
+        return self._base_int
 
     def _day_base(self, day: int) -> np.ndarray:
-        """The day's key plus γ (kept for the day: a day's draws come in several calls)."""
-        if day != self._day:
-            base = (_mix(self.key ^ _mix(int(day) * _GAMMA + _GAMMA)) + _GAMMA) & _M64
-            self._base = np.array(base, np.uint64)
-            self._base_int = base
-            self._day = day
+        """The day's key plus γ as a 0-d array of words (an operand numpy takes without converting)."""
+        base_int = self._day_int(day)
+        if self._base is None:
+            self._base = np.array(base_int, np.uint64)
         return self._base
 
     def at(self, day: int, rows: np.ndarray) -> np.ndarray:
@@ -148,8 +184,8 @@ class Draws:
         if not n:  # about a third of the calls of a run: nobody to draw for
             return np.empty(0)
         if n <= FEW_ROWS:  # (a detection or a boundary task on a quiet day: one or two residents)
-            self._day_base(day)
-            return _few_units(self._base_int, rows.tolist() if isinstance(rows, np.ndarray) else list(rows))
+            few = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
+            return _few_units(self._day_int(day), few)
         z = _times_gamma(rows)
         z += self._day_base(day)
         return _to_unit(z)
@@ -161,12 +197,14 @@ class Draws:
         n = len(rows)
         if not n:
             return np.empty(0), np.empty(0)
-        step = _times_gamma(rows)
-        z = np.empty(2 * n, np.uint64)
-        np.add(step, self._day_base(day), out=z[:n])
-        np.add(step, other._day_base(day), out=z[n:])
-        u = _to_unit(z)
-        return u[:n], u[n:]
+        if n <= FEW_ROWS:
+            few = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
+            return _few_units(self._day_int(day), few), _few_units(other._day_int(day), few)
+        # Both streams' words in one broadcast sum, a row each (the two days' keys as a column): one
+        # numpy call where an empty array, two slices and two sums took five.
+        keys = np.array(((self._day_int(day),), (other._day_int(day),)), np.uint64)
+        u = _to_unit(_times_gamma(rows) + keys)
+        return u[0], u[1]
 
     def day(self, day: int, n: int) -> DayDraws:
         """The day's uniforms of ``n`` residents, computed for the rows that are read."""
