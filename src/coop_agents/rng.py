@@ -92,11 +92,16 @@ def _day_bases(key: int, first: int, count: int) -> list[int]:
     return z.tolist()
 
 
+# The ufuncs called with their output as a positional argument: an in-place operator or ``out=``
+# goes through more of numpy's argument handling (measured ~8% less for the ten calls below).
+_shr, _xor, _mul, _add = np.right_shift, np.bitwise_xor, np.multiply, np.add
+
+
 def _times_gamma(rows: np.ndarray) -> np.ndarray:
     """``rows * γ`` as fresh words (wrapping)."""
     # Index rows (nearly always) already hold the words' bits: a view instead of a cast.
     if isinstance(rows, np.ndarray) and rows.dtype == _INTP:
-        return rows.view(np.uint64) * _UGAMMA
+        return _mul(rows.view(np.uint64), _UGAMMA)
     return np.multiply(rows, _UGAMMA, dtype=np.uint64, casting="unsafe")
 
 
@@ -104,16 +109,16 @@ def _to_unit(z: np.ndarray) -> np.ndarray:
     """SplitMix64's output function on ``z`` (changed in place), as uniforms in [0, 1): the words'
     top 53 bits. In place with one scratch array: the same words as :func:`_mix_array` with fewer
     numpy calls and temporaries (these calls are many and mostly small, so each counts)."""
-    shifted = z >> _U30
-    z ^= shifted
-    z *= _UM1
-    np.right_shift(z, _U27, out=shifted)
-    z ^= shifted
-    z *= _UM2
-    np.right_shift(z, _U31, out=shifted)
-    z ^= shifted
-    z >>= _U11
-    return z * _UNIT
+    shifted = _shr(z, _U30)
+    _xor(z, shifted, z)
+    _mul(z, _UM1, z)
+    _shr(z, _U27, shifted)
+    _xor(z, shifted, z)
+    _mul(z, _UM2, z)
+    _shr(z, _U31, shifted)
+    _xor(z, shifted, z)
+    _shr(z, _U11, z)
+    return _mul(z, _UNIT)
 
 
 # Up to this many residents, their numbers are worked out on Python integers: a dozen numpy calls
@@ -187,7 +192,7 @@ class Draws:
             few = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
             return _few_units(self._day_int(day), few)
         z = _times_gamma(rows)
-        z += self._day_base(day)
+        _add(z, self._day_base(day), z)
         return _to_unit(z)
 
     def at_two(self, other: Draws, day: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,7 +208,7 @@ class Draws:
         # Both streams' words in one broadcast sum, a row each (the two days' keys as a column): one
         # numpy call where an empty array, two slices and two sums took five.
         keys = np.array(((self._day_int(day),), (other._day_int(day),)), np.uint64)
-        u = _to_unit(_times_gamma(rows) + keys)
+        u = _to_unit(_add(_times_gamma(rows), keys))
         return u[0], u[1]
 
     def day(self, day: int, n: int) -> DayDraws:
