@@ -99,3 +99,42 @@ def test_every_read_of_real_runs_is_the_formula(monkeypatch, pattern):
     assert reads["at"] > 20
     if pattern != "no_response":
         assert reads["at_two"] > 5
+
+
+# ------------------------------------------------------------------ monitoring's days read ahead
+
+
+@pytest.mark.parametrize(
+    ("pattern", "false_signals"), [("full_cycle", 0.0), ("siloed", 0.0), ("full_cycle", 0.5)]
+)
+def test_monitoring_reads_each_day_the_numbers_of_a_day_by_day_read(monkeypatch, pattern, false_signals):
+    """Monitoring's per-community draws, read many days at once, against fresh streams read one day
+    at a time (and the false signals' counts between days, which read the same stream)."""
+    from coop_agents import CoordinationModel
+    from coop_agents.monitoring import READ_AHEAD, Monitoring
+
+    model = CoordinationModel(
+        "default",
+        pattern,
+        11,
+        steps=READ_AHEAD + 30,
+        run_until="steps",
+        residents=1500,
+        false_signal_rate=false_signals,
+    )
+    fresh = R.make_streams(model.seed_value)
+    days = []
+    day_draws = Monitoring._day_draws
+
+    def checked(self, n):
+        u, z = day_draws(self, n)
+        assert np.array_equal(u, fresh["monitoring"].random(n))
+        assert np.array_equal(z, fresh["decisions"].standard_normal(n))
+        if self.config.false_signal_rate > 0:
+            fresh["monitoring"].poisson(self.config.false_signal_rate / 1000 * self.communities.size)
+        days.append(n)
+        return u, z
+
+    monkeypatch.setattr(Monitoring, "_day_draws", checked)
+    model.run()
+    assert len(days) == READ_AHEAD + 30

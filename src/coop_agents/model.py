@@ -261,8 +261,8 @@ class CoordinationModel(WorldViews, mesa.Model):
         self._metrics_phase(states)
 
     def _hazard_phase(self, t: int) -> None:
-        self._apply_injects(t)  # a drill's events due today, before anything else (schedule_inject)
-        if "injects" in self.__dict__:
+        if "injects" in self.__dict__:  # (a drill's: none on other runs, nothing to look through)
+            self._apply_injects(t)  # the events due today, before anything else (schedule_inject)
             self.hazard.resync()  # (an inject may have written the hazard's arrays directly)
         gov, comm = self.governance, self.world.communities
         if gov.bulletins:
