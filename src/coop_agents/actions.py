@@ -55,6 +55,7 @@ PSYCH_PRECAUTION = 0.3
 _HALF, _STRONG, _LOCKDOWN = np.array(0.5), np.array(STRONG_MEASURES), np.array(LOCKDOWN_NEED)
 _NEED_REPORT, _MEASURE_COST = np.array(NEED_REPORT), np.array(MEASURE_COST)
 _SERVICE_COST = np.array(SERVICE_COST)
+_max = np.maximum.reduce
 
 
 class Actions:
@@ -150,7 +151,8 @@ class Actions:
         every resident."""
         loss, ready = self.basis
         comm = self.communities
-        if np.abs(comm.trust_loss - loss).max() > 0.005 or np.abs(comm.readiness - ready).max() > 0.005:
+        # (the ufunc's reduce is what ``.max()`` calls, without the method's Python wrapper)
+        if _max(np.abs(comm.trust_loss - loss)) > 0.005 or _max(np.abs(comm.readiness - ready)) > 0.005:
             self.refresh_behaviour()
 
     # ------------------------------------------------------------------ the day's actions

@@ -33,6 +33,7 @@ DAYS_PER_YEAR = 365.0
 # The readiness at which drills add the compliance (+0.1) and volunteers (x1) of the single-event
 # calibration (coop_agents.actions, coop_agents.help_capacity).
 READINESS_REF = 0.3
+_ONE = np.array(1.0)  # (a 0-d array: numpy skips converting a Python number on each call)
 
 
 class Upkeep:
@@ -55,6 +56,11 @@ class Upkeep:
         self.communities, self.government, self.district_stock = communities, government, district_stock
         self.build = READINESS_BUILD * cfg.peacetime_budget if cfg.preparation else None
         self.fade = cfg.readiness_decay / DAYS_PER_YEAR
+        # The day's build per community follows from the states alone, which change on few days:
+        # kept with the states it was made from. The rates are 0-d arrays (as the arrays they
+        # meet, float64: the same numbers).
+        self._build_for, self._build_today = b"", np.zeros(0)
+        self._fade = np.array(self.fade)
         if psychological.any():
             # Psychological support speeds the return of trust where it reaches (specialty psychological).
             self.trust_kept: np.ndarray | float = 1 - np.minimum(
@@ -62,6 +68,7 @@ class Upkeep:
             )
         else:
             self.trust_kept = 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        self._trust_kept = np.asarray(self.trust_kept, dtype=float)
         # The district restocks what it held at the start over about three months (procurement),
         # faster with a stronger resources pillar and from response level II (emergency procurement).
         self.restock_days = {
@@ -76,8 +83,14 @@ class Upkeep:
         whether response level II or higher allows emergency procurement."""
         comm, government = self.communities, self.government
         # Readiness builds in normal times and fades without upkeep.
-        build = self.build * (states == G.NORMAL) if self.build is not None else 0.0
-        comm.readiness += build * (1 - comm.readiness) - self.fade * comm.readiness
-        comm.trust_loss *= self.trust_kept
+        build: np.ndarray | float = 0.0
+        if self.build is not None:
+            key = states.tobytes()
+            if key != self._build_for:
+                self._build_for, self._build_today = key, self.build * (states == G.NORMAL)
+            build = self._build_today
+        readiness = comm.readiness
+        readiness += build * (_ONE - readiness) - self._fade * readiness
+        comm.trust_loss *= self._trust_kept
         stock = government.stock
         government.stock += max(0.0, self.district_stock - stock) / self.restock_days[procurement_unlocked]
