@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from coop_agents import CoordinationModel
-from coop_agents.actions import Actions
+from coop_agents.actions import NEED_REPORT, PRIVACY_REPORT_GAIN, VULNERABLE_REPORT_WITHOUT_PRIVACY, Actions
 from coop_agents.readiness import DAYS_PER_YEAR, PSYCH_TRUST, READINESS_BUILD, Upkeep
+from coop_agents.rng import FEW_ROWS
 
 SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=80)
 RUNS = [
@@ -108,3 +109,63 @@ def test_behaviour_follows_when_the_change_is_worth_it(monkeypatch, scenario, pa
     assert days["checked"]
     if pattern == "full_cycle":
         assert days["refreshed"]
+
+
+def _known_and_served_from_scratch(actions: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray):
+    """Who of ``in_need`` is known to need help, and who is served, every resident in need read
+    from both streams afresh (one stream at a time)."""
+    cfg, res, n_comm = actions.config, actions.residents, actions.communities.n
+    report_u = actions.draws["need_report"].at(t, in_need)
+    order_u = actions.draws["priority"].at(t, in_need)
+    report = NEED_REPORT * res.trust[in_need]
+    if cfg.privacy:
+        report = report * PRIVACY_REPORT_GAIN
+    else:
+        report = report * np.where(res.vulnerable[in_need], VULNERABLE_REPORT_WITHOUT_PRIVACY, 1.0)
+    is_known = res.detected[in_need] | (report_u < report) | actions._listed[in_need]
+    known = in_need[is_known]
+    quota = np.floor(capacity + 0.5)
+    where = res.community[known]
+    if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
+        return known, known
+    priority = order_u[is_known]
+    key = priority - res.vulnerable[known] if cfg.vulnerable_registry else priority
+    chosen = []
+    care_quota = np.minimum(np.floor(actions.care_today + 0.5), quota)
+    cares = actions.care_today.any()
+    for k in range(n_comm):
+        mine = np.flatnonzero(where == k)
+        first = []
+        if cares:  # care organisations' help to the vulnerable first, by priority
+            vulnerable = mine[res.vulnerable[known[mine]]]
+            first = sorted(vulnerable.tolist(), key=lambda i: priority[i])[: int(max(care_quota[k], 0))]
+        rest = [i for i in mine.tolist() if i not in first]
+        chosen += first + sorted(rest, key=lambda i: key[i])[: int(max(quota[k] - len(first), 0))]
+    return known, known[np.sort(np.array(chosen, dtype=np.intp))]
+
+
+@pytest.mark.parametrize("scenario, pattern, overrides", RUNS[:4])  # (nobody helps without a response)
+def test_reports_and_the_order_read_only_where_they_decide(monkeypatch, scenario, pattern, overrides):
+    """Reading need reports only for those neither detected nor listed (or for everyone in need in
+    one pass with the order's numbers, when many must report), and the order's numbers only where
+    help runs short, gives the residents served that reading both streams for everyone gives."""
+    paths = {"none": 0, "few": 0, "many": 0, "ordered": 0}
+    serve = Actions._who_is_served
+
+    def checked(self: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        served = serve(self, t, in_need, capacity)
+        known, expected = _known_and_served_from_scratch(self, t, in_need, capacity)
+        assert np.array_equal(np.sort(served), expected)
+        res = self.residents
+        unknown = np.count_nonzero(~(res.detected[in_need] | self._listed[in_need]))
+        paths["none" if not unknown else "few" if unknown <= FEW_ROWS else "many"] += 1
+        paths["ordered"] += expected.size < known.size
+        return served
+
+    monkeypatch.setattr(Actions, "_who_is_served", checked)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert sum(paths.values())
+    if (scenario, pattern) == ("default", "full_cycle"):
+        assert paths["none"] and paths["few"] and paths["ordered"]
+    if (scenario, pattern) == ("default", "siloed"):
+        assert paths["many"] and paths["ordered"]

@@ -17,7 +17,7 @@ from coop_agents.hazards import Hazard
 from coop_agents.help_capacity import HelpCapacity
 from coop_agents.marks import DayMarks
 from coop_agents.readiness import READINESS_REF
-from coop_agents.rng import Draws
+from coop_agents.rng import FEW_ROWS, Draws
 from coop_agents.service_order import care_first, take
 
 if TYPE_CHECKING:
@@ -372,13 +372,22 @@ class Actions:
 
     def _who_is_served(self, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         """Those of the residents in need who are served today (resident indices)."""
-        cfg, res, n_comm = self.config, self.residents, self.communities.n
-        # Need reports are keyed draws: a resident's number does not depend on who else is
-        # read, so only those in need are read (the same numbers as reading everyone who may be).
-        # The service order's numbers are read with them, in one pass (those served in order are
-        # some of those in need; a resident's number is the same whoever is read with it).
-        report_u, order_u = self.draws["need_report"].at_two(self.draws["priority"], t, in_need)
-        is_known = res.detected[in_need] | (report_u < self.need_report(in_need)) | self._listed[in_need]
+        cfg, res, n_comm, draws = self.config, self.residents, self.communities.n, self.draws
+        # Need reports and the service order's numbers are keyed draws: a resident's number does
+        # not depend on who else is read, so only those it decides for are read (the same numbers
+        # as reading everyone who may be). A report decides only for those neither detected nor
+        # listed (on most days of an epidemic none or a few), the order only where help runs
+        # short; where many must report, both are read in one pass over everyone in need.
+        is_known = res.detected[in_need] | self._listed[in_need]
+        n_unknown = in_need.size - np.count_nonzero(is_known)
+        order_u = None
+        if n_unknown > FEW_ROWS:
+            report_u, order_u = draws["need_report"].at_two(draws["priority"], t, in_need)
+            is_known |= report_u < self.need_report(in_need)
+        elif n_unknown:
+            unknown = (~is_known).nonzero()[0]
+            rows = in_need[unknown]
+            is_known[unknown] = draws["need_report"].at(t, rows) < self.need_report(rows)
         known = in_need[is_known]
         if not known.size:
             return known
@@ -388,7 +397,7 @@ class Actions:
         if not np.count_nonzero(np.bincount(where, minlength=n_comm) > quota):
             return known
         # Order within each community: vulnerable first with a registry, else at random.
-        priority = order_u[is_known]
+        priority = draws["priority"].at(t, known) if order_u is None else order_u[is_known]
         key = priority
         if cfg.vulnerable_registry:
             key = key - self._vulnerable_one[known]
