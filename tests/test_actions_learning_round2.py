@@ -11,6 +11,7 @@ from coop_agents import CoordinationModel
 from coop_agents.actions import NEED_REPORT, PRIVACY_REPORT_GAIN, VULNERABLE_REPORT_WITHOUT_PRIVACY, Actions
 from coop_agents.readiness import DAYS_PER_YEAR, PSYCH_TRUST, READINESS_BUILD, Upkeep
 from coop_agents.rng import FEW_ROWS
+from coop_agents.service_order import care_first, take
 
 SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=80)
 RUNS = [
@@ -144,12 +145,17 @@ def _known_and_served_from_scratch(actions: Actions, t: int, in_need: np.ndarray
     return known, known[np.sort(np.array(chosen, dtype=np.intp))]
 
 
-@pytest.mark.parametrize("scenario, pattern, overrides", RUNS[:4])  # (nobody helps without a response)
+@pytest.mark.parametrize(
+    "scenario, pattern, overrides",
+    # (nobody helps without a response; care organisations without a registry: their own order)
+    [*RUNS[:4], ("default", "full_cycle", {**SMALL, "vulnerable_registry": False})],
+)
 def test_reports_and_the_order_read_only_where_they_decide(monkeypatch, scenario, pattern, overrides):
     """Reading need reports only for those neither detected nor listed (or for everyone in need in
     one pass with the order's numbers, when many must report), and the order's numbers only where
-    help runs short, gives the residents served that reading both streams for everyone gives."""
-    paths = {"none": 0, "few": 0, "many": 0, "ordered": 0}
+    help runs short, gives the residents served that reading both streams for everyone gives; and
+    under a registry, care organisations' help goes to whom the vulnerable-first order gives it."""
+    paths = {"none": 0, "few": 0, "many": 0, "ordered": 0, "care": 0}
     serve = Actions._who_is_served
 
     def checked(self: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -160,12 +166,35 @@ def test_reports_and_the_order_read_only_where_they_decide(monkeypatch, scenario
         unknown = np.count_nonzero(~(res.detected[in_need] | self._listed[in_need]))
         paths["none" if not unknown else "few" if unknown <= FEW_ROWS else "many"] += 1
         paths["ordered"] += expected.size < known.size
+        paths["care"] += expected.size < known.size and bool(self.care_today.any())
         return served
 
     monkeypatch.setattr(Actions, "_who_is_served", checked)
     CoordinationModel(scenario, pattern, 7, **overrides).run()
     assert sum(paths.values())
     if (scenario, pattern) == ("default", "full_cycle"):
-        assert paths["none"] and paths["few"] and paths["ordered"]
+        # (also days care organisations help, under a registry: their share goes by the key)
+        assert paths["none"] and paths["few"] and paths["ordered"] and paths["care"]
+    if overrides.get("vulnerable_registry") is False:
+        assert paths["care"]
     if (scenario, pattern) == ("default", "siloed"):
         assert paths["many"] and paths["ordered"]
+
+
+def test_under_a_registry_care_first_serves_whom_the_key_serves():
+    """With the vulnerable's keys their priority minus 1 (as under a registry), the care
+    organisations' share given to the vulnerable first serves the same residents as the first of
+    each community by key, over random days (ties in priority included)."""
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        n, n_comm = int(rng.integers(1, 80)), int(rng.integers(1, 8))
+        where = np.sort(rng.integers(0, n_comm, n))
+        vulnerable = rng.random(n) < rng.random()
+        priority = rng.integers(0, 1 << 53, n) * 2.0**-53  # the keyed draws' numbers
+        if rng.random() < 0.3:
+            priority = np.round(priority, 1)  # ties
+        key = priority - vulnerable.astype(float)
+        quota = np.floor(rng.random(n_comm) * 10 + 0.5)
+        care_quota = np.minimum(np.floor(rng.random(n_comm) * 6 + 0.5), quota)
+        cared = care_first(where, vulnerable.nonzero()[0], priority, key, quota, care_quota)
+        assert np.array_equal(np.sort(take(where, None, key, quota)), cared)

@@ -400,15 +400,18 @@ class Actions:
         priority = draws["priority"].at(t, known) if order_u is None else order_u[is_known]
         key = priority
         if cfg.vulnerable_registry:
+            # The vulnerable's keys (priority - 1, exact: in [-1, 0)) lie below everyone else's
+            # (in [0, 1)) and keep their priorities' order, so the first of a community by key
+            # are its first vulnerable by priority, then the others: care organisations' help,
+            # part of the quota and given to the vulnerable first, goes to the same residents.
             key = key - self._vulnerable_one[known]
-        if np.count_nonzero(self.care_today):
+        elif np.count_nonzero(self.care_today):
             # Care organisations' help goes to vulnerable residents first (specialty care);
             # what it leaves, and everyone else's help, is shared as usual.
             care_quota = np.minimum(np.floor(self.care_today + _HALF), quota)
             chosen = care_first(where, res.vulnerable[known].nonzero()[0], priority, key, quota, care_quota)
-        else:
-            chosen = take(where, None, key, quota)
-        return known[chosen]
+            return known[chosen]
+        return known[take(where, None, key, quota)]
 
     def need_report(self, rows: np.ndarray) -> np.ndarray:
         """Daily chance that residents ``rows``, in need, make it known (it takes trust); the
