@@ -198,3 +198,57 @@ def test_under_a_registry_care_first_serves_whom_the_key_serves():
         care_quota = np.minimum(np.floor(rng.random(n_comm) * 6 + 0.5), quota)
         cared = care_first(where, vulnerable.nonzero()[0], priority, key, quota, care_quota)
         assert np.array_equal(np.sort(take(where, None, key, quota)), cared)
+
+
+@pytest.mark.parametrize(
+    "scenario, pattern, overrides",
+    [*RUNS, ("default", "siloed", {**SMALL, "resources": 0.0})],  # (short)
+)
+def test_supplies_used_are_the_days_computation_from_scratch(monkeypatch, scenario, pattern, overrides):
+    """The measures' use kept with the level, and supplies marked short only where short, give the
+    stocks, the supplies available and the counts that the day's rule from scratch gives."""
+    days = {"checked": 0, "measured": 0, "short": 0}
+    use_resources = Actions._use_resources
+
+    def checked(self: Actions, served: np.ndarray, level: np.ndarray, measured: bool) -> None:
+        comm, rules = self.communities, self.rules
+        pools = rules.roster.street_offices if rules is not None else {}
+        stocks = [c.stock for c in self.committees]
+        pooled = {s: p.stock for s, p in pools.items()}
+        available = comm.available.copy()
+        spent_total, short_days = self.tally.resources_spent, self.shortage_days
+        if served.size == 0 and not measured:
+            available[:] = 1.0
+        else:
+            use = (
+                comm.size * level * 0.002
+                + np.bincount(self.residents.community[served], minlength=comm.n) * 0.01
+            )
+            available[use == 0] = 1.0
+            for k in np.flatnonzero(use > 0):
+                c, need = self.committees[k], use[k]
+                spent = min(need, stocks[k])
+                stocks[k] -= spent
+                if self.config.resource_pooling == "pooled" and spent < need and pooled.get(c.street, 0) > 0:
+                    drawn = min(need - spent, pooled[c.street])
+                    pooled[c.street] -= drawn
+                    spent += drawn
+                spent_total += spent
+                available[k] = 1.0 if spent >= need else 0.4
+                short_days += spent < need
+            days["measured"] += measured
+        use_resources(self, served, level, measured)
+        assert [c.stock for c in self.committees] == stocks
+        assert {s: p.stock for s, p in pools.items()} == pooled
+        assert comm.available.tobytes() == available.tobytes()
+        assert (self.tally.resources_spent, self.shortage_days) == (spent_total, short_days)
+        days["checked"] += 1
+        days["short"] += bool((comm.available < 1).any())
+
+    monkeypatch.setattr(Actions, "_use_resources", checked)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert days["checked"]
+    if pattern == "full_cycle":
+        assert days["measured"]
+    if overrides.get("resources") == 0.0:
+        assert days["short"]  # also days some committee ran short

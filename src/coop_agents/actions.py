@@ -123,6 +123,8 @@ class Actions:
         ends = np.cumsum(np.bincount(where, minlength=self.communities.n)).tolist()
         self._bounds = [0, *ends] if bool(np.all(where[1:] >= where[:-1])) else None
         self._own_protection: np.ndarray | None = None
+        # What measures use per community (_use_resources), with the level it was made from.
+        self._measure_use_for, self._measure_use = b"", np.zeros(0)
         # What follows from the states alone (act), with the states it was made from; the tally's marks.
         self._states_for, self._by_state = b"", (np.zeros(4, np.intp), 0, 0, list[int](), list[int]())
         self.marks = DayMarks(self.config, self.communities, tally)
@@ -290,8 +292,14 @@ class Actions:
             comm.available.fill(1.0)  # nothing used today, so nothing lacks
             return
         served_by_comm = np.bincount(res.community[served], minlength=comm.n)
-        use = comm.size * level * _MEASURE_COST + served_by_comm * _SERVICE_COST
-        comm.available[use == 0] = 1.0  # a community that uses nothing today lacks nothing
+        # What measures use follows the level alone (the same on most days): kept with it.
+        level_key = level.tobytes()
+        if level_key != self._measure_use_for:
+            self._measure_use_for, self._measure_use = level_key, comm.size * level * _MEASURE_COST
+        use = self._measure_use + served_by_comm * _SERVICE_COST
+        # A community that uses nothing today lacks nothing, nor one that has what it uses (below,
+        # those short of it are marked).
+        comm.available[use >= 0] = 1.0
         rules = self.rules
         pooled = self.config.resource_pooling == "pooled" and rules is not None
         for k in (use > 0).nonzero()[0].tolist():
@@ -308,8 +316,10 @@ class Actions:
                     pool.stock -= drawn
                     spent += drawn
             tally.resources_spent += spent
-            comm.available[k] = 1.0 if spent >= need else SHORTAGE_EFFECT
-            self.shortage_days += spent < need  # a community-day short of supplies (not an outcome)
+            short = spent < need  # (neither is NaN: ``need`` > 0, and ``min`` keeps it over a NaN stock)
+            if short:
+                comm.available[k] = SHORTAGE_EFFECT
+            self.shortage_days += short  # a community-day short of supplies (not an outcome)
             if c.stock < RESTOCK_BELOW_DAYS * need:
                 c.ask_for_resources(RESTOCK_ASK_DAYS * need)
                 if self.config.lateral_sharing:
