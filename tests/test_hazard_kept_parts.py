@@ -113,3 +113,22 @@ def test_the_kept_count_follows_a_drills_index_cases(scenario):
     for day, target in ((1, 4), (2, 2), (3, 5), (30, 7), (45, 1)):
         model.schedule_inject(day, Inject("second_site", day=day, target=target, params=(("cases", 12),)))
     assert _run_checked(model) >= 12
+
+
+@pytest.mark.parametrize("scenario", ["default", "chemical_leak", "flood_during_epidemic"])
+def test_the_days_prevalence_and_detected_count_every_affected_resident(scenario):
+    """The day's record reads how many residents are affected from the hazard (a contagion keeps
+    the number; a shock and several events count their mask): the same as counting the masks, and
+    the detected among them, after every day."""
+    from coop_agents import CoordinationModel
+
+    model = CoordinationModel(scenario, "full_cycle", 2)
+    hz, res = model.hazard, model.residents
+    while model.running:
+        model.step()
+        active = np.count_nonzero(hz.active)
+        assert hz.n_active == active
+        row = model.series.n - 1
+        assert model.series.data["prevalence"][row] == active / res.n
+        assert model.series.data["detected"][row] == np.count_nonzero(res.detected & hz.active)
+    assert model.series.data["prevalence"][: model.series.n].max() > 0

@@ -331,10 +331,10 @@ class CoordinationModel(WorldViews, mesa.Model):
     def _record(self, states: np.ndarray) -> None:
         res, hz, comm, bus = self.world.residents, self.hazard, self.world.communities, self.bus
         self.series.record(
-            prevalence=np.count_nonzero(hz.active) / res.n,
+            prevalence=(active := hz.n_active) / res.n,
             harm=float(np.count_nonzero(hz.affected)),
             severe=float(np.count_nonzero(hz.severe)),
-            detected=float(np.count_nonzero(res.detected & hz.active)),
+            detected=float(np.count_nonzero(res.detected & hz.active)) if active else 0.0,
             resources=self.roster.total_stock(),
             unmet_needs=float(self.actions.unmet_today),
             measures=float((comm.measures * comm.size).sum() / res.n),

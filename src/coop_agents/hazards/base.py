@@ -55,6 +55,11 @@ class Hazard:
     begin_day: int = 0
     current: int = 0  # the event under way (several events: its index; one hazard: 0)
 
+    @property
+    def n_active(self) -> int:
+        """How many residents are affected now (``active``): the day's prevalence counts them."""
+        return int(np.count_nonzero(self.active))
+
     def start_due(self, step: int) -> None:
         """Start the events due by ``step`` (several events, :class:`coop_agents.events.HazardSet`);
         a single hazard has none to start."""

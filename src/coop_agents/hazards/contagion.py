@@ -205,5 +205,9 @@ class Contagion(Hazard):
     def contained(self, step):
         return not self._n_active
 
+    @property
+    def n_active(self) -> int:
+        return self._n_active  # kept from day to day (see __init__)
+
     def needs(self, step):
         return self.detectable  # the infectious (read only, as the interface says)
