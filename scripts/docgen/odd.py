@@ -262,7 +262,9 @@ def timeseries(ctx: Context) -> str:
 # ------------------------------------------------------------------------------------ §7.1
 
 # Named codes, not rates.
-_NOT_RATES = {"SUSCEPTIBLE", "EXPOSED", "INFECTIOUS", "RECOVERED"}
+# Not rates: the contagion's state codes, and how the code reads its data (the same numbers either
+# way: contacts one by one or in one pass, draws day by day or in blocks).
+_NOT_RATES = {"SUSCEPTIBLE", "EXPOSED", "INFECTIOUS", "RECOVERED", "FEW_SOURCES", "READ_AHEAD"}
 # A short gloss where the source's comment does not fit a table cell (or there is none).
 _GLOSS = {
     "MAX_BOUNCES": "cap on bounces of one boundary task",
