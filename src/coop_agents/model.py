@@ -297,12 +297,10 @@ class CoordinationModel(WorldViews, mesa.Model):
         gov.update_delegation()
         for org in self.roster.with_work():  # the others' step would do nothing
             org.step()
-        if self.config.monitoring:
-            comm, committees = self.world.communities, self.committees
-            at_rest = CommunityCommittee.at_rest(committees, comm, self.config)
-            CommunityCommittee.rest(comm, at_rest, self.config)
-            for committee in [c for c, rests in zip(committees, at_rest.tolist()) if not rests]:
-                committee.decide(t)  # (a list of flags is walked faster than np.flatnonzero's integers)
+        if (cfg := self.config).monitoring:
+            # Those at rest have their quiet day; the others decide, in community order.
+            for committee in CommunityCommittee.deciding(self.roster.committees, self.world.communities, cfg):
+                committee.decide(t)
 
     def _action_phase(self, t: int, states: np.ndarray) -> None:
         self.actions.act(t, self._risk, states)

@@ -32,6 +32,7 @@ EXPERT_HOLD = 0.5
 
 _STATES = tuple(G)  # G(k) is _STATES[k]: the values are 0, 1, 2, 3 in order
 _NORMAL = int(G.NORMAL)  # (numpy compares an array with an int faster than with an IntEnum)
+_ONE = np.array(1, dtype=np.int64)  # (a 0-d array: numpy converts no Python number on each add)
 
 
 class CommunityCommittee(Organisation):
@@ -219,6 +220,43 @@ class CommunityCommittee(Organisation):
         communities.quiet_days += at_rest  # one more for each (adding the flags: no index to build)
         if config.alert_rule == "confirm":
             communities.confirmed[at_rest] = False
+
+    @staticmethod
+    def deciding(
+        committees: list[CommunityCommittee], communities: CommunityArrays, config
+    ) -> list[CommunityCommittee]:
+        """The committees that decide today, in community order, once those :meth:`at_rest` have had
+        their quiet day (:meth:`rest`): the same as the two together, for the model's day.
+
+        When every committee decides by the rules (no unified command, no second source to forget,
+        an alert threshold above 0), a committee rests exactly when it perceives nothing in normal
+        times (state 0). On the days when no committee perceives anything and every one is in normal
+        times (two counts of what is not 0; NaN counts), all rest: every quiet-day count moves up by
+        one. On the others the two rows are read as Python lists (cheaper than the compares, the mask
+        and its add for a district's few tens of committees): every count moves up by one, and those
+        of the committees that decide are put back (whole numbers: the same counts).
+        """
+        if (
+            config.command
+            or config.alert_threshold <= 0
+            or config.alert_rule == "confirm"
+            or not all_by_rules(committees)
+        ):
+            at_rest = CommunityCommittee.at_rest(committees, communities, config)
+            CommunityCommittee.rest(communities, at_rest, config)
+            return [c for c, rests in zip(committees, at_rest.tolist()) if not rests]
+        perceived, state, quiet = communities.perceived, communities.state, communities.quiet_days
+        if not (np.count_nonzero(perceived) or np.count_nonzero(state)):
+            quiet += _ONE  # nobody perceives anything in normal times: all rest
+            return []
+        # (a number is true when it is not 0, as ``perceived == 0`` is false for it: NaN included)
+        quiet += _ONE
+        busy = []
+        for i, (p, s) in enumerate(zip(perceived.tolist(), state.tolist())):
+            if p or s:
+                quiet[i] -= 1  # (by position, as :meth:`rest` counts; back to what :meth:`decide` reads)
+                busy.append(committees[i])
+        return busy
 
     def decide(self, step: int) -> None:
         """One day's decision: report, then propose or make a state change (``request_state``)."""
