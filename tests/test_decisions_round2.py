@@ -9,6 +9,7 @@ import pytest
 
 from coop_agents import CoordinationModel
 from coop_agents.agents.committee import CommunityCommittee
+from coop_agents.states import GovernanceState as G
 
 RUNS = [
     ("default", "full_cycle", 5, {}),
@@ -67,3 +68,98 @@ def test_the_committees_that_decide_on_odd_perceptions():
         got = CommunityCommittee.deciding(committees, comm, cfg)
         assert got == expected
         assert np.array_equal(comm.quiet_days, rows.quiet_days)
+
+
+def _grade_counts_from_scratch(government, t):
+    """The communities counted as in emergency and as alerting, as the grade counted them before
+    its one-pass lists: the fresh communities first, then their reports."""
+    rules = government.rules
+    cfg = rules.config
+    if t - government.last_report > 3:
+        return 0, 0
+    fresh = [c for c, (_state, day) in government.status.items() if t - day <= 3]
+    if cfg.response_level == "states":
+        reported = [government.status[c][0] for c in fresh]
+        emergency = reported.count(G.EMERGENCY)
+        return emergency, len(reported) - reported.count(G.NORMAL) - reported.count(-1)
+    risks = [government.picture[c] for c in fresh]
+    return (
+        len([r for r in risks if r >= cfg.emergency_threshold]),
+        len([r for r in risks if r >= cfg.alert_threshold]),
+    )
+
+
+@pytest.mark.parametrize("response_level", ["risk", "states"])
+@pytest.mark.parametrize(
+    "scenario, pattern, seed", [("default", "full_cycle", 5), ("rural_flood", "platform", 1)]
+)
+def test_the_district_grades_on_the_counts_from_scratch(monkeypatch, scenario, pattern, seed, response_level):
+    """Every day the level graded is the one the counts made from scratch give (the grade is asked
+    to set it from them; both counts are checked through the facts a decider would be shown)."""
+    from coop_agents.agents.authorities import Government
+    from coop_agents.decisions import RULES
+
+    seen = []
+
+    class Watch:
+        def decide(self, decision):
+            seen.append(decision)
+            return decision.suggested
+
+    grade = Government.grade
+
+    def checked(self, t):
+        expected = _grade_counts_from_scratch(self, t)
+        before = len(seen)
+        self.decider = Watch()  # so the grade shows its counts, and then decides as the rules
+        try:
+            grade(self, t)
+        finally:
+            self.decider = RULES
+        facts = seen[before].facts
+        assert (facts["communities_in_emergency"], facts["communities_alerting"]) == expected
+
+    monkeypatch.setattr(Government, "grade", checked)
+    model = CoordinationModel(
+        scenario, pattern, seed, residents=1500, steps=80, response_level=response_level
+    )
+    model.run()
+    assert seen and max(d.facts["communities_alerting"] for d in seen) > 0
+
+
+@pytest.mark.parametrize("response_level", ["risk", "states"])
+def test_the_district_grades_on_the_counts_from_scratch_at_the_edges(response_level):
+    """Reports exactly three days old still count, a day older do not; risks exactly at a threshold
+    count."""
+    from coop_agents.decisions import RULES
+
+    model = CoordinationModel(
+        "default", "full_cycle", 5, residents=1500, steps=3, response_level=response_level
+    )
+    model.run()
+    government, cfg = model.roster.government, model.config
+    seen = []
+
+    class Watch:
+        def decide(self, decision):
+            seen.append(decision)
+            return decision.suggested
+
+    rng = np.random.default_rng(3)
+    t = 20
+    risks = [0.0, cfg.alert_threshold, cfg.emergency_threshold, 0.5 * cfg.alert_threshold, 1.0]
+    for _ in range(60):
+        government.status = {
+            c: (int(rng.integers(-1, 4)), t - int(rng.integers(0, 6)))
+            for c in range(model.world.communities.n)
+        }
+        government.picture = {c: risks[rng.integers(len(risks))] for c in government.status}
+        government.last_report = max(day for _s, day in government.status.values())
+        government.decider = Watch()
+        government.grade(t)
+        government.decider = RULES
+        facts = seen[-1].facts
+        assert (
+            facts["communities_in_emergency"],
+            facts["communities_alerting"],
+        ) == _grade_counts_from_scratch(government, t)

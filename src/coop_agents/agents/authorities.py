@@ -260,15 +260,18 @@ class Government(Authority):
         if t - self.last_report > LEVEL_FRESH_DAYS:
             emergency = alerting = 0  # no report is recent enough to count (a quiet district)
         else:
-            fresh = [c for c, (_state, day) in self.status.items() if t - day <= LEVEL_FRESH_DAYS]
+            # (days are whole numbers: ``day >= t - 3`` is ``t - day <= 3``; one pass, no list between)
+            since = t - LEVEL_FRESH_DAYS
             if cfg.response_level == "states":
-                reported = [self.status[c][0] for c in fresh]
+                reported = [state for state, day in self.status.values() if day >= since]
                 emergency = reported.count(G.EMERGENCY)
                 alerting = len(reported) - reported.count(G.NORMAL) - reported.count(-1)
             else:
-                risks = [self.picture[c] for c in fresh]
-                emergency = len([r for r in risks if r >= cfg.emergency_threshold])
-                alerting = len([r for r in risks if r >= cfg.alert_threshold])
+                picture = self.picture
+                risks = [picture[c] for c, (_state, day) in self.status.items() if day >= since]
+                high, alert = cfg.emergency_threshold, cfg.alert_threshold  # (read once, not per risk)
+                emergency = len([r for r in risks if r >= high])
+                alerting = len([r for r in risks if r >= alert])
         target = (
             4
             if emergency >= LEVEL_I_SHARE * n
