@@ -163,3 +163,22 @@ def test_the_district_grades_on_the_counts_from_scratch_at_the_edges(response_le
             facts["communities_in_emergency"],
             facts["communities_alerting"],
         ) == _grade_counts_from_scratch(government, t)
+
+
+def test_an_organisation_that_still_owes_has_work_on_a_day_without_mail():
+    """A quiet day (no mail since the last look) still finds those whose debts carry over."""
+    from coop_agents.messaging import Message
+
+    model = CoordinationModel("default", "siloed", 1, residents=1500, steps=5)
+    roster = model.roster
+    office = next(iter(roster.street_offices.values()))
+    committee = next(c for c in roster.committees if c.street == office.street)
+    office.stock = 0.0  # it cannot pay: the debt carries over
+    roster.deliver([Message("resource_request", committee.index, office.index, committee.community, 5.0)])
+    for day in range(3):
+        work = roster.with_work()
+        from_scratch = [o for o in roster.organisations if o.inbox or o.owed or o.busy]
+        assert work == from_scratch, day
+        assert office in work
+        for org in work:
+            org.step()

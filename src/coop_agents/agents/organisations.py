@@ -97,10 +97,13 @@ class Roster:
         debts are looked at (see ``deliver``), not every organisation of the district.
         """
         orgs = self.organisations
-        maybe = self._mailed.union(self._had_work)
-        self._mailed = set()
-        work = [orgs[i] for i in sorted(maybe) if orgs[i].inbox or orgs[i].owed]
-        self._had_work = [o.index for o in work]
+        if self._mailed or self._had_work:
+            maybe = self._mailed.union(self._had_work)
+            self._mailed = set()
+            work = [orgs[i] for i in sorted(maybe) if orgs[i].inbox or orgs[i].owed]
+            self._had_work = [o.index for o in work]
+        else:
+            work = []  # no mail since the last look, nobody had work then (a quiet day)
         for org in self._with_duties:  # (few: put in their place, by roster index)
             if org.busy and not (org.inbox or org.owed):
                 bisect.insort(work, org, key=_ROSTER_INDEX)
