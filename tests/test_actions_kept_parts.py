@@ -1,13 +1,13 @@
 """What the actions phase keeps between days, or works out once for the run, gives what the day's
 computation from scratch gives, bit for bit, over real runs: who is served, residents' protection,
-the tally's marks and the capacity to help."""
+the tally's marks, the capacity to help and the supplies used."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from coop_agents import CoordinationModel
+from coop_agents import CoordinationModel, service_order
 from coop_agents.actions import (
     MAX_PROTECTION,
     MEASURE_EFFICACY,
@@ -18,6 +18,7 @@ from coop_agents.actions import (
 )
 from coop_agents.help_capacity import PARTY_HELP, STAFF_HELP, VOLUNTEER_HELP
 from coop_agents.readiness import READINESS_REF
+from coop_agents.rng import FEW_ROWS
 
 SMALL = dict(residents=1800, street_offices=2, communities_per_street=3, steps=80)
 RUNS = [
@@ -30,9 +31,10 @@ RUNS = [
 
 def _served_from_scratch(
     actions: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray
-) -> tuple[np.ndarray, bool]:
-    """Who of ``in_need`` is served, every number read and worked out afresh (and whether help ran
-    short somewhere, so that the order decided)."""
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Who of ``in_need`` is known to need help and who is served, every number read for everyone
+    in need (one stream at a time) and worked out afresh, and whether help ran short somewhere, so
+    that the order decided."""
     cfg, res, n_comm = actions.config, actions.residents, actions.communities.n
     report_u = actions.draws["need_report"].at(t, in_need)
     order_u = actions.draws["priority"].at(t, in_need)
@@ -46,7 +48,7 @@ def _served_from_scratch(
     quota = np.floor(capacity + 0.5)
     where = res.community[known]
     if not known.size or not (np.bincount(where, minlength=n_comm) > quota).any():
-        return known, False
+        return known, known, False
 
     def take(rows: np.ndarray, key: np.ndarray, quota: np.ndarray) -> np.ndarray:
         taken = [
@@ -66,28 +68,44 @@ def _served_from_scratch(
         first = take(res.vulnerable[known].nonzero()[0], priority, care_quota)
         used = np.bincount(where[first], minlength=n_comm)
         rest = np.setdiff1d(everyone, first)
-        return known[np.union1d(first, take(rest, key, quota - used))], True
-    return known[take(everyone, key, quota)], True
+        return known, known[np.union1d(first, take(rest, key, quota - used))], True
+    return known, known[take(everyone, key, quota)], True
 
 
-@pytest.mark.parametrize("scenario, pattern, overrides", RUNS)
+@pytest.mark.parametrize(
+    "scenario, pattern, overrides",
+    # (care organisations without a registry: their own order)
+    [*RUNS, ("default", "full_cycle", {**SMALL, "vulnerable_registry": False})],
+)
 def test_who_is_served_is_the_computation_from_scratch(monkeypatch, scenario, pattern, overrides):
-    calls = {"served": 0, "short": 0}
+    """Reading need reports only for those neither detected nor listed (or for everyone in need in
+    one pass with the order's numbers, when many must report), and the order's numbers only where
+    help runs short, serves whom reading both streams for everyone serves; under a registry, care
+    organisations' help goes to whom the vulnerable-first order gives it."""
+    paths = {"none": 0, "few": 0, "many": 0, "ordered": 0, "care": 0}
     serve = Actions._who_is_served
 
     def checked(self: Actions, t: int, in_need: np.ndarray, capacity: np.ndarray) -> np.ndarray:
         served = serve(self, t, in_need, capacity)
-        expected, short = _served_from_scratch(self, t, in_need, capacity)
+        known, expected, short = _served_from_scratch(self, t, in_need, capacity)
         assert np.array_equal(np.sort(served), expected)
-        calls["served"] += 1
-        calls["short"] += short
+        res = self.residents
+        unknown = np.count_nonzero(~(res.detected[in_need] | self._listed[in_need]))
+        paths["none" if not unknown else "few" if unknown <= FEW_ROWS else "many"] += 1
+        paths["ordered"] += short
+        paths["care"] += short and bool(self.care_today.any())
         return served
 
     monkeypatch.setattr(Actions, "_who_is_served", checked)
     CoordinationModel(scenario, pattern, 7, **overrides).run()
-    assert calls["served"]  # the check ran
-    if scenario == "default":
-        assert calls["short"]  # also on days when the order of service decided
+    assert sum(paths.values())  # the check ran
+    if (scenario, pattern) == ("default", "full_cycle"):
+        # (also days care organisations help, under a registry: their share goes by the key)
+        assert paths["none"] and paths["few"] and paths["ordered"] and paths["care"]
+    if overrides.get("vulnerable_registry") is False:
+        assert paths["care"]
+    if (scenario, pattern) == ("default", "siloed"):
+        assert paths["many"] and paths["ordered"]
 
 
 @pytest.mark.parametrize(
@@ -221,3 +239,76 @@ def test_first_measures_are_marked_when_the_onset_comes_under_measures_already_o
         marks.day(t, risk, states, acting if acting.any() else None, False)
         first[acting & (tally.onset >= 0) & (first < 0)] = t
         assert np.array_equal(tally.first_measure, first)
+
+
+def test_under_a_registry_care_first_serves_whom_the_key_serves():
+    """With the vulnerable's keys their priority minus 1 (as under a registry), the care
+    organisations' share given to the vulnerable first serves the same residents as the first of
+    each community by key, over random days (ties in priority included)."""
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        n, n_comm = int(rng.integers(1, 80)), int(rng.integers(1, 8))
+        where = np.sort(rng.integers(0, n_comm, n))
+        vulnerable = rng.random(n) < rng.random()
+        priority = rng.integers(0, 1 << 53, n) * 2.0**-53  # the keyed draws' numbers
+        if rng.random() < 0.3:
+            priority = np.round(priority, 1)  # ties
+        key = priority - vulnerable.astype(float)
+        quota = np.floor(rng.random(n_comm) * 10 + 0.5)
+        care_quota = np.minimum(np.floor(rng.random(n_comm) * 6 + 0.5), quota)
+        cared = service_order.care_first(where, vulnerable.nonzero()[0], priority, key, quota, care_quota)
+        assert np.array_equal(np.sort(service_order.take(where, None, key, quota)), cared)
+
+
+@pytest.mark.parametrize(
+    "scenario, pattern, overrides",
+    [*RUNS, ("default", "no_response", SMALL), ("default", "siloed", {**SMALL, "resources": 0.0})],
+)
+def test_supplies_used_are_the_days_computation_from_scratch(monkeypatch, scenario, pattern, overrides):
+    """The measures' use kept with the level, and supplies marked short only where short, give the
+    stocks, the supplies available and the counts that the day's rule from scratch gives."""
+    days = {"checked": 0, "measured": 0, "short": 0}
+    use_resources = Actions._use_resources
+
+    def checked(self: Actions, served: np.ndarray, level: np.ndarray, measured: bool) -> None:
+        comm, rules = self.communities, self.rules
+        pools = rules.roster.street_offices if rules is not None else {}
+        stocks = [c.stock for c in self.committees]
+        pooled = {s: p.stock for s, p in pools.items()}
+        available = comm.available.copy()
+        spent_total, short_days = self.tally.resources_spent, self.shortage_days
+        if served.size == 0 and not measured:
+            available[:] = 1.0
+        else:
+            use = (
+                comm.size * level * 0.002
+                + np.bincount(self.residents.community[served], minlength=comm.n) * 0.01
+            )
+            available[use == 0] = 1.0
+            for k in np.flatnonzero(use > 0):
+                c, need = self.committees[k], use[k]
+                spent = min(need, stocks[k])
+                stocks[k] -= spent
+                if self.config.resource_pooling == "pooled" and spent < need and pooled.get(c.street, 0) > 0:
+                    drawn = min(need - spent, pooled[c.street])
+                    pooled[c.street] -= drawn
+                    spent += drawn
+                spent_total += spent
+                available[k] = 1.0 if spent >= need else 0.4
+                short_days += spent < need
+            days["measured"] += measured
+        use_resources(self, served, level, measured)
+        assert [c.stock for c in self.committees] == stocks
+        assert {s: p.stock for s, p in pools.items()} == pooled
+        assert comm.available.tobytes() == available.tobytes()
+        assert (self.tally.resources_spent, self.shortage_days) == (spent_total, short_days)
+        days["checked"] += 1
+        days["short"] += bool((comm.available < 1).any())
+
+    monkeypatch.setattr(Actions, "_use_resources", checked)
+    CoordinationModel(scenario, pattern, 7, **overrides).run()
+    assert days["checked"]
+    if pattern == "full_cycle":
+        assert days["measured"]
+    if overrides.get("resources") == 0.0:
+        assert days["short"]  # also days some committee ran short
