@@ -25,7 +25,6 @@ from coop_agents.decisions import Decider, resolve_deciders
 from coop_agents.effects import derive_effects
 from coop_agents.events import hazard_for
 from coop_agents.governance import Governance
-from coop_agents.governance import GovernanceState as G
 from coop_agents.hazards import Hazard
 from coop_agents.limits import RESIDENT_AGENTS_MAX
 from coop_agents.messaging import district_bus
@@ -274,8 +273,8 @@ class CoordinationModel(WorldViews, mesa.Model):
         if np.count_nonzero(at_risk):  # (nobody on most days; a C call, .any() a Python wrapper)
             self.tally.mark_first(self.tally.onset, at_risk, t)
             self.tally.last_at_risk[at_risk] = t
-        # (monitoring's too: no change between; with NORMAL state 0, a cast, 5x cheaper than a compare)
-        self._alerting = alerting = comm.state.astype(bool) if G.NORMAL == 0 else comm.state != G.NORMAL
+        # Monitoring's too (no state changes between). NORMAL is state 0: a cast, 5x cheaper than a compare.
+        self._alerting = alerting = comm.state.astype(bool)
         if np.count_nonzero(alerting):
             comm.episode_peak = np.where(alerting, np.maximum(comm.episode_peak, true_risk), 0.0)
         else:
