@@ -55,20 +55,20 @@ class Upkeep:
     ) -> None:
         self.communities, self.government, self.district_stock = communities, government, district_stock
         self.build = READINESS_BUILD * cfg.peacetime_budget if cfg.preparation else None
-        self.fade = cfg.readiness_decay / DAYS_PER_YEAR
+        # The daily rates are 0-d arrays (or per community), as the float64 arrays they meet: numpy
+        # converts no Python number each day, and the numbers are the same.
+        self.fade = np.array(cfg.readiness_decay / DAYS_PER_YEAR)
         # The day's build per community follows from the states alone, which change on few days:
-        # kept with the states it was made from. The rates are 0-d arrays (as the arrays they
-        # meet, float64: the same numbers).
+        # kept with the states it was made from.
         self._build_for, self._build_today = b"", np.zeros(0)
-        self._fade = np.array(self.fade)
         if psychological.any():
             # Psychological support speeds the return of trust where it reaches (specialty psychological).
-            self.trust_kept: np.ndarray | float = 1 - np.minimum(
+            trust_kept: np.ndarray | float = 1 - np.minimum(
                 1.0, cfg.trust_recovery * (1 + PSYCH_TRUST * psychological) / DAYS_PER_YEAR
             )
         else:
-            self.trust_kept = 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
-        self._trust_kept = np.asarray(self.trust_kept, dtype=float)
+            trust_kept = 1 - min(1.0, cfg.trust_recovery / DAYS_PER_YEAR)
+        self.trust_kept = np.asarray(trust_kept, dtype=float)
         # The district restocks what it held at the start over about three months (procurement),
         # faster with a stronger resources pillar and from response level II (emergency procurement).
         self.restock_days = {
@@ -90,7 +90,7 @@ class Upkeep:
                 self._build_for, self._build_today = key, self.build * (states == G.NORMAL)
             build = self._build_today
         readiness = comm.readiness
-        readiness += build * (_ONE - readiness) - self._fade * readiness
-        comm.trust_loss *= self._trust_kept
+        readiness += build * (_ONE - readiness) - self.fade * readiness
+        comm.trust_loss *= self.trust_kept
         stock = government.stock
         government.stock += max(0.0, self.district_stock - stock) / self.restock_days[procurement_unlocked]
