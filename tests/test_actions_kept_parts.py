@@ -17,6 +17,7 @@ from coop_agents.actions import (
     Actions,
 )
 from coop_agents.help_capacity import PARTY_HELP, STAFF_HELP, VOLUNTEER_HELP
+from coop_agents.marks import DayMarks
 from coop_agents.readiness import READINESS_REF
 from coop_agents.rng import FEW_ROWS
 
@@ -150,10 +151,10 @@ def test_the_burden_of_measures_and_the_states_counts_kept_are_the_days_own(
     states (counts, who is alerted), are what the day's states, measures and risk give from
     scratch."""
     days = {"measured": 0, "winding": 0}
-    mark, act = Actions._mark, Actions.act
+    mark, act = DayMarks.day, Actions.act
     first_measure = {}
 
-    def checked_mark(self: Actions, t, true_risk, states, acting, winding) -> None:
+    def checked_mark(self: DayMarks, t, true_risk, states, acting, winding) -> None:
         tally, size = self.tally, self.communities.size
         before = tally.unneeded_measures, tally.wind_down_days
         first = first_measure.setdefault(id(self), tally.first_measure.copy())
@@ -179,7 +180,7 @@ def test_the_burden_of_measures_and_the_states_counts_kept_are_the_days_own(
         assert (n_normal, n_post) == (int((states == 0).sum()), int((states == 3).sum()))
         assert alerted == np.flatnonzero(states != 0).tolist() and state_of == states.tolist()
 
-    monkeypatch.setattr(Actions, "_mark", checked_mark)
+    monkeypatch.setattr(DayMarks, "day", checked_mark)
     monkeypatch.setattr(Actions, "act", checked_act)
     CoordinationModel(scenario, pattern, 7, **overrides).run()
     assert days["measured"]

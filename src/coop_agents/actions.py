@@ -194,7 +194,7 @@ class Actions:
         if acting is not None and not np.count_nonzero(acting):
             acting = None
         measured = acting is not None
-        self._mark(t, true_risk, states, acting, n_post > 0)
+        self.marks.day(t, true_risk, states, acting, n_post > 0)  # the tally's marks of the day
         effect = None
         # Protection stays as it is while no measures are on today and none were (nor precautions).
         if measured or not self._unprotected or (n_post and self._precautions):
@@ -212,12 +212,6 @@ class Actions:
             self.hazard.warn(self._warnings(effect), self.draws["warning"].day(t, res.n), cfg.information)
         served = self.meet_needs(t, level, states, measured)
         self._use_resources(served, level, measured)
-
-    def _mark(
-        self, t: int, true_risk: np.ndarray, states: np.ndarray, acting: np.ndarray | None, winding: bool
-    ) -> None:
-        """The tally's marks of the day (see :class:`DayMarks`)."""
-        self.marks.day(t, true_risk, states, acting, winding)
 
     def _effect(self, level: np.ndarray, factor: np.ndarray | None) -> np.ndarray:
         """The measures' effect per community: the level cut by supplies and fidelity (``factor``:
