@@ -58,12 +58,10 @@ class Contagion(Hazard):
         # scipy checks the matrix again on every read of its nnz).
         self._dense_above = self.contacts.nnz * SPARSE_SHARE
         cfg = world.config
-        self.log_escape = np.log1p(-min(cfg.transmission, 1 - 1e-12))
-        self.p_onset = 1.0 / cfg.latent_days
-        self.p_recover = 1.0 / cfg.infectious_days
-        self._log_escape, self._p_onset, self._p_recover = (
-            np.array(x, np.float64) for x in (self.log_escape, self.p_onset, self.p_recover)
-        )
+        # The daily rates as 0-d arrays, as the day's arithmetic uses them (see _ONE above).
+        self.log_escape = np.array(np.log1p(-min(cfg.transmission, 1 - 1e-12)))
+        self.p_onset = np.array(1.0 / cfg.latent_days)
+        self.p_recover = np.array(1.0 / cfg.infectious_days)
         vuln = world.residents.vulnerable
         self.p_severe = np.minimum(1.0, cfg.severe_share * np.where(vuln, cfg.vulnerable_severity, 1.0))
         self.severity_u = np.zeros(n)
@@ -114,7 +112,7 @@ class Contagion(Hazard):
         if not sources.size:
             # Only latent residents (the first days): nobody can be infected or recover today, and
             # the infection's arithmetic on nobody changes nothing.
-            new_i = exposed[u[exposed] < self._p_onset]
+            new_i = exposed[u[exposed] < self.p_onset]
             s[new_i] = _I
             self.detectable[new_i] = _TRUE
             return
@@ -124,14 +122,14 @@ class Contagion(Hazard):
         at_risk = touched[s[touched] == _S]
         # (p - 1) * expm1(x) is (1 - p) * -expm1(x) bit for bit (rounding is symmetric in sign),
         # without negating every number.
-        p_infect = (res.protection[at_risk] - _ONE) * np.expm1(pressure[at_risk] * self._log_escape)
+        p_infect = (res.protection[at_risk] - _ONE) * np.expm1(pressure[at_risk] * self.log_escape)
         # The three groups' uniforms in one read: a resident's number does not depend on who else
         # is read with it (keyed draws), and each read costs about a dozen numpy calls.
         n_risk, n_exposed = at_risk.size, exposed.size
         u_all = u[np.concatenate((at_risk, exposed, sources))]
         new_e = at_risk[u_all[:n_risk] < p_infect]
-        new_i = exposed[u_all[n_risk : n_risk + n_exposed] < self._p_onset]
-        new_r = sources[u_all[n_risk + n_exposed :] < self._p_recover]
+        new_i = exposed[u_all[n_risk : n_risk + n_exposed] < self.p_onset]
+        new_r = sources[u_all[n_risk + n_exposed :] < self.p_recover]
         # Only today's movers change a state or mask (the three sets are disjoint, so the order of
         # the writes does not matter; new_e may repeat a resident): cheaper than deriving the masks
         # again from every resident's state. A group nobody moved in writes nothing (on most days
